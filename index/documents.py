@@ -1,0 +1,47 @@
+"""The article as the index sees it: cleaned text plus the metadata we could find."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Document:
+    """One article, cleaned, ready to chunk and embed.
+
+    `text` is the cleaned article text; every offset stored in the index points into it.
+    Metadata that could not be found stays None: it is never guessed.
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    source: str | None = None  # the outlet, e.g. "lefigaro", "ARD"
+    published_at: str | None = None  # ISO 8601: "2021-12-07" or "2022-01-09T18:38:59"
+    url: str | None = None
+    path: str | None = None  # where it was loaded from ("file.jsonl:12" for a JSONL line)
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of everything that is stored for the article: equal hash, nothing to redo."""
+        h = hashlib.sha256()
+        for part in (self.text, self.title, self.source, self.published_at, self.url):
+            h.update((part or "").encode("utf-8"))
+            h.update(b"\x00")
+        return h.hexdigest()
+
+
+@dataclass
+class LoadIssue:
+    """Something about an input the user should know: a warning (kept going) or an error (skipped)."""
+
+    path: str
+    message: str
+    level: str = "warning"  # "warning" | "error"
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"

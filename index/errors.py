@@ -1,0 +1,25 @@
+"""Errors the index raises. Each carries one line a user can act on."""
+
+
+class BylineError(Exception):
+    """Base of every error Byline reports to a user as one clear line."""
+
+
+class IndexMissingError(BylineError):
+    """No index at the given place."""
+
+
+class IndexMismatchError(BylineError):
+    """The index was made with another model, dimension or format version."""
+
+
+class IndexCorruptError(BylineError):
+    """The index files are damaged or inconsistent."""
+
+
+class IndexBusyError(BylineError):
+    """Another process is writing the index."""
+
+
+class InputError(BylineError):
+    """A path or file given to the index cannot be used."""

@@ -1,0 +1,19 @@
+"""Byline's question answering: retrieve, compose a cited answer, abstain when the articles don't say."""
+
+from qa.conversation import Conversation, Turn
+from qa.types import Answer, Article, Filters, Hit, IndexInfo, Sentence, Source
+
+__all__ = [
+    "Answer", "Article", "Conversation", "Filters", "Hit", "IndexInfo", "Sentence", "Source", "Turn",
+    "Assistant", "QuestionError",
+]
+
+
+def __getattr__(name):  # heavy imports only when used, so `byline --help` stays instant
+    if name == "Assistant":
+        from qa.assistant import Assistant
+        return Assistant
+    if name == "QuestionError":
+        from qa.errors import QuestionError
+        return QuestionError
+    raise AttributeError(name)

@@ -1,0 +1,121 @@
+"""Plain typed data that `qa` returns. Rendering is the caller's job (TUI, CLI, eval)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Hard filters applied inside both searches. Empty means no filter."""
+
+    sources: tuple[str, ...] = ()  # outlet names, matched case-insensitively
+    since: date | None = None
+    until: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.sources or self.since or self.until)
+
+    def describe(self) -> str:
+        parts = []
+        if self.sources:
+            parts.append("outlet: " + ", ".join(self.sources))
+        if self.since:
+            parts.append(f"since {self.since.isoformat()}")
+        if self.until:
+            parts.append(f"until {self.until.isoformat()}")
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One numbered citation: the exact sentence quoted, where it sits in which article."""
+
+    number: int
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published_at: str | None
+    url: str | None
+    quote: str  # the exact sentence, a substring of the cleaned article text
+    start: int  # character span of `quote` in the cleaned article text
+    end: int
+    score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of the answer with the numbers of the sources that back it."""
+
+    text: str
+    citations: tuple[int, ...]
+    speaker: str | None = None  # who said it, when the sentence is reported speech
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk (a small window of an article) with its fused score."""
+
+    chunk_id: int
+    article_id: str
+    start: int
+    end: int
+    text: str
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str  # the answer as plain text, with [n] markers
+    sentences: list[Sentence]
+    sources: list[Source]  # numbered 1..n, in the order they are first cited
+    abstained: bool = False
+    reason: str | None = None  # why it abstained, or a note for the user
+    closest: list[Source] = field(default_factory=list)  # shown when abstaining
+    hits: list[Hit] = field(default_factory=list)  # retrieval results, best first
+    notes: list[str] = field(default_factory=list)  # e.g. "question cut to 2,000 characters"
+    resolved_question: str | None = None  # the follow-up rewritten with earlier turns
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+
+    def source(self, number: int) -> Source | None:
+        for s in self.sources:
+            if s.number == number:
+                return s
+        return None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def to_json(self, **kw) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, default=str, **kw)
+
+
+@dataclass(frozen=True)
+class Article:
+    """A whole article as the viewer shows it: metadata and cleaned text."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published_at: str | None
+    url: str | None
+    path: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    path: str
+    articles: int
+    chunks: int
+    model: str
+    backend: str
+    dimension: int
+    size_bytes: int
+    outlets: tuple[str, ...] = ()
