@@ -5,7 +5,7 @@ from qa.types import Answer, Article, Filters, Hit, IndexInfo, Sentence, Source
 
 __all__ = [
     "Answer", "Article", "Conversation", "Filters", "Hit", "IndexInfo", "Sentence", "Source", "Turn",
-    "Assistant", "QuestionError",
+    "Assistant", "QuestionError", "build_index",
 ]
 
 
@@ -13,6 +13,9 @@ def __getattr__(name):  # heavy imports only when used, so `byline --help` stays
     if name == "Assistant":
         from qa.assistant import Assistant
         return Assistant
+    if name == "build_index":
+        from qa.assistant import build_index
+        return build_index
     if name == "QuestionError":
         from qa.errors import QuestionError
         return QuestionError

@@ -1,51 +1,142 @@
-"""The one API that the TUI, the CLI and the eval suite call. (Being implemented.)"""
+"""The one API that the TUI, the CLI and the eval suite call."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
+from index.api import Index, default_corpus_paths
+from index.errors import IndexMissingError
+from index.settings import IndexSettings, default_index_dir
+from qa.compose import Composer
 from qa.conversation import Conversation
+from qa.followup import resolve
+from qa.query import analyse
+from qa.retrieval import Retriever
+from qa.settings import QASettings
 from qa.types import Answer, Article, Filters, Hit, IndexInfo
 
-# progress(stage, done, total): stage is e.g. "loading model", "embedding", "building index"
+# progress(stage, done, total): stage is e.g. "loading model", "embedding", "storing"
 Progress = Callable[[str, int, int], None]
 
 
+def build_index(paths: list[str | Path], index_dir: str | Path, *, settings: IndexSettings | None = None,
+                progress: Progress | None = None, skip_near_duplicates: bool = False):
+    """Add (or update) the articles under `paths` in the index at `index_dir`, creating it if needed.
+    Unchanged articles are skipped by content hash. Returns the index's AddReport."""
+    index = Index.create(index_dir, settings)
+    try:
+        return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
+    finally:
+        index.close()
+
+
 class Assistant:
+    def __init__(self, index: Index, settings: QASettings | None = None):
+        self.index = index
+        self.settings = settings or QASettings()
+        self.retriever = Retriever(index, self.settings)
+        self.composer = Composer(index, self.settings)
+        self._outlets: list[str] | None = None
+
     @classmethod
     def open(cls, index_dir: str | Path | None = None, *, model: str | None = None,
-             progress: Progress | None = None, build_default: bool = True) -> "Assistant":
-        """Open the index at `index_dir` (default: the user's data dir, or $BYLINE_INDEX).
+             progress: Progress | None = None, build_default: bool = True,
+             settings: QASettings | None = None, index_settings: IndexSettings | None = None) -> "Assistant":
+        """Open the index at `index_dir` (default: $BYLINE_INDEX or the user's data dir).
 
-        With no index there and `build_default`, the bundled seed corpus is indexed first
-        (progress reported through `progress`). Raises a BylineError subclass with one clear line
-        when the index is missing, corrupt or made with another model.
+        With no index there and `build_default`, the bundled seed corpus is indexed first.
+        Raises a BylineError subclass with one clear line when the index is missing, corrupt or
+        made with another model.
         """
-        raise NotImplementedError
+        path = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        if not Index.exists(path):
+            if not build_default:
+                raise IndexMissingError(f"No index at {path}; build one with: byline index build PATH")
+            build_index(default_corpus_paths(), path, settings=index_settings, progress=progress)
+        index = Index.open(path, model=model)
+        if progress:
+            progress("loading model", 0, 1)
+        index.encoder  # noqa: B018 - load now, not on the first question
+        index.vectors  # noqa: B018
+        if progress:
+            progress("loading model", 1, 1)
+        return cls(index, settings)
+
+    # ------------------------------------------------------------------ asking
+    def outlets(self) -> list[str]:
+        if self._outlets is None:
+            self._outlets = [name for name, _ in self.index.outlets()]
+        return self._outlets
+
+    def _prepare(self, question: str, conversation: Conversation | None):
+        query = analyse(question, self.outlets(), self.settings.max_question_chars)
+        resolved, context = resolve(query.text, conversation)
+        if resolved != query.text:
+            notes = query.notes
+            query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
+            query.notes = notes
+        return query, resolved, context
+
+    def retrieve(self, question: str, *, filters: Filters | None = None, k: int = 10,
+                 conversation: Conversation | None = None) -> list[Hit]:
+        query, _, context = self._prepare(question, conversation)
+        return self.retriever.search(query, filters, k, context).hits[:k]
 
     def ask(self, question: str, conversation: Conversation | None = None,
             filters: Filters | None = None, k: int | None = None) -> Answer:
         """Answer with a citation on every sentence, or abstain. Raises QuestionError on bad input."""
-        raise NotImplementedError
-
-    def retrieve(self, question: str, *, filters: Filters | None = None, k: int = 10,
-                 conversation: Conversation | None = None) -> list[Hit]:
-        """The fused ranking of chunks, best first (what `ask` composes from)."""
-        raise NotImplementedError
+        t0 = time.perf_counter()
+        query, resolved, context = self._prepare(question, conversation)
+        k = k or 10
+        ranked = self.retriever.search(query, filters, max(k, self.settings.rerank_depth), context)
+        t1 = time.perf_counter()
+        if ranked.filtered_out_everything:
+            answer = self.composer.abstain(query.text, query, [], [], reason=(
+                f"No indexed article matches the filters ({filters.describe()})."))
+        else:
+            cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
+            answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
+        t2 = time.perf_counter()
+        answer.question = question if len(question) <= self.settings.max_question_chars else query.text
+        answer.resolved_question = resolved if resolved != query.text or context else None
+        answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
+                          "compose": round((t2 - t1) * 1000, 3), "total": round((t2 - t0) * 1000, 3)}
+        return answer
 
     def passage(self, hit: Hit, max_tokens: int = 256) -> str:
-        """The text around a hit, widened to at most `max_tokens` tokens of the model's tokenizer."""
-        raise NotImplementedError
+        """The text around a hit, widened evenly to at most `max_tokens` model tokens."""
+        text = self.index.article(hit.article_id).text
+        enc = self.index.encoder
+        window = enc.count_tokens(text[hit.start:hit.end])
+        if window >= max_tokens:
+            return text[hit.start:hit.end]
+        spare = max_tokens - window
+        before = enc.token_offsets(text[:hit.start])[-(spare // 2):] if spare // 2 else []
+        start = before[0][0] if before else hit.start
+        taken = len(before)
+        after = enc.token_offsets(text[hit.end:])[: spare - taken]
+        end = hit.end + after[-1][1] if after else hit.end
+        return text[start:end]
 
+    # ------------------------------------------------------------------ reading
     def article(self, article_id: str) -> Article:
-        raise NotImplementedError
+        row = self.index.article(article_id)
+        if row is None:
+            raise IndexMissingError(f"No article {article_id!r} in the index")
+        return Article(row.id, row.title, row.source, row.published_at, row.url, row.path, row.text)
 
     def info(self) -> IndexInfo:
-        raise NotImplementedError
+        st = self.index.stats()
+        return IndexInfo(st.path, st.articles, st.chunks, st.model, st.backend, st.dimension, st.size_bytes,
+                         tuple(self.outlets()))
 
-    def outlets(self) -> list[str]:
-        raise NotImplementedError
+    def settings_dict(self) -> dict:
+        st = self.index.stats()
+        return {"index": {"model": st.model, "backend": st.backend, "dimension": st.dimension,
+                          "vector_index": st.vector_index, **st.chunking},
+                "qa": self.settings.to_dict()}
 
     def close(self) -> None:
-        raise NotImplementedError
+        self.index.close()

@@ -1,0 +1,49 @@
+"""Open the one assistant a run uses: an existing index, a corpus indexed into a cache directory
+(reused by content hash on the next run), or the bundled seeds."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+class SetupError(Exception):
+    """The corpus or index given for a run cannot be used."""
+
+
+def corpus_index_dir(corpus: str | Path, cache_root: str | Path) -> Path:
+    """`<cache_root>/eval-<16 hex of sha256(absolute corpus path)>`: one index per corpus path;
+    `build_index` then skips the articles whose content hash is unchanged."""
+    key = hashlib.sha256(str(Path(corpus).expanduser().resolve()).encode("utf-8")).hexdigest()[:16]
+    return Path(cache_root) / f"eval-{key}"
+
+
+def seeds_index_dir(cache_root: str | Path) -> Path:
+    return Path(cache_root) / "eval-seeds"
+
+
+def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache_root: str | Path,
+                   progress=None):
+    """Return `(assistant, index_dir)`.
+
+    - `corpus` given: build or update the index of it (at `index`, else under `cache_root`), open it.
+    - only `index`: open it as it is (never builds the default corpus into it).
+    - neither: the bundled seed articles, indexed once into `<cache_root>/eval-seeds`.
+    """
+    import qa
+    from qa import Assistant
+
+    if corpus is not None:
+        source = Path(corpus).expanduser()
+        if not source.exists():
+            raise SetupError(f"--corpus {corpus}: no such file or directory")
+        index_dir = Path(index).expanduser() if index is not None else corpus_index_dir(source, cache_root)
+        qa.build_index([source.resolve()], index_dir, progress=progress)
+        return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
+    if index is not None:
+        index_dir = Path(index).expanduser()
+        if not index_dir.exists():
+            raise SetupError(f"--index {index}: no such directory (give --corpus to build one)")
+        return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
+    index_dir = seeds_index_dir(cache_root)
+    return Assistant.open(index_dir, progress=progress, build_default=True), index_dir

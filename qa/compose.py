@@ -1,0 +1,207 @@
+"""From retrieved windows to an extractive answer: every sentence of the answer is a sentence of
+an article, re-scored on its own, chosen without repeating itself, and cited. Identical facts
+from several outlets are stated once with all their citations; differing numbers are shown side
+by side with who reports them."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.attribution import speaker
+from qa.query import Query, stem, tokens
+from qa.settings import QASettings
+from qa.types import Answer, Hit, Sentence, Source
+
+_NUMBER = re.compile(r"\b\d{1,3}(?:[,.\u00a0 ]\d{3})+\b|\b\d+(?:\.\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?)\b", re.I)
+_DATEISH = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|jan\.|feb\.|dec\.|\d{1,2}(?:st|nd|rd|th)?|\d{4}|yesterday|today|tomorrow|a day earlier|last week|next week)\b", re.I)
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass
+class Candidate:
+    article_id: str
+    article_rowid: int
+    idx: int
+    start: int
+    end: int
+    text: str
+    dense: float = 0.0
+    lexical: float = 0.0
+    prior: float = 0.0
+    score: float = 0.0
+    stems: set = field(default_factory=set)
+    also: list = field(default_factory=list)  # near-identical sentences from other articles
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(t) for t in tokens(text)}
+
+
+def _numbers(text: str) -> set[str]:
+    found = set()
+    for n in _NUMBER.findall(text):
+        digits = re.sub(r"[,.\u00a0 ]", "", n)
+        if digits.isdigit() and not _YEAR.match(digits) and len(digits) >= 3:
+            found.add(digits)
+    return found
+
+
+class Composer:
+    def __init__(self, index, settings: QASettings):
+        self.index = index
+        self.settings = settings
+        self._idf_cache: dict[str, float] = {}
+
+    # ------------------------------------------------------------ scoring
+    def _idf(self, term: str) -> float:
+        if term not in self._idf_cache:
+            n = max(1, self.index.store.count("chunks")) if not hasattr(self, "_n") else self._n
+            self._n = n
+            s = stem(term)
+            df = self.index.doc_freq(s, prefix=s != term)
+            self._idf_cache[term] = math.log((n + 1) / (df + 1)) + 0.1
+        return self._idf_cache[term]
+
+    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
+        s = self.settings
+        hits = hits[: s.rerank_depth]
+        if not hits:
+            return []
+        top = hits[0].score or 1.0
+        rows = self.index.chunks([h.chunk_id for h in hits])
+        by_article: dict[int, dict] = {}
+        for h in hits:
+            row = rows.get(h.chunk_id)
+            if row is None:
+                continue
+            entry = by_article.setdefault(row.article_rowid, {"id": row.article_id, "lo": row.sent_lo,
+                                                              "hi": row.sent_hi, "prior": {}})
+            entry["lo"], entry["hi"] = min(entry["lo"], row.sent_lo), max(entry["hi"], row.sent_hi)
+            for i in range(row.sent_lo, row.sent_hi + 1):
+                entry["prior"][i] = max(entry["prior"].get(i, 0.0), h.score / top)
+        terms = query.terms
+        weights = {t: self._idf(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        term_stems = {t: stem(t) for t in terms}
+        out: list[Candidate] = []
+        for rowid, entry in by_article.items():
+            article = self.index.article_by_row(rowid)
+            windows = self.index.windows(rowid, entry["lo"], entry["hi"])
+            wv = np.vstack([w[5] for w in windows]) if windows else np.zeros((0, len(qvec)), np.float32)
+            cos = wv @ qvec if len(wv) else np.zeros(0)
+            for idx, start, end in self.index.sentences(rowid, entry["lo"], entry["hi"]):
+                if idx not in entry["prior"]:
+                    continue
+                text = article.text[start:end]
+                best = 0.0
+                for (cid, ws, we, _, _, _), c in zip(windows, cos):
+                    overlap = min(we, end) - max(ws, start)
+                    if overlap <= 0:
+                        continue
+                    cover = overlap / max(1, min(we - ws, end - start))
+                    if cover >= 0.3:
+                        best = max(best, float(c) * (0.75 + 0.25 * cover))
+                stems = _stems(text)
+                lex = sum(weights[t] for t in terms if term_stems[t] in stems or t in stems) / total
+                out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
+                                     prior=entry["prior"][idx], stems=stems))
+        for c in out:
+            c.score = c.dense + 0.25 * c.lexical + 0.05 * c.prior
+            if query.expects == "number" and not _NUMBER.search(c.text):
+                c.score *= 0.85
+            elif query.expects == "date" and not _DATEISH.search(c.text):
+                c.score *= 0.85
+            if len(c.stems) < 4:  # headlines and fragments say little on their own
+                c.score *= 0.9
+        out.sort(key=lambda c: c.score, reverse=True)
+        return out
+
+    # ------------------------------------------------------------ choosing
+    def choose(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
+        s = self.settings
+        chosen: list[Candidate] = []
+        best = cands[0].score
+        for c in cands:
+            if len(chosen) >= s.max_sentences:
+                break
+            if c.score < best * s.keep_ratio:
+                break
+            same = next((k for k in chosen if _jaccard(k.stems, c.stems) >= 0.6), None)
+            if same is not None:
+                if same.article_id != c.article_id:
+                    same.also.append(c)  # the same fact from another article: one sentence, more citations
+                continue
+            if any(_jaccard(k.stems, c.stems) >= 0.35 for k in chosen):
+                continue  # says mostly the same thing again
+            chosen.append(c)
+        return chosen
+
+    def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
+        s = self.settings
+        if not cands or cands[0].score < s.abstain_below:
+            return self.abstain(question, query, hits, cands)
+        chosen = self.choose(query, cands)
+        sources: list[Source] = []
+        sentences: list[Sentence] = []
+        for c in chosen:
+            numbers = []
+            for member in [c, *c.also]:
+                sources.append(self._source(len(sources) + 1, member))
+                numbers.append(len(sources))
+            sentences.append(Sentence(c.text, tuple(numbers), speaker(c.text)))
+        notes = list(query.notes)
+        notes += self._agreement(chosen, sources)
+        text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
+        return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes)
+
+    def abstain(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate],
+                reason: str | None = None) -> Answer:
+        closest = [self._source(i + 1, c) for i, c in enumerate(cands[:3])]
+        reason = reason or "No passage in the indexed articles answers this question closely enough."
+        text = "The indexed articles don't say. " + (
+            "The closest passages are listed below." if closest else "Nothing related was found.")
+        return Answer(question=question, text=text, sentences=[], sources=[], abstained=True, reason=reason,
+                      closest=closest, hits=hits, notes=list(query.notes))
+
+    def _source(self, number: int, c: Candidate) -> Source:
+        a = self.index.article_by_row(c.article_rowid)
+        return Source(number, a.id, a.title, a.source, a.published_at, a.url, c.text, c.start, c.end, round(c.score, 4))
+
+    @staticmethod
+    def _agreement(chosen: list[Candidate], sources: list[Source]) -> list[str]:
+        notes = []
+        by_number = {s.number: s for s in sources}
+        for c in chosen:
+            outlets = {by_number[n].outlet or by_number[n].article_id for n in range(1, len(sources) + 1)
+                       if by_number[n].article_id in {m.article_id for m in [c, *c.also]}}
+            if len(outlets) > 1:
+                notes.append(f"{len(outlets)} sources agree on: “{_short(c.text)}” ({', '.join(sorted(outlets))}).")
+        numbered = [(c, _numbers(c.text)) for c in chosen]
+        numbered = [(c, n) for c, n in numbered if n]
+        for i, (a, na) in enumerate(numbered):
+            for b, nb in numbered[i + 1:]:
+                if a.article_id != b.article_id and na.isdisjoint(nb):
+                    who_a = speaker(a.text) or _outlet(sources, a)
+                    who_b = speaker(b.text) or _outlet(sources, b)
+                    notes.append(f"Accounts differ: {', '.join(sorted(na))} according to {who_a}; "
+                                 f"{', '.join(sorted(nb))} according to {who_b}.")
+        return notes
+
+
+def _outlet(sources: list[Source], c: Candidate) -> str:
+    for s in sources:
+        if s.article_id == c.article_id and s.start == c.start:
+            return s.outlet or s.title or s.article_id
+    return c.article_id
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / max(1, len(a | b))

@@ -1,0 +1,150 @@
+"""What a question asks: its content terms, the keyword query, outlets and dates it names, and
+the kind of answer it expects (a number, a date, a person...)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from qa.errors import QuestionError
+
+STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most my myself
+no nor not now of off on once only or other our ours out over own same she should so some such than that the
+their theirs them themselves then there these they this those through to too under until up very was we were
+what when where which while who whom why will with would you your yours yourself also according did say said
+tell told many much kind way ones one""".split())
+
+_TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
+_WORDY = re.compile(r"\w", re.UNICODE)
+MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MONTH_RE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) + r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?"
+                       r"(?:,?\s+(\d{4}))?", re.I)
+_YEAR_RE = re.compile(r"\b(19\d\d|20\d\d)\b")
+_BEFORE_AFTER = re.compile(r"\b(before|after|since|until|prior to)\b", re.I)
+
+
+def stem(word: str) -> str:
+    """A crude English stem, the same for question words and article words."""
+    w = word.casefold()
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s", "ly"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def tokens(text: str) -> list[str]:
+    return [t.casefold() for t in _TOKEN.findall(text)]
+
+
+def content_terms(text: str) -> list[str]:
+    out, seen = [], set()
+    for t in tokens(text):
+        if t in STOPWORDS or (len(t) < 2 and not t.isdigit()):
+            continue
+        if t not in seen:
+            seen.add(t)
+            out.append(t)
+    return out
+
+
+def fts_query(terms: list[str]) -> str:
+    """An OR query for FTS5: numbers as phrases ("100 000"), longer words by stem prefix."""
+    parts = []
+    for t in terms:
+        pieces = re.findall(r"\w+", t)
+        if not pieces:
+            continue
+        if len(pieces) > 1:
+            parts.append('"' + " ".join(pieces) + '"')
+            continue
+        s = stem(t)
+        parts.append(f'"{s}"*' if s != t and len(s) >= 4 else f'"{t}"')
+    return " OR ".join(parts)
+
+
+@dataclass
+class Query:
+    text: str  # the question as asked (possibly cut)
+    terms: list[str]
+    match: str  # FTS5 query
+    outlets: list[str] = field(default_factory=list)  # outlet names found in the question
+    date_range: tuple[str | None, str | None] | None = None  # soft preference, ISO days
+    expects: str | None = None  # "number" | "date" | "person" | "place" | None
+    notes: list[str] = field(default_factory=list)
+
+
+def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
+    """Normalize a question or refuse it with one clear line."""
+    if question is None or not question.strip():
+        raise QuestionError("The question is empty; type a question about the indexed articles.")
+    q = unicodedata.normalize("NFC", question)
+    q = "".join(ch if ch.isprintable() or ch in " \n\t" else " " for ch in q)  # no control codes
+    q = " ".join(q.split())
+    if not _WORDY.search(q):
+        raise QuestionError("The question has no words in it; ask about something the articles cover.")
+    notes = []
+    if len(q) > max_chars:
+        q = q[:max_chars].rsplit(" ", 1)[0]
+        notes.append(f"The question was cut to its first {max_chars:,} characters.")
+    return q, notes
+
+
+def expected_answer(question: str) -> str | None:
+    q = question.casefold()
+    if re.match(r"\s*(how many|how much|what (number|percentage|share))\b", q):
+        return "number"
+    if re.match(r"\s*(when|on what date|what date|in what year|which year|on which day|what day|what time|at what time)\b", q):
+        return "date"
+    if re.match(r"\s*(who|whom|which (official|minister|correspondent|adviser|advisor|person|president|leader))\b", q):
+        return "person"
+    return None
+
+
+def find_outlets(question: str, outlets: list[str]) -> list[str]:
+    q = question.casefold()
+    found = []
+    for name in outlets:
+        key = name.casefold()
+        bare = key[4:] if key.startswith("the ") else key
+        if len(bare) >= 3 and re.search(r"\b" + re.escape(bare) + r"\b", q):
+            found.append(name)
+    return found
+
+
+def find_dates(question: str) -> tuple[str | None, str | None] | None:
+    """A soft date range from month/day/year mentions and before/after words."""
+    m = _MONTH_RE.search(question)
+    year_m = _YEAR_RE.search(question)
+    if not m and not year_m:
+        return None
+    if m:
+        month = MONTHS[m.group(2).casefold()]
+        day = m.group(1) or m.group(3)
+        year = int(m.group(4) or (year_m.group(1) if year_m else 0)) or None
+        if year is None:
+            return None  # a month without a year is too vague to prefer anything
+        if day:
+            lo = hi = date(year, month, min(int(day), 28 if month == 2 else 30)).isoformat()
+        else:
+            lo, hi = date(year, month, 1).isoformat(), date(year, month, 28).isoformat()[:8] + "31"
+    else:
+        lo, hi = f"{year_m.group(1)}-01-01", f"{year_m.group(1)}-12-31"
+    rel = _BEFORE_AFTER.search(question)
+    if rel:
+        word = rel.group(1).casefold()
+        if word in ("after", "since"):
+            return (lo, None)
+        return (None, hi)
+    return (lo, hi)
+
+
+def analyse(question: str, outlets: list[str], max_chars: int) -> Query:
+    text, notes = check_question(question, max_chars)
+    terms = content_terms(text)
+    return Query(text=text, terms=terms, match=fts_query(terms), outlets=find_outlets(text, outlets),
+                 date_range=find_dates(text), expects=expected_answer(text), notes=notes)

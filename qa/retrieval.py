@@ -1,0 +1,100 @@
+"""Hybrid retrieval: dense (FAISS) and keyword (FTS5 bm25) searches, each filtered inside the
+search, fused by weighted reciprocal rank, with a soft boost for the outlets and dates a question
+names."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa.query import Query
+from qa.settings import QASettings
+from qa.types import Filters, Hit
+
+
+@dataclass
+class Ranked:
+    hits: list[Hit]
+    query_vector: np.ndarray
+    timings: dict[str, float]
+    filtered_out_everything: bool = False
+
+
+class Retriever:
+    def __init__(self, index, settings: QASettings):
+        self.index = index
+        self.settings = settings
+
+    def embed(self, text: str, context: str | None = None) -> np.ndarray:
+        texts = [text] + ([text + " " + context] if context else [])
+        vecs = self.index.encoder.encode(texts)
+        if context:
+            v = 0.6 * vecs[0] + 0.4 * vecs[1]
+            return v / np.linalg.norm(v)
+        return vecs[0]
+
+    def search(self, query: Query, filters: Filters | None, k: int, context: str | None = None) -> Ranked:
+        s = self.settings
+        timings: dict[str, float] = {}
+        t0 = time.perf_counter()
+        vector = self.embed(query.text, context)
+        t1 = time.perf_counter()
+        timings["embed"] = (t1 - t0) * 1000
+        sources = filters.sources if filters else ()
+        since = filters.since.isoformat() if filters and filters.since else None
+        until = filters.until.isoformat() if filters and filters.until else None
+        allowed = self.index.filter_ids(sources, since, until) if filters and filters.active else None
+        if allowed is not None and len(allowed) == 0:
+            return Ranked([], vector, timings, filtered_out_everything=True)
+        dense = self.index.search_dense(vector, max(k, s.k_dense), allowed)
+        t2 = time.perf_counter()
+        timings["dense"] = (t2 - t1) * 1000
+        keyword = self.index.search_keyword(query.match, max(k, s.k_keyword), sources, since, until) if query.match else []
+        t3 = time.perf_counter()
+        timings["keyword"] = (t3 - t2) * 1000
+        hits = self._fuse(query, dense, keyword, k)
+        timings["fuse"] = (time.perf_counter() - t3) * 1000
+        return Ranked(hits, vector, timings)
+
+    def _fuse(self, query: Query, dense, keyword, k: int) -> list[Hit]:
+        s = self.settings
+        scores: dict[int, float] = {}
+        dense_rank, keyword_rank = {}, {}
+        for rank, (cid, _) in enumerate(dense):
+            dense_rank[cid] = rank + 1
+            scores[cid] = scores.get(cid, 0.0) + s.dense_weight / (s.rrf_k + rank + 1)
+        for rank, (cid, _) in enumerate(keyword):
+            keyword_rank[cid] = rank + 1
+            scores[cid] = scores.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + rank + 1)
+        order = sorted(scores, key=scores.get, reverse=True)[: max(k, s.rerank_depth) * 2]
+        rows = self.index.chunks(order)
+        if query.outlets or query.date_range:
+            wanted = {o.casefold() for o in query.outlets}
+            lo, hi = query.date_range or (None, None)
+            cache: dict[int, tuple] = {}
+            for cid in order:
+                row = rows.get(cid)
+                if row is None:
+                    continue
+                if row.article_rowid not in cache:
+                    a = self.index.article_by_row(row.article_rowid)
+                    cache[row.article_rowid] = ((a.source or "").casefold(), (a.published_at or "")[:10])
+                outlet, day = cache[row.article_rowid]
+                boost = 0.0
+                if wanted and outlet in wanted:
+                    boost += s.mention_boost
+                if query.date_range and day and (lo is None or day >= lo) and (hi is None or day <= hi):
+                    boost += s.mention_boost
+                scores[cid] *= 1.0 + boost
+            order.sort(key=scores.get, reverse=True)
+        hits = []
+        for cid in order:
+            row = rows.get(cid)
+            if row is None:
+                continue
+            text = self.index.article(row.article_id).text[row.start:row.end]
+            hits.append(Hit(cid, row.article_id, row.start, row.end, text, scores[cid],
+                            dense_rank.get(cid), keyword_rank.get(cid)))
+        return hits

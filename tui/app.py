@@ -1,0 +1,160 @@
+"""Byline's terminal UI: wires the screens, opens the assistant in a worker, keeps the history.
+
+Run with `tui.app.run(index_dir)` or `BylineApp(index_dir=...).run()`. For tests and benches,
+pass an already opened `assistant=` and a `history=` path.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.worker import get_current_worker
+
+from qa import Answer
+from tui.screens.chat import ChatScreen
+
+if TYPE_CHECKING:
+    from qa import Assistant
+    from qa.history import HistoryStore
+
+
+class BylineApp(App[None]):
+    """The chat app. `answers_shown`, `last_answer_ms` and `first_paint_ms` are for benches."""
+
+    CSS_PATH = "byline.tcss"
+    TITLE = "Byline"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    class LoadProgress(Message):
+        def __init__(self, stage: str, done: int, total: int) -> None:
+            super().__init__()
+            self.stage, self.done, self.total = stage, done, total
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, BylineApp.LoadProgress)
+
+    class AssistantReady(Message):
+        def __init__(self, assistant: "Assistant") -> None:
+            super().__init__()
+            self.assistant = assistant
+
+    class LoadFailed(Message):
+        def __init__(self, error: str) -> None:
+            super().__init__()
+            self.error = error
+
+    class AnswerShown(Message):
+        """Posted once an answer is on screen; `latency_ms` runs from Enter to that paint."""
+
+        def __init__(self, answer: Answer, latency_ms: float) -> None:
+            super().__init__()
+            self.answer, self.latency_ms = answer, latency_ms
+
+    def __init__(self, index_dir: str | Path | None = None, *, assistant: "Assistant | None" = None,
+                 history: "HistoryStore | str | Path | None" = None,
+                 export_dir: str | Path | None = None) -> None:
+        self._created = time.perf_counter()
+        super().__init__()
+        self.index_dir = index_dir
+        self.assistant: Assistant | None = None
+        self._given_assistant = assistant
+        self._history_arg = history
+        self.history: HistoryStore | None = None
+        self.export_dir = export_dir
+        self.first_paint_ms: float | None = None
+        self.answers_shown = 0
+        self.last_answer_ms: float | None = None
+        self.chat = ChatScreen()
+
+    def get_default_screen(self) -> ChatScreen:
+        return self.chat
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._painted)
+        self._open_history()
+        if self._given_assistant is not None:
+            self._use_assistant(self._given_assistant)
+        else:
+            self.chat.show_loading("loading model", 0, 0)
+            self._load()
+
+    def _painted(self) -> None:
+        if self.first_paint_ms is None:
+            self.first_paint_ms = (time.perf_counter() - self._created) * 1000
+
+    def _open_history(self) -> None:
+        from qa.history import HistoryStore
+
+        try:
+            arg = self._history_arg
+            self.history = arg if isinstance(arg, HistoryStore) else HistoryStore(arg)
+        except Exception as e:
+            self.notify(f"History is off: {e}", severity="warning", markup=False)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        from qa import Assistant
+
+        worker = get_current_worker()
+
+        def progress(stage: str, done: int, total: int) -> None:
+            self.post_message(self.LoadProgress(stage, done, total))
+
+        try:
+            assistant = Assistant.open(self.index_dir, progress=progress)
+        except Exception as e:  # one clear line, never a traceback
+            self.post_message(self.LoadFailed(str(e) or type(e).__name__))
+            return
+        if worker.is_cancelled:
+            assistant.close()
+            return
+        self.post_message(self.AssistantReady(assistant))
+
+    @on(LoadProgress)
+    def _progress(self, event: LoadProgress) -> None:
+        if self.assistant is None:
+            self.chat.show_loading(event.stage, event.done, event.total)
+
+    @on(AssistantReady)
+    def _assistant_ready(self, event: AssistantReady) -> None:
+        self._use_assistant(event.assistant)
+
+    def _use_assistant(self, assistant: "Assistant") -> None:
+        self.assistant = assistant
+        try:
+            info = assistant.info()
+        except Exception:
+            info = None
+        self.chat.assistant_ready(info)
+
+    @on(LoadFailed)
+    def _load_failed(self, event: LoadFailed) -> None:
+        self.chat.assistant_failed()
+        self.notify(event.error, title="Cannot open the index", severity="error", timeout=30,
+                    markup=False)
+
+    def answer_shown(self, answer: Answer, submitted_at: float) -> None:
+        """Called by the chat after the answer's first paint."""
+        self.answers_shown += 1
+        self.last_answer_ms = (time.perf_counter() - submitted_at) * 1000
+        self.post_message(self.AnswerShown(answer, self.last_answer_ms))
+
+    def on_unmount(self) -> None:
+        if self.assistant is not None and self.assistant is not self._given_assistant:
+            try:
+                self.assistant.close()
+            except Exception:
+                pass
+        if self.history is not None and self.history is not self._history_arg:
+            self.history.close()
+
+
+def run(index_dir: str | None = None) -> None:
+    """Start the TUI on `index_dir` (default: the user's index, built from the seeds if missing)."""
+    BylineApp(index_dir=index_dir).run()
