@@ -72,6 +72,8 @@ def run(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from qa.errors import BylineError
+
     from eval import floors as fl
     from eval import present
     from eval import report as rep
@@ -99,12 +101,8 @@ def run(
         try:
             assistant, index_dir = open_assistant(corpus=corpus, index=index, cache_root=_cache_root(cache_dir),
                                                   progress=stage)
-        except SetupError as e:
+        except (SetupError, BylineError) as e:  # one clear line: missing, corrupt, other model, bad path
             raise _fail(str(e)) from None
-        except Exception as e:  # qa's BylineError: one clear line (missing, corrupt, other model)
-            if any(c.__name__ == "BylineError" for c in type(e).__mro__):  # eval may not import index
-                raise _fail(str(e)) from None
-            raise
         try:
             runner = Runner(assistant)
             missing = runner.missing_articles(chosen)

@@ -34,7 +34,7 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("mh_hits@10", "multihop", "As mh_hits@4, within the first 10 passages."),
     Metric("mh_mrr@10", "multihop", "Mean 1/rank of the first hit passage within the first 10 (0 if none), as the paper's MRR@10."),
     Metric("mh_map@10", "multihop", "The paper's MAP@10: at each hit passage add (new gold quotes found there)/rank; divide by min(#quotes, 10); mean over questions."),
-    Metric("answer_contains", "answer", "Share of answerable questions whose answer contains the gold answer as whole words after normalisation (NFKC, lower case, plain quotes, digit groups joined: 100,000 = 100 000 = 100000, punctuation and a/an/the dropped); an abstention scores 0."),
+    Metric("answer_contains", "answer", "Share of answerable questions whose answer contains the gold answer as whole words after normalisation (NFKC, lower case, plain quotes, digit groups joined: 100,000 = 100 000 = 100000, British -ise spelt -ize, punctuation and a/an/the dropped); an abstention scores 0."),
     Metric("answer_correct", "answer", "Share of answerable questions where answer_contains holds or every content token of the gold answer (its normalised tokens minus English stop words) appears in the answer."),
     Metric("answer_f1", "answer", "Mean SQuAD-style token F1 between the normalised answer (citation markers removed) and the gold answer; an abstention scores 0."),
     Metric("citation_precision", "citations", "Over answered questions with citations: mean share of cited quotes (Sources) that match a gold quote (same article, character spans sharing at least half of the shorter one, or normalised-text containment when a span is unknown)."),

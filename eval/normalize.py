@@ -1,7 +1,8 @@
 """Text normalisation for matching answers and quotes: one place, so every metric compares alike.
 
 - `normalize(text)`: NFKC, lower case, curly quotes and dashes made plain, digit groups joined
-  ("100,000", "100 000" and "100000" all become "100000"), punctuation dropped, articles
+  ("100,000", "100 000" and "100000" all become "100000"), British -ise spellings made -ize
+  ("recognising" = "recognizing"), punctuation dropped, articles
   (a/an/the) dropped, whitespace collapsed.
 - `tokens(text)`: the words of `normalize(text)`.
 - `content_tokens(text)`: `tokens` minus a small English stop-word list (all tokens if that
@@ -27,6 +28,7 @@ _DIGIT_GROUPS = re.compile(r"\b\d{1,3}(?:[, ]\d{3})+\b")  # after fold(): spaces
 _SEPARATORS = re.compile(r"[, ]")
 _CITATION = re.compile(r"\[\d+(?:\s*[,\u2013-]\s*\d+)*\]")
 _NON_WORD = re.compile(r"[^\w\s]|_")
+_BRITISH_ISE = re.compile(r"\b(\w{3,})is(e|es|ed|ing|ation|ations)\b")  # recognise -> recognize
 _ARTICLES = {"a", "an", "the"}
 STOPWORDS = frozenset("""
 a an the and or but of to in on at by for with from as into onto about over under than then
@@ -49,7 +51,7 @@ def strip_citations(text: str) -> str:
 
 def normalize(text: str) -> str:
     text = _DIGIT_GROUPS.sub(lambda m: _SEPARATORS.sub("", m.group()), fold(text).lower())
-    text = _NON_WORD.sub(" ", text)
+    text = _BRITISH_ISE.sub(r"\1iz\2", _NON_WORD.sub(" ", text))
     return " ".join(w for w in text.split() if w not in _ARTICLES)
 
 

@@ -30,7 +30,7 @@ def summary_table(report: dict) -> Table:
     c = report["counts"]
     table = Table(title=f"Byline eval: {c['questions']} questions ({c['answerable']} answerable), "
                         f"errors {c['errors']}", title_justify="left")
-    table.add_column("metric")
+    table.add_column("metric", no_wrap=True)
     table.add_column(Text(f"all ({c['questions']})"), justify="right", style="bold")
     for t in types:
         table.add_column(Text(f"{t} ({report['type_counts'].get(t, 0)})"), justify="right")

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 from qa import Conversation
+from qa.errors import BylineError
 
 from eval import metrics as m
 from eval.judge import Judge, support_rate
@@ -67,7 +68,7 @@ class Runner:
         if article_id not in self._texts:
             try:
                 self._texts[article_id] = self.assistant.article(article_id).text
-            except Exception:  # unknown id: qa raises its own error type; eval must not import index
+            except BylineError:  # not in the index
                 self._texts[article_id] = None
         return self._texts[article_id]
 

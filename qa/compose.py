@@ -19,6 +19,17 @@ from qa.types import Answer, Hit, Sentence, Source
 _NUMBER = re.compile(r"\b\d{1,3}(?:[,.\u00a0 ]\d{3})+\b|\b\d+(?:\.\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?)\b", re.I)
 _DATEISH = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|jan\.|feb\.|dec\.|\d{1,2}(?:st|nd|rd|th)?|\d{4}|yesterday|today|tomorrow|a day earlier|last week|next week)\b", re.I)
 _YEAR = re.compile(r"^(19|20)\d\d$")
+_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b(?:a\.m\.|p\.m\.|noon|midnight|o'clock)", re.I)
+_DURATION = re.compile(r"\b(?:hours?|minutes?|days?|weeks?|months?|years?)\b", re.I)
+_MONEY = re.compile(r"[$€£]|\b(?:dollars?|euros?|pounds|million|billion)\b", re.I)
+_COUNT = re.compile(r"\d|\b(?:dozens?|hundreds?|thousands?|millions?|billions?)\b", re.I)
+_KINDS = {"number": _COUNT, "date": _DATEISH, "time": _TIME, "duration": _DURATION, "money": _MONEY}
+
+
+def fits(kind: str, text: str) -> bool:
+    """Does `text` hold the kind of thing the question asks for (a number, a date, a time...)?"""
+    pattern = _KINDS.get(kind)
+    return bool(pattern.search(text)) if pattern else True
 
 
 @dataclass
@@ -62,7 +73,7 @@ class Composer:
             n = max(1, self.index.store.count("chunks")) if not hasattr(self, "_n") else self._n
             self._n = n
             s = stem(term)
-            df = self.index.doc_freq(s, prefix=s != term)
+            df = self.index.doc_freq(s, prefix=len(s) >= 4)
             self._idf_cache[term] = math.log((n + 1) / (df + 1)) + 0.1
         return self._idf_cache[term]
 
@@ -110,11 +121,9 @@ class Composer:
                 out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
                                      prior=entry["prior"][idx], stems=stems))
         for c in out:
-            c.score = c.dense + 0.25 * c.lexical + 0.05 * c.prior
-            if query.expects == "number" and not _NUMBER.search(c.text):
-                c.score *= 0.85
-            elif query.expects == "date" and not _DATEISH.search(c.text):
-                c.score *= 0.85
+            c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
+            if query.expects and not fits(query.expects, c.text):
+                c.score *= s.type_penalty
             if len(c.stems) < 4:  # headlines and fragments say little on their own
                 c.score *= 0.9
         out.sort(key=lambda c: c.score, reverse=True)
@@ -124,6 +133,9 @@ class Composer:
     def choose(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
         s = self.settings
         chosen: list[Candidate] = []
+        if query.expects:  # lead with a sentence that holds what was asked for (a number, a date...)
+            fitting = [c for c in cands if fits(query.expects, c.text)]
+            cands = fitting or cands
         best = cands[0].score
         for c in cands:
             if len(chosen) >= s.max_sentences:
@@ -144,6 +156,9 @@ class Composer:
         s = self.settings
         if not cands or cands[0].score < s.abstain_below:
             return self.abstain(question, query, hits, cands)
+        if query.expects and not any(fits(query.expects, c.text) for c in cands[:3]):
+            return self.abstain(question, query, hits, cands, reason=(
+                f"The closest passages do not contain the {query.expects} the question asks for."))
         chosen = self.choose(query, cands)
         sources: list[Source] = []
         sentences: list[Sentence] = []

@@ -1,6 +1,11 @@
-"""Errors of the question-answering layer; each is one line a user can act on."""
+"""Errors of the question-answering layer; each is one line a user can act on.
 
-from index.errors import BylineError
+`BylineError` is re-exported so callers of `qa` (CLI, TUI, eval) need not reach into `index`."""
+
+from index.errors import BylineError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
+
+__all__ = ["BylineError", "IndexBusyError", "IndexCorruptError", "IndexMismatchError", "IndexMissingError",
+           "InputError", "QuestionError"]
 
 
 class QuestionError(BylineError):

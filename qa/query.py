@@ -96,12 +96,16 @@ def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
 
 def expected_answer(question: str) -> str | None:
     q = question.casefold()
+    if re.search(r"\b(dollars|euros|how much money|cost)\b", q):
+        return "money"
+    if re.match(r"\s*(at what time|what time)\b", q):
+        return "time"
+    if re.match(r"\s*how long\b", q):
+        return "duration"
     if re.match(r"\s*(how many|how much|what (number|percentage|share))\b", q):
         return "number"
     if re.match(r"\s*(when|on what date|what date|in what year|which year|on which day|what day|what time|at what time)\b", q):
         return "date"
-    if re.match(r"\s*(who|whom|which (official|minister|correspondent|adviser|advisor|person|president|leader))\b", q):
-        return "person"
     return None
 
 

@@ -16,6 +16,7 @@ from eval.normalize import locate, normalize, squash
     ("The “Alternative Route”!", "alternative route"),
     ("It’s", "it's"),
     ("1,234,567", "1234567"),
+    ("recognising the organisation", "recognizing the organization"),
 ])
 def test_normalize_treats_formats_alike(a, b):
     assert normalize(a) == normalize(b)

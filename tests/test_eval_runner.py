@@ -2,6 +2,7 @@
 end to end in test_eval_seed.py): quote location, passage dedupe, scores, pass flags, errors."""
 
 from qa import Answer, Article, Hit, IndexInfo, Sentence, Source
+from qa.errors import IndexMissingError
 
 from eval.questions import parse_lines
 from eval.runner import Runner
@@ -17,7 +18,7 @@ class StandIn:
     def article(self, article_id):
         texts = {"A": TEXT_A, "B": TEXT_B}
         if article_id not in texts:
-            raise LookupError(article_id)
+            raise IndexMissingError(article_id)
         return Article(article_id, None, None, None, None, None, texts[article_id])
 
     def ask(self, question, conversation=None, filters=None, k=None):

@@ -46,6 +46,7 @@ class ArticleScreen(Screen):
         self.source = source
         self.span = find_span(article.text, source) if source else None
         self.span_line: int | None = None  # the wrapped line the span starts on, once laid out
+        self.body: Text | None = None  # the article as shown, with the cited span styled
 
     def compose(self) -> ComposeResult:
         yield Static(id="article-meta", markup=False)
@@ -55,7 +56,8 @@ class ArticleScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#article-meta", Static).update(self._metadata())
-        self.query_one("#article-body", Static).update(self._body())
+        self.body = self._body()
+        self.query_one("#article-body", Static).update(self.body)
         self.query_one("#article-scroll").focus()
         self.call_after_refresh(self.action_scroll_to_span)
         if self.source is not None and self.span is None:
@@ -67,8 +69,9 @@ class ArticleScreen(Screen):
         a = self.article
         text = Text()
         text.append(one_line(a.title) or "(untitled)", style("article--title"))
-        meta = [one_line(a.outlet), short_date(a.published_at), one_line(a.url)]
-        text.append("\n" + " · ".join(m for m in meta if m), style("article--meta"))
+        meta = " · ".join(m for m in (one_line(a.outlet), short_date(a.published_at), one_line(a.url)) if m)
+        if meta:
+            text.append("\n" + meta, style("article--meta"))
         if self.source is not None:
             text.append(f"\nCited as [{self.source.number}]: ", style("article--meta"))
             text.append("“" + one_line(self.source.quote) + "”")

@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input
@@ -118,11 +119,18 @@ class ChatScreen(Screen):
         self._state = (state, busy)
         self._show_status()
 
+    @property
+    def state(self) -> str:
+        """What the status line says the app is doing: "ready", "searching…", "loading model…"."""
+        return self._state[0]
+
     def _show_status(self) -> None:
-        if self.is_mounted:
+        try:
             status = self.query_one(StatusLine)
-            status.info = self._info
-            status.set_state(*self._state)
+        except NoMatches:  # not composed yet: on_mount shows it
+            return
+        status.info = self._info
+        status.set_state(*self._state)
 
     # --- asking ---------------------------------------------------------------------------------
 

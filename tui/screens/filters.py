@@ -61,6 +61,8 @@ class FiltersScreen(ModalScreen[Filters | None]):
                 yield Input(self._iso(self.current.since), placeholder="since YYYY-MM-DD", id="filters-since")
                 yield Input(self._iso(self.current.until), placeholder="until YYYY-MM-DD", id="filters-until")
             yield Static("", id="filters-error", markup=False)
+            yield Label("Space: choose · Enter in a date or Ctrl+S: apply · Ctrl+R: clear · Esc: cancel",
+                        id="filters-hint")
             with Horizontal(id="filters-buttons"):
                 yield Button("Apply", variant="primary", id="filters-apply")
                 yield Button("Clear all", id="filters-clear")

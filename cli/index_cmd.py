@@ -1,0 +1,149 @@
+"""`byline index …`: build, add, remove, list, stats, verify. Parse, call the library, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from cli.render import console, fail, print_json, progress_bar, table
+
+app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=True)
+
+IndexOpt = typer.Option(None, "--index", "-i", help="Index directory (default: $BYLINE_INDEX or the user data dir).")
+JsonOpt = typer.Option(False, "--json", help="Print JSON for scripts.")
+
+
+def _dir(index: Path | None) -> Path:
+    from qa.admin import index_dir
+
+    return index_dir(index)
+
+
+def _report(report, as_json: bool, verb: str) -> None:
+    if as_json:
+        print_json(report.to_dict())
+        return
+    out = console()
+    out.print(f"{verb}: {len(report.added)} new, {len(report.updated)} updated, "
+              f"{len(report.unchanged)} unchanged; {report.chunks_embedded} chunks embedded, "
+              f"{report.chunks_cached} from cache.")
+    for new, old, bits in report.near_duplicates:
+        skipped = " (skipped)" if new in report.skipped else ""
+        out.print(f"near-duplicate: {new} ≈ {old} ({bits} bits apart){skipped}", markup=False)
+    err = console(stderr=True)
+    for issue in report.issues:
+        err.print(f"{issue.level}: {issue}", markup=False, highlight=False)
+
+
+@app.command()
+def build(paths: list[Path] = typer.Argument(None, help="Files or folders of articles (default: the bundled corpus)."),
+          index: Path | None = IndexOpt, rebuild: bool = typer.Option(False, "--rebuild", help="Start from an empty index."),
+          model: str | None = typer.Option(None, help="sentence-transformers model name or local folder."),
+          backend: str | None = typer.Option(None, help="onnx-int8 (default), onnx or torch."),
+          chunk_words: int | None = typer.Option(None, help="Words per window."),
+          chunk_stride: int | None = typer.Option(None, help="Words between window starts."),
+          skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
+          as_json: bool = JsonOpt):
+    """Build (or update) an index from files; unchanged articles are skipped."""
+    from qa.errors import BylineError
+    from qa.admin import build
+
+    try:
+        with progress_bar(not as_json) as progress:
+            report = build(paths or None, _dir(index), rebuild=rebuild, model=model, backend=backend,
+                           chunk_words=chunk_words, chunk_stride=chunk_stride,
+                           skip_near_duplicates=skip_near_duplicates, progress=progress)
+    except BylineError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; the index is as it was before this build", 130)
+    _report(report, as_json, "built")
+
+
+@app.command()
+def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articles."), index: Path | None = IndexOpt,
+        skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
+        as_json: bool = JsonOpt):
+    """Add new or changed articles; identical ones are a no-op."""
+    from qa.errors import BylineError
+    from qa.admin import add as add_articles
+
+    try:
+        with progress_bar(not as_json) as progress:
+            report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress)
+    except BylineError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail("interrupted; the index is as it was before this add", 130)
+    _report(report, as_json, "added")
+
+
+@app.command()
+def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths they were loaded from."),
+           index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """Remove articles by id or path."""
+    from qa.errors import BylineError
+    from qa.admin import remove as remove_articles
+
+    try:
+        removed = remove_articles(keys, _dir(index))
+    except BylineError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"removed": removed})
+    else:
+        console().print(f"removed {len(removed)} article(s): " + ", ".join(removed), markup=False)
+
+
+@app.command("list")
+def list_(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """List indexed articles: id, title, outlet, date."""
+    from qa.errors import BylineError
+    from qa.admin import list_articles
+
+    try:
+        rows = list_articles(_dir(index))
+    except BylineError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(rows)
+        return
+    console().print(table("Articles", ["id", "title", "outlet", "date"],
+                          [[r["id"], r["title"], r["outlet"], (r["published_at"] or "")[:10]] for r in rows]))
+
+
+@app.command()
+def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """Articles, chunks, model, backend and size on disk."""
+    from qa.errors import BylineError
+    from qa.admin import stats as index_stats
+
+    try:
+        st = index_stats(_dir(index))
+    except BylineError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(st)
+        return
+    console().print(table("Index", ["field", "value"], [[k, v] for k, v in st.items()]))
+
+
+@app.command()
+def verify(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """Check the index for damage or inconsistency; non-zero exit when any is found."""
+    from qa.errors import BylineError
+    from qa.admin import verify as verify_index
+
+    try:
+        problems = verify_index(_dir(index))
+    except BylineError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"ok": not problems, "problems": problems})
+    elif not problems:
+        console().print("index OK")
+    if problems:
+        if not as_json:
+            fail("index damaged: " + "; ".join(problems) + " — rebuild with: byline index build --rebuild PATH")
+        raise typer.Exit(1)

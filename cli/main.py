@@ -1,0 +1,76 @@
+"""`byline`: a thin typer CLI over the `qa` library (the TUI and eval use the same API)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import typer
+
+from cli import index_cmd
+from cli.render import console, fail, print_json, progress_bar
+
+app = typer.Typer(help="Byline: ask questions of a news archive; every sentence of the answer is cited.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+app.add_typer(index_cmd.app, name="index")
+
+
+def _mount_eval() -> None:
+    try:
+        from cli import eval_cmd
+    except ImportError:  # pragma: no cover - eval is part of the project; guard against partial installs
+        return
+    app.add_typer(eval_cmd.app, name="eval")
+
+
+_mount_eval()
+
+
+def _date(value: str | None, flag: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{flag} takes a date as YYYY-MM-DD, not {value!r}")
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
+        index: Path | None = typer.Option(None, "--index", "-i", help="Index directory (default: $BYLINE_INDEX or the user data dir)."),
+        source: list[str] = typer.Option(None, "--source", "-s", help="Only articles from this outlet (repeatable)."),
+        since: str | None = typer.Option(None, help="Only articles published on or after YYYY-MM-DD."),
+        until: str | None = typer.Option(None, help="Only articles published on or before YYYY-MM-DD."),
+        k: int = typer.Option(10, "-k", min=1, max=100, help="How many passages to retrieve."),
+        as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
+    """Answer one question from the index, with citations."""
+    from qa import Assistant, Filters
+    from qa.admin import index_dir
+    from qa.errors import BylineError
+
+    filters = Filters(sources=tuple(source or ()), since=_date(since, "--since"), until=_date(until, "--until"))
+    try:
+        with progress_bar(not as_json) as progress:
+            assistant = Assistant.open(index_dir(index), progress=progress)
+        answer = assistant.ask(question, filters=filters, k=k)
+    except BylineError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(answer.to_dict())
+    else:
+        from cli.render import render_answer
+
+        render_answer(answer, console())
+    assistant.close()
+
+
+@app.command()
+def chat(index: Path | None = typer.Option(None, "--index", "-i", help="Index directory.")):
+    """Open the terminal chat app."""
+    from tui.app import run
+
+    run(str(index) if index else None)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,96 @@
+"""Rich presenters for the CLI. Untrusted article text only ever enters through `Text`, never markup."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+CITE = "bold cyan"
+
+
+def console(stderr: bool = False) -> Console:
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """One clear line on stderr and a non-zero exit."""
+    import typer
+
+    err = console(stderr=True)
+    line = Text("error: ", style="bold red")
+    line.append(str(message).splitlines()[0] if str(message) else "unknown error")
+    err.print(line)
+    raise typer.Exit(code)
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+@contextmanager
+def progress_bar(enabled: bool = True):
+    """Yields a `progress(stage, done, total)` callback drawing a rich progress bar on stderr."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console(stderr=True), transient=True) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        yield update
+
+
+def source_line(number: int, outlet, title, published_at, article_id) -> Text:
+    line = Text(f"[{number}] ", style=CITE)
+    line.append(outlet or "unknown outlet", style="bold")
+    line.append(" · ")
+    line.append(title or article_id, style="italic")
+    if published_at:
+        line.append(" · " + published_at[:10], style="dim")
+    return line
+
+
+def render_answer(answer, out: Console) -> None:
+    if answer.resolved_question and answer.resolved_question != answer.question:
+        out.print(Text("(read as: " + answer.resolved_question + ")", style="dim"))
+    if answer.abstained:
+        out.print(Text(answer.text, style="yellow"))
+        if answer.reason:
+            out.print(Text(answer.reason, style="dim"))
+    for sentence in answer.sentences:
+        line = Text(sentence.text + " ")
+        for n in sentence.citations:
+            line.append(f"[{n}]", style=CITE)
+        out.print(line)
+    for note in answer.notes:
+        out.print(Text("• " + note, style="magenta"))
+    listing = answer.sources if not answer.abstained else answer.closest
+    if listing:
+        out.print(Text("\nSources" if not answer.abstained else "\nClosest passages", style="bold underline"))
+    for s in listing:
+        out.print(source_line(s.number, s.outlet, s.title, s.published_at, s.article_id))
+        quote = Text("    “", style="dim")
+        quote.append(s.quote)
+        quote.append(f"”  (chars {s.start}–{s.end} of {s.article_id})", style="dim")
+        out.print(quote)
+
+
+def table(title: str, columns: list[str], rows: list[list]) -> Table:
+    t = Table(title=title, show_lines=False)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    for r in rows:
+        t.add_row(*[Text("" if v is None else str(v)) for v in r])
+    return t

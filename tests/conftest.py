@@ -1,0 +1,45 @@
+"""Shared fixtures: one real index of the bundled seed articles per test session, built with the
+real model (offline), real FAISS and a real SQLite file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_configure(config):
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ["TRANSFORMERS_OFFLINE"] = "1"
+    base = Path(config.cache.makedir("byline")) if config.cache else Path("/tmp/byline-tests")
+    os.environ.setdefault("BYLINE_CACHE", str(base / "cache"))  # the ONNX export, made once
+    os.environ["BYLINE_INDEX"] = str(base / "never-the-user-index")
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory) -> Path:
+    from index.api import default_corpus_paths
+    from qa import build_index
+
+    path = tmp_path_factory.mktemp("seed-index")
+    build_index(default_corpus_paths(), path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def assistant(seed_index_dir):
+    from qa import Assistant
+
+    a = Assistant.open(seed_index_dir, build_default=False)
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="session")
+def seed_corpus() -> Path:
+    import index.corpus
+
+    return Path(index.corpus.__file__).parent

@@ -1,0 +1,182 @@
+"""The index as a user runs it: build, update, remove, survive crashes and bad input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.api import Index, default_corpus_paths
+from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
+from index.lock import writer_lock
+from index.settings import IndexSettings
+
+
+@pytest.fixture()
+def fresh_index(tmp_path, seed_index_dir) -> Path:
+    """A private copy of the seed index that a test may change."""
+    target = tmp_path / "idx"
+    shutil.copytree(seed_index_dir, target, ignore=shutil.ignore_patterns("write.lock"))
+    return target
+
+
+def test_seed_build_holds_every_article_with_metadata(seed_index_dir):
+    index = Index.open(seed_index_dir)
+    stats = index.stats()
+    assert stats.articles == 5 and stats.chunks > 300
+    assert stats.model == "all-MiniLM-L6-v2" and stats.backend == "onnx-int8" and stats.dimension == 384
+    assert index.verify() == []
+    listed = {row[0]: row for row in index.list()}
+    assert listed["001_1797f815085c3a86"][2] == "lefigaro"
+    assert listed["004_2c58ce0929758757"][3] == "2021-12-07"
+    text = index.article("001_1797f815085c3a86").text
+    assert "The rest is for subscribers only" not in text and "© Communities" not in text
+
+
+def test_adding_identical_articles_again_is_a_no_op(fresh_index):
+    index = Index.open(fresh_index)
+    before = index.stats()
+    report = index.add_paths(default_corpus_paths())
+    assert len(report.unchanged) == 5 and not report.added and report.chunks_embedded == 0
+    assert index.stats().chunks == before.chunks
+
+
+def test_a_changed_article_is_reembedded_alone(fresh_index, tmp_path, seed_corpus):
+    src = seed_corpus / "003_a9f123cecce3c2d4.txt"
+    changed = tmp_path / "in" / src.name
+    changed.parent.mkdir()
+    changed.write_text(src.read_text(encoding="utf-8") + "\nA new closing paragraph was added by the editors today.\n",
+                       encoding="utf-8")
+    index = Index.open(fresh_index)
+    chunks_before = index.stats().chunks
+    report = index.add_paths([changed])
+    assert report.updated == ["003_a9f123cecce3c2d4"]
+    assert 0 < report.chunks_embedded <= 3 and report.chunks_cached > 50  # only the new windows are encoded
+    assert index.stats().chunks >= chunks_before
+    assert "closing paragraph" in index.article("003_a9f123cecce3c2d4").text
+    assert index.verify() == []
+
+
+def test_remove_by_id_and_by_path(fresh_index, seed_corpus):
+    index = Index.open(fresh_index)
+    assert index.remove(["000_0b5f9bdb6e6698e2"]) == ["000_0b5f9bdb6e6698e2"]
+    path = str(seed_corpus / "001_1797f815085c3a86.txt")
+    assert index.remove([path]) == ["001_1797f815085c3a86"]
+    assert index.stats().articles == 3 and index.verify() == []
+    reopened = Index.open(fresh_index)
+    assert reopened.vectors.size == reopened.stats().chunks
+    with pytest.raises(InputError, match="byline index list"):
+        index.remove(["no-such-article"])
+
+
+def test_near_duplicates_are_reported_and_can_be_skipped(fresh_index, tmp_path, seed_corpus):
+    text = (seed_corpus / "004_2c58ce0929758757.txt").read_text(encoding="utf-8")
+    copy = tmp_path / "wire" / "wire_copy.txt"
+    copy.parent.mkdir()
+    copy.write_text(text.replace("a good two hours", "a good two and a half hours"), encoding="utf-8")
+    index = Index.open(fresh_index)
+    report = index.add_paths([copy], skip_near_duplicates=True)
+    assert report.near_duplicates and report.near_duplicates[0][1] == "004_2c58ce0929758757"
+    assert report.skipped == ["wire_copy"] and index.article("wire_copy") is None
+
+
+def test_filters_apply_inside_dense_search(seed_index_dir):
+    index = Index.open(seed_index_dir)
+    allowed = index.filter_ids(sources=["ARD"])
+    vec = index.encoder.encode(["sanctions against Russia"])[0]
+    hits = index.search_dense(vec, 10, allowed)
+    rows = index.chunks([h for h, _ in hits])
+    assert hits and {r.article_id for r in rows.values()} == {"004_2c58ce0929758757"}
+    assert len(index.filter_ids(since="2030-01-01")) == 0
+
+
+def test_opening_with_another_model_fails_with_one_clear_line(seed_index_dir):
+    with pytest.raises(IndexMismatchError) as err:
+        Index.open(seed_index_dir, model="some/other-model")
+    assert "--rebuild" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_a_newer_format_version_is_refused(fresh_index):
+    db = sqlite3.connect(fresh_index / "byline.sqlite")
+    db.execute("UPDATE manifest SET value = '99' WHERE key = 'format_version'")
+    db.commit()
+    db.close()
+    with pytest.raises(IndexMismatchError, match="format version 99"):
+        Index.open(fresh_index)
+
+
+def test_missing_and_damaged_indexes_say_what_to_do(tmp_path, fresh_index):
+    with pytest.raises(IndexMissingError, match="byline index build"):
+        Index.open(tmp_path / "nothing-here")
+    (fresh_index / "byline.sqlite-wal").unlink(missing_ok=True)
+    (fresh_index / "byline.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        Index.open(fresh_index)
+
+
+def test_a_lost_vector_file_is_reported_and_rebuilt_from_sqlite(fresh_index):
+    for f in fresh_index.glob("vectors-*.faiss"):
+        f.unlink()
+    index = Index.open(fresh_index)
+    assert any("vector file" in p for p in index.verify())
+    assert index.vectors.size == index.stats().chunks  # still searchable
+
+
+def test_a_second_writer_fails_clearly_and_loses_nothing(fresh_index, seed_corpus):
+    index = Index(fresh_index, Index.open(fresh_index).store, IndexSettings(lock_timeout=0.2), False)
+    with writer_lock(fresh_index, 1):
+        with pytest.raises(IndexBusyError, match="Another byline process"):
+            index.add_paths([seed_corpus])
+    assert Index.open(fresh_index).stats().articles == 5
+
+
+def test_rebuild_with_other_chunking_swaps_in_a_whole_new_index(tmp_path):
+    from qa.admin import build
+
+    target = tmp_path / "idx"
+    build(None, target)
+    build(None, target, rebuild=True, chunk_words=40, chunk_stride=20)
+    index = Index.open(target)
+    assert index.settings.chunk_words == 40 and index.verify() == []
+    assert not (tmp_path / "idx.rebuild").exists()
+
+
+def _write_corpus(folder: Path, seed_corpus: Path, copies: int) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_corpus.glob("*.txt"))]
+    rng = np.random.default_rng(7)
+    for i in range(copies):
+        words = texts[i % len(texts)].split()
+        rng.shuffle(words)  # distinct text, so every article needs encoding
+        (folder / f"gen_{i:03d}.txt").write_text(f"Generated story {i}\n\n" + " ".join(words), encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_killing_a_build_at_random_points_leaves_the_last_index_usable(fresh_index, tmp_path, seed_corpus):
+    corpus = tmp_path / "more"
+    _write_corpus(corpus, seed_corpus, 24)
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = [sys.executable, "-m", "cli.main", "index", "add", str(corpus), "--index", str(fresh_index)]
+    for delay in (1.5, 3.0, 4.5):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        index = Index.open(fresh_index)
+        assert index.verify() == []
+        assert index.stats().articles in (5, 29)  # all or nothing
+        vec = index.encoder.encode(["Nord Stream 2 pipeline"])[0]
+        assert index.search_dense(vec, 3)
+        index.close()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    index = Index.open(fresh_index)
+    assert index.stats().articles == 29 and index.verify() == []

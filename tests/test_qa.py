@@ -1,0 +1,117 @@
+"""Asking questions of the seed articles, as a reader would."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from qa import Assistant, Conversation, Filters, QuestionError
+
+
+def _check_citations(assistant, answer):
+    assert answer.sentences and not answer.abstained
+    numbers = {s.number for s in answer.sources}
+    for sentence in answer.sentences:
+        assert sentence.citations and set(sentence.citations) <= numbers
+    for source in answer.sources:
+        article = assistant.article(source.article_id)
+        assert article.text[source.start:source.end] == source.quote
+
+
+def test_a_number_question_is_answered_from_the_right_sentence(assistant):
+    answer = assistant.ask("How many soldiers had Russia gathered near the Ukrainian border ahead of the Geneva talks?")
+    _check_citations(assistant, answer)
+    cited = [s for s in answer.sources if "100,000" in s.quote]
+    assert cited and cited[0].article_id == "003_a9f123cecce3c2d4"
+
+
+def test_differing_figures_are_both_shown_with_whom_they_come_from(assistant):
+    answer = assistant.ask("How many Russian troops were near Ukraine?")
+    text = answer.text
+    assert "100,000" in text and "120,000" in text
+    assert any(note.startswith("Accounts differ") for note in answer.notes)
+
+
+def test_a_name_the_dense_side_would_miss_is_found_by_keyword(assistant):
+    answer = assistant.ask("What about Nord Stream 2?")
+    _check_citations(assistant, answer)
+    assert any("Nord Stream 2" in s.quote or "NS2" in s.quote for s in answer.sources)
+
+
+def test_reported_speech_is_attributed_to_the_speaker(assistant):
+    answer = assistant.ask("Which Putin adviser said a sudden breakthrough was difficult to assume?")
+    assert any(s.speaker and "Ushakov" in s.speaker for s in answer.sentences)
+
+
+def test_an_outlet_filter_keeps_every_source_to_that_outlet(assistant):
+    answer = assistant.ask("What did Sullivan say?", filters=Filters(sources=("ard",)))
+    assert answer.sources and {s.outlet for s in answer.sources} == {"ARD"}
+
+
+def test_filters_that_match_nothing_say_so(assistant):
+    answer = assistant.ask("What did Sullivan say?", filters=Filters(since=date(2030, 1, 1)))
+    assert answer.abstained and "No indexed article matches the filters" in answer.reason
+
+
+def test_unanswerable_question_abstains_and_shows_closest_passages(assistant):
+    answer = assistant.ask("How much additional military aid, in dollars, did Washington promise Kyiv?")
+    assert answer.abstained and answer.text.startswith("The indexed articles don't say")
+    assert answer.closest and not answer.sources
+
+
+def test_a_follow_up_is_resolved_against_the_earlier_turn(assistant):
+    conv = Conversation()
+    first = assistant.ask("Who warned that the next two weeks were going to be difficult?")
+    conv.add("Who warned that the next two weeks were going to be difficult?", first)
+    follow = assistant.ask("And in which country had he served as US ambassador?", conversation=conv)
+    assert follow.resolved_question and "Daniel Fried" in follow.resolved_question
+    assert "Poland" in follow.text
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t ", "?!... ---"])
+def test_empty_or_wordless_questions_are_refused_clearly(assistant, bad):
+    with pytest.raises(QuestionError) as err:
+        assistant.ask(bad)
+    assert "\n" not in str(err.value)
+
+
+def test_a_huge_question_is_cut_with_a_note(assistant):
+    answer = assistant.ask("What did Biden threaten? " + "sanctions " * 12_000)
+    assert any("cut to its first" in n for n in answer.notes)
+    assert answer.timings["total"] < 5_000
+
+
+def test_a_question_in_another_language_does_not_break(assistant):
+    answer = assistant.ask("Was hat Putin über die NATO-Osterweiterung gesagt?")
+    assert answer.abstained or answer.sources
+
+
+def test_answer_serializes_to_json(assistant):
+    answer = assistant.ask("When did the video summit take place?")
+    data = json.loads(answer.to_json())
+    assert data["sources"] and {"embed", "dense", "keyword", "fuse", "compose", "total"} <= set(data["timings"])
+
+
+def test_retrieve_and_passage_widen_a_window_to_the_token_budget(assistant):
+    hits = assistant.retrieve("Nord Stream 2 sanctions", k=5)
+    assert len(hits) == 5 and hits[0].score >= hits[-1].score
+    passage = assistant.passage(hits[0], max_tokens=256)
+    assert hits[0].text in passage
+    assert assistant.index.encoder.count_tokens(passage) <= 256
+
+
+def test_unknown_chunk_ids_are_dropped(assistant):
+    from qa.query import analyse
+
+    query = analyse("Nord Stream", assistant.outlets(), 2000)
+    hits = assistant.retriever._fuse(query, [(10**9, 0.9)], [(10**9 + 1, 3.0)], 5)
+    assert hits == []
+
+
+def test_no_index_and_no_default_build_is_one_clear_error(tmp_path):
+    from qa.errors import IndexMissingError
+
+    with pytest.raises(IndexMissingError, match="byline index build"):
+        Assistant.open(tmp_path / "none", build_default=False)
