@@ -108,6 +108,8 @@ class Composer:
                 if idx not in entry["prior"]:
                     continue
                 text = article.text[start:end]
+                if article.title and text == article.title.strip():
+                    continue  # a headline is not a statement to cite as an answer
                 best = 0.0
                 for (cid, ws, we, _, _, _), c in zip(windows, cos):
                     overlap = min(we, end) - max(ws, start)

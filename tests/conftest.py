@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def pytest_configure(config):
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
-    base = Path(config.cache.makedir("byline")) if config.cache else Path("/tmp/byline-tests")
+    cache = getattr(config, "cache", None)
+    base = Path(cache.makedir("byline")) if cache else Path("/tmp/byline-tests")
     os.environ.setdefault("BYLINE_CACHE", str(base / "cache"))  # the ONNX export, made once
     os.environ["BYLINE_INDEX"] = str(base / "never-the-user-index")
 
