@@ -42,16 +42,20 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         since: str | None = typer.Option(None, help="Only articles published on or after YYYY-MM-DD."),
         until: str | None = typer.Option(None, help="Only articles published on or before YYYY-MM-DD."),
         k: int = typer.Option(10, "-k", min=1, max=100, help="How many passages to retrieve."),
+        cross_encoder: str | None = typer.Option(None, envvar="BYLINE_CROSS_ENCODER",
+                                                 help="A local CrossEncoder folder to re-rank sentences."),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Answer one question from the index, with citations."""
     from qa import Assistant, Filters
     from qa.admin import index_dir
     from qa.errors import BylineError
+    from qa.settings import QASettings
 
     filters = Filters(sources=tuple(source or ()), since=_date(since, "--since"), until=_date(until, "--until"))
     try:
         with progress_bar(not as_json) as progress:
-            assistant = Assistant.open(index_dir(index), progress=progress)
+            assistant = Assistant.open(index_dir(index), progress=progress,
+                                       settings=QASettings(cross_encoder=cross_encoder))
         answer = assistant.ask(question, filters=filters, k=k)
     except BylineError as exc:
         fail(str(exc))

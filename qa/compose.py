@@ -129,7 +129,22 @@ class Composer:
             if len(c.stems) < 4:  # headlines and fragments say little on their own
                 c.score *= 0.9
         out.sort(key=lambda c: c.score, reverse=True)
+        if s.cross_encoder and out:
+            self._cross_rerank(query, out)
         return out
+
+    def _cross_rerank(self, query: Query, cands: list[Candidate], depth: int = 20) -> None:
+        """With a local CrossEncoder folder configured, its relevance replaces the term coverage."""
+        if getattr(self, "_cross", None) is None:
+            from sentence_transformers import CrossEncoder
+
+            self._cross = CrossEncoder(self.settings.cross_encoder, device="cpu")
+        head = cands[:depth]
+        logits = self._cross.predict([(query.text, c.text) for c in head])
+        for c, logit in zip(head, np.atleast_1d(logits)):
+            c.score = c.dense + self.settings.lexical_weight / (1.0 + math.exp(-float(logit)))
+        head.sort(key=lambda c: c.score, reverse=True)
+        cands[:depth] = head
 
     # ------------------------------------------------------------ choosing
     def choose(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
