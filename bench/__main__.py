@@ -25,6 +25,7 @@ def main(argv=None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="timed runs after the warm-up")
     p.add_argument("--encode-texts", type=int, default=512, help="chunk texts for the encoder part")
     p.add_argument("--sizes", default="1000,10000,100000,1000000", help="synthetic chunk counts for query")
+    p.add_argument("--report", action="store_true", help="only print the tables from --out, run nothing")
     args = p.parse_args(argv)
     for part in args.parts:
         if part not in PARTS:
@@ -36,7 +37,13 @@ def main(argv=None) -> int:
                           "platform": platform.platform()}
     from rich.console import Console
 
-    console = Console()
+    console = Console(width=200)
+    if args.report:
+        for part in parts:
+            if part in results:
+                for t_ in importlib.import_module(f"bench.{part}").table(results[part]):
+                    console.print(t_)
+        return 0
     for part in parts:
         mod = importlib.import_module(f"bench.{part}")
         t = time.perf_counter()
