@@ -136,10 +136,20 @@ def keyword_at(n: int, words: list[str], matches: list[str], rng, tmp: Path, k: 
         store.db.executemany("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", rows)
         store.commit()
     fill_s = time.perf_counter() - t
-    for mt in matches[:5]:
+    from qa.query import keyword_match
+
+    df: dict = {}
+
+    def doc_freq(term, prefix):  # cached per term, as qa's Retriever does
+        if (term, prefix) not in df:
+            df[(term, prefix)] = store.doc_freq(term, prefix)
+        return df[(term, prefix)]
+
+    pruned = [keyword_match(terms, doc_freq, n) for terms in matches]
+    for mt in pruned[:5]:
         store.keyword_search(mt, k)
     lat = []
-    for mt in matches:
+    for mt in pruned:
         t = time.perf_counter()
         store.keyword_search(mt, k)
         lat.append((time.perf_counter() - t) * 1000)
@@ -162,7 +172,7 @@ def run(args) -> dict:
     centres /= np.linalg.norm(centres, axis=1, keepdims=True)
     queries = clustered(100 if not args.quick else 20, dim, centres, np.random.default_rng(1))
     qs = [q["question"] for q in load_jsonl(SEED_QUESTIONS)]
-    matches = [m for m in (analyse(q, [], 2000).match for q in qs) if m]
+    matches = [t for t in (analyse(q, [], 2000).terms for q in qs) if t]  # pruned per index size
     words = vocabulary()
     st = out["seeds"]["stages"]
     fixed = st["embed"]["p95"] + st["compose"]["p95"] + st["fuse"]["p95"]

@@ -20,6 +20,7 @@ import numpy as np
 
 from index.chunking import chunk_document, sentence_spans
 from index.documents import Document, LoadIssue
+from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
 from index.lock import writer_lock
 from index.near_duplicates import closest, simhash
@@ -116,7 +117,7 @@ class Index:
                     f"The index at {path} was built with {key} {manifest.get(key)!r}, not {wanted!r}; "
                     f"drop the option, or rebuild: byline index build --rebuild PATH --{key} {wanted}")
         settings = IndexSettings(model=manifest["model"], backend=manifest["backend"], **manifest["chunking"],
-                                 approximate_above=manifest.get("approximate_above", 300_000))
+                                 approximate_above=manifest.get("approximate_above", 50_000))
         return cls(path, store, settings, readonly)
 
     @classmethod
@@ -193,9 +194,18 @@ class Index:
             raise InputError("This index was opened read-only")
         report = report or AddReport()
         with writer_lock(self.path, self.settings.lock_timeout):
-            plan = self._plan(docs, report, skip_near_duplicates, progress)
+            plan = []
+            queue = EmbedQueue(self.store, self.encoder, self.settings.batch_size, progress=progress)
+            try:
+                for item in self._plan(docs, report, skip_near_duplicates, progress):
+                    plan.append(item)
+                    for c in item[2]:
+                        queue.add(_chunk_hash(c.embed_text), c.embed_text)
+                queue.finish()
+            finally:
+                queue.close()
+            report.chunks_embedded, report.chunks_cached = queue.embedded, queue.cached
             if plan:
-                self._embed(plan, report, progress)
                 self._commit(plan, progress)
         return report
 
@@ -209,9 +219,9 @@ class Index:
         docs = iter_documents(paths, report.issues, max_bytes=self.settings.max_file_bytes)
         return self.add_documents(docs, report=report, **kw)
 
-    def _plan(self, docs, report: AddReport, skip_near: bool, progress) -> list[tuple[Document, list, list]]:
-        """Which documents are new or changed, chunked; unchanged ones are a no-op."""
-        plan, seen = [], set()
+    def _plan(self, docs, report: AddReport, skip_near: bool, progress):
+        """Yield (document, sentences, chunks) for new or changed documents; unchanged ones are a no-op."""
+        seen, planned = set(), 0
         sim_ids, sim_values = self.store.simhashes()
         for doc in docs:
             if doc.id in seen:
@@ -237,34 +247,10 @@ class Index:
             chunks = chunk_document(doc, sentences, s.chunk_words, s.chunk_stride, s.embed_header)
             doc.extra["_simhash"] = sig
             (report.updated if existing else report.added).append(doc.id)
-            plan.append((doc, sentences, chunks))
+            planned += 1
             if progress:
-                progress("reading", len(plan), 0)
-        return plan
-
-    def _embed(self, plan, report: AddReport, progress) -> None:
-        texts = {}
-        for _, _, chunks in plan:
-            for c in chunks:
-                texts.setdefault(_chunk_hash(c.embed_text), c.embed_text)
-        cached = set(self.store.cached_vectors(texts))  # only the keys matter here
-        todo = [(h, t) for h, t in texts.items() if h not in cached]
-        report.chunks_cached, report.chunks_embedded = len(texts) - len(todo), len(todo)
-        if progress:
-            progress("embedding", 0, len(todo))
-        step = 2048  # commit the cache as we go: an interrupted build resumes from here
-        for i in range(0, len(todo), step):
-            part = todo[i:i + step]
-            base = i
-
-            def sub(stage, done, total, base=base):
-                if progress:
-                    progress("embedding", base + done, len(todo))
-
-            vecs = self.encoder.encode([t for _, t in part], self.settings.batch_size, sub)
-            self.store.begin()
-            self.store.put_vectors(zip([h for h, _ in part], vecs))
-            self.store.commit()
+                progress("reading", planned, 0)
+            yield doc, sentences, chunks
 
     def _commit(self, plan, progress) -> None:
         store = self.store

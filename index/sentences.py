@@ -17,7 +17,14 @@ _WORDISH = re.compile(r"\w")
 def _segmenter():
     import pysbd
 
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+    # char_span=True would compile one regex per sentence to find it again; we find offsets ourselves
+    return pysbd.Segmenter(language="en", clean=False, char_span=False)
+
+
+def _split(segment: str) -> list[str]:
+    """pysbd's sentences without its span search, which compiles one regex per sentence."""
+    seg = _segmenter()
+    return [p for p in seg.processor(segment).process() if p]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -31,12 +38,18 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         segment = line.group()
         if not segment.strip():
             continue
-        pieces = _segmenter().segment(segment) if len(segment) > 40 else None
+        pieces = _split(segment) if len(segment) > 40 else None
         if not pieces:
             _append(spans, text, base, base + len(segment))
             continue
+        cursor = 0
         for piece in pieces:
-            _append(spans, text, base + piece.start, base + piece.end)
+            at = segment.find(piece, cursor)
+            if at < 0:  # the splitter changed the text: keep the rest of the line as one sentence
+                _append(spans, text, base + cursor, base + len(segment))
+                break
+            _append(spans, text, base + at, base + at + len(piece))
+            cursor = at + len(piece)
     return spans
 
 

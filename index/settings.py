@@ -21,7 +21,7 @@ class IndexSettings:
     chunk_stride: int = 12  # words between window starts (overlap = chunk_words - chunk_stride)
     embed_header: bool = False  # prefix the embedded text with headline, outlet and date
     batch_size: int = 32
-    approximate_above: int = 300_000  # chunks; above this an IVF index replaces exact search
+    approximate_above: int = 50_000  # chunks; above, IVF (recall@10 0.994 on MultiHop, ask p50 38 -> 17 ms at 88k)
     max_file_bytes: int = 20_000_000
     lock_timeout: float = 10.0  # seconds a second writer waits before giving up
 

@@ -210,6 +210,14 @@ class Store:
                 found[h] = np.frombuffer(row[0], dtype=np.float32)
         return found
 
+    def existing_vectors(self, hashes: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            sql = f"SELECT hash FROM embeddings WHERE hash IN ({','.join('?' * len(part))})"
+            found.update(r[0] for r in self.db.execute(sql, part))
+        return found
+
     def put_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         self.db.executemany(PUT_EMBEDDING, [(h, v.astype(np.float32).tobytes()) for h, v in items])
 

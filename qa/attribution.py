@@ -29,3 +29,23 @@ def speaker(sentence: str) -> str | None:
                 continue
             return " ".join(words)
     return None
+
+
+_ASKED = re.compile(r"^\s*(?i:what did)\s+(?:the\s+)?((?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*)\s+(?:say|tell|told|said)\b")
+_SAY = r"(?:said|says|told|tells|warned|stressed|announced|added|noted|assured|assures|declared|insisted|admitted)"
+
+
+def asked_speaker(question: str) -> str | None:
+    """The person a "What did X say / tell …" question asks about (their last name), or None."""
+    m = _ASKED.match(question)
+    return m.group(1).split()[-1] if m else None
+
+
+def quotes(name: str, sentence: str) -> bool:
+    """Does the sentence report something `name` said (as speaker, not merely mentioned)?"""
+    who = speaker(sentence)
+    if who and name in who:
+        return True
+    n = re.escape(name)
+    return bool(re.search(n + r"\W+(?:\w+\W+){0,3}?" + _SAY + r"\b", sentence)
+                or re.search(r"\b(?:" + _SAY + r"|according to)\W+(?:\w+\W+){0,4}?" + n + r"\b", sentence))

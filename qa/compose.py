@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from qa.attribution import speaker
+from qa.attribution import asked_speaker, quotes, speaker
 from qa.query import Query, stem, tokens
 from qa.settings import QASettings
 from qa.types import Answer, Hit, Sentence, Source
@@ -176,6 +176,12 @@ class Composer:
         if query.expects and not any(fits(query.expects, c.text) for c in cands[:3]):
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not contain the {query.expects} the question asks for."))
+        who = asked_speaker(query.text)
+        if who:  # "What did X say?": answer from what X is reported to have said, or say there is none
+            quoting = [c for c in cands if quotes(who, c.text)]
+            if not quoting:
+                return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
+            cands = quoting + [c for c in cands if c not in quoting]
         chosen = self.choose(query, cands)
         sources: list[Source] = []
         sentences: list[Sentence] = []

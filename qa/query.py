@@ -67,6 +67,25 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(parts)
 
 
+def keyword_match(terms: list[str], doc_freq, total: int, common: float = 0.1, min_total: int = 1000,
+                  max_terms: int | None = None) -> str:
+    """The FTS5 query without the terms found in more than `common` of all chunks (on indexes of
+    at least `min_total` chunks), and with at most `max_terms` of the rarest: bm25 gives common
+    terms almost no weight, yet scoring every row that holds one is what makes keyword search slow
+    at scale. All terms stay when all are common."""
+    if total < min_total:
+        return fts_query(terms)
+
+    def df(t: str) -> int:
+        return 0 if len(re.findall(r"\w+", t)) > 1 else doc_freq(stem(t), len(stem(t)) >= 4)
+
+    kept = [t for t in terms if df(t) <= common * total] or terms
+    if max_terms and len(kept) > max_terms:
+        rarest = set(sorted(kept, key=df)[:max_terms])
+        kept = [t for t in kept if t in rarest]
+    return fts_query(kept)
+
+
 @dataclass
 class Query:
     text: str  # the question as asked (possibly cut)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.query import Query
+from qa.query import Query, keyword_match
 from qa.settings import QASettings
 from qa.types import Filters, Hit
 
@@ -26,6 +26,18 @@ class Retriever:
     def __init__(self, index, settings: QASettings):
         self.index = index
         self.settings = settings
+        self._df: dict[tuple[str, bool], int] = {}
+        self._total: int | None = None
+
+    def doc_freq(self, term: str, prefix: bool) -> int:
+        if (term, prefix) not in self._df:
+            self._df[(term, prefix)] = self.index.doc_freq(term, prefix)
+        return self._df[(term, prefix)]
+
+    def match(self, query: Query) -> str:
+        if self._total is None:
+            self._total = self.index.stats().chunks
+        return keyword_match(query.terms, self.doc_freq, self._total, max_terms=self.settings.keyword_terms)
 
     def embed(self, text: str, context: str | None = None) -> np.ndarray:
         texts = [text] + ([text + " " + context] if context else [])
@@ -51,7 +63,8 @@ class Retriever:
         dense = self.index.search_dense(vector, max(k, s.k_dense), allowed)
         t2 = time.perf_counter()
         timings["dense"] = (t2 - t1) * 1000
-        keyword = self.index.search_keyword(query.match, max(k, s.k_keyword), sources, since, until) if query.match else []
+        match = self.match(query) if query.match else ""
+        keyword = self.index.search_keyword(match, max(k, s.k_keyword), sources, since, until) if match else []
         t3 = time.perf_counter()
         timings["keyword"] = (t3 - t2) * 1000
         hits = self._fuse(query, dense, keyword, k)

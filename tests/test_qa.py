@@ -115,3 +115,26 @@ def test_no_index_and_no_default_build_is_one_clear_error(tmp_path):
 
     with pytest.raises(IndexMissingError, match="byline index build"):
         Assistant.open(tmp_path / "none", build_default=False)
+
+
+def test_what_someone_said_is_answered_from_their_own_words(assistant):
+    answer = assistant.ask("What did Jen Psaki say about imposing further sanctions on Nord Stream 2?")
+    assert not answer.abstained and "Psaki" in answer.sentences[0].text
+    assert answer.sentences[0].speaker == "Psaki"
+
+
+def test_asking_what_someone_said_when_no_article_quotes_them_abstains(assistant):
+    answer = assistant.ask("What did NATO Secretary General Jens Stoltenberg say after Blinken briefed him?")
+    assert answer.abstained and "Stoltenberg" in answer.reason
+    assert any("Stoltenberg" in s.quote for s in answer.closest)  # the nearest mention is still shown
+
+
+def test_keyword_query_drops_common_terms_and_keeps_the_rarest():
+    from qa.query import keyword_match
+
+    df = {"russia": 900, "sanction": 40, "nord": 5, "stream": 7, "pipeline": 12}
+    match = keyword_match(["russia", "sanctions", "nord", "stream", "pipeline"], lambda t, p: df.get(t, 0),
+                          total=2000, max_terms=3)
+    assert "russia" not in match and "sanction" not in match
+    assert '"nord"' in match and '"stream"' in match and "pipeline" in match
+    assert keyword_match(["russia"], lambda t, p: 900, total=2000) == '"russia"'  # never an empty query
