@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,46 +23,13 @@ from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
 from index.lock import writer_lock
 from index.near_duplicates import closest, simhash
+from index.reports import AddReport, Stats
 from index.settings import FORMAT_VERSION, IndexSettings
 from index.store import ArticleRow, ChunkRow, Store
 from index.vectors import VectorIndex
 
 Progress = Callable[[str, int, int], None]
 DB_NAME = "byline.sqlite"
-
-
-@dataclass
-class AddReport:
-    added: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    near_duplicates: list[tuple[str, str, int]] = field(default_factory=list)  # (new, existing, bits)
-    skipped: list[str] = field(default_factory=list)
-    issues: list[LoadIssue] = field(default_factory=list)
-    chunks_embedded: int = 0
-    chunks_cached: int = 0
-
-    def to_dict(self) -> dict:
-        d = dict(self.__dict__)
-        d["issues"] = [{"path": i.path, "line": i.line, "level": i.level, "message": i.message} for i in self.issues]
-        return d
-
-
-@dataclass(frozen=True)
-class Stats:
-    path: str
-    articles: int
-    chunks: int
-    model: str
-    backend: str
-    dimension: int
-    vector_index: str
-    size_bytes: int
-    format_version: int
-    chunking: dict
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
 
 
 def default_corpus_paths() -> list[Path]:
@@ -362,6 +328,9 @@ class Index:
 
     def outlets(self) -> list[tuple[str, int]]:
         return self.store.outlets()
+
+    def chunk_count(self) -> int:
+        return self.store.count("chunks")
 
     def doc_freq(self, term: str, prefix: bool = False) -> int:
         return self.store.doc_freq(term, prefix)

@@ -66,15 +66,16 @@ class Composer:
         self.index = index
         self.settings = settings
         self._idf_cache: dict[str, float] = {}
+        self._chunks: int | None = None
 
     # ------------------------------------------------------------ scoring
     def _idf(self, term: str) -> float:
         if term not in self._idf_cache:
-            n = max(1, self.index.store.count("chunks")) if not hasattr(self, "_n") else self._n
-            self._n = n
+            if self._chunks is None:
+                self._chunks = max(1, self.index.chunk_count())
             s = stem(term)
             df = self.index.doc_freq(s, prefix=len(s) >= 4)
-            self._idf_cache[term] = math.log((n + 1) / (df + 1)) + 0.1
+            self._idf_cache[term] = math.log((self._chunks + 1) / (df + 1)) + 0.1
         return self._idf_cache[term]
 
     def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:

@@ -36,7 +36,7 @@ class Retriever:
 
     def match(self, query: Query) -> str:
         if self._total is None:
-            self._total = self.index.stats().chunks
+            self._total = self.index.chunk_count()
         return keyword_match(query.terms, self.doc_freq, self._total, max_terms=self.settings.keyword_terms)
 
     def embed(self, text: str, context: str | None = None) -> np.ndarray:
@@ -102,12 +102,14 @@ class Retriever:
                     boost += s.mention_boost
                 scores[cid] *= 1.0 + boost
             order.sort(key=scores.get, reverse=True)
-        hits = []
+        hits, texts = [], {}
         for cid in order:
             row = rows.get(cid)
             if row is None:
-                continue
-            text = self.index.article(row.article_id).text[row.start:row.end]
+                continue  # an id the database does not know (a stale vector) is dropped
+            if row.article_id not in texts:
+                texts[row.article_id] = self.index.article(row.article_id).text
+            text = texts[row.article_id][row.start:row.end]
             hits.append(Hit(cid, row.article_id, row.start, row.end, text, scores[cid],
                             dense_rank.get(cid), keyword_rank.get(cid)))
         return hits

@@ -1,0 +1,41 @@
+"""What index operations report back: an add's outcome and the index's statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from index.documents import LoadIssue
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    near_duplicates: list[tuple[str, str, int]] = field(default_factory=list)  # (new, existing, bits)
+    skipped: list[str] = field(default_factory=list)
+    issues: list[LoadIssue] = field(default_factory=list)
+    chunks_embedded: int = 0
+    chunks_cached: int = 0
+
+    def to_dict(self) -> dict:
+        d = dict(self.__dict__)
+        d["issues"] = [{"path": i.path, "line": i.line, "level": i.level, "message": i.message} for i in self.issues]
+        return d
+
+
+@dataclass(frozen=True)
+class Stats:
+    path: str
+    articles: int
+    chunks: int
+    model: str
+    backend: str
+    dimension: int
+    vector_index: str
+    size_bytes: int
+    format_version: int
+    chunking: dict
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
