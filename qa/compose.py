@@ -52,12 +52,13 @@ def _stems(text: str) -> set[str]:
     return {stem(t) for t in tokens(text)}
 
 
-def _numbers(text: str) -> set[str]:
-    found = set()
+def _numbers(text: str) -> dict[str, str]:
+    """Figures of three digits or more (not years) in a sentence: {digits: as written}."""
+    found = {}
     for n in _NUMBER.findall(text):
         digits = re.sub(r"[,.\u00a0 ]", "", n)
         if digits.isdigit() and not _YEAR.match(digits) and len(digits) >= 3:
-            found.add(digits)
+            found.setdefault(digits, n)
     return found
 
 
@@ -223,18 +224,18 @@ class Composer:
         numbered = [(c, n) for c, n in numbered if n]
         for i, (a, na) in enumerate(numbered):
             for b, nb in numbered[i + 1:]:
-                if a.article_id != b.article_id and na.isdisjoint(nb):
+                if a.article_id != b.article_id and set(na).isdisjoint(nb):
                     who_a = speaker(a.text) or _outlet(sources, a)
                     who_b = speaker(b.text) or _outlet(sources, b)
-                    notes.append(f"Accounts differ: {', '.join(sorted(na))} according to {who_a}; "
-                                 f"{', '.join(sorted(nb))} according to {who_b}.")
+                    notes.append(f"Accounts differ: {', '.join(na.values())} according to {who_a}; "
+                                 f"{', '.join(nb.values())} according to {who_b}.")
         return notes
 
 
 def _outlet(sources: list[Source], c: Candidate) -> str:
     for s in sources:
         if s.article_id == c.article_id and s.start == c.start:
-            return s.outlet or s.title or s.article_id
+            return s.outlet or (f"“{s.title}”" if s.title else s.article_id)
     return c.article_id
 
 
