@@ -3,6 +3,7 @@ the kind of answer it expects (a number, a date, a person...)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 _WORDY = re.compile(r"\w", re.UNICODE)
 MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
-_MONTH_RE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) + r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?"
+_MONTH_RE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) + r")\b(?:\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?)?"
                        r"(?:,?\s+(\d{4}))?", re.I)
 _YEAR_RE = re.compile(r"\b(19\d\d|20\d\d)\b")
 _BEFORE_AFTER = re.compile(r"\b(before|after|since|until|prior to)\b", re.I)
@@ -151,10 +152,11 @@ def find_dates(question: str) -> tuple[str | None, str | None] | None:
         year = int(m.group(4) or (year_m.group(1) if year_m else 0)) or None
         if year is None:
             return None  # a month without a year is too vague to prefer anything
+        last = calendar.monthrange(year, month)[1]
         if day:
-            lo = hi = date(year, month, min(int(day), 28 if month == 2 else 30)).isoformat()
+            lo = hi = date(year, month, min(int(day), last)).isoformat()
         else:
-            lo, hi = date(year, month, 1).isoformat(), date(year, month, 28).isoformat()[:8] + "31"
+            lo, hi = date(year, month, 1).isoformat(), date(year, month, last).isoformat()
     else:
         lo, hi = f"{year_m.group(1)}-01-01", f"{year_m.group(1)}-12-31"
     rel = _BEFORE_AFTER.search(question)

@@ -138,3 +138,19 @@ def test_keyword_query_drops_common_terms_and_keeps_the_rarest():
     assert "russia" not in match and "sanction" not in match
     assert '"nord"' in match and '"stream"' in match and "pipeline" in match
     assert keyword_match(["russia"], lambda t, p: 900, total=2000) == '"russia"'  # never an empty query
+
+
+def test_an_outlet_named_in_the_question_is_favoured_softly(assistant):
+    plain = [h.article_id for h in assistant.retrieve("What did the reports say about Blinken?", k=5)]
+    named = [h.article_id for h in assistant.retrieve("What did lefigaro report about Blinken?", k=5)]
+    assert plain.count("001_1797f815085c3a86") < named.count("001_1797f815085c3a86") == 5
+    assert len(set(plain)) > 1  # without the name, other outlets still come up: the boost is soft
+
+
+def test_dates_in_a_question_become_a_soft_preference():
+    from qa.query import find_dates
+
+    assert find_dates("What happened on December 7th, 2021?") == ("2021-12-07", "2021-12-07")
+    assert find_dates("the Guardian article published after October 7, 2023") == ("2023-10-07", None)
+    assert find_dates("What did he say in January 2022?") == ("2022-01-01", "2022-01-31")
+    assert find_dates("What did the Kremlin say on Tuesday?") is None
