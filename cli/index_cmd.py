@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from cli.render import console, fail, print_json, progress_bar, table
+from cli.render import console, fail, one_line_errors, print_json, progress_bar, table
 
 app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=True)
 
@@ -46,18 +46,13 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
           as_json: bool = JsonOpt):
     """Build (or update) an index from files; unchanged articles are skipped."""
-    from qa.errors import BylineError
     from qa.admin import build
 
-    try:
-        with progress_bar(not as_json) as progress:
-            report = build(paths or None, _dir(index), rebuild=rebuild, model=model, backend=backend,
-                           chunk_words=chunk_words, chunk_stride=chunk_stride,
-                           skip_near_duplicates=skip_near_duplicates, progress=progress)
-    except BylineError as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        fail("interrupted; the index is as it was before this build", 130)
+    with (one_line_errors("interrupted; the index is as it was before this build"),
+          progress_bar(not as_json) as progress):
+        report = build(paths or None, _dir(index), rebuild=rebuild, model=model, backend=backend,
+                       chunk_words=chunk_words, chunk_stride=chunk_stride,
+                       skip_near_duplicates=skip_near_duplicates, progress=progress)
     _report(report, as_json, "built")
 
 
@@ -66,16 +61,11 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articl
         skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
         as_json: bool = JsonOpt):
     """Add new or changed articles; identical ones are a no-op."""
-    from qa.errors import BylineError
     from qa.admin import add as add_articles
 
-    try:
-        with progress_bar(not as_json) as progress:
-            report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress)
-    except BylineError as exc:
-        fail(str(exc))
-    except KeyboardInterrupt:
-        fail("interrupted; the index is as it was before this add", 130)
+    with (one_line_errors("interrupted; the index is as it was before this add"),
+          progress_bar(not as_json) as progress):
+        report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress)
     _report(report, as_json, "added")
 
 
@@ -83,13 +73,10 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articl
 def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths they were loaded from."),
            index: Path | None = IndexOpt, as_json: bool = JsonOpt):
     """Remove articles by id or path."""
-    from qa.errors import BylineError
     from qa.admin import remove as remove_articles
 
-    try:
+    with one_line_errors():
         removed = remove_articles(keys, _dir(index))
-    except BylineError as exc:
-        fail(str(exc))
     if as_json:
         print_json({"removed": removed})
     else:
@@ -99,13 +86,10 @@ def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths 
 @app.command("list")
 def list_(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
     """List indexed articles: id, title, outlet, date."""
-    from qa.errors import BylineError
     from qa.admin import list_articles
 
-    try:
+    with one_line_errors():
         rows = list_articles(_dir(index))
-    except BylineError as exc:
-        fail(str(exc))
     if as_json:
         print_json(rows)
         return
@@ -116,13 +100,10 @@ def list_(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 @app.command()
 def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
     """Articles, chunks, model, backend and size on disk."""
-    from qa.errors import BylineError
     from qa.admin import stats as index_stats
 
-    try:
+    with one_line_errors():
         st = index_stats(_dir(index))
-    except BylineError as exc:
-        fail(str(exc))
     if as_json:
         print_json(st)
         return
@@ -132,13 +113,10 @@ def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 @app.command()
 def verify(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
     """Check the index for damage or inconsistency; non-zero exit when any is found."""
-    from qa.errors import BylineError
     from qa.admin import verify as verify_index
 
-    try:
+    with one_line_errors():
         problems = verify_index(_dir(index))
-    except BylineError as exc:
-        fail(str(exc))
     if as_json:
         print_json({"ok": not problems, "problems": problems})
     elif not problems:

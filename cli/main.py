@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from cli import index_cmd
-from cli.render import console, fail, print_json, progress_bar
+from cli.render import console, fail, one_line_errors, print_json, progress_bar
 
 app = typer.Typer(help="Byline: ask questions of a news archive; every sentence of the answer is cited.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -48,17 +48,14 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
     """Answer one question from the index, with citations."""
     from qa import Assistant, Filters
     from qa.admin import index_dir
-    from qa.errors import BylineError
     from qa.settings import QASettings
 
     filters = Filters(sources=tuple(source or ()), since=_date(since, "--since"), until=_date(until, "--until"))
-    try:
+    with one_line_errors():
         with progress_bar(not as_json) as progress:
             assistant = Assistant.open(index_dir(index), progress=progress,
                                        settings=QASettings(cross_encoder=cross_encoder))
         answer = assistant.ask(question, filters=filters, k=k)
-    except BylineError as exc:
-        fail(str(exc))
     if as_json:
         print_json(answer.to_dict())
     else:

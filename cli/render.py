@@ -28,6 +28,19 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+@contextmanager
+def one_line_errors(interrupted: str = "interrupted"):
+    """Turn Byline's errors (and Ctrl-C) into one line on stderr and a non-zero exit."""
+    from qa.errors import BylineError
+
+    try:
+        yield
+    except BylineError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        fail(interrupted, 130)
+
+
 def print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
