@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 class QASettings:
     k_dense: int = 60  # candidates from each search before fusion
     k_keyword: int = 60
-    keyword_terms: int | None = 16  # keep the N rarest terms in the keyword query (MultiHop: faster, better)
+    keyword_terms: int | None = None  # keep only the N rarest terms in the keyword query (None: all; see README)
     rrf_k: int = 20  # reciprocal rank fusion constant
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
