@@ -45,7 +45,9 @@ def onnx_model_file(path: Path, quantized: bool) -> Path:
 def _export(path: Path, target: Path) -> None:
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # our own progress bar is the one the user sees
     model = AutoModel.from_pretrained(str(path)).eval()
 
     class Hidden(torch.nn.Module):
