@@ -63,7 +63,7 @@ def run(
     floor_min: Annotated[list[str] | None, typer.Option("--min", help="Fail (exit 1) when METRIC < VALUE, e.g. --min hit@5=0.9. Repeatable.")] = None,
     floor_max: Annotated[list[str] | None, typer.Option("--max", help="Fail (exit 1) when METRIC > VALUE, e.g. --max latency_wall_p95_ms=500.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON on stdout (progress goes to stderr).")] = False,
-    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", help="Where corpus indexes are cached (default: the user cache dir).", hidden=True)] = None,
+    cache_dir: Annotated[Path | None, typer.Option("--cache-dir", envvar="BYLINE_CACHE", help="Where corpus indexes are cached (default: $BYLINE_CACHE or the user cache dir).", hidden=True)] = None,
 ) -> None:
     """Run the question set (default command)."""
     if ctx.invoked_subcommand is not None:

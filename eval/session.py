@@ -28,7 +28,7 @@ def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache
 
     - `corpus` given: build or update the index of it (at `index`, else under `cache_root`), open it.
     - only `index`: open it as it is (never builds the default corpus into it).
-    - neither: the bundled seed articles, indexed once into `<cache_root>/eval-seeds`.
+    - neither: the bundled seed articles, kept up to date in `<cache_root>/eval-seeds`.
     """
     import qa
     from qa import Assistant
@@ -45,5 +45,12 @@ def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache
         if not index_dir.exists():
             raise SetupError(f"--index {index}: no such directory (give --corpus to build one)")
         return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
+    from qa.admin import build
+    from qa.errors import IndexMismatchError
+
     index_dir = seeds_index_dir(cache_root)
-    return Assistant.open(index_dir, progress=progress, build_default=True), index_dir
+    try:  # brought up to date with the bundled articles and this version's cleaning (cheap: 5 files)
+        build(None, index_dir, progress=progress)
+    except IndexMismatchError:  # the defaults changed since this cache was made
+        build(None, index_dir, rebuild=True, progress=progress)
+    return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
