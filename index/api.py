@@ -161,7 +161,7 @@ class Index:
         report = report or AddReport()
         with writer_lock(self.path, self.settings.lock_timeout):
             plan = []
-            queue = EmbedQueue(self.store, self.encoder, self.settings.batch_size, progress=progress)
+            queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress)
             try:
                 for item in self._plan(docs, report, skip_near_duplicates, progress):
                     plan.append(item)

@@ -10,8 +10,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 
 class EmbedQueue:
-    def __init__(self, store, encoder, batch_size: int, step: int = 1024, progress=None):
-        self.store, self.encoder, self.batch_size, self.step = store, encoder, batch_size, step
+    def __init__(self, store, load_encoder, batch_size: int, step: int = 1024, progress=None):
+        """`load_encoder()` is called on the first text that needs encoding, not before: adding
+        unchanged articles never loads the model."""
+        self.store, self.load_encoder, self.batch_size, self.step = store, load_encoder, batch_size, step
         self.progress = progress
         self.seen: set[str] = set()
         self.pending: dict[str, str] = {}
@@ -35,7 +37,7 @@ class EmbedQueue:
         self.pending = {}
         if todo:
             hashes = [h for h, _ in todo]
-            future = self._pool.submit(self.encoder.encode, [t for _, t in todo], self.batch_size)
+            future = self._pool.submit(self.load_encoder().encode, [t for _, t in todo], self.batch_size)
             self.running.append((hashes, future))
 
     def _drain(self, wait: bool) -> None:

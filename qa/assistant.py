@@ -37,7 +37,7 @@ class Assistant:
         self.index = index
         self.settings = settings or QASettings()
         self.retriever = Retriever(index, self.settings)
-        self.composer = Composer(index, self.settings)
+        self.composer = Composer(index, self.settings, self.retriever.doc_freq)
         self._outlets: list[str] | None = None
 
     @classmethod

@@ -63,9 +63,10 @@ def _numbers(text: str) -> dict[str, str]:
 
 
 class Composer:
-    def __init__(self, index, settings: QASettings):
+    def __init__(self, index, settings: QASettings, doc_freq=None):
         self.index = index
         self.settings = settings
+        self._doc_freq = doc_freq or index.doc_freq  # the retriever's cached one, when given
         self._idf_cache: dict[str, float] = {}
         self._chunks: int | None = None
 
@@ -75,7 +76,7 @@ class Composer:
             if self._chunks is None:
                 self._chunks = max(1, self.index.chunk_count())
             s = stem(term)
-            df = self.index.doc_freq(s, prefix=len(s) >= 4)
+            df = self._doc_freq(s, len(s) >= 4)
             self._idf_cache[term] = math.log((self._chunks + 1) / (df + 1)) + 0.1
         return self._idf_cache[term]
 
