@@ -269,7 +269,7 @@ class Index:
         with writer_lock(self.path, self.settings.lock_timeout):
             ids: list[str] = []
             for key in keys:
-                found = [key] if self.store.article(key) else self.store.ids_for_path(str(Path(key).resolve()))
+                found = [key] if self.store.hash_of(key) else self.store.ids_for_path(str(Path(key).resolve()))
                 found = found or self.store.ids_for_path(key)
                 if not found:
                     raise InputError(f"No article with id or path {key!r} in {self.path}; see: byline index list")
@@ -280,7 +280,7 @@ class Index:
             try:
                 removed = []
                 for article_id in ids:
-                    removed += self.store.delete_article(self.store.article(article_id).rowid)
+                    removed += self.store.delete_article(self.store.hash_of(article_id)[0])
                 vectors.remove(removed)
                 vectors.save(self._vector_file(version + 1))
                 self.store.set_manifest(vectors_version=version + 1, articles=self.store.count("articles"),

@@ -4,6 +4,7 @@ Thin functions over `index`, so that callers never import it themselves."""
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -67,25 +68,25 @@ def remove(keys: Sequence[str], directory: Path) -> list[str]:
         index.close()
 
 
-def list_articles(directory: Path) -> list[dict]:
+@contextmanager
+def _reading(directory: Path):
     index = Index.open(directory, readonly=True)
     try:
-        return [{"id": i, "title": t, "outlet": s, "published_at": d, "path": p} for i, t, s, d, p in index.list()]
+        yield index
     finally:
         index.close()
+
+
+def list_articles(directory: Path) -> list[dict]:
+    with _reading(directory) as index:
+        return [{"id": i, "title": t, "outlet": s, "published_at": d, "path": p} for i, t, s, d, p in index.list()]
 
 
 def stats(directory: Path) -> dict:
-    index = Index.open(directory, readonly=True)
-    try:
+    with _reading(directory) as index:
         return index.stats().to_dict()
-    finally:
-        index.close()
 
 
 def verify(directory: Path) -> list[str]:
-    index = Index.open(directory, readonly=True)
-    try:
+    with _reading(directory) as index:
         return index.verify()
-    finally:
-        index.close()

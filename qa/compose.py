@@ -45,6 +45,7 @@ class Candidate:
     prior: float = 0.0
     score: float = 0.0
     stems: set = field(default_factory=set)
+    article: object = None  # the stored article row, read once for all its sentences
     also: list = field(default_factory=list)  # near-identical sentences from other articles
 
 
@@ -124,7 +125,7 @@ class Composer:
                 stems = _stems(text)
                 lex = sum(weights[t] for t in terms if term_stems[t] in stems or t in stems) / total
                 out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
-                                     prior=entry["prior"][idx], stems=stems))
+                                     prior=entry["prior"][idx], stems=stems, article=article))
         for c in out:
             c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
             if query.expects and not fits(query.expects, c.text):
@@ -209,7 +210,7 @@ class Composer:
                       closest=closest, hits=hits, notes=list(query.notes))
 
     def _source(self, number: int, c: Candidate) -> Source:
-        a = self.index.article_by_row(c.article_rowid)
+        a = c.article
         return Source(number, a.id, a.title, a.source, a.published_at, a.url, c.text, c.start, c.end, round(c.score, 4))
 
     @staticmethod

@@ -83,18 +83,22 @@ class Retriever:
             scores[cid] = scores.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: max(k, s.rerank_depth) * 2]
         rows = self.index.chunks(order)
+        articles: dict[int, object] = {}
+
+        def article(rowid: int):  # each article read once per question
+            if rowid not in articles:
+                articles[rowid] = self.index.article_by_row(rowid)
+            return articles[rowid]
+
         if query.outlets or query.date_range:
             wanted = {o.casefold() for o in query.outlets}
             lo, hi = query.date_range or (None, None)
-            cache: dict[int, tuple] = {}
             for cid in order:
                 row = rows.get(cid)
                 if row is None:
                     continue
-                if row.article_rowid not in cache:
-                    a = self.index.article_by_row(row.article_rowid)
-                    cache[row.article_rowid] = ((a.source or "").casefold(), (a.published_at or "")[:10])
-                outlet, day = cache[row.article_rowid]
+                a = article(row.article_rowid)
+                outlet, day = (a.source or "").casefold(), (a.published_at or "")[:10]
                 boost = 0.0
                 if wanted and outlet in wanted:
                     boost += s.mention_boost
@@ -102,14 +106,12 @@ class Retriever:
                     boost += s.mention_boost
                 scores[cid] *= 1.0 + boost
             order.sort(key=scores.get, reverse=True)
-        hits, texts = [], {}
+        hits = []
         for cid in order:
             row = rows.get(cid)
             if row is None:
                 continue  # an id the database does not know (a stale vector) is dropped
-            if row.article_id not in texts:
-                texts[row.article_id] = self.index.article(row.article_id).text
-            text = texts[row.article_id][row.start:row.end]
+            text = article(row.article_rowid).text[row.start:row.end]
             hits.append(Hit(cid, row.article_id, row.start, row.end, text, scores[cid],
                             dense_rank.get(cid), keyword_rank.get(cid)))
         return hits
