@@ -56,6 +56,18 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The answer phrase itself ("some 100,000 troops", "Eric Green", "January 9-10"), taken from a
+    cited sentence: `citation` is the Source number, `start`/`end` its span in the cleaned article text."""
+
+    text: str
+    citation: int
+    start: int
+    end: int
+    kind: str | None = None  # the answer type it fills: person, place, date, count, money, duration...
+
+
+@dataclass(frozen=True)
 class Hit:
     """A retrieved chunk (a small window of an article) with its fused score."""
 
@@ -82,6 +94,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)  # e.g. "question cut to 2,000 characters"
     resolved_question: str | None = None  # the follow-up rewritten with earlier turns
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
+    short_answer: ShortAnswer | None = None  # the answer phrase first, for who/where/when/how-many questions
 
     def source(self, number: int) -> Source | None:
         for s in self.sources:
