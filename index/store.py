@@ -45,6 +45,10 @@ CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
 CREATE TABLE IF NOT EXISTS embeddings (hash TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities (
+    article INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, label TEXT NOT NULL,
+    PRIMARY KEY (article, start)
+) WITHOUT ROWID;
 """
 
 GET_MANIFEST = "SELECT key, value FROM manifest"
@@ -67,6 +71,9 @@ DELETE_FTS = "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE
 DELETE_CHUNKS = "DELETE FROM chunks WHERE article = ?"
 DELETE_SENTENCES = "DELETE FROM sentences WHERE article = ?"
 DELETE_ARTICLE = "DELETE FROM articles WHERE rowid = ?"
+INSERT_ENTITY = "INSERT OR IGNORE INTO entities(article, start, end, label) VALUES (?, ?, ?, ?)"
+DELETE_ENTITIES = "DELETE FROM entities WHERE article = ?"
+ENTITIES_IN = "SELECT start, end, label FROM entities WHERE article = ? AND start >= ? AND start < ? ORDER BY start"
 GET_EMBEDDING = "SELECT vector FROM embeddings WHERE hash = ?"
 PUT_EMBEDDING = "INSERT OR IGNORE INTO embeddings(hash, vector) VALUES (?, ?)"
 ALL_CHUNK_VECTORS = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
@@ -185,6 +192,9 @@ class Store:
     def insert_sentences(self, article: int, spans: Sequence[tuple[int, int]]) -> None:
         self.db.executemany(INSERT_SENTENCE, [(article, i, s, e) for i, (s, e) in enumerate(spans)])
 
+    def insert_entities(self, article: int, entities: Iterable) -> None:
+        self.db.executemany(INSERT_ENTITY, [(article, e.start, e.end, e.label) for e in entities])
+
     def insert_chunk(self, article: int, chunk, hash_: str) -> int:
         cur = self.db.execute(INSERT_CHUNK, (article, chunk.ordinal, chunk.start, chunk.end,
                                              chunk.sent_lo, chunk.sent_hi, hash_))
@@ -198,6 +208,7 @@ class Store:
         self.db.execute(DELETE_FTS, (rowid,))
         self.db.execute(DELETE_CHUNKS, (rowid,))
         self.db.execute(DELETE_SENTENCES, (rowid,))
+        self.db.execute(DELETE_ENTITIES, (rowid,))
         self.db.execute(DELETE_ARTICLE, (rowid,))
         return ids
 
@@ -242,6 +253,10 @@ class Store:
 
     def sentences(self, article_rowid: int, lo: int, hi: int) -> list[tuple[int, int, int]]:
         return self.db.execute(SENTENCES_OF, (article_rowid, lo, hi)).fetchall()
+
+    def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
+        """(start, end, label) of the named entities that begin inside [start, end) of an article."""
+        return self.db.execute(ENTITIES_IN, (article_rowid, start, end)).fetchall()
 
     def windows(self, article_rowid: int, lo: int, hi: int) -> list[tuple[int, int, int, int, int, np.ndarray]]:
         """Chunks of an article touching sentences lo..hi, with their vectors."""

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
+from qa.constraints import unmet
 from qa.query import Query, stem, tokens
 from qa.settings import QASettings
-from qa.types import Answer, Hit, Sentence, Source
+from qa.tidy import display
+from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
 
 _NUMBER = re.compile(r"\b\d{1,3}(?:[,.\u00a0 ]\d{3})+\b|\b\d+(?:\.\d+)?\b|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|thousands?|millions?)\b", re.I)
 _DATEISH = re.compile(r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|jan\.|feb\.|dec\.|\d{1,2}(?:st|nd|rd|th)?|\d{4}|yesterday|today|tomorrow|a day earlier|last week|next week)\b", re.I)
@@ -43,10 +46,15 @@ class Candidate:
     dense: float = 0.0
     lexical: float = 0.0
     prior: float = 0.0
-    score: float = 0.0
+    score: float = 0.0  # relevance after the type, party, name and fragment penalties: the ranking
+    relevance: float = 0.0  # window similarity + term coverage + rank prior: what abstention reads
     stems: set = field(default_factory=set)
     article: object = None  # the stored article row, read once for all its sentences
     also: list = field(default_factory=list)  # near-identical sentences from other articles
+    entities: list = field(default_factory=list)  # (start, end, label) inside the sentence
+    phrase: sa.Phrase | None = None  # the answer phrase, for a question that asks for a kind of entity
+    support: float = 0.0  # share of the question's words right around the phrase (short_answer.local_support)
+    wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
 
 
 def _stems(text: str) -> set[str]:
@@ -103,17 +111,19 @@ class Composer:
         total = sum(weights.values()) or 1.0
         term_stems = {t: stem(t) for t in terms}
         out: list[Candidate] = []
+        window_cos: dict[int, list[tuple[int, int, float]]] = {}  # article -> (start, end, cosine) of its windows
         for rowid, entry in by_article.items():
             article = self.index.article_by_row(rowid)
             windows = self.index.windows(rowid, entry["lo"], entry["hi"])
             wv = np.vstack([w[5] for w in windows]) if windows else np.zeros((0, len(qvec)), np.float32)
             cos = wv @ qvec if len(wv) else np.zeros(0)
+            window_cos[rowid] = [(w[1], w[2], float(x)) for w, x in zip(windows, cos)]
             for idx, start, end in self.index.sentences(rowid, entry["lo"], entry["hi"]):
                 if idx not in entry["prior"]:
                     continue
                 text = article.text[start:end]
-                if article.title and text == article.title.strip():
-                    continue  # a headline is not a statement to cite as an answer
+                if (article.title and text == article.title.strip()) or _heading(text):
+                    continue  # a headline or a section label is not a statement to cite as an answer
                 best = 0.0
                 for (cid, ws, we, _, _, _), c in zip(windows, cos):
                     overlap = min(we, end) - max(ws, start)
@@ -126,16 +136,68 @@ class Composer:
                 lex = sum(weights[t] for t in terms if term_stems[t] in stems or t in stems) / total
                 out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
                                      prior=entry["prior"][idx], stems=stems, article=article))
+        self._entities(out)
+        asked = query.asked
+        typed = bool(asked.labels) or asked.kind == "name"
         for c in out:
-            c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
-            if query.expects and not fits(query.expects, c.text):
+            c.relevance = c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
+            if typed:
+                text = c.article.text
+                found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
+                right = [p for p in found if sa.role_ok(asked, p, c.text)]
+                near = {p: self._phrase_similarity(c.article_rowid, p, window_cos) for p in right}
+                listed = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, named_too=True)
+                c.phrase = sa.best(asked, query.terms, text, c.start, c.end, right, near, listed)
+                if c.phrase is not None and sa.local_support(asked, query.terms, text, c.phrase) < s.min_support:
+                    c.phrase = None  # a phrase of the right kind, but nothing around it that the question asks about
+                if c.phrase is not None:  # what matters is how well the words around the answer match
+                    c.support = support = sa.local_support(asked, query.terms, text, c.phrase)
+                    c.score = (max(c.dense, self._phrase_similarity(c.article_rowid, c.phrase, window_cos))
+                               + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * support)
+                    c.relevance = max(c.relevance, c.score)
+                c.wrong_party = bool(found) and not right
+                if c.phrase is None:
+                    c.score *= s.role_penalty if c.wrong_party else s.type_penalty
+            elif query.expects and not fits(query.expects, c.text):
                 c.score *= s.type_penalty
-            if len(c.stems) < 4:  # headlines and fragments say little on their own
-                c.score *= 0.9
+            if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
+                c.score *= s.fragment_penalty
         out.sort(key=lambda c: c.score, reverse=True)
         if s.cross_encoder and out:
             self._cross_rerank(query, out)
         return out
+
+    def _extend(self, lead: Candidate) -> None:
+        """Let the lead run on into the next sentence when that one only completes it: "The first option
+        … is diplomatic communication. It's here “Alternative route”, according to Jake Sullivan…"."""
+        nxt = self.index.sentences(lead.article_rowid, lead.idx + 1, lead.idx + 1)
+        if not nxt:
+            return
+        _, start, end = nxt[0]
+        follow = lead.article.text[start:end]
+        if len(lead.text.split()) + len(follow.split()) > self.settings.lead_max_words or "\n\n\n" in \
+                lead.article.text[lead.end:start]:
+            return
+        if _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or \
+                (follow[:1] in "“\"" and _ATTRIBUTED.search(lead.text)):
+            lead.end = end
+            lead.text = lead.article.text[lead.start:end]
+
+    @staticmethod
+    def _phrase_similarity(rowid: int, phrase: sa.Phrase, window_cos: dict) -> float:
+        """The best similarity to the question of a window that holds the phrase."""
+        return max((x for ws, we, x in window_cos.get(rowid, ()) if ws <= phrase.start and phrase.end <= we),
+                   default=0.0)
+
+    def _entities(self, cands: list[Candidate]) -> None:
+        """Attach to each candidate the named entities stored for its sentence (one read per article)."""
+        spans: dict[int, list[int]] = {}
+        for c in cands:
+            lo_hi = spans.setdefault(c.article_rowid, [c.start, c.end])
+            lo_hi[0], lo_hi[1] = min(lo_hi[0], c.start), max(lo_hi[1], c.end)
+        found = {rowid: self.index.entities(rowid, lo, hi) for rowid, (lo, hi) in spans.items()}
+        for c in cands:
+            c.entities = [e for e in found[c.article_rowid] if c.start <= e[0] < c.end]
 
     def _cross_rerank(self, query: Query, cands: list[Candidate], depth: int = 20) -> None:
         """With a local CrossEncoder folder configured, its relevance replaces the term coverage."""
@@ -154,7 +216,9 @@ class Composer:
     def choose(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
         s = self.settings
         chosen: list[Candidate] = []
-        if query.expects:  # lead with a sentence that holds what was asked for (a number, a date...)
+        if query.asked.labels or query.asked.kind == "name":  # lead with the sentence that names it
+            cands = [c for c in cands if c.phrase] or cands
+        elif query.expects:  # lead with a sentence that holds what was asked for (a number, a date...)
             fitting = [c for c in cands if fits(query.expects, c.text)]
             cands = fitting or cands
         best = cands[0].score
@@ -175,9 +239,19 @@ class Composer:
 
     def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
         s = self.settings
-        if not cands or cands[0].score < s.abstain_below:
+        if not cands or max(c.relevance for c in cands) < s.abstain_below:
             return self.abstain(question, query, hits, cands)
-        if query.expects and not any(fits(query.expects, c.text) for c in cands[:3]):
+        asked = query.asked
+        kept, reason = unmet(query, cands, s)
+        if not kept:
+            return self.abstain(question, query, hits, cands, reason=reason)
+        cands = kept
+        if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
+            what = "figure" if asked.kind in ("count", "money", "percent") else asked.kind
+            whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
+            return self.abstain(question, query, hits, cands, reason=(
+                f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
+        if not asked.labels and query.expects and not any(fits(query.expects, c.text) for c in cands[:3]):
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not contain the {query.expects} the question asks for."))
         who = asked_speaker(query.text)
@@ -187,6 +261,8 @@ class Composer:
                 return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
             cands = quoting + [c for c in cands if c not in quoting]
         chosen = self.choose(query, cands)
+        if chosen[0].phrase is None:
+            self._extend(chosen[0])
         sources: list[Source] = []
         sentences: list[Sentence] = []
         for c in chosen:
@@ -194,11 +270,16 @@ class Composer:
             for member in [c, *c.also]:
                 sources.append(self._source(len(sources) + 1, member))
                 numbers.append(len(sources))
-            sentences.append(Sentence(c.text, tuple(numbers), speaker(c.text)))
+            sentences.append(Sentence(display(c.text), tuple(numbers), speaker(c.text)))
+        lead = chosen[0]
+        short = None
+        if lead.phrase is not None:
+            short = ShortAnswer(display(lead.phrase.text), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         notes = list(query.notes)
-        notes += self._agreement(chosen, sources)
+        notes += self._agreement(query, chosen, sources)
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
-        return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes)
+        return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
+                      short_answer=short)
 
     def abstain(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate],
                 reason: str | None = None) -> Answer:
@@ -214,7 +295,7 @@ class Composer:
         return Source(number, a.id, a.title, a.source, a.published_at, a.url, c.text, c.start, c.end, round(c.score, 4))
 
     @staticmethod
-    def _agreement(chosen: list[Candidate], sources: list[Source]) -> list[str]:
+    def _agreement(query: Query, chosen: list[Candidate], sources: list[Source]) -> list[str]:
         notes = []
         by_number = {s.number: s for s in sources}
         for c in chosen:
@@ -222,15 +303,21 @@ class Composer:
                        if by_number[n].article_id in {m.article_id for m in [c, *c.also]}}
             if len(outlets) > 1:
                 notes.append(f"{len(outlets)} sources agree on: “{_short(c.text)}” ({', '.join(sorted(outlets))}).")
-        numbered = [(c, _numbers(c.text)) for c in chosen]
-        numbered = [(c, n) for c, n in numbered if n]
-        for i, (a, na) in enumerate(numbered):
-            for b, nb in numbered[i + 1:]:
-                if a.article_id != b.article_id and set(na).isdisjoint(nb):
-                    who_a = speaker(a.text) or _outlet(sources, a)
-                    who_b = speaker(b.text) or _outlet(sources, b)
-                    notes.append(f"Accounts differ: {', '.join(na.values())} according to {who_a}; "
-                                 f"{', '.join(nb.values())} according to {who_b}.")
+        if query.asked.kind not in ("count", "money", "percent"):
+            return notes  # figures are compared only when a figure was asked for
+        lead = chosen[0]
+        if lead.phrase is None:
+            return notes
+        for other in chosen[1:]:
+            # only figures of the asked kind, about the asked party, from another article: the same thing counted
+            if other.phrase is None or other.article_id == lead.article_id:
+                continue
+            a, b = _digits(lead.phrase.text), _digits(other.phrase.text)
+            if a and b and a != b:
+                who_a = speaker(lead.text) or _outlet(sources, lead)
+                who_b = speaker(other.text) or _outlet(sources, other)
+                notes.append(f"Accounts differ: {display(lead.phrase.text)} according to {who_a}; "
+                             f"{display(other.phrase.text)} according to {who_b}.")
         return notes
 
 
@@ -239,6 +326,32 @@ def _outlet(sources: list[Source], c: Candidate) -> str:
         if s.article_id == c.article_id and s.start == c.start:
             return s.outlet or (f"“{s.title}”" if s.title else s.article_id)
     return c.article_id
+
+
+_KIND_WORDS = {"who": "person or organisation", "org": "organisation", "law": "law or bill", "name": "name"}
+_CONTINUES = re.compile(r"^(?:It|Its|It’s|It's|This|That|These|Those|They|Such|Here|There|He|She)\b"
+                        r"|^(?:A|An|The)\s+\w+\s+(?:that|which|who)\b")
+_ATTRIBUTED = re.compile(r"\b(?:said|says|warned|added|stressed|noted|explained|insisted|recalled|told \w+)\s*[.:]$")
+_FRAGMENT = re.compile(r"""^(?:[a-z]|["”’]\s|[,;.:])""")
+
+
+HEADING_WORDS = 12  # a line this short with no closing punctuation is a heading, not a statement
+
+
+def _heading(text: str) -> bool:
+    """A short line with no closing punctuation and no comma: a headline or a section label (a
+    credit line such as "Demian von Osten, ARD Moscow, …" has commas and stays)."""
+    t = text.rstrip()
+    return len(t.split()) <= HEADING_WORDS and "," not in t and not t.endswith((".", "!", "?", '"', "”", "’", "'", ")"))
+
+
+def _fragment(text: str) -> bool:
+    """A piece that starts mid-sentence: lower case, a closing quote, or punctuation."""
+    return bool(_FRAGMENT.match(text))
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
 
 
 def _short(text: str, n: int = 60) -> str:

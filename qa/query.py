@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
+from qa.asked import Asked, analyse_question
 from qa.errors import QuestionError
 
 STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
@@ -96,6 +97,7 @@ class Query:
     date_range: tuple[str | None, str | None] | None = None  # soft preference, ISO days
     expects: str | None = None  # "number" | "date" | "person" | "place" | None
     notes: list[str] = field(default_factory=list)
+    asked: Asked = field(default_factory=Asked)  # answer kind, focus, party and names (qa.asked)
 
 
 def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
@@ -172,4 +174,5 @@ def analyse(question: str, outlets: list[str], max_chars: int) -> Query:
     text, notes = check_question(question, max_chars)
     terms = content_terms(text)
     return Query(text=text, terms=terms, match=fts_query(terms), outlets=find_outlets(text, outlets),
-                 date_range=find_dates(text), expects=expected_answer(text), notes=notes)
+                 date_range=find_dates(text), expects=expected_answer(text), notes=notes,
+                 asked=analyse_question(text))

@@ -17,7 +17,15 @@ class QASettings:
     rerank_depth: int = 30  # fused chunks whose sentences are re-scored
     lexical_weight: float = 0.3  # sentence score = dense + lexical_weight * term coverage + prior_weight * rank
     prior_weight: float = 0.05
-    type_penalty: float = 0.85  # a sentence without the kind of answer asked for (number, date...)
+    type_penalty: float = 0.7  # a sentence without the kind of answer asked for (a person, a figure, a date...)
+    role_penalty: float = 0.5  # a sentence whose figure of the asked kind belongs to another party
+    fragment_penalty: float = 0.9  # a headline, or a piece starting mid-sentence
+    min_support: float = 0.2  # a short answer needs this share of the question's words around it (seeds: right
+    # answers 0.20-0.91, the phrases offered for unanswerable questions 0.00-0.17)
+    support_weight: float = 0.3  # typed questions: weight of the question's words right around the answer phrase
+    lead_max_words: int = 80  # a lead that runs on into the next sentence stays under this many words
+    name_penalty: float = 0.8  # a sentence whose article does not name every name the question uses
+    typed_depth: int = 5  # a typed question abstains when none of this many best sentences names the kind
     max_sentences: int = 3
     keep_ratio: float = 0.9  # a further sentence must score at least this share of the best
     abstain_below: float = 0.6  # best sentence score under which the answer abstains

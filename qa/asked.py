@@ -1,0 +1,152 @@
+"""What kind of answer a question asks for, about whom, and when.
+
+`kind` is the answer type: person, org, place, date, time, duration, count, money, percent, law or
+name (a term the articles put in quotes or capitals). Each kind is filled by OntoNotes entity
+labels, the ones stored at index time (`index.annotate`). `focus` is the noun asked about
+("soldiers" in "How many soldiers…"), `party` whose figure or act it is ("Russia" in "How many
+soldiers had Russia gathered", "Ukraine" in "How many Ukrainian soldiers…"), and `names` every
+proper name the question mentions: the constraints an answer must meet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.names import proper_names
+
+LABELS: dict[str, frozenset[str]] = {
+    "person": frozenset({"PERSON"}),
+    "who": frozenset({"PERSON", "ORG", "NORP"}),
+    "org": frozenset({"ORG"}),
+    "place": frozenset({"GPE", "LOC", "FAC"}),
+    "date": frozenset({"DATE"}),
+    "time": frozenset({"TIME"}),
+    "duration": frozenset({"DATE", "TIME", "QUANTITY"}),
+    "count": frozenset({"CARDINAL", "QUANTITY"}),
+    "money": frozenset({"MONEY"}),
+    "percent": frozenset({"PERCENT"}),
+    "law": frozenset({"LAW"}),
+    "event": frozenset({"EVENT", "ORG"}),
+}
+# The head noun of "which/what NOUN" questions, by the kind of entity that answers them.
+NOUN_KINDS = {
+    "person": """person people man woman official officials minister ministers president leader leaders
+        spokesman spokeswoman spokesperson correspondent correspondents reporter journalist ambassador
+        ambassadors envoy envoys diplomat diplomats adviser advisers advisor advisors secretary general
+        commander chancellor senator senators lawmaker lawmakers politician politicians analyst analysts
+        expert experts historian historians ceo founder executive executives chief director author
+        candidate candidates player players coach judge king queen prince premier governor mayor
+        representative representatives member members figure figures signatories officer officers""",
+    "place": """country countries city cities capital region regions republic republics state states town
+        place places nation nations location province border area territory venue island""",
+    "org": """company companies bank banks organisation organization organisations organizations agency
+        agencies newspaper outlet outlets broadcaster party parties group groups firm firms team teams
+        alliance institution ministry network""",
+    "date": "day date year month weekday",
+    "law": "bill law act treaty agreement accord",
+}
+_NOUN_KIND = {noun: kind for kind, nouns in NOUN_KINDS.items() for noun in nouns.split()}
+_DURATION_UNIT = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
+_CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
+                    r"GMT|UTC|CET|EST)\b", re.I)
+_PAST = re.compile(r"^\s*(?:[\w\-]+\s+){0,6}?(?:did|was|were|had)\b", re.I)
+_NOT_RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
+_CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
+                    r"GMT|UTC|CET|EST)\b", re.I)
+_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|supposed to|about to|were to|was to|"
+                       r"will|would)\b", re.I)
+_WH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?"
+                      r"(?:how many|how much|which|what|whose)\s+(.*)$", re.I)
+_STOP_PHRASE = frozenset("""did does do is are was were has have had will would can could should must might may
+    for of in on to with at by from that who which whose when where about against during after before""".split())
+SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")
+
+
+@dataclass
+class Asked:
+    kind: str | None = None
+    focus: str | None = None
+    party: str | None = None
+    names: list[str] = field(default_factory=list)
+    past: bool = False  # asks what did happen ("did", "was", "were")
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return LABELS.get(self.kind or "", frozenset())
+
+
+def _kind_of_opening(q: str) -> str | None:
+    if re.match(r"\s*(?:at )?what time\b", q):
+        return "time"
+    if re.match(r"\s*how long\b", q):
+        return "duration"
+    if re.match(r"\s*how many\b", q):
+        return "count"
+    if re.match(r"\s*how much\b", q):
+        return "money" if re.search(r"\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|"
+                                    r"price|budget|fund|funding)\b", q) else "count"
+    if re.match(r"\s*(?:what|which) (?:percentage|percent|share|proportion)\b", q):
+        return "percent"
+    if re.match(r"\s*(?:when|on what date|what date|on which date|which date|on what day|on which day|what day|"
+                r"which day|in what year|in which year|what year|which year|in what month|in which month)\b", q):
+        return "date"
+    if re.match(r"\s*(?:where|in what country|in which country|in what city|in which city)\b", q):
+        return "place"
+    if re.match(r"\s*(?:who|whom|by whom|to whom|with whom)\b", q):
+        return "who"
+    if re.match(r"\s*what (?:name|term|word|phrase|label|nickname)\b", q):
+        return "name"
+    return None
+
+
+def analyse_question(question: str) -> Asked:
+    q = question.casefold()
+    past = bool(_PAST.match(q)) and not _NOT_PAST.search(q)
+    asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past)
+    modifiers: list[str] = []
+    m = _WH_NOUN.match(question)
+    if m:
+        span = []
+        for word in re.findall(r"[\w\-’']+", m.group(1))[:SPAN_WORDS]:
+            if word.casefold() in _STOP_PHRASE and span:
+                break
+            span.append(word)
+        if span and span[0].casefold() not in _STOP_PHRASE:
+            heads = [w for w in span if w.casefold() in _NOUN_KIND]
+            head = heads[-1] if heads else span[-1]
+            asked.focus = head.casefold()
+            modifiers = span[: span.index(head)]
+            if asked.kind is None and heads and not re.match(r"\s*how\b", q):
+                asked.kind = _NOUN_KIND[head.casefold()]
+    asked.party = _party(question, modifiers, asked)
+    return asked
+
+
+def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
+    """Whose figure a count question asks for: a demonym on the noun, else the subject after the verb."""
+    if asked.kind not in ("count", "money", "percent", "duration"):
+        return None
+    for word in modifiers:
+        if _DEMONYM.match(word) or word in asked.names:
+            return word
+    m = re.search(r"\b(?:did|does|do|had|has|have|is|are|was|were|will|would|could)\s+(?:the\s+)?"
+                  r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
+    return m.group(1).strip() if m else None
+
+
+def fills(kind: str | None, label: str, text: str) -> bool:
+    """Does an entity (its label and text) answer a question of this kind?"""
+    if kind is None or kind == "name":
+        return False
+    if label not in LABELS.get(kind, ()):
+        return False
+    if kind == "duration":
+        return bool(_DURATION_UNIT.search(text)) and not _RELATIVE.search(text)
+    if kind == "time":
+        return bool(_CLOCK.search(text))
+    if kind == "date" and _DURATION_UNIT.search(text) and not re.search(r"\d{4}|\b(?:last|next|this)\b", text):
+        return False  # "two weeks" is a duration, not a date
+    return True

@@ -1,0 +1,83 @@
+"""The key constraints of a question, checked against candidate sentences before one is chosen.
+
+A near miss (a question about something the articles never mention, or about an event that had
+not happened when they were written) must get "the articles don't say", not a topical sentence:
+- every proper name the question uses must be named by some retrieved article (its text, title
+  or outlet); a sentence whose own article names them all is preferred;
+- a question about what did happen is not answered by a sentence that announces it for later
+  ("will be followed by … on Thursday"), unless the sentence reports someone saying so;
+- an event the question dates (a month, perhaps a day) cannot be reported by an article published
+  before that date.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from qa.names import mentions
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+_FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
+                     r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held)\b", re.I)
+_REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|insisted|stressed|added|warned|"
+                       r"according to|hoped|hopes|expects|expected that)\b", re.I)
+_PERIOD = re.compile(r"\b(?:(early|mid|late)[\s-]+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) +
+                     r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4}))?", re.I)
+_PART_START = {"early": 1, "mid": 11, "late": 21}
+
+
+def _is_name(name: str) -> bool:
+    low = name.casefold()
+    return low not in WEEKDAYS and low not in MONTHS and not low.isdigit() and len(low) >= 2
+
+
+def _article_mentions(article, name: str) -> bool:
+    return any(mentions(part, name) for part in (article.text, article.title or "", article.source or ""))
+
+
+def asked_start(question: str, published: str | None) -> date | None:
+    """The first day of the period a question dates its event in ("late-December", "9 December",
+    "December 9, 2021"), reading a missing year as the article's own year."""
+    m = _PERIOD.search(question)
+    if not m or not published or len(published) < 10:
+        return None
+    part, day_a, month, day_b, year = m.groups()
+    try:
+        pub = date.fromisoformat(published[:10])
+        y = int(year) if year else pub.year
+        day = int(day_a or day_b or _PART_START.get((part or "").casefold(), 1))
+        return date(y, MONTHS.index(month.casefold()) + 1, day)
+    except ValueError:
+        return None
+
+
+def _announced_only(text: str) -> bool:
+    return bool(_FUTURE.search(text)) and not _REPORTED.search(text)
+
+
+def unmet(query, cands: list, settings) -> tuple[list, str | None]:
+    """(the candidates that meet the question's constraints, best first; else why none does)."""
+    asked = query.asked
+    names = [n for n in asked.names if _is_name(n)]
+    if names:
+        articles = {c.article_rowid: c.article for c in cands}
+        missing = [n for n in names if not any(_article_mentions(a, n) for a in articles.values())]
+        if missing:
+            return [], f"The indexed articles never mention {missing[0]}."
+        for c in cands:
+            if not all(_article_mentions(c.article, n) for n in names):
+                c.score *= settings.name_penalty
+        cands = sorted(cands, key=lambda c: c.score, reverse=True)
+    if asked.past and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
+            and _announced_only(cands[0].text):
+        return [], "The articles announce this for later; none reports how it went."
+    start = asked_start(query.text, cands[0].article.published_at if cands else None)
+    if start is not None and asked.past:
+        kept = [c for c in cands if not c.article.published_at or c.article.published_at[:10] >= start.isoformat()]
+        if not kept:
+            return [], f"The articles were published before {start:%-d %B %Y}, so they cannot report it."
+        cands = kept
+    return cands, None

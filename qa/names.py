@@ -1,0 +1,97 @@
+"""Proper names in questions and sentences, and when two of them name the same party.
+
+Questions are analysed without a statistical pipeline (asking must stay a few milliseconds and
+never load spaCy): a name is a run of capitalised words. Sentences use the entities stored at
+index time. Two mentions name the same party when they are equal after case-folding and the
+possessive, when one is the demonym of the other (Russia / Russian, Ukraine / Ukrainian), or when
+they belong to one group of common news metonyms below.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+# One group per party that news text names in several ways. Kept small: only forms that are not
+# demonyms of one another (those are matched by their shared stem).
+ALIASES = (
+    frozenset({"us", "u.s.", "usa", "united states", "america", "american", "americans", "washington",
+               "white house", "biden administration"}),
+    frozenset({"uk", "britain", "british", "united kingdom", "london", "downing street"}),
+    frozenset({"russia", "russian", "russians", "moscow", "kremlin", "russian federation"}),
+    frozenset({"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"}),
+    frozenset({"china", "chinese", "beijing"}),
+    frozenset({"eu", "european union", "brussels"}),
+)
+_GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
+FUZZY_MIN = 6  # names at least this long also match another spelling…
+FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
+STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
+_NAME = re.compile(r"(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the)\s+)?"
+                   r"(?:[A-Z][\w’'.\-]*))*")
+_QUESTION_WORDS = frozenset("""what which who whom whose when where why how did does do is are was were has
+have had can could will would should in on at for according after before during and but if so""".split())
+
+
+def normalise(name: str) -> str:
+    n = name.casefold().strip(" .,;:“”\"'’")
+    n = re.sub(r"(?:’s|'s|’|')$", "", n)
+    return re.sub(r"^the\s+", "", n)
+
+
+def same_party(a: str, b: str) -> bool:
+    x, y = normalise(a), normalise(b)
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    gx, gy = _GROUP.get(x), _GROUP.get(y)
+    if gx is not None and gx == gy:
+        return True
+    short, long_ = sorted((x, y), key=len)
+    if " " in short or len(short) < 4:
+        return short in long_.split() if " " in long_ and len(short) >= 3 else False
+    common = 0
+    for p, q in zip(short, long_):
+        if p != q:
+            break
+        common += 1
+    return common >= 4 and common >= STEM_SHARE * len(short)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Does `text` name the party `name` (in any of the forms above)?"""
+    key = normalise(name)
+    if not key:
+        return False
+    low = text.casefold()
+    forms = set(ALIASES[_GROUP[key]]) if key in _GROUP else {key}
+    for form in forms:
+        if re.search(r"(?<!\w)" + re.escape(form), low):
+            return True
+    if len(key) >= FUZZY_MIN and fuzz.partial_ratio(key, low, score_cutoff=FUZZY_SCORE):
+        return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
+    words = key.split()
+    stem = key[: max(4, int(len(key) * STEM_SHARE + 0.5))] if len(words) == 1 and len(key) >= 5 else None
+    if stem and re.search(r"\b" + re.escape(stem), low):
+        return True
+    return len(words) > 1 and all(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words[-1:])
+
+
+def proper_names(text: str) -> list[str]:
+    """Runs of capitalised words, less question words and a sentence's first word when it is common."""
+    out = []
+    for m in _NAME.finditer(text):
+        words = m.group().split()
+        if m.start() == len(text) - len(text.lstrip()) and len(words) == 1 and not words[0].isupper():
+            continue  # a capital only because the question starts there ("Besides Ukraine, …")
+        while words and words[0].casefold() in _QUESTION_WORDS:
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words).strip(".,’'")
+        for part in re.split(r"[-–](?=[A-Z])", name):  # "Biden-Putin" names two people
+            if len(part) >= 2:
+                out.append(part)
+    return out

@@ -1,0 +1,172 @@
+"""The answer phrase inside a sentence: the entity of the asked kind that the question does not
+already name, nearest to the words the question and sentence share, and, for a figure, one that
+belongs to the party the question asks about."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.asked import Asked, fills
+from qa.names import mentions, same_party
+from qa.query import stem, tokens
+
+NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
+TITLE_BONUS = 0.2  # a person named with a title before the name ("Foreign Minister Mélanie Joly")
+_TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chancellor|Spokes(?:man|woman|person)|"
+                    r"General|Adviser|Advisor|Senator|Envoy|Chief|Head|Deputy|Prime|Governor|Mayor|Judge|CEO|"
+                    r"Chairman|Chairwoman|Chair|Correspondent|Commissioner|Representative|advis[eo]r|correspondent|"
+                    r"spokes(?:man|woman|person)|minister|official|ambassador|envoy)\b")
+PARTY_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
+OWNER_AFTER_WORDS = 3  # "100,000 Russian troops": a party named this close after the figure owns it
+_QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{3,60})[”\"’']")
+_NUMBERISH = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
+                        r"hundreds?|thousands?|millions?|billions?)\b", re.I)
+_YEAR_ONLY = re.compile(r"^(?:19|20)\d\d$")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    start: int  # span in the article text
+    end: int
+    owner: str | None = None  # the party a figure belongs to, when the sentence says
+    label: str = ""
+    core: int = -1  # where the entity itself starts, after any title (-1: at `start`)
+
+
+def _in_question(text: str, question: str, names: list[str]) -> bool:
+    t = text.casefold().strip()
+    if t and t in question.casefold():
+        return True
+    return any(same_party(text, n) for n in names)
+
+
+_TITLE_WORD = re.compile(r"(?:[A-Z][\w’'.\-]*|of|for)$")
+TITLE_WORDS = 5  # at most this many capitalised words before a name are its title ("US Secretary of State")
+
+
+def _with_title(text: str, s: int, floor: int) -> int:
+    """Start of a person's name with the capitalised title before it ("Foreign Minister Mélanie Joly")."""
+    words = list(re.finditer(r"\S+", text[floor:s]))[-TITLE_WORDS:]
+    new = s
+    for w in reversed(words):
+        if not _TITLE_WORD.match(w.group()) or not _TITLE.search(text[floor + w.start():s]) and w.group()[-1] in ",.;:":
+            break
+        if w.group() in ("of", "for") and new == s:
+            break
+        new = floor + w.start()
+    while new < s and text[new:s].split()[0] in ("of", "for"):
+        new += len(text[new:s].split()[0]) + 1
+    return new if _TITLE.search(text[new:s]) else s
+
+
+_UNITS = re.compile(r"\b(?:miles?|kilomet(?:re|er)s?|km|metres?|meters?|feet|tons?|tonnes?|percent|per cent|"
+                    r"dollars?|euros?|pounds?|hours?|minutes?|days?|weeks?|months?|years?)\b", re.I)
+
+
+def _measures_other(text: str, focus: str) -> bool:
+    m = _UNITS.search(text)
+    return bool(m) and not m.group().casefold().startswith(focus[:4].casefold())
+
+
+def owner(text: str, start: int, end: int, entities: list[tuple[int, int, str]]) -> str | None:
+    """Whose figure the entity at [start, end) is: a party named just after it ("100,000 Russian
+    troops"), else the nearest party named before it in the sentence ("Russia's … 100,000 troops",
+    "accuses Ukraine of having deployed 120,000 soldiers")."""
+    after = text[end:end + 40].split()[:OWNER_AFTER_WORDS]
+    for s, e, label in entities:
+        if label in PARTY_LABELS and s >= end and text[end:s].count(" ") <= len(after) and s - end <= 30:
+            return text[s:e]
+    before = [(s, e) for s, e, label in entities if label in PARTY_LABELS and e <= start]
+    return text[before[-1][0]:before[-1][1]] if before else None
+
+
+def phrases(asked: Asked, question: str, text: str, start: int, end: int,
+            entities: list[tuple[int, int, str]], *, named_too: bool = False) -> list[Phrase]:
+    """Every phrase of the sentence text[start:end] that could answer the question (with
+    `named_too`, also those the question itself names: members of a list)."""
+    ents = [(s, e, label) for s, e, label in entities if start <= s < end]
+    found: list[Phrase] = []
+    if asked.kind == "name":
+        for m in _QUOTED.finditer(text, start, end):
+            if named_too or not _in_question(m.group(1), question, asked.names):
+                found.append(Phrase(m.group(1), m.start(1), m.end(1)))
+        return found
+    for s, e, label in ents:
+        value = text[s:e]
+        if not fills(asked.kind, label, value) or (not named_too and _in_question(value, question, asked.names)):
+            continue
+        if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
+            continue
+        if asked.kind == "count" and asked.focus and _measures_other(value + " " + text[e:e + 25], asked.focus):
+            continue  # "thousands of miles" does not count troops
+        core = s
+        if label == "PERSON":
+            s = _with_title(text, s, start)
+            value = text[s:e]
+        found.append(Phrase(value, s, e, owner(text, core, e, ents) if asked.party else None, label, core))
+    return found
+
+
+def role_ok(asked: Asked, phrase: Phrase, sentence: str) -> bool:
+    """A figure must belong to the party asked about; unknown ownership passes only when the
+    sentence names that party at all."""
+    if not asked.party:
+        return True
+    if phrase.owner:
+        return same_party(phrase.owner, asked.party)
+    return mentions(sentence, asked.party)
+
+
+def local_support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase) -> float:
+    """Share of the question's words (and its head noun, or a title for a person) found within
+    NEAR_CHARS either side of the phrase: "Director for Russia at the National Security Council
+    Eric Green" supports Eric Green for "Which National Security Council official…"."""
+    at = phrase.core if phrase.core >= 0 else phrase.start
+    around = text[max(0, at - NEAR_CHARS):at] + " " + text[phrase.end:phrase.end + NEAR_CHARS]
+    near = {stem(t) for t in tokens(around)}
+    wanted = {stem(t) for t in question_terms}
+    if not wanted:
+        return 0.0
+    share = len(wanted & near) / len(wanted)
+    if asked.kind in ("person", "who") and _TITLE.search(text[max(0, at - NEAR_CHARS):at]):
+        share += TITLE_BONUS
+    return share
+
+
+def best(asked: Asked, question_terms: list[str], text: str, start: int, end: int,
+         candidates: list[Phrase], similarity: dict | None = None, listed: list[Phrase] | None = None
+         ) -> Phrase | None:
+    """The phrase the question's words surround most closely, then the one in the window most like
+    the question; for a plural question ("which ambassadors"), with the list it belongs to."""
+    if not candidates:
+        return None
+    sim = similarity or {}
+    pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
+                                          round(local_support(asked, question_terms, text, p), 2),
+                                          round(sim.get(p, 0.0), 2)))
+    if asked.focus and _plural(asked.focus):
+        return _with_list(pick, sorted(candidates, key=lambda p: p.start), text)
+    return pick
+
+
+def _plural(noun: str) -> bool:
+    return noun.endswith("s") and not noun.endswith(("ss", "us", "is"))
+
+
+_LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s*and\s+|\s*/\s*)$")
+
+
+def _with_list(pick: Phrase, ordered: list[Phrase], text: str) -> Phrase:
+    """Grow a phrase over the phrases listed next to it ("Steven Pifer and John Herbst")."""
+    i = next(k for k, p in enumerate(ordered) if p.start == pick.start)
+    lo = hi = i
+    while lo > 0 and _LIST_GAP.match(text[ordered[lo - 1].end:ordered[lo].start]):
+        lo -= 1
+    while hi + 1 < len(ordered) and _LIST_GAP.match(text[ordered[hi].end:ordered[hi + 1].start]):
+        hi += 1
+    if lo == hi:
+        return pick
+    s, e = ordered[lo].start, ordered[hi].end
+    return Phrase(text[s:e], s, e, pick.owner, pick.label, pick.core)

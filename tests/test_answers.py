@@ -1,0 +1,106 @@
+"""Answers that answer: the lead is the fact asked for, about the right party, or Byline abstains."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.sentences import split_sentences
+from qa.asked import analyse_question
+from qa.tidy import display
+
+README_QUESTION = "How many soldiers had Russia gathered near the Ukrainian border?"
+
+
+def _short_is_cited(assistant, answer):
+    short = answer.short_answer
+    source = answer.source(short.citation)
+    article = assistant.article(source.article_id)
+    assert article.text[short.start:short.end] == short.text
+    assert source.start <= short.start and short.end <= source.end
+
+
+def test_the_readme_example_leads_with_russias_100000_troops(assistant):
+    answer = assistant.ask(README_QUESTION)
+    assert not answer.abstained
+    assert answer.short_answer.text == "some 100,000" and answer.short_answer.kind == "count"
+    assert "100,000" in answer.sentences[0].text and "Russia" in answer.sentences[0].text
+    _short_is_cited(assistant, answer)
+    assert not any(n.startswith("Accounts differ") for n in answer.notes)
+    assert "120,000" not in answer.text
+
+
+def test_a_count_of_the_other_party_answers_when_that_party_is_asked_for(assistant):
+    answer = assistant.ask("How many Ukrainian soldiers does Russia claim Kyiv has positioned along the line "
+                           "with the separatist areas?")
+    assert answer.short_answer.text == "more than 120,000"
+    _short_is_cited(assistant, answer)
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Which Canadian minister did Blinken brief on the Biden-Putin call?", "Mélanie Joly"),
+    ("Who told RIA-Novosti that Russia would not let its initiatives be drowned in endless discussions?",
+     "Sergey Lavrov"),
+    ("Which National Security Council official responsible for Russia sat in on the call with Biden?", "Eric Green"),
+    ("Who admitted he did not expect a breakthrough in the coming week?", "Antony Blinken"),
+])
+def test_who_questions_open_with_the_person_and_their_title(assistant, question, name):
+    answer = assistant.ask(question)
+    assert name in answer.short_answer.text and answer.short_answer.kind in ("person", "who")
+    _short_is_cited(assistant, answer)
+
+
+@pytest.mark.parametrize("question, phrase", [
+    ("On which day was Biden due to speak with Zelensky ahead of the Geneva talks?", "Sunday"),
+    ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),
+    ("How long did the two presidents talk over video?", "two hours"),
+])
+def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, phrase):
+    answer = assistant.ask(question)
+    assert phrase in answer.short_answer.text
+    _short_is_cited(assistant, answer)
+
+
+@pytest.mark.parametrize("question", [
+    "How much additional military aid, in dollars, did Washington promise Kyiv?",  # no figure of money anywhere
+    "How much did the Biden-Putin video call cost?",
+    "What did Macron tell Xi Jinping about the summit?",  # names the articles never mention
+    "How many American troops are stationed in Poland?",
+])
+def test_near_misses_get_the_articles_dont_say(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.text.startswith("The indexed articles don't say")
+    assert answer.short_answer is None and answer.reason
+
+
+def test_a_quote_split_over_two_lines_is_one_sentence_and_its_attribution_no_lead(assistant):
+    text = ('"The Russians want to draw us into a NATO debate rather than focusing on the issue at hand,\n\n'
+            '" Blinken said.\n\nNo concessions\n\nBut hopes are slim.')
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans[0].startswith('"The Russians') and spans[0].endswith("Blinken said.")
+    assert "No concessions" in spans and spans[-1] == "But hopes are slim."
+    answer = assistant.ask("What did Blinken say the Russians want to draw Washington into?")
+    assert not answer.sentences[0].text.lstrip('"” ').startswith("Blinken said")
+    assert "NATO debate" in answer.sentences[0].text
+
+
+def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assistant):
+    answer = assistant.ask("What did Biden tell Putin the Russian leader had to do for the January talks to work?")
+    first = answer.sentences[0].text
+    assert "defuses, not escalates" in first and ". ." not in first
+    assert all(assistant.article(s.article_id).text[s.start:s.end] == s.quote for s in answer.sources)
+    assert display("the situation” in the days to come. .") == "the situation” in the days to come."
+    assert display("““Hello”") == "“Hello”"
+
+
+@pytest.mark.parametrize("question, kind, party", [
+    ("How many soldiers had Russia gathered near the border?", "count", "Russia"),
+    ("How many Ukrainian soldiers does Russia claim Kyiv has positioned?", "count", "Ukrainian"),
+    ("Which Canadian minister did Blinken brief?", "person", None),
+    ("In which bill did Congress hold back?", "law", None),
+    ("At what time did the call begin?", "time", None),
+    ("How long did the call last?", "duration", None),
+    ("Where did the talks take place?", "place", None),
+])
+def test_the_question_says_what_kind_of_answer_it_wants(question, kind, party):
+    asked = analyse_question(question)
+    assert (asked.kind, asked.party) == (kind, party)
