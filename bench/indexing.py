@@ -34,11 +34,18 @@ build_s = time.perf_counter() - t
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 chunks = index.store.count("chunks")
 t = time.perf_counter(); enc.encode(texts, s.batch_size); encode_s = time.perf_counter() - t
+from index.annotate import annotate_many, pipeline
+from index.chunking import sentence_spans
+from index.loading import iter_documents
+docs = list(iter_documents([str(p) for p in paths], [], max_bytes=s.max_file_bytes))
+pairs = [(doc.text, sentence_spans(doc)) for doc in docs]
+pipeline(); annotate_many(pairs[:2])  # loaded and warm, as the encoder is
+t = time.perf_counter(); annotate_many(pairs); annotate_s = time.perf_counter() - t
 add_s = []
 for i, p in enumerate(spec.get("extra", [])):
     t = time.perf_counter(); r = index.add_paths([p]); add_s.append(time.perf_counter() - t)
 index.close()
-print("RESULT" + json.dumps({"build_s": build_s, "encode_s": encode_s, "load_s": load_s, "rss_mb": rss_mb,
+print("RESULT" + json.dumps({"build_s": build_s, "encode_s": encode_s, "annotate_s": annotate_s, "load_s": load_s, "rss_mb": rss_mb,
       "articles": n_docs, "chunks": chunks, "texts": len(texts), "embedded": report.chunks_embedded,
       "add_s": add_s}))
 """
@@ -78,7 +85,10 @@ def run(args) -> dict:
         res = {"articles": r0["articles"], "chunks": r0["chunks"], "texts_embedded": r0["texts"],
                "build_s": summary([r["build_s"] for r in runs]),
                "encode_s": summary([r["encode_s"] for r in runs]),
+               "annotate_s": summary([r["annotate_s"] for r in runs]),
                "ratio_build_over_encode": summary([r["build_s"] / r["encode_s"] for r in runs]),
+               "ratio_build_over_model": summary([r["build_s"] / (r["encode_s"] + r["annotate_s"]) for r in runs]),
+               "ratio_annotate_over_encode": summary([r["annotate_s"] / r["encode_s"] for r in runs]),
                "articles_per_s": summary([r["articles"] / r["build_s"] for r in runs]),
                "chunks_per_s": summary([r["chunks"] / r["build_s"] for r in runs]),
                "peak_rss_mb": summary([r["rss_mb"] for r in runs]),
@@ -87,9 +97,11 @@ def run(args) -> dict:
         if adds:
             res["incremental_add_s"] = summary(adds)
         out["corpora"][name] = res
-    ratios = [c["ratio_build_over_encode"]["median"] for c in out["corpora"].values()]
+    ratios = [c["ratio_build_over_model"]["median"] for c in out["corpora"].values()]
+    annotate = [c["ratio_annotate_over_encode"]["median"] for c in out["corpora"].values()]
     adds = [c["incremental_add_s"]["median"] for c in out["corpora"].values() if "incremental_add_s" in c]
-    out["goals"] = {"build_over_encode_le_1.1": all(r <= 1.1 for r in ratios),
+    out["goals"] = {"build_over_encode_plus_annotate_le_1.15": all(r <= 1.15 for r in ratios),
+                    "annotate_over_encode_le_0.8": all(r <= 0.8 for r in annotate),
                     "incremental_add_lt_1s": all(a < 1 for a in adds)}
     return out
 
@@ -101,11 +113,13 @@ def table(res: dict):
 
     t = Table(title=f"2. indexing ({res['backend']}, median (min–max) of {res['repeats']} builds, "
                     "each in a fresh subprocess, model preloaded)")
-    for c in ("corpus", "articles", "chunks", "build s", "pure encode s", "build/encode", "articles/s",
+    for c in ("corpus", "articles", "chunks", "build s", "pure encode s", "annotate s", "build/(encode+annotate)",
+              "annotate/encode", "articles/s",
               "chunks/s", "peak RSS MB", "add 1 article s"):
         t.add_column(c)
     for name, r in res["corpora"].items():
         t.add_row(name, str(r["articles"]), str(r["chunks"]), fmt_s(r["build_s"], nd=2), fmt_s(r["encode_s"], nd=2),
-                  fmt_s(r["ratio_build_over_encode"], "×", 2), fmt_s(r["articles_per_s"]), fmt_s(r["chunks_per_s"]),
+                  fmt_s(r["annotate_s"], nd=2), fmt_s(r["ratio_build_over_model"], "×", 2),
+                  fmt_s(r["ratio_annotate_over_encode"], "×", 2), fmt_s(r["articles_per_s"]), fmt_s(r["chunks_per_s"]),
                   fmt_s(r["peak_rss_mb"], nd=0), fmt_s(r.get("incremental_add_s"), nd=3))
     return [t]

@@ -342,6 +342,10 @@ class Index:
     def doc_freq(self, term: str, prefix: bool = False) -> int:
         return self.store.doc_freq(term, prefix)
 
+    def vocabulary(self, prefix: str, limit: int = 20_000) -> list[tuple[str, int]]:
+        """Indexed words starting with `prefix` and their chunk counts (for spelling correction)."""
+        return self.store.vocabulary(prefix, limit)
+
     def stats(self) -> Stats:
         m = self.store.manifest()
         size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file())

@@ -89,6 +89,7 @@ FILTERED_CHUNK_IDS = "SELECT c.id FROM chunks c JOIN articles a ON a.rowid = c.a
 KEYWORD_SEARCH = """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f {join}
     WHERE chunks_fts MATCH ? {where} ORDER BY score LIMIT ?"""
 DOC_FREQ = "SELECT sum(doc) FROM chunks_vocab WHERE term >= ? AND term < ?"
+VOCABULARY = "SELECT term, doc FROM chunks_vocab WHERE term >= ? AND term < ? LIMIT ?"
 WINDOWS = """SELECT c.id, c.start, c.end, c.sent_lo, c.sent_hi, e.vector FROM chunks c
     JOIN embeddings e ON e.hash = c.hash WHERE c.article = ? AND c.sent_hi >= ? AND c.sent_lo <= ?"""
 ORPHAN_CHUNKS = "SELECT count(*) FROM chunks WHERE article NOT IN (SELECT rowid FROM articles)"
@@ -269,6 +270,10 @@ class Store:
     def doc_freq(self, term: str, prefix: bool) -> int:
         hi = term + "\U0010ffff" if prefix else term + "\x00"
         return int(self.db.execute(DOC_FREQ, (term, hi)).fetchone()[0] or 0)
+
+    def vocabulary(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        """Indexed words starting with `prefix`, with the number of chunks holding each."""
+        return self.db.execute(VOCABULARY, (prefix, prefix + "\U0010ffff", limit)).fetchall()
 
     @staticmethod
     def filter_sql(sources: Sequence[str], since: str | None, until: str | None) -> tuple[str, list]:

@@ -18,7 +18,7 @@ from qa.names import proper_names
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
     "who": frozenset({"PERSON", "ORG", "NORP"}),
-    "org": frozenset({"ORG"}),
+    "org": frozenset({"ORG", "PRODUCT"}),
     "place": frozenset({"GPE", "LOC", "FAC"}),
     "date": frozenset({"DATE"}),
     "time": frozenset({"TIME"}),
@@ -26,12 +26,15 @@ LABELS: dict[str, frozenset[str]] = {
     "count": frozenset({"CARDINAL", "QUANTITY"}),
     "money": frozenset({"MONEY"}),
     "percent": frozenset({"PERCENT"}),
-    "law": frozenset({"LAW"}),
+    "law": frozenset({"LAW", "ORG", "WORK_OF_ART"}),
     "event": frozenset({"EVENT", "ORG"}),
 }
 # The head noun of "which/what NOUN" questions, by the kind of entity that answers them.
 NOUN_KINDS = {
-    "person": """person people man woman official officials minister ministers president leader leaders
+    "person": """person individual individuals player players quarterback athlete athletes artist artists singer
+        rapper actor actress celebrity musician star entrepreneur billionaire investor owner personality host
+        manager striker pitcher receiver driver founder founders ceo
+        people man woman official officials minister ministers president leader leaders
         spokesman spokeswoman spokesperson correspondent correspondents reporter journalist ambassador
         ambassadors envoy envoys diplomat diplomats adviser advisers advisor advisors secretary general
         commander chancellor senator senators lawmaker lawmakers politician politicians analyst analysts
@@ -42,7 +45,9 @@ NOUN_KINDS = {
         place places nation nations location province border area territory venue island""",
     "org": """company companies bank banks organisation organization organisations organizations agency
         agencies newspaper outlet outlets broadcaster party parties group groups firm firms team teams
-        alliance institution ministry network""",
+        alliance institution institutions ministry network platform platforms service website app brand brands
+        retailer manufacturer startup studio publication exchange league club university""",
+    "who": "entity entities",
     "date": "day date year month weekday",
     "law": "bill law act treaty agreement accord",
 }
@@ -51,16 +56,21 @@ _DURATION_UNIT = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?
 _RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
 _CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
                     r"GMT|UTC|CET|EST)\b", re.I)
+_LAW_WORD = re.compile(r"\b(?:Act|Bill|Law|Treaty|Accords?|Agreements?|Directive|Regulation|Code|Charter|Convention)\b")
 _PAST = re.compile(r"^\s*(?:[\w\-]+\s+){0,6}?(?:did|was|were|had)\b", re.I)
-_NOT_RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
-_CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
-                    r"GMT|UTC|CET|EST)\b", re.I)
-_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|supposed to|about to|were to|was to|"
+_NOT_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|supposed to|about to|were to|was to|"
                        r"will|would)\b", re.I)
 _WH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?"
                       r"(?:how many|how much|which|what|whose)\s+(.*)$", re.I)
 _STOP_PHRASE = frozenset("""did does do is are was were has have had will would can could should must might may
     for of in on to with at by from that who which whose when where about against during after before""".split())
+_SPEECH = (r"(?:say|tell|describe|characteri[sz]e|call|claim|warn|announce|admit|insist|stress|confirm|explain|"
+           r"suggest|signal|react|report|argue|deny|promise|propose|demand|reveal|note|add|assure|concede|describe)")
+_SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-Z][\w’'.\-]*|von|van|de|der|al)\s+){0,4}?"
+                        r"[A-Z][\w’'.\-]*)"
+                        r"(?:\s+side)?\s+(?:\w+ly\s+)?" + _SPEECH + r"\b")
+_ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){1,5})", re.I)
+_LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")
 
@@ -72,6 +82,7 @@ class Asked:
     party: str | None = None
     names: list[str] = field(default_factory=list)
     past: bool = False  # asks what did happen ("did", "was", "were")
+    speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
     @property
     def labels(self) -> frozenset[str]:
@@ -103,6 +114,7 @@ def _kind_of_opening(q: str) -> str | None:
 
 
 def analyse_question(question: str) -> Asked:
+    question = _LEADING.sub("", question)  # "And in which country…" asks what "In which country…" asks
     q = question.casefold()
     past = bool(_PAST.match(q)) and not _NOT_PAST.search(q)
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past)
@@ -122,6 +134,8 @@ def analyse_question(question: str) -> Asked:
             if asked.kind is None and heads and not re.match(r"\s*how\b", q):
                 asked.kind = _NOUN_KIND[head.casefold()]
     asked.party = _party(question, modifiers, asked)
+    m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
+    asked.speaker = m.group(1).strip() if m else None
     return asked
 
 
@@ -147,6 +161,8 @@ def fills(kind: str | None, label: str, text: str) -> bool:
         return bool(_DURATION_UNIT.search(text)) and not _RELATIVE.search(text)
     if kind == "time":
         return bool(_CLOCK.search(text))
-    if kind == "date" and _DURATION_UNIT.search(text) and not re.search(r"\d{4}|\b(?:last|next|this)\b", text):
-        return False  # "two weeks" is a duration, not a date
+    if kind == "date" and _DURATION_UNIT.search(text) and not re.search(r"\d{4}", text) and not _RELATIVE.search(text):
+        return False  # "two weeks" is a duration, not a date ("a day earlier" is one)
+    if kind == "law" and label != "LAW":
+        return bool(_LAW_WORD.search(text))  # "the National Defense Authorization Act", labelled ORG
     return True

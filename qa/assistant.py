@@ -15,6 +15,7 @@ from qa.followup import resolve
 from qa.query import analyse
 from qa.retrieval import Retriever
 from qa.settings import QASettings
+from qa.spelling import correct
 from qa.types import Answer, Article, Filters, Hit, IndexInfo
 
 # progress(stage, done, total): stage is e.g. "loading model", "embedding", "storing"
@@ -30,6 +31,17 @@ def build_index(paths: list[str | Path], index_dir: str | Path, *, settings: Ind
         return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
     finally:
         index.close()
+
+
+def _not_said_before(cands: list, conversation: Conversation | None) -> list:
+    """A follow-up does not repeat the previous answer's sentences (while other candidates are left)."""
+    last = conversation.turns[-1] if conversation and conversation.turns else None
+    if last is None or last.answer is None or not cands:
+        return cands
+    said = {(s.article_id, s.start) for s in last.answer.sources}
+    # a sentence said before may come back only to give the phrase a new question asks for
+    fresh = [c for c in cands if (c.article_id, c.start) not in said or c.phrase is not None]
+    return fresh or cands
 
 
 class Assistant:
@@ -72,12 +84,22 @@ class Assistant:
 
     def _prepare(self, question: str, conversation: Conversation | None):
         query = analyse(question, self.outlets(), self.settings.max_question_chars)
-        resolved, context = resolve(query.text, conversation)
-        if resolved != query.text:
-            notes = query.notes
-            query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
-            query.notes = notes
+        spelled, fixes = correct(query.text, self.retriever.doc_freq, self.index.vocabulary)
+        resolved, context = resolve(spelled, conversation, self._earlier_articles(conversation))
+        if resolved == query.text:
+            return query, None, context
+        notes = query.notes + [f"“{wrong}” read as “{right}”." for wrong, right in fixes]
+        query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
+        query.notes = notes
         return query, resolved, context
+
+    def _earlier_articles(self, conversation: Conversation | None, most: int = 3) -> list[str]:
+        """The texts of the articles the last answer cited (genders for pronouns are read from them)."""
+        last = conversation.turns[-1] if conversation and conversation.turns else None
+        if last is None or last.answer is None:
+            return []
+        ids = list(dict.fromkeys(s.article_id for s in last.answer.sources))[:most]
+        return [row.text for row in (self.index.article(i) for i in ids) if row is not None]
 
     def retrieve(self, question: str, *, filters: Filters | None = None, k: int = 10,
                  conversation: Conversation | None = None) -> list[Hit]:
@@ -97,10 +119,11 @@ class Assistant:
                 f"No indexed article matches the filters ({filters.describe()})."))
         else:
             cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
+            cands = _not_said_before(cands, conversation)
             answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
         t2 = time.perf_counter()
         answer.question = question if len(question) <= self.settings.max_question_chars else query.text
-        answer.resolved_question = resolved if resolved != query.text or context else None
+        answer.resolved_question = resolved
         answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
                           "compose": round((t2 - t1) * 1000, 3), "total": round((t2 - t0) * 1000, 3)}
         return answer

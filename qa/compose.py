@@ -14,6 +14,7 @@ import numpy as np
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import unmet
+from qa.names import same_party
 from qa.query import Query, stem, tokens
 from qa.settings import QASettings
 from qa.tidy import display
@@ -139,6 +140,7 @@ class Composer:
         self._entities(out)
         asked = query.asked
         typed = bool(asked.labels) or asked.kind == "name"
+        by_position = {(c.article_rowid, c.idx): c for c in out}
         for c in out:
             c.relevance = c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
             if typed:
@@ -148,10 +150,16 @@ class Composer:
                 near = {p: self._phrase_similarity(c.article_rowid, p, window_cos) for p in right}
                 listed = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, named_too=True)
                 c.phrase = sa.best(asked, query.terms, text, c.start, c.end, right, near, listed)
-                if c.phrase is not None and sa.local_support(asked, query.terms, text, c.phrase) < s.min_support:
+                before = by_position.get((c.article_rowid, c.idx - 1))
+                if c.phrase is not None and not (sa.described(asked, text, c.phrase, c.start, c.end)
+                                                 and sa.names_met(asked, c.text, before.text if before else "")):
+                    c.phrase = None  # "Which Russian general…": a name with no title or role word is not one
+                if c.phrase is not None and asked.kind != "name" and \
+                        sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end) < s.min_support and \
+                        sa.support_count(query.terms, text, c.phrase, c.start, c.end) < s.min_support_terms:
                     c.phrase = None  # a phrase of the right kind, but nothing around it that the question asks about
                 if c.phrase is not None:  # what matters is how well the words around the answer match
-                    c.support = support = sa.local_support(asked, query.terms, text, c.phrase)
+                    c.support = support = sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end)
                     c.score = (max(c.dense, self._phrase_similarity(c.article_rowid, c.phrase, window_cos))
                                + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * support)
                     c.relevance = max(c.relevance, c.score)
@@ -160,6 +168,8 @@ class Composer:
                     c.score *= s.role_penalty if c.wrong_party else s.type_penalty
             elif query.expects and not fits(query.expects, c.text):
                 c.score *= s.type_penalty
+            if asked.speaker and _speaks(asked.speaker, c.text):
+                c.score *= s.speaker_boost
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         out.sort(key=lambda c: c.score, reverse=True)
@@ -242,10 +252,17 @@ class Composer:
         if not cands or max(c.relevance for c in cands) < s.abstain_below:
             return self.abstain(question, query, hits, cands)
         asked = query.asked
+        who = asked_speaker(query.text)
+        if who:  # "What did X say?": answer from what X is reported to have said, or say there is none
+            quoting = [c for c in cands if quotes(who, c.text)]
+            if not quoting:
+                return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
         kept, reason = unmet(query, cands, s)
         if not kept:
             return self.abstain(question, query, hits, cands, reason=reason)
         cands = kept
+        if who:  # X's own words first
+            cands = [c for c in cands if quotes(who, c.text)] + [c for c in cands if not quotes(who, c.text)]
         if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
             what = "figure" if asked.kind in ("count", "money", "percent") else asked.kind
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
@@ -254,12 +271,6 @@ class Composer:
         if not asked.labels and query.expects and not any(fits(query.expects, c.text) for c in cands[:3]):
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not contain the {query.expects} the question asks for."))
-        who = asked_speaker(query.text)
-        if who:  # "What did X say?": answer from what X is reported to have said, or say there is none
-            quoting = [c for c in cands if quotes(who, c.text)]
-            if not quoting:
-                return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
-            cands = quoting + [c for c in cands if c not in quoting]
         chosen = self.choose(query, cands)
         if chosen[0].phrase is None:
             self._extend(chosen[0])
@@ -329,9 +340,10 @@ def _outlet(sources: list[Source], c: Candidate) -> str:
 
 
 _KIND_WORDS = {"who": "person or organisation", "org": "organisation", "law": "law or bill", "name": "name"}
-_CONTINUES = re.compile(r"^(?:It|Its|It’s|It's|This|That|These|Those|They|Such|Here|There|He|She)\b"
+_CONTINUES = re.compile(r"^[“\"]?(?:It|Its|It’s|It's|This|That|These|Those|They|Such|Here|There|He|She)\b"
                         r"|^(?:A|An|The)\s+\w+\s+(?:that|which|who)\b")
-_ATTRIBUTED = re.compile(r"\b(?:said|says|warned|added|stressed|noted|explained|insisted|recalled|told \w+)\s*[.:]$")
+_ATTRIBUTED = re.compile(r"\b(?:said|says|warned|added|stressed|noted|explained|insisted|recalled|told \w+)"
+                         r"(?:\s+[A-Z][\w’'\-]+){0,3}\s*[.:]$")
 _FRAGMENT = re.compile(r"""^(?:[a-z]|["”’]\s|[,;.:])""")
 
 
@@ -343,6 +355,14 @@ def _heading(text: str) -> bool:
     credit line such as "Demian von Osten, ARD Moscow, …" has commas and stays)."""
     t = text.rstrip()
     return len(t.split()) <= HEADING_WORDS and "," not in t and not t.endswith((".", "!", "?", '"', "”", "’", "'", ")"))
+
+
+def _speaks(who: str, text: str) -> bool:
+    """Does the sentence report words of `who` (a name, or another name for the same party)?"""
+    said_by = speaker(text)
+    if said_by and (same_party(said_by, who) or same_party(said_by.split()[-1], who.split()[-1])):
+        return True
+    return quotes(who.split()[-1], text)
 
 
 def _fragment(text: str) -> bool:

@@ -21,7 +21,7 @@ WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
-                     r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held)\b", re.I)
+                     r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held|is taking place|are taking place|will take place)\b", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|insisted|stressed|added|warned|"
                        r"according to|hoped|hopes|expects|expected that)\b", re.I)
 _PERIOD = re.compile(r"\b(?:(early|mid|late)[\s-]+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) +

@@ -1,25 +1,37 @@
-"""Resolve a follow-up ("What did he say about a breakthrough?") against the earlier turns:
-the pronoun is replaced by the person the last answers name, and the earlier question is kept
-as context for the dense search."""
+"""Resolve a follow-up ("What did he say about a breakthrough?") against the earlier turns.
+
+The pronoun is replaced by the person it most plausibly refers to, turn by turn: the person a
+question asks about (its subject, "Where did Jake Sullivan brief reporters?") comes before the
+people its answer names; a "who" question refers on to the person its answer names; a turn that
+itself says "he" keeps the person it meant. "He" and "she" only take a person of that gender when
+the texts at hand say which (a title such as "Ms", or "she"/"he" following the name in the answer or
+its articles). The earlier question is kept as context for the dense search.
+"""
 
 from __future__ import annotations
 
 import re
 
-from qa.conversation import Conversation
+from qa.conversation import Conversation, Turn
+from qa.names import ALIASES, normalise, proper_names
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
 _STARTS = re.compile(r"^\s*(and|so|also|what about|how about|then)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
-_NAME = re.compile(r"(?:[A-Z][a-zà-ÿ’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zà-ÿ’'\-]+|[A-Z]\.))+")
-_NOT_NAMES = {"The", "What", "Which", "Who", "How", "When", "Where", "Why", "Did", "And", "So"}
+_FEMININE = {"she", "her", "hers"}
+_ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w-]+\s+){0,3}?(?:official|minister|adviser|advisor|person|"
+                       r"spokes\w+|diplomat|leader|president|secretary|ambassador|correspondent|envoy|general))\b", re.I)
 _TITLES = {"State", "Secretary", "Deputy", "President", "Minister", "Foreign", "Prime", "Chancellor", "General",
-           "Ambassador", "Advisor", "Adviser", "Spokesman", "Spokeswoman", "Former", "Senior", "US", "U.S."}
+           "Ambassador", "Advisor", "Adviser", "Spokesman", "Spokeswoman", "Former", "Senior", "US", "U.S.",
+           "Director", "National", "Security", "Council"}
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Madam|Madame|Mme|Lady|Queen|Duchess|Spokeswoman|Chairwoman)\b\.?")
+_NOT_PEOPLE = {name for group in ALIASES for name in group} | {"nato", "kremlin", "congress", "senate", "osce"}
+GENDER_WINDOW = 120  # characters after a name searched for the pronoun that refers to it
 
 
 def _strip_titles(name: str) -> str:
     words = name.split()
-    while len(words) > 2 and words[0] in _TITLES:
+    while len(words) > 1 and words[0] in _TITLES:
         words = words[1:]
     return " ".join(words)
 
@@ -28,33 +40,80 @@ def refers_back(question: str) -> bool:
     return bool(_REFERS_BACK.search(question) or _STARTS.search(question))
 
 
-def _person(text: str, question: str) -> str | None:
-    """The last multi-word proper name in an answer that the question did not already name."""
-    names = [_strip_titles(n) for n in _NAME.findall(text or "") if n.split()[0] not in _NOT_NAMES]
-    fresh = [n for n in names if n not in question]
-    pick = fresh or names
-    return pick[-1] if pick else None
+def people(text: str) -> list[str]:
+    """Names of people in a text, in order: proper names less places, organisations and acronyms."""
+    out = []
+    for name in proper_names(text or ""):
+        name = _strip_titles(name)
+        key = normalise(name)
+        if key in _NOT_PEOPLE or name.isupper() or key.split()[-1] in _NOT_PEOPLE:
+            continue
+        out.append(name)
+    return out
 
 
-def _speaker(turn) -> str | None:
-    if turn.answer is not None:
-        for s in turn.answer.sentences:
-            if s.speaker:
-                return s.speaker
-    return None
+def _speakers(turn: Turn) -> list[str]:
+    if turn.answer is None:
+        return []
+    return [s.speaker for s in turn.answer.sentences if s.speaker]
 
 
-def resolve(question: str, conversation: Conversation | None) -> tuple[str, str | None]:
-    """(the question with its pronoun resolved, context text for the dense search or None)."""
+def _candidates(turn: Turn) -> list[str]:
+    """The people a turn makes available to a pronoun, most plausible first."""
+    asked = people(turn.question)
+    named = _speakers(turn) + people(turn.text)
+    if _ASKS_WHO.match(turn.question) or not asked:
+        return named + asked
+    return asked + named
+
+
+def gender(name: str, texts: list[str], others: list[str] = ()) -> str | None:
+    """"f", "m" or None: from a title before the name, else the pronoun that follows it before any
+    of the `others` is named."""
+    last = re.escape(name.split()[-1])
+    stops = [o.split()[-1] for o in others if o.split()[-1] != name.split()[-1]]
+    votes = {"f": 0, "m": 0}
+    for text in texts:
+        for m in re.finditer(r"\b" + last + r"\b", text):
+            before = text[max(0, m.start() - 30):m.start()]
+            if _FEMALE_TITLE.search(before):
+                votes["f"] += 2
+            after = text[m.end():m.end() + GENDER_WINDOW]
+            for other in stops:
+                at = after.find(other)
+                after = after[:at] if at >= 0 else after
+            p = re.search(r"\b(she|her|he|his|him)\b", after, re.I)
+            if p:
+                votes["f" if p.group(1).casefold() in _FEMININE else "m"] += 1
+    if votes["f"] == votes["m"]:
+        return None
+    return "f" if votes["f"] > votes["m"] else "m"
+
+
+def resolve(question: str, conversation: Conversation | None,
+            texts: list[str] | None = None) -> tuple[str, str | None]:
+    """(the question with its pronoun resolved, context text for the dense search or None).
+    `texts`: more text about the earlier turns (their articles) to read genders from."""
     if not conversation or not conversation.turns or not refers_back(question):
         return question, None
+    pronoun = _PRONOUN.search(question)
+    wanted = None if not pronoun else ("f" if pronoun.group(1).casefold() in _FEMININE else "m")
+    evidence = [t.text for t in conversation.turns] + list(texts or [])
     person = None
-    for turn in conversation.turns:  # a turn that itself said "he" keeps the person it meant
+    for turn in conversation.turns:
         if person and _PRONOUN.search(turn.question):
+            continue  # a turn that itself said "he" keeps the person it meant
+        names = _candidates(turn)
+        if not names:
             continue
-        person = _speaker(turn) or _person(turn.text, turn.question) or _person(turn.question, "") or person
+        if wanted is None:
+            person = names[0]
+            continue
+        genders = [gender(n, evidence, names) for n in names]
+        person = next((n for n, g in zip(names, genders) if g == wanted), None) or \
+            next((n for n, g in zip(names, genders) if g is None), None) or person
     resolved = question
-    if person and _PRONOUN.search(question):
+    if person and pronoun:
         def swap(m: re.Match) -> str:
             return person + "’s" if m.group(1).casefold() in ("his", "hers") else person
 

@@ -28,10 +28,12 @@ _GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
 FUZZY_MIN = 6  # names at least this long also match another spelling…
 FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
 STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
-_NAME = re.compile(r"(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the)\s+)?"
+_NAME = re.compile(r"(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the|la|le|du|del)\s+){0,2}"
                    r"(?:[A-Z][\w’'.\-]*))*")
 _QUESTION_WORDS = frozenset("""what which who whom whose when where why how did does do is are was were has
-have had can could will would should in on at for according after before during and but if so""".split())
+have had can could will would should in on at for according after before during and but if so the a an this
+that these those it its he she they we our their his her as with by from to of while since until instead
+meanwhile however yet also""".split())
 
 
 def normalise(name: str) -> str:

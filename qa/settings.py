@@ -22,8 +22,10 @@ class QASettings:
     fragment_penalty: float = 0.9  # a headline, or a piece starting mid-sentence
     min_support: float = 0.2  # a short answer needs this share of the question's words around it (seeds: right
     # answers 0.20-0.91, the phrases offered for unanswerable questions 0.00-0.17)
+    min_support_terms: int = 2  # …or at least this many of its words (long questions)
     support_weight: float = 0.3  # typed questions: weight of the question's words right around the answer phrase
     lead_max_words: int = 80  # a lead that runs on into the next sentence stays under this many words
+    speaker_boost: float = 1.15  # "What did the Kremlin say…": sentences reporting the Kremlin's words
     name_penalty: float = 0.8  # a sentence whose article does not name every name the question uses
     typed_depth: int = 5  # a typed question abstains when none of this many best sentences names the kind
     max_sentences: int = 3

@@ -17,6 +17,11 @@ _TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chan
                     r"General|Adviser|Advisor|Senator|Envoy|Chief|Head|Deputy|Prime|Governor|Mayor|Judge|CEO|"
                     r"Chairman|Chairwoman|Chair|Correspondent|Commissioner|Representative|advis[eo]r|correspondent|"
                     r"spokes(?:man|woman|person)|minister|official|ambassador|envoy)\b")
+# role nouns that any title satisfies ("which official" is answered by "Director … Eric Green"); other
+# role nouns ("general", "minister", "correspondent") must appear in the sentence itself
+GENERIC_ROLES = frozenset("""official officials person people individual individuals figure figures member members
+    leader leaders representative representatives man woman""".split())
+ROLE_STEM = 5  # role words compared by their first letters: adviser = advisor, minister = ministers
 PARTY_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 OWNER_AFTER_WORDS = 3  # "100,000 Russian troops": a party named this close after the figure owns it
 _QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{3,60})[”\"’']")
@@ -119,20 +124,50 @@ def role_ok(asked: Asked, phrase: Phrase, sentence: str) -> bool:
     return mentions(sentence, asked.party)
 
 
-def local_support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase) -> float:
+def _around(text: str, phrase: Phrase, lo: int, hi: int) -> tuple[str, str]:
+    """The words before and after a phrase, within NEAR_CHARS and within its sentence [lo, hi)."""
+    at = phrase.core if phrase.core >= 0 else phrase.start
+    return text[max(lo, at - NEAR_CHARS):at], text[phrase.end:min(hi, phrase.end + NEAR_CHARS)]
+
+
+def support_count(question_terms: list[str], text: str, phrase: Phrase, lo: int = 0, hi: int | None = None) -> int:
+    """How many of the question's words stand within NEAR_CHARS of the phrase, in its sentence."""
+    before, after = _around(text, phrase, lo, len(text) if hi is None else hi)
+    return len({stem(t) for t in question_terms} & {stem(t) for t in tokens(before + " " + after)})
+
+
+def local_support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, lo: int = 0,
+                  hi: int | None = None) -> float:
     """Share of the question's words (and its head noun, or a title for a person) found within
     NEAR_CHARS either side of the phrase: "Director for Russia at the National Security Council
     Eric Green" supports Eric Green for "Which National Security Council official…"."""
-    at = phrase.core if phrase.core >= 0 else phrase.start
-    around = text[max(0, at - NEAR_CHARS):at] + " " + text[phrase.end:phrase.end + NEAR_CHARS]
-    near = {stem(t) for t in tokens(around)}
+    before, after = _around(text, phrase, lo, len(text) if hi is None else hi)
+    near = {stem(t) for t in tokens(before + " " + after)}
     wanted = {stem(t) for t in question_terms}
     if not wanted:
         return 0.0
     share = len(wanted & near) / len(wanted)
-    if asked.kind in ("person", "who") and _TITLE.search(text[max(0, at - NEAR_CHARS):at]):
+    if asked.kind in ("person", "who") and _TITLE.search(before):
         share += TITLE_BONUS
     return share
+
+
+def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool:
+    """A person asked for by role ("which minister", "which general") is named with a title, or the
+    sentence uses the role word itself."""
+    if asked.kind != "person" or not asked.focus:
+        return True
+    if asked.focus in GENERIC_ROLES:
+        before, _ = _around(text, phrase, lo, hi)
+        return bool(_TITLE.search(before) or _TITLE.search(phrase.text))
+    return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(text[lo:hi])}
+
+
+def names_met(asked: Asked, sentence: str, before: str = "") -> bool:
+    """The sentence of a short answer (with the one before it) names more than half of the names
+    the question uses."""
+    names = [n for n in asked.names if len(n) > 1]
+    return not names or sum(mentions(before + " " + sentence, n) for n in names) * 2 > len(names)
 
 
 def best(asked: Asked, question_terms: list[str], text: str, start: int, end: int,
@@ -144,7 +179,7 @@ def best(asked: Asked, question_terms: list[str], text: str, start: int, end: in
         return None
     sim = similarity or {}
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
-                                          round(local_support(asked, question_terms, text, p), 2),
+                                          round(local_support(asked, question_terms, text, p, start, end), 2),
                                           round(sim.get(p, 0.0), 2)))
     if asked.focus and _plural(asked.focus):
         return _with_list(pick, sorted(candidates, key=lambda p: p.start), text)

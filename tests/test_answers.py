@@ -52,7 +52,7 @@ def test_who_questions_open_with_the_person_and_their_title(assistant, question,
 @pytest.mark.parametrize("question, phrase", [
     ("On which day was Biden due to speak with Zelensky ahead of the Geneva talks?", "Sunday"),
     ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),
-    ("How long did the two presidents talk over video?", "two hours"),
+    ("How long did the two presidents talk over video?", "two-hour"),
 ])
 def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, phrase):
     answer = assistant.ask(question)
@@ -104,3 +104,38 @@ def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assi
 def test_the_question_says_what_kind_of_answer_it_wants(question, kind, party):
     asked = analyse_question(question)
     assert (asked.kind, asked.party) == (kind, party)
+
+
+def test_a_follow_up_does_not_repeat_the_previous_answer(assistant):
+    from qa import Conversation
+
+    conversation = Conversation()
+    first = assistant.ask("What did Jake Sullivan say about Nord Stream 2?")
+    conversation.add("What did Jake Sullivan say about Nord Stream 2?", first)
+    again = assistant.ask("And what else did he say about it?", conversation=conversation)
+    assert not again.abstained
+    assert {(s.article_id, s.start) for s in again.sources}.isdisjoint({(s.article_id, s.start) for s in first.sources})
+
+
+def test_he_after_a_question_about_biden_stays_biden_and_she_finds_the_woman(assistant):
+    from qa import Conversation
+
+    conversation = Conversation()
+    first = assistant.ask("What did Biden tell Putin about sanctions?")
+    conversation.add("What did Biden tell Putin about sanctions?", first)
+    follow = assistant.ask("What else did he say?", conversation=conversation)
+    assert follow.resolved_question == "What else did Biden say?"
+
+    conversation = Conversation.from_pairs([{
+        "question": "Which US official spoke about Nord Stream 2 at a Congressional hearing on the day of the summit?",
+        "answer": "Jake Sullivan said consultations were held; Deputy Secretary of State Victoria Nuland told Congress "
+                  "she would freeze it."}])
+    follow = assistant.ask("What did she confirm could happen to the pipeline?", conversation=conversation)
+    assert "Victoria Nuland" in follow.resolved_question
+
+
+def test_a_misspelt_word_is_read_as_the_indexed_one_and_said_so(assistant):
+    answer = assistant.ask("Which Canadian minster did Blinken brief on the Biden-Putin call?")
+    assert answer.resolved_question == "Which Canadian minister did Blinken brief on the Biden-Putin call?"
+    assert "“minster” read as “minister”." in answer.notes
+    assert "Mélanie Joly" in answer.short_answer.text
