@@ -1,5 +1,5 @@
 """What a question asks: its content terms, the keyword query, outlets and dates it names, and
-the kind of answer it expects (a number, a date, a person...)."""
+the kind of answer it asks for (`qa.asked`)."""
 
 from __future__ import annotations
 
@@ -95,7 +95,6 @@ class Query:
     match: str  # FTS5 query
     outlets: list[str] = field(default_factory=list)  # outlet names found in the question
     date_range: tuple[str | None, str | None] | None = None  # soft preference, ISO days
-    expects: str | None = None  # "number" | "date" | "person" | "place" | None
     notes: list[str] = field(default_factory=list)
     asked: Asked = field(default_factory=Asked)  # answer kind, focus, party and names (qa.asked)
 
@@ -114,21 +113,6 @@ def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
         q = q[:max_chars].rsplit(" ", 1)[0]
         notes.append(f"The question was cut to its first {max_chars:,} characters.")
     return q, notes
-
-
-def expected_answer(question: str) -> str | None:
-    q = question.casefold()
-    if re.search(r"\b(dollars|euros|how much money|cost)\b", q):
-        return "money"
-    if re.match(r"\s*(at what time|what time)\b", q):
-        return "time"
-    if re.match(r"\s*how long\b", q):
-        return "duration"
-    if re.match(r"\s*(how many|how much|what (number|percentage|share))\b", q):
-        return "number"
-    if re.match(r"\s*(when|on what date|what date|in what year|which year|on which day|what day|what time|at what time)\b", q):
-        return "date"
-    return None
 
 
 def find_outlets(question: str, outlets: list[str]) -> list[str]:
@@ -174,5 +158,5 @@ def analyse(question: str, outlets: list[str], max_chars: int) -> Query:
     text, notes = check_question(question, max_chars)
     terms = content_terms(text)
     return Query(text=text, terms=terms, match=fts_query(terms), outlets=find_outlets(text, outlets),
-                 date_range=find_dates(text), expects=expected_answer(text), notes=notes,
+                 date_range=find_dates(text), notes=notes,
                  asked=analyse_question(text))
