@@ -179,12 +179,15 @@ _FIGURE = re.compile(r"\d[\d,.]*")
 
 
 def _lead_stems(text: str) -> set[str]:
-    return {_MONTH_ABBR.get(t, t)[:STEM_CHARS] for t in content_tokens(strip_citations(text))}
+    words = (t[:-1] if len(t) > 3 and t.endswith("s") and not t.endswith("ss") else t
+             for t in content_tokens(strip_citations(text)))
+    return {_MONTH_ABBR.get(w, w)[:STEM_CHARS] for w in words}
 
 
 def lead_holds(text: str | None, gold: str) -> bool:
     """`text` gives the gold answer: answer_correct holds, or it holds at least LEAD_RECALL of the
-    gold's content words (compared by stem, month abbreviations spelt out)."""
+    gold's content words (compared by their first STEM_CHARS letters after a plural "s", month
+    abbreviations spelt out)."""
     if not text:
         return False
     if answer_correct(text, gold):

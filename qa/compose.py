@@ -152,7 +152,7 @@ class Composer:
             self._cross_rerank(query, out)
         return out
 
-    def _extend(self, lead: Candidate) -> None:
+    def _extend(self, lead: Candidate, cands: list[Candidate]) -> None:
         """Let the lead run on into the next sentence when that one only completes it: "The first option
         … is diplomatic communication. It's here “Alternative route”, according to Jake Sullivan…"."""
         nxt = self.index.sentences(lead.article_rowid, lead.idx + 1, lead.idx + 1)
@@ -163,7 +163,9 @@ class Composer:
         if len(lead.text.split()) + len(follow.split()) > self.settings.lead_max_words or "\n\n\n" in \
                 lead.article.text[lead.end:start]:
             return
-        if _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or \
+        nxt_cand = next((c for c in cands if c.article_rowid == lead.article_rowid and c.idx == lead.idx + 1), None)
+        close = nxt_cand is not None and nxt_cand.relevance >= self.settings.extend_ratio * lead.relevance
+        if close or _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or \
                 (follow[:1] in "“\"" and _ATTRIBUTED.search(lead.text)):
             lead.end = end
             lead.text = lead.article.text[lead.start:end]
@@ -242,7 +244,7 @@ class Composer:
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
         chosen = self.choose(query, cands)
         if chosen[0].phrase is None:
-            self._extend(chosen[0])
+            self._extend(chosen[0], cands)
         sources: list[Source] = []
         sentences: list[Sentence] = []
         for c in chosen:

@@ -180,3 +180,20 @@ def test_percentile_interpolates_like_numpy():
     assert m.percentile(xs, 50) == 30
     assert m.percentile(xs, 95) == pytest.approx(88.0)
     assert m.percentile([], 50) is None
+
+
+def test_lead_correct_reads_the_short_answer_then_the_first_sentence():
+    assert m.lead_correct("some 100,000", "Russia massed troops.", "some 100,000")
+    assert m.lead_correct(None, "Biden says the talks can only work if Putin “defuses, not escalates, the situation”.",
+                          "defuse, not escalate, the situation")  # stems: defuses = defuse
+    assert m.lead_correct("two-hour", None, "about two hours")  # plural s dropped
+    assert m.lead_correct(None, "Talks in Geneva, scheduled for Jan. 9-10.", "January 9-10")  # month spelt out
+    assert not m.lead_correct("Eric Green", "Antony Blinken went too.", "Victoria Nuland")
+    assert not m.lead_correct(None, None, "anything")
+
+
+def test_a_wrong_lead_is_a_wrong_short_answer_or_only_other_figures():
+    assert m.wrong_lead("more than 120,000", "Ukraine has 120,000 soldiers.", "some 100,000")
+    assert m.wrong_lead(None, "Ukraine has 120,000 soldiers.", "some 100,000")
+    assert not m.wrong_lead(None, "Russia is said to have massed troops.", "some 100,000")  # no figure: not wrong
+    assert not m.wrong_lead("some 100,000", "…", "some 100,000")
