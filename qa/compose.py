@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -182,9 +183,11 @@ class Composer:
         for c in cands:
             lo_hi = spans.setdefault(c.article_rowid, [c.start, c.end])
             lo_hi[0], lo_hi[1] = min(lo_hi[0], c.start), max(lo_hi[1], c.end)
-        found = {rowid: self.index.entities(rowid, lo, hi) for rowid, (lo, hi) in spans.items()}
+        found = {rowid: self.index.entities(rowid, lo, hi) for rowid, (lo, hi) in spans.items()}  # by start
+        starts = {rowid: [e[0] for e in ents] for rowid, ents in found.items()}
         for c in cands:
-            c.entities = [e for e in found[c.article_rowid] if c.start <= e[0] < c.end]
+            at = starts[c.article_rowid]
+            c.entities = found[c.article_rowid][bisect_left(at, c.start):bisect_left(at, c.end)]
 
     def _cross_rerank(self, query: Query, cands: list[Candidate], depth: int = 20) -> None:
         """With a local CrossEncoder folder configured, its relevance replaces the term coverage."""

@@ -64,11 +64,12 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
     names = [n for n in asked.names if _is_name(n)]
     if names:
         articles = {c.article_rowid: c.article for c in cands}
-        missing = [n for n in names if not any(_article_mentions(a, n) for a in articles.values())]
+        named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}
+        missing = [n for n in names if not any(n in found for found in named.values())]
         if missing:
             return [], f"The indexed articles never mention {missing[0]}."
         for c in cands:
-            if not all(_article_mentions(c.article, n) for n in names):
+            if len(named[c.article_rowid]) < len(names):
                 c.score *= settings.name_penalty
         cands = sorted(cands, key=lambda c: c.score, reverse=True)
     if asked.past and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \

@@ -7,6 +7,7 @@ import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from qa.asked import Asked, analyse_question
@@ -30,6 +31,7 @@ _YEAR_RE = re.compile(r"\b(19\d\d|20\d\d)\b")
 _BEFORE_AFTER = re.compile(r"\b(before|after|since|until|prior to)\b", re.I)
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude English stem, the same for question words and article words."""
     w = word.casefold()
