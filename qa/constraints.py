@@ -40,16 +40,20 @@ def _article_mentions(article, name: str) -> bool:
 
 def asked_start(question: str, published: str | None) -> date | None:
     """The first day of the period a question dates its event in ("late-December", "9 December",
-    "December 9, 2021"), reading a missing year as the article's own year."""
+    "December 9, 2021"), as seen from an article published on `published`: a missing year is the
+    one that puts the period nearest to the article's date."""
     m = _PERIOD.search(question)
     if not m or not published or len(published) < 10:
         return None
     part, day_a, month, day_b, year = m.groups()
     try:
         pub = date.fromisoformat(published[:10])
-        y = int(year) if year else pub.year
         day = int(day_a or day_b or _PART_START.get((part or "").casefold(), 1))
-        return date(y, MONTHS.index(month.casefold()) + 1, day)
+        month_no = MONTHS.index(month.casefold()) + 1
+        if year:
+            return date(int(year), month_no, day)
+        return min((date(y, month_no, day) for y in (pub.year - 1, pub.year, pub.year + 1)),
+                   key=lambda d: abs((d - pub).days))
     except ValueError:
         return None
 
@@ -75,10 +79,20 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
     if asked.past and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
             and _announced_only(cands[0].text):
         return [], "The articles announce this for later; none reports how it went."
-    start = asked_start(query.text, cands[0].article.published_at if cands else None)
-    if start is not None and asked.past:
-        kept = [c for c in cands if not c.article.published_at or c.article.published_at[:10] >= start.isoformat()]
+    if asked.past and _PERIOD.search(query.text):
+        dated = next((c.article.published_at for c in cands if c.article.published_at), None)
+
+        def too_early(c) -> bool:
+            """Published before the asked date, or the sentence dates its own event earlier."""
+            start = asked_start(query.text, c.article.published_at)
+            if start is not None and c.article.published_at[:10] < start.isoformat():
+                return True
+            start = start or asked_start(query.text, dated)
+            said = asked_start(c.text, start.isoformat()) if start else None
+            return said is not None and said < start
+
+        kept = [c for c in cands if not too_early(c)]
         if not kept:
-            return [], f"The articles were published before {start:%-d %B %Y}, so they cannot report it."
+            return [], "The articles were published before the date the question asks about, so they cannot report it."
         cands = kept
     return cands, None
