@@ -247,7 +247,10 @@ class Composer:
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
         chosen = self.choose(query, cands)
         if chosen[0].phrase is None:
-            self._extend(chosen[0], cands)
+            lead = chosen[0]
+            self._extend(lead, cands)
+            chosen = [lead] + [c for c in chosen[1:]
+                               if c.article_rowid != lead.article_rowid or c.end <= lead.start or c.start >= lead.end]
         sources: list[Source] = []
         sentences: list[Sentence] = []
         for c in chosen:

@@ -139,3 +139,16 @@ def test_a_misspelt_word_is_read_as_the_indexed_one_and_said_so(assistant):
     assert answer.resolved_question == "Which Canadian minister did Blinken brief on the Biden-Putin call?"
     assert "“minster” read as “minister”." in answer.notes
     assert "Mélanie Joly" in answer.short_answer.text
+
+
+@pytest.mark.parametrize("question", [
+    "How did the US side characterise the tone of the Biden-Putin video call?",
+    "What sanction options did Ursula von der Leyen say the EU could use in response to further aggression?",
+    "What did US officials signal on Saturday they would be willing to negotiate?",
+])
+def test_an_answer_never_says_the_same_passage_twice(assistant, question):
+    answer = assistant.ask(question)
+    spans = [(s.article_id, s.start, s.end) for s in answer.sources]
+    for i, (a, s, e) in enumerate(spans):
+        for b, s2, e2 in spans[i + 1:]:
+            assert a != b or e <= s2 or s >= e2, (answer.text, spans)
