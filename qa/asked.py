@@ -71,6 +71,7 @@ _SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-
                         r"(?:\s+side)?\s+(?:\w+ly\s+)?" + _SPEECH + r"\b")
 _ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){1,5})", re.I)
 _LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")
 
@@ -119,7 +120,7 @@ def analyse_question(question: str) -> Asked:
     past = bool(_PAST.match(q)) and not _NOT_PAST.search(q)
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past)
     modifiers: list[str] = []
-    m = _WH_NOUN.match(question)
+    m = _WH_NOUN.match(question) or _WHO_IS.match(question)
     if m:
         span = []
         for word in re.findall(r"[\w\-’']+", m.group(1))[:SPAN_WORDS]:
@@ -131,7 +132,7 @@ def analyse_question(question: str) -> Asked:
             head = heads[-1] if heads else span[-1]
             asked.focus = head.casefold()
             modifiers = span[: span.index(head)]
-            if asked.kind is None and heads and not re.match(r"\s*how\b", q):
+            if (asked.kind is None or asked.kind == "who") and heads and not re.match(r"\s*how\b", q):
                 asked.kind = _NOUN_KIND[head.casefold()]
     asked.party = _party(question, modifiers, asked)
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)

@@ -16,7 +16,7 @@ import numpy as np
 
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
-from qa.constraints import unmet
+from qa.constraints import key_names, unmet
 from qa.names import same_party
 from qa.query import Query, stem, tokens
 from qa.settings import QASettings
@@ -42,6 +42,7 @@ class Candidate:
     also: list = field(default_factory=list)  # near-identical sentences from other articles
     entities: list = field(default_factory=list)  # (start, end, label) inside the sentence
     phrase: sa.Phrase | None = None  # the answer phrase, for a question that asks for a kind of entity
+    phrases: list = field(default_factory=list)  # every phrase of the sentence that could answer it
     support: float = 0.0  # share of the question's words right around the phrase (short_answer.local_support)
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
 
@@ -119,36 +120,18 @@ class Composer:
         asked = query.asked
         typed = bool(asked.labels) or asked.kind == "name"
         by_position = {(c.article_rowid, c.idx): c for c in out}
+        names = key_names(query)
         for c in out:
             c.relevance = c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
             if typed:
-                text = c.article.text
-                found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
-                right = [p for p in found if sa.role_ok(asked, p, c.text)]
-                near = {p: self._phrase_similarity(c.article_rowid, p, window_cos) for p in right}
-                listed = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, named_too=True)
-                c.phrase = sa.best(asked, query.terms, text, c.start, c.end, right, near, listed)
-                before = by_position.get((c.article_rowid, c.idx - 1))
-                if c.phrase is not None and not (sa.described(asked, text, c.phrase, c.start, c.end)
-                                                 and sa.names_met(asked, c.text, before.text if before else "")):
-                    c.phrase = None  # "Which Russian general…": a name with no title or role word is not one
-                if c.phrase is not None and asked.kind != "name" and \
-                        sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end) < s.min_support and \
-                        sa.support_count(query.terms, text, c.phrase, c.start, c.end) < s.min_support_terms:
-                    c.phrase = None  # a phrase of the right kind, but nothing around it that the question asks about
-                if c.phrase is not None:  # what matters is how well the words around the answer match
-                    c.support = support = sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end)
-                    c.score = (max(c.dense, self._phrase_similarity(c.article_rowid, c.phrase, window_cos))
-                               + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * support)
-                    c.relevance = max(c.relevance, c.score)
-                c.wrong_party = bool(found) and not right
-                if c.phrase is None:
-                    c.score *= s.role_penalty if c.wrong_party else s.type_penalty
+                self._answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos)
             if asked.speaker and _speaks(asked.speaker, c.text):
                 c.score *= s.speaker_boost
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         out.sort(key=lambda c: c.score, reverse=True)
+        if asked.labels:
+            self._vote(out)
         if s.cross_encoder and out:
             self._cross_rerank(query, out)
         return out
@@ -170,6 +153,58 @@ class Composer:
                 (follow[:1] in "“\"" and _ATTRIBUTED.search(lead.text)):
             lead.end = end
             lead.text = lead.article.text[lead.start:end]
+
+    def _answer_phrase(self, c: Candidate, query: Query, names: list[str], before: Candidate | None,
+                       window_cos: dict) -> None:
+        """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them
+        (`c.phrase`), and the sentence's score read around that phrase."""
+        s, asked, text = self.settings, query.asked, c.article.text
+        found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
+        right = [p for p in found if sa.role_ok(asked, p, c.text)]
+        c.wrong_party = bool(found) and not right
+        right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
+        c.phrases = right  # all of them take part in the vote (_vote)
+        if not sa.names_met(names, c.text, before.text if before else ""):
+            right = []  # the sentence is about something else than the question's names
+        if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
+            right = [p for p in right if sa.local_support(asked, query.terms, text, p, c.start, c.end) >= s.min_support
+                     or sa.support_count(query.terms, text, p, c.start, c.end) >= s.min_support_terms]
+        near = {p: self._phrase_similarity(c.article_rowid, p, window_cos) for p in right}
+        listed = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, named_too=True)
+        c.phrase = sa.best(asked, query.terms, text, c.start, c.end, right, near, listed)
+        if c.phrase is None:
+            c.score *= s.role_penalty if c.wrong_party else s.type_penalty
+            return
+        c.support = sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end)
+        c.score = (max(c.dense, self._phrase_similarity(c.article_rowid, c.phrase, window_cos))
+                   + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * c.support)
+        c.relevance = max(c.relevance, c.score)
+
+    def _vote(self, cands: list[Candidate]) -> None:
+        """Several sentences naming the same answer outweigh one: the phrase that most of the best
+        sentences give (weighted by their scores) leads, from its best sentence, once at least
+        `vote_min` sentences give it."""
+        s = self.settings
+        votes: dict[str, float] = {}
+        voters: dict[str, int] = {}
+        for c in cands[: s.vote_depth]:
+            for k in {sa.key(p) for p in c.phrases}:
+                chosen = c.phrase is not None and sa.key(c.phrase) == k
+                votes[k] = votes.get(k, 0.0) + c.score * (1.0 if chosen else s.vote_other)
+                voters[k] = voters.get(k, 0) + 1
+        if not votes:
+            return
+        winner = max(votes, key=votes.get)
+        if voters[winner] < s.vote_min:
+            return
+        for c in cands:
+            same = next((p for p in c.phrases if sa.key(p) == winner), None)
+            if same is not None:
+                if c.phrase is None:
+                    c.score /= s.type_penalty  # it does name the answer, after all
+                c.phrase = same
+                c.score *= 1 + s.vote_boost
+        cands.sort(key=lambda c: c.score, reverse=True)
 
     @staticmethod
     def _phrase_similarity(rowid: int, phrase: sa.Phrase, window_cos: dict) -> float:

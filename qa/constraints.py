@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from qa.names import mentions
+from qa.names import mentions, normalise
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -62,10 +62,17 @@ def _announced_only(text: str) -> bool:
     return bool(_FUTURE.search(text)) and not _REPORTED.search(text)
 
 
+def key_names(query) -> list[str]:
+    """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
+    outlets = [normalise(o) for o in query.outlets]
+    return [n for n in query.asked.names if _is_name(n)
+            and not any(normalise(n) in o or o in normalise(n) for o in outlets)]
+
+
 def unmet(query, cands: list, settings) -> tuple[list, str | None]:
     """(the candidates that meet the question's constraints, best first; else why none does)."""
     asked = query.asked
-    names = [n for n in asked.names if _is_name(n)]
+    names = key_names(query)
     if names:
         articles = {c.article_rowid: c.article for c in cands}
         named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}

@@ -40,6 +40,19 @@ class Phrase:
     core: int = -1  # where the entity itself starts, after any title (-1: at `start`)
 
 
+def key(phrase: Phrase) -> str:
+    """What two mentions of one answer share: a person's last name, a figure's digits, else the
+    words without case or a leading "the"."""
+    words = re.findall(r"[\w’'-]+", phrase.text[phrase.core - phrase.start:] if phrase.core > phrase.start
+                       else phrase.text)
+    if phrase.label == "PERSON" and words:
+        return words[-1].casefold()
+    digits = re.sub(r"\D", "", phrase.text)
+    if digits and phrase.label in ("CARDINAL", "QUANTITY", "MONEY", "PERCENT"):
+        return digits
+    return " ".join(w.casefold() for w in words if w.casefold() != "the")
+
+
 def _in_question(text: str, question: str, names: list[str]) -> bool:
     t = text.casefold().strip()
     if t and t in question.casefold():
@@ -153,21 +166,22 @@ def local_support(asked: Asked, question_terms: list[str], text: str, phrase: Ph
 
 
 def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool:
-    """A person asked for by role ("which minister", "which general") is named with a title, or the
-    sentence uses the role word itself."""
-    if asked.kind != "person" or not asked.focus:
+    """A person asked for by a title ("which minister", "which general", "which correspondent") is
+    named in a sentence that uses that title; other nouns ("which artist", "which official") ask
+    for no title."""
+    if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
+            or not _TITLE.fullmatch(asked.focus.rstrip("s").capitalize()):
         return True
-    if asked.focus in GENERIC_ROLES:
-        before, _ = _around(text, phrase, lo, hi)
-        return bool(_TITLE.search(before) or _TITLE.search(phrase.text))
     return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(text[lo:hi])}
 
 
-def names_met(asked: Asked, sentence: str, before: str = "") -> bool:
-    """The sentence of a short answer (with the one before it) names more than half of the names
-    the question uses."""
-    names = [n for n in asked.names if len(n) > 1]
-    return not names or sum(mentions(before + " " + sentence, n) for n in names) * 2 > len(names)
+def names_met(names: list[str], sentence: str, before: str = "") -> bool:
+    """The sentence of a short answer (with the one before it) names the question's names: more
+    than half of them, or two when the question uses more than three (it may join several articles)."""
+    if not names:
+        return True
+    found = sum(mentions(before + " " + sentence, n) for n in names)
+    return found * 2 > len(names) or (len(names) > 3 and found >= 2)
 
 
 def best(asked: Asked, question_terms: list[str], text: str, start: int, end: int,
