@@ -68,9 +68,9 @@ def answer_markdown(answer: Answer, titles: Titles = no_titles) -> str:
     if lines:
         lines.append("")
     if answer.abstained:
-        lines.append(f"*{abstention_line(answer)}*")
+        lines.append(f"*{abstention_line(answer, 'listed below')}*")
         if answer.closest:
-            lines += ["", "Closest passages (not an answer):", ""] + _list(answer.closest, titles)
+            lines += [""] + _list(answer.closest, titles)
         return "\n".join(lines).rstrip() + "\n"
     short = answer.short_answer
     if short is not None and short.text.strip():

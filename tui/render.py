@@ -74,12 +74,14 @@ def source_label(source: Source, *, number: Style, quote: Style, meta: Style,
     return text
 
 
-def abstention_line(answer: Answer) -> str:
+def abstention_line(answer: Answer, where: str = "under Sources") -> str:
     """The one message an abstention gets: its reason, and where the closest passages are."""
     reason = one_line(answer.reason) or "The indexed articles don't say."
-    if answer.closest:
-        n = len(answer.closest)
-        reason += f" The {n} closest passage{'s' if n > 1 else ''}, which do not answer it, are under Sources."
+    n = len(answer.closest)
+    if n == 1:
+        reason += f" The closest passage, which does not answer it, is {where}."
+    elif n > 1:
+        reason += f" The {n} closest passages, which do not answer it, are {where}."
     return reason
 
 

@@ -146,7 +146,6 @@ class ChatScreen(ChatActions, Screen):
     def show_loading(self, stage: str, done: int, total: int) -> None:
         self._loading_state = f"{stage} {done}/{total}" if total else f"{stage}…"
         self._status(self._loading_state, busy=True)
-        self.query_one(WelcomeView).state = self._loading_state
 
     def assistant_ready(self, assistant: "Assistant") -> None:
         self.assistant = assistant
@@ -155,8 +154,8 @@ class ChatScreen(ChatActions, Screen):
         self._pump()
 
     def assistant_failed(self) -> None:
+        self._loading_state = "the index could not be opened"
         self._status("no index: see the message", busy=True)
-        self.query_one(WelcomeView).state = "the index could not be opened"
         for turn in self._queue:
             turn.set_state("not asked: the index could not be opened")
         self._queue.clear()
@@ -180,6 +179,7 @@ class ChatScreen(ChatActions, Screen):
             return
         status.info = self.info
         status.set_state(*self._state)
+        self.query_one(WelcomeView).state = self._loading_state
 
     def _tick(self) -> None:
         if self.assistant is not None and self._asking is None:
@@ -187,13 +187,12 @@ class ChatScreen(ChatActions, Screen):
 
     @work(thread=True, exclusive=True, group="info", exit_on_error=False)
     def _refresh_info(self, overview: bool = False) -> None:
-        try:
-            info = self.assistant.info()
-        except Exception:  # a busy or moving index: the next tick tries again
+        try:  # a busy or moving index: the next tick tries again
+            self.post_message(self.InfoReady(self.assistant.info()))
+            if overview:
+                self.post_message(self.OverviewReady(self.assistant.overview()))
+        except Exception:
             return
-        self.post_message(self.InfoReady(info))
-        if overview:
-            self.post_message(self.OverviewReady(self.assistant.overview()))
 
     @on(InfoReady)
     def _info_ready(self, event: InfoReady) -> None:
@@ -368,14 +367,6 @@ class ChatScreen(ChatActions, Screen):
 
         self.app.push_screen(ArticleScreen(event.article, event.source))
 
-    def action_toggle_sources(self) -> None:
-        if self.maximized is not None:
-            self.minimize()
-        else:
-            pane = self.query_one(SourcesPane)
-            self.maximize(pane, container=False)
-            pane.focus()
-
     # --- focus: typing anywhere lands in the question line --------------------------------------
 
     def on_key(self, event: events.Key) -> None:
@@ -390,11 +381,6 @@ class ChatScreen(ChatActions, Screen):
             self.minimize()
         field.focus()
         field.type_character(event.character)
-
-    def action_focus_question(self) -> None:
-        if self.maximized is not None:
-            self.minimize()
-        self.query_one(QuestionInput).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "focus_question":

@@ -144,6 +144,21 @@ class ChatActions:
         self.last_export = str(path)
         self.app.call_from_thread(self.notify, f"Exported to {path}", title="Export", markup=False, timeout=10)
 
+    # --- panes ------------------------------------------------------------------------------
+
+    def action_toggle_sources(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        else:
+            pane = self.query_one(SourcesPane)
+            self.maximize(pane, container=False)
+            pane.focus()
+
+    def action_focus_question(self) -> None:
+        if self.maximized is not None:
+            self.minimize()
+        self.query_one(QuestionInput).focus()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
