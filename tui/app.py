@@ -83,7 +83,7 @@ class BylineApp(App[None]):
             self.notify(f"History is off: {self._history_error}", severity="warning", markup=False)
         if self._given_assistant is None:
             self.chat.show_loading("loading model", 0, 0)
-            self._load()
+            self.call_after_refresh(self._load)  # the imports and model load start after the first paint
 
     def _painted(self) -> None:
         if self.first_paint_ms is None:

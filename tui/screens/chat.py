@@ -130,8 +130,8 @@ class ChatScreen(ChatActions, Screen):
         self.query_one(QuestionInput).focus()
         self.set_class(True, "-welcome")
         self._show_status()
-        if self.assistant is not None:
-            self.assistant_ready(self.assistant)
+        if self.assistant is not None:  # after the first paint: the overview's work must not delay it
+            self.call_after_refresh(self.assistant_ready, self.assistant)
         self.set_interval(REFRESH_S, self._tick)
 
     def on_resize(self) -> None:
