@@ -164,12 +164,14 @@ class HistoryStore:
             self.save_turn(conversation, turn.question, turn.answer, index)
         return conversation.id
 
-    def list(self, index: str | None = None) -> list[StoredConversation]:
-        """Stored conversations, most recently updated first; with `index`, only that index's."""
+    def list(self, index: str | None = None, *, unrecorded: bool = False) -> list[StoredConversation]:
+        """Stored conversations, most recently updated first; with `index`, only that index's (and,
+        with `unrecorded`, those stored before the index was recorded)."""
         if index is None:
             rows = self._db.execute(LIST_CONVERSATIONS.format(where="")).fetchall()
         else:
-            rows = self._db.execute(LIST_CONVERSATIONS.format(where="WHERE c.index_path = ?"), (index,)).fetchall()
+            where = "WHERE c.index_path = ?" + (" OR c.index_path IS NULL" if unrecorded else "")
+            rows = self._db.execute(LIST_CONVERSATIONS.format(where=where), (index,)).fetchall()
         return [StoredConversation(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
 
     def load(self, conversation_id: int) -> Conversation:

@@ -256,6 +256,13 @@ async def test_palette_finds_commands_and_article_titles(make_app):
         assert answer.sentences[0].text in app.clipboard
 
         await pilot.press("ctrl+p")
+        await pilot.press(*"ask again")
+        await wait_for(pilot, lambda: "Ask again" in screen_text(app))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.answers_shown == 2)
+        assert [t.question for t in app.chat.conversation.turns] == [FIRST, FIRST]
+
+        await pilot.press("ctrl+p")
         await pilot.press(*"avoid war")  # words of a title
         await wait_for(pilot, lambda: "Open article: Putin-Biden: how to avoid war in Ukraine" in screen_text(app))
         await pilot.press("enter")

@@ -168,6 +168,7 @@ def test_history_is_per_index_and_old_files_are_migrated(tmp_path):
         store.save_turn(Conversation(), "On A?", make_answer(), index="/idx/a")
         store.save_turn(Conversation(), "On B?", make_answer(), index="/idx/b")
         assert [c.title for c in store.list("/idx/a")] == ["On A?"]
+        assert [c.title for c in store.list("/idx/a", unrecorded=True)] == ["On A?", "old"]
         assert {c.title: c.index for c in store.list()} == {"On A?": "/idx/a", "On B?": "/idx/b", "old": None}
 
 

@@ -26,6 +26,8 @@ def conversation_label(item: StoredConversation) -> Text:
     text.append(one_line(item.title), "bold")
     when = item.updated_at.replace("T", " ")[:16]
     text.append(f"\n{when} · {item.turns} question{'s' if item.turns != 1 else ''}", "dim")
+    if item.index is None:
+        text.append(" · index not recorded", "dim")
     return text
 
 
@@ -75,7 +77,7 @@ class HistoryScreen(ModalScreen[int | None]):
         try:
             if delete is not None:
                 self.store.delete(delete)
-            self.post_message(self.Listed(self.store.list(self.index)))
+            self.post_message(self.Listed(self.store.list(self.index, unrecorded=True)))
         except Exception as e:
             self.post_message(self.Listed([], str(e) or type(e).__name__))
 
