@@ -155,7 +155,12 @@ class Assistant:
                 titles.append(title)
         candidates = example_questions(list(reversed(titles)), texts, limit=2 * s.examples,
                                        max_chars=s.max_example_chars)
-        answered = [q for q in candidates if not self.ask(q).abstained]
+        answered = []
+        for question in candidates:  # those the index answers first
+            if len(answered) == s.examples:
+                break
+            if not self.ask(question).abstained:
+                answered.append(question)
         examples = (answered + [q for q in candidates if q not in answered])[: s.examples]
         return Overview(tuple(entries), tuple(examples))
 

@@ -116,6 +116,7 @@ class ChatScreen(ChatActions, Screen):
         self._state: tuple[str, bool] = ("starting…", True)
         self._first_articles: int | None = None
         self._history_lock = threading.Lock()
+        self._assistant_lock = threading.Lock()  # one worker at a time uses the assistant
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
@@ -187,12 +188,23 @@ class ChatScreen(ChatActions, Screen):
 
     @work(thread=True, exclusive=True, group="info", exit_on_error=False)
     def _refresh_info(self, overview: bool = False) -> None:
-        try:  # a busy or moving index: the next tick tries again
-            self.post_message(self.InfoReady(self.assistant.info()))
+        with self._assistant_lock:
+            self._post_info()
             if overview:
-                self.post_message(self.OverviewReady(self.assistant.overview()))
-        except Exception:
-            return
+                self._post_overview()
+
+    def _post_info(self) -> None:
+        try:
+            self.post_message(self.InfoReady(self.assistant.info()))
+        except Exception:  # a busy or moving index: the next tick tries again
+            pass
+
+    def _post_overview(self) -> None:
+        try:
+            self.post_message(self.OverviewReady(self.assistant.overview()))
+        except Exception as e:
+            self.app.call_from_thread(self.notify, f"Cannot read what the index holds: {e}",
+                                      severity="warning", markup=False)
 
     @on(InfoReady)
     def _info_ready(self, event: InfoReady) -> None:
@@ -207,7 +219,8 @@ class ChatScreen(ChatActions, Screen):
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def _load_overview(self) -> None:
-        self.post_message(self.OverviewReady(self.assistant.overview()))
+        with self._assistant_lock:
+            self._post_overview()
 
     @on(OverviewReady)
     def _overview_ready(self, event: OverviewReady) -> None:
@@ -274,12 +287,10 @@ class ChatScreen(ChatActions, Screen):
         from qa.errors import QuestionError
 
         worker = get_current_worker()
-        try:  # the article count first: articles added meanwhile show before the answer
-            self.post_message(self.InfoReady(self.assistant.info()))
-        except Exception:
-            pass
         try:
-            answer = self.assistant.ask(turn.question, conversation=history, filters=turn.filters)
+            with self._assistant_lock:  # the article count first: articles added meanwhile show first
+                self._post_info()
+                answer = self.assistant.ask(turn.question, conversation=history, filters=turn.filters)
         except QuestionError as e:
             message, bad_question = str(e) or "That question cannot be asked.", True
         except Exception as e:  # shown as one line, never a traceback
@@ -322,18 +333,6 @@ class ChatScreen(ChatActions, Screen):
         self._status("ready", busy=False)
         self._pump()
 
-    @work(thread=True, group="history", exit_on_error=False)
-    def _save_turn(self, conversation: Conversation, question: str, answer: Answer) -> None:
-        if self.history is None:
-            return
-        try:
-            with self._history_lock:
-                index = self.info.path if self.info else self.assistant.info().path
-                self.history.save_turn(conversation, question, answer, index=index)
-        except Exception as e:
-            self.app.call_from_thread(self.notify, f"Could not save the conversation: {e}",
-                                      severity="warning", markup=False)
-
     # --- the selected answer and its sources ----------------------------------------------------
 
     @on(ConversationView.TurnSelected)
@@ -353,7 +352,8 @@ class ChatScreen(ChatActions, Screen):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, article_id: str, source: Source | None) -> None:
         try:
-            article = self.assistant.article(article_id)
+            with self._assistant_lock:
+                article = self.assistant.article(article_id)
         except Exception as e:
             self.app.call_from_thread(self.notify, f"Cannot open the article: {str(e) or type(e).__name__}",
                                       severity="error", markup=False)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from textual import work
 
-from qa import Conversation, Filters
+from qa import Answer, Conversation, Filters
 from tui.export import answer_markdown, default_export_dir, export_conversation, quote_markdown
 from tui.render import one_line
 from tui.widgets.conversation_view import ConversationView
@@ -50,6 +50,18 @@ class ChatActions:
                                    state="answered" if turn.answer else "(no answer stored)"))
             field.remember(turn.question)
         self._welcome(not conversation.turns)
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def _save_turn(self, conversation: Conversation, question: str, answer: Answer) -> None:
+        if self.history is None:
+            return
+        try:
+            with self._history_lock:
+                index = self.info.path if self.info else self.assistant.info().path
+                self.history.save_turn(conversation, question, answer, index=index)
+        except Exception as e:
+            self.app.call_from_thread(self.notify, f"Could not save the conversation: {e}",
+                                      severity="warning", markup=False)
 
     def action_history(self) -> None:
         from tui.screens.history import HistoryScreen
