@@ -25,7 +25,7 @@ def overview_text(overview: Overview | None, loading: str, *, strong, muted, key
         text.append(f"{n} article{'s' if n != 1 else ''}", strong)
         if overview.date_range:
             first, last = overview.date_range
-            text.append(f", {first} to {last}" if first != last else f", {first}")
+            text.append(f", {first} to {last}" if first != last else f", dated {first}")
         if overview.undated:
             text.append(f" ({overview.undated} undated)", muted)
         text.append("\n")
