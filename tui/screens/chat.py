@@ -29,7 +29,7 @@ from tui.commands import BylineCommands
 from tui.screens.chat_actions import ChatActions
 from tui.widgets.conversation_view import ConversationView
 from tui.widgets.filter_bar import FilterBar
-from tui.widgets.question_input import QuestionInput
+from tui.widgets.question_input import ASK, FOLLOW_UP, QuestionInput
 from tui.widgets.sources_pane import SourcesPane
 from tui.widgets.status_line import StatusLine
 from tui.widgets.turn_view import QUEUED, SEARCHING, WAITING, TurnView
@@ -230,6 +230,7 @@ class ChatScreen(ChatActions, Screen):
 
     def _welcome(self, shown: bool) -> None:
         self.set_class(shown, "-welcome")
+        self.query_one(QuestionInput).placeholder = ASK if shown else FOLLOW_UP
         examples = self.overview.examples if self.overview and shown else ()
         self.query_one(QuestionInput).examples = len(examples)
 

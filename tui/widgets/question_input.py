@@ -8,6 +8,10 @@ from textual.message import Message
 from textual.widgets import Input
 
 
+ASK = "Ask the archive a question and press Enter"
+FOLLOW_UP = "Ask a follow-up, or Tab to the answer (y copies it)"
+
+
 class QuestionInput(Input):
     """A single-line input with a history of earlier questions (this session and reopened chats).
 
@@ -25,7 +29,7 @@ class QuestionInput(Input):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="Ask the archive a question and press Enter", id=id, select_on_focus=False)
+        super().__init__(placeholder=ASK, id=id, select_on_focus=False)
         self.history: list[str] = []
         self._position = 0  # len(history) means "the line being typed"
         self._draft = ""
