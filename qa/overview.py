@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 from qa.types import Filters
 
@@ -66,11 +67,12 @@ class Overview:
         days = sorted(e.day for e in self.entries if e.day)
         return (days[0], days[-1]) if days else None
 
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        return {e.id: e.title for e in self.entries}
+
     def title_of(self, article_id: str) -> str | None:
-        for e in self.entries:
-            if e.id == article_id:
-                return e.title
-        return None
+        return self._titles.get(article_id)
 
     def count(self, filters: Filters | None) -> int:
         """How many articles pass `filters` (the same rule the searches apply)."""
