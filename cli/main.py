@@ -66,11 +66,14 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
 
 
 @app.command()
-def chat(index: Path | None = typer.Option(None, "--index", "-i", help="Index directory.")):
+def chat(index: Path | None = typer.Option(None, "--index", "-i", help="Index directory."),
+         export_dir: Path | None = typer.Option(
+             None, "--export-dir", help="Folder for Ctrl+E exports (default: $BYLINE_EXPORT_DIR, else Byline "
+                                        "in your documents folder, else exports in Byline's data folder).")):
     """Open the terminal chat app."""
     from tui.app import run
 
-    run(str(index) if index else None)
+    run(str(index) if index else None, str(export_dir) if export_dir else None)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -298,17 +298,18 @@ class Index:
 
     # ---------------------------------------------------------------- reading
     def filter_ids(self, sources: Sequence[str] = (), since: str | None = None,
-                   until: str | None = None) -> np.ndarray | None:
+                   until: str | None = None, no_outlet: bool = False, no_date: bool = False) -> np.ndarray | None:
         """Chunk ids passing the filters, or None when there is no filter."""
-        where, params = Store.filter_sql(sources, since, until)
+        where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
         return self.store.filtered_chunk_ids(where, params) if where else None
 
     def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.vectors.search(vector, k, allowed)
 
     def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
-                       until: str | None = None) -> list[tuple[int, float]]:
-        where, params = Store.filter_sql(sources, since, until)
+                       until: str | None = None, no_outlet: bool = False,
+                       no_date: bool = False) -> list[tuple[int, float]]:
+        where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
         return self.store.keyword_search(match, k, where, params)
 
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRow]:

@@ -276,17 +276,30 @@ class Store:
         return self.db.execute(VOCABULARY, (prefix, prefix + "\U0010ffff", limit)).fetchall()
 
     @staticmethod
-    def filter_sql(sources: Sequence[str], since: str | None, until: str | None) -> tuple[str, list]:
+    def filter_sql(sources: Sequence[str], since: str | None, until: str | None,
+                   no_outlet: bool = False, no_date: bool = False) -> tuple[str, list]:
+        """`no_outlet`/`no_date` also admit articles with no outlet/date (alone: only those)."""
         clauses, params = [], []
+        outlet = []
         if sources:
-            clauses.append(f"a.source_key IN ({','.join('?' * len(sources))})")
+            outlet.append(f"a.source_key IN ({','.join('?' * len(sources))})")
             params += [s.casefold() for s in sources]
+        if no_outlet:
+            outlet.append("a.source_key IS NULL")
+        if outlet:
+            clauses.append("(" + " OR ".join(outlet) + ")")
+        dated = []
         if since:
-            clauses.append("a.day >= ?")
+            dated.append("a.day >= ?")
             params.append(since)
         if until:
-            clauses.append("a.day <= ?")
+            dated.append("a.day <= ?")
             params.append(until)
+        day = [" AND ".join(dated)] if dated else []
+        if no_date:
+            day.append("a.day IS NULL")
+        if day:
+            clauses.append("(" + " OR ".join(f"({d})" for d in day) + ")")
         return " AND ".join(clauses), params
 
     def filtered_chunk_ids(self, where: str, params: list) -> np.ndarray:

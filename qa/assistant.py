@@ -12,6 +12,7 @@ from index.settings import IndexSettings, default_index_dir
 from qa.compose import Composer
 from qa.conversation import Conversation
 from qa.followup import resolve
+from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions, first_words
 from qa.query import analyse
 from qa.retrieval import Retriever
 from qa.settings import QASettings
@@ -124,6 +125,7 @@ class Assistant:
         t2 = time.perf_counter()
         answer.question = question if len(question) <= self.settings.max_question_chars else query.text
         answer.resolved_question = resolved
+        answer.filters = filters if filters is not None and filters.active else None
         answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
                           "compose": round((t2 - t1) * 1000, 3), "total": round((t2 - t0) * 1000, 3)}
         return answer
@@ -154,6 +156,36 @@ class Assistant:
         st = self.index.stats()
         return IndexInfo(st.path, st.articles, st.chunks, st.model, st.backend, st.dimension, st.size_bytes,
                          tuple(self.outlets()))
+
+    def overview(self, settings: OverviewSettings | None = None) -> Overview:
+        """What the index holds: every article's title (or first words), outlet and day, and example
+        questions made from its frequent names and headlines, those the index answers first."""
+        s = settings or OverviewSettings()
+        rows = self.index.list()  # (id, title, source, published_at, path), oldest first
+        entries, texts, titles = [], [], []
+        newest = {r[0] for r in rows[-s.sample_articles:]}
+        for article_id, title, outlet, published_at, _ in rows:
+            text = None
+            if article_id in newest or not (title or "").strip():
+                row = self.index.article(article_id)
+                text = row.text if row is not None else ""
+            if article_id in newest:
+                texts.append(text[: s.sample_chars])
+            titled = bool((title or "").strip())
+            entries.append(ArticleEntry(article_id, " ".join(title.split()) if titled else first_words(text or ""),
+                                        titled, outlet or None, (published_at or "")[:10] or None))
+            if titled:
+                titles.append(title)
+        candidates = example_questions(list(reversed(titles)), texts, limit=2 * s.examples,
+                                       max_chars=s.max_example_chars)
+        answered = []
+        for question in candidates:  # those the index answers first
+            if len(answered) == s.examples:
+                break
+            if not self.ask(question).abstained:
+                answered.append(question)
+        examples = (answered + [q for q in candidates if q not in answered])[: s.examples]
+        return Overview(tuple(entries), tuple(examples))
 
     def settings_dict(self) -> dict:
         st = self.index.stats()

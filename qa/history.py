@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from qa.conversation import Conversation
-from qa.types import Answer, Hit, Sentence, Source
+from qa.types import Answer, Filters, Hit, Sentence, ShortAnswer, Source
 
 HISTORY_ENV = "BYLINE_HISTORY"
 TITLE_CHARS = 80
@@ -25,7 +25,8 @@ CREATE TABLE IF NOT EXISTS conversations (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     title TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    index_path TEXT
 );
 CREATE TABLE IF NOT EXISTS turns (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -38,7 +39,9 @@ CREATE TABLE IF NOT EXISTS turns (
 CREATE INDEX IF NOT EXISTS turns_by_conversation ON turns(conversation_id, position);
 """
 
-INSERT_CONVERSATION = "INSERT INTO conversations (title, created_at, updated_at) VALUES (?, ?, ?)"
+INSERT_CONVERSATION = "INSERT INTO conversations (title, created_at, updated_at, index_path) VALUES (?, ?, ?, ?)"
+CONVERSATION_COLUMNS = "PRAGMA table_info(conversations)"
+ADD_INDEX_COLUMN = "ALTER TABLE conversations ADD COLUMN index_path TEXT"
 TOUCH_CONVERSATION = "UPDATE conversations SET updated_at = ? WHERE id = ?"
 INSERT_TURN = (
     "INSERT INTO turns (conversation_id, position, question, answer_json, created_at) "
@@ -46,9 +49,9 @@ INSERT_TURN = (
 )
 COUNT_TURNS = "SELECT COUNT(*) FROM turns WHERE conversation_id = ?"
 LIST_CONVERSATIONS = """
-SELECT c.id, c.title, c.created_at, c.updated_at, COUNT(t.id)
+SELECT c.id, c.title, c.created_at, c.updated_at, COUNT(t.id), c.index_path
 FROM conversations c LEFT JOIN turns t ON t.conversation_id = c.id
-GROUP BY c.id ORDER BY c.updated_at DESC, c.id DESC
+{where} GROUP BY c.id ORDER BY c.updated_at DESC, c.id DESC
 """
 GET_CONVERSATION = "SELECT id, title FROM conversations WHERE id = ?"
 GET_TURNS = "SELECT question, answer_json FROM turns WHERE conversation_id = ? ORDER BY position, id"
@@ -75,6 +78,7 @@ class StoredConversation:
     created_at: str
     updated_at: str
     turns: int
+    index: str | None = None  # the index the questions were asked of (None: stored before 2026-11)
 
 
 def _pick(cls, data: dict) -> dict:
@@ -105,6 +109,8 @@ def answer_from_dict(data: dict) -> Answer:
         notes=list(data.get("notes") or []),
         resolved_question=data.get("resolved_question"),
         timings=dict(data.get("timings") or {}),
+        short_answer=ShortAnswer(**_pick(ShortAnswer, data["short_answer"])) if data.get("short_answer") else None,
+        filters=Filters.from_dict(data["filters"]) if data.get("filters") else None,
     )
 
 
@@ -118,7 +124,10 @@ def _title(question: str) -> str:
 
 
 class HistoryStore:
-    """Conversations in one SQLite file. Pass `path` (or set $BYLINE_HISTORY) to choose it."""
+    """Conversations in one SQLite file. Pass `path` (or set $BYLINE_HISTORY) to choose it.
+
+    Each conversation remembers the index it was asked of (`index=` of `save_turn`), and `list`
+    can show one index's conversations only."""
 
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path).expanduser() if path is not None else default_history_path()
@@ -127,15 +136,18 @@ class HistoryStore:
         self._db.execute("PRAGMA foreign_keys = ON")
         with self._db:
             self._db.executescript(SCHEMA)
+            if "index_path" not in {row[1] for row in self._db.execute(CONVERSATION_COLUMNS)}:
+                self._db.execute(ADD_INDEX_COLUMN)  # a history file from before per-index history
 
-    def save_turn(self, conversation: Conversation, question: str, answer: Answer | None) -> int:
-        """Append one turn; creates the stored conversation on its first turn. Returns its id."""
+    def save_turn(self, conversation: Conversation, question: str, answer: Answer | None,
+                  index: str | None = None) -> int:
+        """Append one turn; creates the stored conversation (of `index`) on its first turn. Returns its id."""
         now = _now()
         answer_json = json.dumps(answer.to_dict(), ensure_ascii=False, default=str) if answer else None
         with self._db:
             if conversation.id is None or not self._exists(conversation.id):
                 title = conversation.title or _title(question)
-                cur = self._db.execute(INSERT_CONVERSATION, (title, now, now))
+                cur = self._db.execute(INSERT_CONVERSATION, (title, now, now, index))
                 conversation.id = int(cur.lastrowid)
                 conversation.title = title
             (position,) = self._db.execute(COUNT_TURNS, (conversation.id,)).fetchone()
@@ -143,19 +155,24 @@ class HistoryStore:
             self._db.execute(TOUCH_CONVERSATION, (now, conversation.id))
         return conversation.id
 
-    def save(self, conversation: Conversation) -> int | None:
+    def save(self, conversation: Conversation, index: str | None = None) -> int | None:
         """Store every turn of a conversation not stored yet (replaces nothing). Returns its id."""
         stored = 0
         if conversation.id is not None and self._exists(conversation.id):
             (stored,) = self._db.execute(COUNT_TURNS, (conversation.id,)).fetchone()
         for turn in conversation.turns[stored:]:
-            self.save_turn(conversation, turn.question, turn.answer)
+            self.save_turn(conversation, turn.question, turn.answer, index)
         return conversation.id
 
-    def list(self) -> list[StoredConversation]:
-        """Stored conversations, most recently updated first."""
-        rows = self._db.execute(LIST_CONVERSATIONS).fetchall()
-        return [StoredConversation(int(r[0]), r[1], r[2], r[3], int(r[4])) for r in rows]
+    def list(self, index: str | None = None, *, unrecorded: bool = False) -> list[StoredConversation]:
+        """Stored conversations, most recently updated first; with `index`, only that index's (and,
+        with `unrecorded`, those stored before the index was recorded)."""
+        if index is None:
+            rows = self._db.execute(LIST_CONVERSATIONS.format(where="")).fetchall()
+        else:
+            where = "WHERE c.index_path = ?" + (" OR c.index_path IS NULL" if unrecorded else "")
+            rows = self._db.execute(LIST_CONVERSATIONS.format(where=where), (index,)).fetchall()
+        return [StoredConversation(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5]) for r in rows]
 
     def load(self, conversation_id: int) -> Conversation:
         """The stored conversation with its answers rebuilt. Raises KeyError when unknown."""

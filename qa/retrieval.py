@@ -57,14 +57,16 @@ class Retriever:
         sources = filters.sources if filters else ()
         since = filters.since.isoformat() if filters and filters.since else None
         until = filters.until.isoformat() if filters and filters.until else None
-        allowed = self.index.filter_ids(sources, since, until) if filters and filters.active else None
+        unstated = (filters.no_outlet, filters.no_date) if filters else (False, False)
+        allowed = self.index.filter_ids(sources, since, until, *unstated) if filters and filters.active else None
         if allowed is not None and len(allowed) == 0:
             return Ranked([], vector, timings, filtered_out_everything=True)
         dense = self.index.search_dense(vector, max(k, s.k_dense), allowed)
         t2 = time.perf_counter()
         timings["dense"] = (t2 - t1) * 1000
         match = self.match(query) if query.match else ""
-        keyword = self.index.search_keyword(match, max(k, s.k_keyword), sources, since, until) if match else []
+        keyword = self.index.search_keyword(match, max(k, s.k_keyword), sources, since, until,
+                                             *unstated) if match else []
         t3 = time.perf_counter()
         timings["keyword"] = (t3 - t2) * 1000
         hits = self._fuse(query, dense, keyword, k)

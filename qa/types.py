@@ -14,20 +14,42 @@ class Filters:
     sources: tuple[str, ...] = ()  # outlet names, matched case-insensitively
     since: date | None = None
     until: date | None = None
+    # Articles whose outlet (date) is not stated. With outlets (dates) chosen they are kept too;
+    # alone they select only such articles. Without them an outlet (date) filter drops them.
+    no_outlet: bool = False
+    no_date: bool = False
 
     @property
     def active(self) -> bool:
-        return bool(self.sources or self.since or self.until)
+        return bool(self.sources or self.since or self.until or self.no_outlet or self.no_date)
 
     def describe(self) -> str:
         parts = []
-        if self.sources:
-            parts.append("outlet: " + ", ".join(self.sources))
+        outlets = [*self.sources, *(["no outlet stated"] if self.no_outlet else [])]
+        if outlets:
+            parts.append("outlet: " + ", ".join(outlets))
         if self.since:
             parts.append(f"since {self.since.isoformat()}")
         if self.until:
             parts.append(f"until {self.until.isoformat()}")
+        if self.no_date:
+            parts.append("or no date stated" if self.since or self.until else "no date stated")
         return "; ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {"sources": list(self.sources), "since": self.since.isoformat() if self.since else None,
+                "until": self.until.isoformat() if self.until else None,
+                "no_outlet": self.no_outlet, "no_date": self.no_date}
+
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "Filters":
+        data = data or {}
+
+        def day(value):
+            return date.fromisoformat(str(value)[:10]) if value else None
+
+        return cls(tuple(data.get("sources") or ()), day(data.get("since")), day(data.get("until")),
+                   bool(data.get("no_outlet")), bool(data.get("no_date")))
 
 
 @dataclass(frozen=True)
@@ -95,6 +117,7 @@ class Answer:
     resolved_question: str | None = None  # the follow-up rewritten with earlier turns
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
     short_answer: ShortAnswer | None = None  # the answer phrase first, for who/where/when/how-many questions
+    filters: Filters | None = None  # the hard filters the question was asked under (None: none)
 
     def source(self, number: int) -> Source | None:
         for s in self.sources:

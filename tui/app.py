@@ -1,7 +1,7 @@
-"""Byline's terminal UI: wires the screens, opens the assistant in a worker, keeps the history.
+"""Byline's terminal UI: wires the chat screen to the assistant, the history and the export folder.
 
 Run with `tui.app.run(index_dir)` or `BylineApp(index_dir=...).run()`. For tests and benches,
-pass an already opened `assistant=` and a `history=` path.
+pass an already opened `assistant=` and a `history=` path or store.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from qa import Answer
 from tui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ class BylineApp(App[None]):
     CSS_PATH = "byline.tcss"
     TITLE = "Byline"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    COMMAND_PALETTE_DISPLAY = "^p"
 
     class LoadProgress(Message):
         def __init__(self, stage: str, done: int, total: int) -> None:
@@ -49,53 +49,45 @@ class BylineApp(App[None]):
             super().__init__()
             self.error = error
 
-    class AnswerShown(Message):
-        """Posted once an answer is on screen; `latency_ms` runs from Enter to that paint."""
-
-        def __init__(self, answer: Answer, latency_ms: float) -> None:
-            super().__init__()
-            self.answer, self.latency_ms = answer, latency_ms
-
     def __init__(self, index_dir: str | Path | None = None, *, assistant: "Assistant | None" = None,
                  history: "HistoryStore | str | Path | None" = None,
                  export_dir: str | Path | None = None) -> None:
         self._created = time.perf_counter()
         super().__init__()
         self.index_dir = index_dir
-        self.assistant: Assistant | None = None
+        self.assistant: Assistant | None = assistant
         self._given_assistant = assistant
         self._history_arg = history
-        self.history: HistoryStore | None = None
-        self.export_dir = export_dir
+        self._history_error: str | None = None
+        self.history = self._open_history(history)
         self.first_paint_ms: float | None = None
         self.answers_shown = 0
         self.last_answer_ms: float | None = None
-        self.chat = ChatScreen()
+        self.chat = ChatScreen(assistant=assistant, history=self.history, export_dir=export_dir)
 
     def get_default_screen(self) -> ChatScreen:
         return self.chat
 
+    def _open_history(self, arg) -> "HistoryStore | None":
+        from qa.history import HistoryStore
+
+        try:
+            return arg if isinstance(arg, HistoryStore) else HistoryStore(arg)
+        except Exception as e:
+            self._history_error = str(e) or type(e).__name__
+            return None
+
     def on_mount(self) -> None:
         self.call_after_refresh(self._painted)
-        self._open_history()
-        if self._given_assistant is not None:
-            self._use_assistant(self._given_assistant)
-        else:
+        if self._history_error:
+            self.notify(f"History is off: {self._history_error}", severity="warning", markup=False)
+        if self._given_assistant is None:
             self.chat.show_loading("loading model", 0, 0)
-            self._load()
+            self.call_after_refresh(self._load)  # the imports and model load start after the first paint
 
     def _painted(self) -> None:
         if self.first_paint_ms is None:
             self.first_paint_ms = (time.perf_counter() - self._created) * 1000
-
-    def _open_history(self) -> None:
-        from qa.history import HistoryStore
-
-        try:
-            arg = self._history_arg
-            self.history = arg if isinstance(arg, HistoryStore) else HistoryStore(arg)
-        except Exception as e:
-            self.notify(f"History is off: {e}", severity="warning", markup=False)
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
@@ -123,15 +115,8 @@ class BylineApp(App[None]):
 
     @on(AssistantReady)
     def _assistant_ready(self, event: AssistantReady) -> None:
-        self._use_assistant(event.assistant)
-
-    def _use_assistant(self, assistant: "Assistant") -> None:
-        self.assistant = assistant
-        try:
-            info = assistant.info()
-        except Exception:
-            info = None
-        self.chat.assistant_ready(info)
+        self.assistant = event.assistant
+        self.chat.assistant_ready(event.assistant)
 
     @on(LoadFailed)
     def _load_failed(self, event: LoadFailed) -> None:
@@ -139,11 +124,10 @@ class BylineApp(App[None]):
         self.notify(event.error, title="Cannot open the index", severity="error", timeout=30,
                     markup=False)
 
-    def answer_shown(self, answer: Answer, submitted_at: float) -> None:
-        """Called by the chat after the answer's first paint."""
+    @on(ChatScreen.AnswerShown)
+    def _answer_shown(self, event: ChatScreen.AnswerShown) -> None:
         self.answers_shown += 1
-        self.last_answer_ms = (time.perf_counter() - submitted_at) * 1000
-        self.post_message(self.AnswerShown(answer, self.last_answer_ms))
+        self.last_answer_ms = event.latency_ms
 
     def on_unmount(self) -> None:
         if self.assistant is not None and self.assistant is not self._given_assistant:
@@ -155,6 +139,7 @@ class BylineApp(App[None]):
             self.history.close()
 
 
-def run(index_dir: str | None = None) -> None:
-    """Start the TUI on `index_dir` (default: the user's index, built from the seeds if missing)."""
-    BylineApp(index_dir=index_dir).run()
+def run(index_dir: str | None = None, export_dir: str | None = None) -> None:
+    """Start the TUI on `index_dir` (default: the user's index, built from the seeds if missing);
+    exports go to `export_dir` (default: `tui.export.default_export_dir()`)."""
+    BylineApp(index_dir=index_dir, export_dir=export_dir).run()

@@ -1,64 +1,97 @@
-"""A conversation as Markdown, with its sources: a pure function, and one that writes the file."""
+"""Answers and conversations as Markdown, with their sources: pure functions, and one that writes.
+
+Used by export (Ctrl+E) and copy (`y`). The export folder is `default_export_dir()` unless the
+user gives one (`byline chat --export-dir DIR` or `$BYLINE_EXPORT_DIR`).
+"""
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
 from qa import Answer, Conversation, Source
-from tui.render import literal, one_line
+from tui.render import NO_OUTLET, Titles, abstention_line, filters_line, literal, no_titles, one_line, \
+    short_date, source_title
+
+EXPORT_ENV = "BYLINE_EXPORT_DIR"
 
 
 def default_export_dir() -> Path:
-    """The user's documents folder when it exists, else the current directory."""
-    from platformdirs import user_documents_dir
+    """`$BYLINE_EXPORT_DIR`; else `Byline` in the user's documents folder when that folder exists;
+    else `exports` in Byline's user data folder. Never the current directory."""
+    env = os.environ.get(EXPORT_ENV)
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir, user_documents_dir
 
     docs = Path(user_documents_dir())
-    return docs if docs.is_dir() else Path.cwd()
+    return docs / "Byline" if docs.is_dir() else Path(user_data_dir("byline")) / "exports"
 
 
-def _one_line(text: str | None) -> str:
-    return one_line(text)  # control characters made visible, whitespace folded
-
-
-def _source_md(source: Source) -> list[str]:
-    parts = [_one_line(source.outlet), _one_line(source.title), (source.published_at or "")[:10]]
-    head = " · ".join(p for p in parts if p) or source.article_id
-    lines = [f"[{source.number}] {head}"]
+def source_markdown(source: Source, titles: Titles = no_titles) -> str:
+    """`[n] outlet · title · date <url>` and the quote under it."""
+    head = " · ".join(p for p in (one_line(source.outlet) or NO_OUTLET, source_title(source, titles),
+                                  short_date(source.published_at)) if p)
+    line = f"[{source.number}] {head}"
     if source.url:
-        lines[0] += f" <{source.url.strip()}>"
-    lines.append(f"    > {_one_line(source.quote)}")
+        line += f" <{source.url.strip()}>"
+    return f"{line}\n    > {one_line(source.quote)}"
+
+
+def quote_markdown(source: Source, titles: Titles = no_titles) -> str:
+    """One quote with where it comes from, for the clipboard."""
+    lines = [f"> {one_line(source.quote)}", "",
+             f"— {one_line(source.outlet) or NO_OUTLET}, “{source_title(source, titles)}”"
+             + (f", {short_date(source.published_at)}" if source.published_at else "")]
+    if source.url:
+        lines.append(source.url.strip())
+    return "\n".join(lines) + "\n"
+
+
+def _list(sources: list[Source], titles: Titles) -> list[str]:
+    lines = []
+    for source in sources:
+        head, quote = source_markdown(source, titles).split("\n")
+        lines += ["- " + head, "  " + quote.strip()]
     return lines
 
 
-def _answer_md(answer: Answer) -> list[str]:
+def answer_markdown(answer: Answer, titles: Titles = no_titles) -> str:
+    """The answer as Markdown: filters and "read as" first, the short answer in bold, the cited
+    sentences, notes, then its sources (or, when it abstained, the closest passages)."""
     lines: list[str] = []
+    if answer.filters is not None and answer.filters.active:
+        lines.append(f"*Filters: {filters_line(answer.filters)}*")
+    if answer.resolved_question and answer.resolved_question.strip() != answer.question.strip():
+        lines.append(f"*Read as: {one_line(answer.resolved_question)}*")
+    if lines:
+        lines.append("")
     if answer.abstained:
-        lines.append(f"*No answer in the archive: {_one_line(answer.reason) or 'the articles do not say'}*")
+        lines.append(f"*{abstention_line(answer, 'listed below')}*")
         if answer.closest:
-            lines += ["", "Closest passages (not an answer):", ""]
-            for source in answer.closest:
-                lines += ["- " + _source_md(source)[0], "  " + _source_md(source)[1].strip()]
-        return lines
+            lines += [""] + _list(answer.closest, titles)
+        return "\n".join(lines).rstrip() + "\n"
+    short = answer.short_answer
+    if short is not None and short.text.strip():
+        lines += [f"**{one_line(short.text)}** [{short.citation}]", ""]
     lines.append(literal(answer.text).strip())
     for note in answer.notes:
-        lines += ["", f"*Note: {_one_line(note)}*"]
+        lines += ["", f"*Note: {one_line(note)}*"]
     if answer.sources:
-        lines += ["", "Sources:", ""]
-        for source in answer.sources:
-            md = _source_md(source)
-            lines += ["- " + md[0], "  " + md[1].strip()]
-    return lines
+        lines += ["", "Sources:", ""] + _list(answer.sources, titles)
+    return "\n".join(lines).rstrip() + "\n"
 
 
-def conversation_markdown(conversation: Conversation, title: str | None = None) -> str:
+def conversation_markdown(conversation: Conversation, title: str | None = None,
+                          titles: Titles = no_titles) -> str:
     """The whole conversation: each question, its answer with [n] markers, then its sources."""
     heading = title or conversation.title or "Byline conversation"
-    lines = [f"# {_one_line(heading)}", ""]
+    lines = [f"# {one_line(heading)}", ""]
     for i, turn in enumerate(conversation.turns, 1):
-        lines += [f"## {i}. {_one_line(turn.question)}", ""]
+        lines += [f"## {i}. {one_line(turn.question)}", ""]
         if turn.answer is not None:
-            lines += _answer_md(turn.answer)
+            lines.append(answer_markdown(turn.answer, titles).rstrip())
         else:
             lines.append(literal(turn.text).strip() or "*(no answer)*")
         lines.append("")
@@ -66,9 +99,9 @@ def conversation_markdown(conversation: Conversation, title: str | None = None) 
 
 
 def export_conversation(conversation: Conversation, directory: str | Path | None = None,
-                        now: datetime | None = None) -> Path:
+                        now: datetime | None = None, titles: Titles = no_titles) -> Path:
     """Write the Markdown to `byline-YYYYMMDD-HHMMSS.md` in `directory`; returns the path."""
-    folder = Path(directory) if directory is not None else default_export_dir()
+    folder = Path(directory).expanduser() if directory is not None else default_export_dir()
     folder.mkdir(parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     path = folder / f"byline-{stamp}.md"
@@ -76,5 +109,5 @@ def export_conversation(conversation: Conversation, directory: str | Path | None
     while path.exists():
         n += 1
         path = folder / f"byline-{stamp}-{n}.md"
-    path.write_text(conversation_markdown(conversation), encoding="utf-8")
+    path.write_text(conversation_markdown(conversation, titles=titles), encoding="utf-8")
     return path.resolve()

@@ -4,14 +4,25 @@ Article text, titles, outlets and questions may hold Rich markup (`[bold red]`) 
 sequences. Nothing here ever parses markup: strings go in through `Text.append`, and control
 characters are swapped one-for-one for visible symbols (so character offsets stay valid).
 Styles come from the caller (a widget's component classes), so colours follow the Textual theme.
+Missing metadata is said plainly: "outlet not stated", and an untitled article is shown by its
+first words (the caller's `titles` lookup), never by a file id.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
 
 from qa import Answer, Filters, Source
+
+NO_OUTLET = "outlet not stated"
+NO_DATE = "date not stated"
+UNTITLED = "untitled article"
+
+# article id -> a title to show when the source has none (the article's first words)
+Titles = Callable[[str], "str | None"]
 
 # C0 controls -> Unicode "control pictures" (ESC -> ␛), DEL -> ␡, C1 controls -> U+FFFD.
 # Newline and tab stay: they are layout, not commands. Carriage return becomes a space.
@@ -38,46 +49,65 @@ def citation_marks(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
-def source_heading(source: Source) -> str:
-    """`Outlet · Title · 2021-12-07`, leaving out what is unknown."""
-    parts = [one_line(source.outlet), one_line(source.title), short_date(source.published_at)]
-    return " · ".join(p for p in parts if p) or source.article_id
+def no_titles(article_id: str) -> str | None:
+    return None
 
 
-def source_label(source: Source, *, number: Style, quote: Style, meta: Style) -> Text:
+def source_title(source: Source, titles: Titles = no_titles) -> str:
+    return one_line(source.title) or one_line(titles(source.article_id)) or UNTITLED
+
+
+def source_heading(source: Source, titles: Titles = no_titles) -> str:
+    """`Outlet · Title · 2021-12-07`; a missing outlet is said, a missing date left out."""
+    parts = [one_line(source.outlet) or NO_OUTLET, source_title(source, titles), short_date(source.published_at)]
+    return " · ".join(p for p in parts if p)
+
+
+def source_label(source: Source, *, number: Style, quote: Style, meta: Style,
+                 titles: Titles = no_titles) -> Text:
     """Two or more lines for the sources pane: `[n] outlet · title · date` then the quote."""
     text = Text(no_wrap=False)
     text.append(f"[{source.number}] ", number)
-    text.append(source_heading(source), meta)
+    text.append(source_heading(source, titles), meta)
     text.append("\n")
     text.append("“" + one_line(source.quote) + "”", quote)
     return text
 
 
-def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style) -> Text:
-    """The answer's sentences with their markers, or why it abstained and what came closest."""
+def abstention_line(answer: Answer, where: str = "under Sources") -> str:
+    """The one message an abstention gets: its reason, and where the closest passages are."""
+    reason = one_line(answer.reason) or "The indexed articles don't say."
+    n = len(answer.closest)
+    if n == 1:
+        reason += f" The closest passage, which does not answer it, is {where}."
+    elif n > 1:
+        reason += f" The {n} closest passages, which do not answer it, are {where}."
+    return reason
+
+
+def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style, strong: Style) -> Text:
+    """"read as" first, then the short answer in bold, the cited sentences, notes; or the abstention."""
     text = Text()
-    if answer.abstained:
-        text.append("No answer in the archive", warning)
-        text.append(": " + one_line(answer.reason or "the articles do not say") + "\n", warning)
-        if answer.closest:
-            text.append("Closest passages (not an answer):\n", muted)
-            for source in answer.closest:
-                text.append(f"  [{source.number}] ", citation)
-                text.append(source_heading(source) + ": ", muted)
-                text.append("“" + one_line(source.quote) + "”\n")
-    elif answer.sentences:
-        for i, sentence in enumerate(answer.sentences):
-            if i:
-                text.append(" ")
-            text.append(literal(sentence.text))
-            if sentence.citations:
-                text.append(citation_marks(sentence.citations), citation)
-        text.append("\n")
-    else:
-        text.append(literal(answer.text) + "\n")
     if answer.resolved_question and answer.resolved_question.strip() != answer.question.strip():
         text.append("read as: " + one_line(answer.resolved_question) + "\n", muted)
+    if answer.abstained:
+        text.append(abstention_line(answer) + "\n", warning)
+    else:
+        short = answer.short_answer
+        if short is not None and short.text.strip():
+            text.append(one_line(short.text), strong)
+            text.append(f"[{short.citation}]", citation)
+            text.append("\n")
+        if answer.sentences:
+            for i, sentence in enumerate(answer.sentences):
+                if i:
+                    text.append(" ")
+                text.append(literal(sentence.text))
+                if sentence.citations:
+                    text.append(citation_marks(sentence.citations), citation)
+            text.append("\n")
+        else:
+            text.append(literal(answer.text) + "\n")
     for note in answer.notes:
         text.append("note: " + one_line(note) + "\n", muted)
     text.rstrip()

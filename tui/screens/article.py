@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qa import Article, Source
-from tui.render import literal, one_line, short_date
+from qa.overview import first_words
+from tui.render import NO_DATE, NO_OUTLET, literal, one_line, short_date
 
 CONTEXT_LINES = 3  # lines of text kept visible above the cited span
 
@@ -31,11 +32,13 @@ def find_span(text: str, source: Source) -> tuple[int, int] | None:
 
 
 class ArticleScreen(Screen):
-    """Esc (or q) goes back to the chat, which is left exactly as it was."""
+    """Esc (or q) goes back to the chat, which is left exactly as it was. The text is at most
+    about 100 columns wide, centred (see `byline.tcss`)."""
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back"),
         Binding("c", "scroll_to_span", "Cited passage"),
+        Binding("y", "copy_quote", "Copy quote"),
     ]
 
     COMPONENT_CLASSES = {"article--cited", "article--title", "article--meta"}
@@ -49,7 +52,8 @@ class ArticleScreen(Screen):
         self.body: Text | None = None  # the article as shown, with the cited span styled
 
     def compose(self) -> ComposeResult:
-        yield Static(id="article-meta", markup=False)
+        with Horizontal(id="article-head"):
+            yield Static(id="article-meta", markup=False)
         with VerticalScroll(id="article-scroll"):
             yield Static(id="article-body", markup=False)
         yield Footer()
@@ -68,14 +72,28 @@ class ArticleScreen(Screen):
         style = self.get_component_rich_style
         a = self.article
         text = Text()
-        text.append(one_line(a.title) or "(untitled)", style("article--title"))
-        meta = " · ".join(m for m in (one_line(a.outlet), short_date(a.published_at), one_line(a.url)) if m)
-        if meta:
-            text.append("\n" + meta, style("article--meta"))
+        text.append(one_line(a.title) or one_line(first_words(a.text)), style("article--title"))
+        meta = " · ".join(m for m in (one_line(a.outlet) or NO_OUTLET, short_date(a.published_at) or NO_DATE,
+                                      one_line(a.url)) if m)
+        text.append("\n" + meta, style("article--meta"))
         if self.source is not None:
             text.append(f"\nCited as [{self.source.number}]: ", style("article--meta"))
             text.append("“" + one_line(self.source.quote) + "”")
         return text
+
+    def action_copy_quote(self) -> None:
+        from tui.export import quote_markdown
+
+        if self.source is None:
+            self.notify("This article was not opened from a citation.", severity="warning")
+            return
+        self.app.copy_to_clipboard(quote_markdown(self.source, lambda _: first_words(self.article.text)))
+        self.notify(f"Copied quote [{self.source.number}] with its outlet, title, date and link.", title="Copied")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("copy_quote", "scroll_to_span"):
+            return self.source is not None
+        return True
 
     def _body(self) -> Text:
         text = Text(literal(self.article.text))

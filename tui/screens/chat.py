@@ -1,12 +1,19 @@
-"""The main screen: the conversation, the sources of the selected answer, the question line."""
+"""The main screen: the conversation (a welcome view while empty), the sources of the selected
+answer, the question line.
+
+It receives what it uses: the assistant (once loaded), the history store, the export folder.
+Every model, index and disk call runs in a thread worker and comes back as a message.
+"""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import deque
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -17,96 +24,138 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from qa import Answer, Article, Conversation, Filters, IndexInfo, Source
+from qa.overview import Overview
+from tui.commands import BylineCommands
+from tui.screens.chat_actions import ChatActions
 from tui.widgets.conversation_view import ConversationView
 from tui.widgets.filter_bar import FilterBar
-from tui.widgets.question_input import QuestionInput
+from tui.widgets.question_input import ASK, FOLLOW_UP, QuestionInput
 from tui.widgets.sources_pane import SourcesPane
 from tui.widgets.status_line import StatusLine
 from tui.widgets.turn_view import QUEUED, SEARCHING, WAITING, TurnView
+from tui.widgets.welcome_view import WelcomeView
 
 if TYPE_CHECKING:
-    from tui.app import BylineApp
+    from qa import Assistant
+    from qa.history import HistoryStore
 
 NARROW = 100  # below this width the sources pane goes under the conversation
+REFRESH_S = 5.0  # how often the index is checked for articles added by another process
 
 
-class ChatScreen(Screen):
-    """Questions go into a queue; one search runs at a time in a thread worker."""
+class ChatScreen(ChatActions, Screen):
+    """Questions go into a queue; one search runs at a time in a thread worker. The commands
+    (conversations, filters, copy, export, help) are in `ChatActions`."""
+
+    COMMANDS = {BylineCommands}
 
     BINDINGS = [
-        Binding("ctrl+n", "new_conversation", "New chat", priority=True),
-        Binding("tab", "app.focus_next", "Next pane"),
-        Binding("shift+tab", "app.focus_previous", "Prev pane", show=False),
+        Binding("ctrl+n", "new_conversation", "New", priority=True),
         Binding("ctrl+f", "filters", "Filters", priority=True),
         Binding("ctrl+e", "export", "Export", priority=True),
         Binding("ctrl+o", "history", "History", priority=True),
         Binding("f1", "help", "Help"),
-        Binding("question_mark", "help", "Help", show=False),
-        Binding("escape", "focus_question", "Question", show=False),
+        # shown in the focused pane's border instead, so the footer fits 80 columns
+        Binding("f2", "toggle_sources", "Sources", show=False),
+        Binding("escape", "focus_question", "Question line", show=False),
+        Binding("tab", "app.focus_next", "Next pane", show=False),
+        Binding("shift+tab", "app.focus_previous", "Prev pane", show=False),
     ]
 
     class AnswerReady(Message):
         def __init__(self, turn: TurnView, answer: Answer) -> None:
             super().__init__()
-            self.turn = turn
-            self.answer = answer
+            self.turn, self.answer = turn, answer
 
     class AskFailed(Message):
         def __init__(self, turn: TurnView, error: str, bad_question: bool) -> None:
             super().__init__()
-            self.turn = turn
-            self.error = error
-            self.bad_question = bad_question
+            self.turn, self.error, self.bad_question = turn, error, bad_question
 
     class ArticleLoaded(Message):
-        def __init__(self, article: Article, source: Source) -> None:
+        def __init__(self, article: Article, source: Source | None) -> None:
             super().__init__()
-            self.article = article
-            self.source = source
+            self.article, self.source = article, source
 
-    def __init__(self) -> None:
+    class InfoReady(Message):
+        def __init__(self, info: IndexInfo) -> None:
+            super().__init__()
+            self.info = info
+
+    class OverviewReady(Message):
+        def __init__(self, overview: Overview) -> None:
+            super().__init__()
+            self.overview = overview
+
+    class ConversationLoaded(Message):
+        def __init__(self, conversation: Conversation) -> None:
+            super().__init__()
+            self.conversation = conversation
+
+    class AnswerShown(Message):
+        """Posted once an answer is on screen; `latency_ms` runs from Enter to that paint."""
+
+        def __init__(self, answer: Answer, latency_ms: float) -> None:
+            super().__init__()
+            self.answer, self.latency_ms = answer, latency_ms
+
+    def __init__(self, *, assistant: "Assistant | None" = None, history: "HistoryStore | None" = None,
+                 export_dir: str | Path | None = None) -> None:
         super().__init__()
+        self.assistant = assistant
+        self.history = history
+        self.export_dir = Path(export_dir).expanduser() if export_dir is not None else None
         self.conversation = Conversation()
         self.filters = Filters()
+        self.overview: Overview | None = None
+        self.info: IndexInfo | None = None
+        self.last_export: str | None = None
         self._queue: deque[TurnView] = deque()
         self._asking: TurnView | None = None
-        self.last_export: str | None = None
         self._loading_state = "starting…"
         self._state: tuple[str, bool] = ("starting…", True)
-        self._info: IndexInfo | None = None
-
-    @property
-    def byline(self) -> "BylineApp":
-        return self.app  # type: ignore[return-value]
+        self._first_articles: int | None = None
+        self._history_lock = threading.Lock()
+        self._assistant_lock = threading.Lock()  # one worker at a time uses the assistant
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
         yield FilterBar(id="filter-bar")
         with Horizontal(id="main"):
             yield ConversationView(id="conversation")
-            yield SourcesPane(id="sources")
+            yield SourcesPane(titles=self.title_of, id="sources")
         yield QuestionInput(id="question")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one(QuestionInput).focus()
+        self.set_class(True, "-welcome")
         self._show_status()
+        if self.assistant is not None:  # after the first paint: the overview's work must not delay it
+            self.call_after_refresh(self.assistant_ready, self.assistant)
+        self.set_interval(REFRESH_S, self._tick)
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
 
-    # --- state shown in the status line -------------------------------------------------------
+    def title_of(self, article_id: str) -> str | None:
+        """The title shown for an untitled article: its first words."""
+        return self.overview.title_of(article_id) if self.overview else None
+
+    # --- state shown in the status line and the welcome view ------------------------------------
 
     def show_loading(self, stage: str, done: int, total: int) -> None:
         self._loading_state = f"{stage} {done}/{total}" if total else f"{stage}…"
         self._status(self._loading_state, busy=True)
 
-    def assistant_ready(self, info: IndexInfo | None) -> None:
-        self._info = info
+    def assistant_ready(self, assistant: "Assistant") -> None:
+        self.assistant = assistant
         self._status("ready", busy=False)
+        self._refresh_info(overview=True)
         self._pump()
 
     def assistant_failed(self) -> None:
+        self._loading_state = "the index could not be opened"
         self._status("no index: see the message", busy=True)
         for turn in self._queue:
             turn.set_state("not asked: the index could not be opened")
@@ -114,7 +163,7 @@ class ChatScreen(Screen):
 
     def _status(self, state: str, busy: bool) -> None:
         waiting = len(self._queue)
-        if waiting and self.byline.assistant is None:
+        if waiting and self.assistant is None:
             state += f" ({waiting} question{'s' if waiting > 1 else ''} waiting)"
         self._state = (state, busy)
         self._show_status()
@@ -129,8 +178,61 @@ class ChatScreen(Screen):
             status = self.query_one(StatusLine)
         except NoMatches:  # not composed yet: on_mount shows it
             return
-        status.info = self._info
+        status.info = self.info
         status.set_state(*self._state)
+        self.query_one(WelcomeView).state = self._loading_state
+
+    def _tick(self) -> None:
+        if self.assistant is not None and self._asking is None:
+            self._refresh_info()
+
+    @work(thread=True, exclusive=True, group="info", exit_on_error=False)
+    def _refresh_info(self, overview: bool = False) -> None:
+        with self._assistant_lock:
+            self._post_info()
+            if overview:
+                self._post_overview()
+
+    def _post_info(self) -> None:
+        try:
+            self.post_message(self.InfoReady(self.assistant.info()))
+        except Exception:  # a busy or moving index: the next tick tries again
+            pass
+
+    def _post_overview(self) -> None:
+        try:
+            self.post_message(self.OverviewReady(self.assistant.overview()))
+        except Exception as e:
+            self.app.call_from_thread(self.notify, f"Cannot read what the index holds: {e}",
+                                      severity="warning", markup=False)
+
+    @on(InfoReady)
+    def _info_ready(self, event: InfoReady) -> None:
+        changed = self.info is not None and event.info.articles != self.info.articles
+        if self._first_articles is None:
+            self._first_articles = event.info.articles
+        self.info = event.info
+        self.query_one(StatusLine).added = max(0, event.info.articles - self._first_articles)
+        self._show_status()
+        if changed:
+            self._load_overview()
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def _load_overview(self) -> None:
+        with self._assistant_lock:
+            self._post_overview()
+
+    @on(OverviewReady)
+    def _overview_ready(self, event: OverviewReady) -> None:
+        self.overview = event.overview
+        self.query_one(WelcomeView).overview = event.overview
+        self._welcome(not self.query_one(ConversationView).turns)
+
+    def _welcome(self, shown: bool) -> None:
+        self.set_class(shown, "-welcome")
+        self.query_one(QuestionInput).placeholder = ASK if shown else FOLLOW_UP
+        examples = self.overview.examples if self.overview and shown else ()
+        self.query_one(QuestionInput).examples = len(examples)
 
     # --- asking ---------------------------------------------------------------------------------
 
@@ -144,18 +246,35 @@ class ChatScreen(Screen):
         field.value = ""
         self.ask(question)
 
-    def ask(self, question: str) -> TurnView:
+    @on(QuestionInput.ExampleChosen)
+    def _example_chosen(self, event: QuestionInput.ExampleChosen) -> None:
+        if self.overview and 1 <= event.number <= len(self.overview.examples):
+            question = self.overview.examples[event.number - 1]
+            self.query_one(QuestionInput).remember(question)
+            self.ask(question)
+
+    def ask(self, question: str, filters: Filters | None = None) -> TurnView:
         """Show the question at once and queue it; it is answered when the model is ready."""
-        turn = TurnView(question, self.filters, state=WAITING if self.byline.assistant is None else QUEUED)
+        turn = TurnView(question, self.filters if filters is None else filters,
+                        state=WAITING if self.assistant is None else QUEUED)
+        self._welcome(False)
         self.query_one(ConversationView).add_turn(turn)
         self._queue.append(turn)
-        if self.byline.assistant is None:
+        if self.assistant is None:
             self._status(self._loading_state, busy=True)
         self._pump()
         return turn
 
+    def ask_again(self) -> None:
+        """The selected question again, under the filters that apply now."""
+        turn = self.query_one(ConversationView).selected
+        if turn is None:
+            self.notify("No question to ask again yet.", severity="warning")
+            return
+        self.ask(turn.question)
+
     def _pump(self) -> None:
-        if self._asking is not None or not self._queue or self.byline.assistant is None:
+        if self._asking is not None or not self._queue or self.assistant is None:
             return
         turn = self._queue.popleft()
         self._asking = turn
@@ -170,7 +289,9 @@ class ChatScreen(Screen):
 
         worker = get_current_worker()
         try:
-            answer = self.byline.assistant.ask(turn.question, conversation=history, filters=turn.filters)
+            with self._assistant_lock:  # the article count first: articles added meanwhile show first
+                self._post_info()
+                answer = self.assistant.ask(turn.question, conversation=history, filters=turn.filters)
         except QuestionError as e:
             message, bad_question = str(e) or "That question cannot be asked.", True
         except Exception as e:  # shown as one line, never a traceback
@@ -189,35 +310,31 @@ class ChatScreen(Screen):
         self._asking = None
         event.turn.set_answer(event.answer)
         self.conversation.add(event.turn.question, event.answer)
-        self._save_turn(event.turn.question, event.answer)
+        self._save_turn(self.conversation, event.turn.question, event.answer)
         view = self.query_one(ConversationView)
         if view.selected is event.turn:
             view.refresh_selected()
         self._status("ready", busy=False)
-        self.call_after_refresh(self.byline.answer_shown, event.answer, event.turn.submitted_at)
+        self.call_after_refresh(self._shown, event.answer, event.turn.submitted_at)
         self._pump()
+
+    def _shown(self, answer: Answer, submitted_at: float) -> None:
+        self.post_message(self.AnswerShown(answer, (time.perf_counter() - submitted_at) * 1000))
 
     @on(AskFailed)
     def _ask_failed(self, event: AskFailed) -> None:
         if event.turn is not self._asking:
             return
         self._asking = None
-        self.query_one(ConversationView).remove_turn(event.turn)
+        view = self.query_one(ConversationView)
+        view.remove_turn(event.turn)
+        self._welcome(not view.turns)
         self.notify(event.error, title="Not asked" if event.bad_question else "Error",
                     severity="warning" if event.bad_question else "error", markup=False)
         self._status("ready", busy=False)
         self._pump()
 
-    def _save_turn(self, question: str, answer: Answer) -> None:
-        store = self.byline.history
-        if store is None:
-            return
-        try:
-            store.save_turn(self.conversation, question, answer)
-        except Exception as e:
-            self.notify(f"Could not save the conversation: {e}", severity="warning", markup=False)
-
-    # --- the selected answer and its sources ------------------------------------------------
+    # --- the selected answer and its sources ----------------------------------------------------
 
     @on(ConversationView.TurnSelected)
     def _turn_selected(self, event: ConversationView.TurnSelected) -> None:
@@ -225,13 +342,19 @@ class ChatScreen(Screen):
 
     @on(SourcesPane.SourceChosen)
     def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
-        if self.byline.assistant is not None:
-            self._load_article(event.source)
+        self.open_article(event.source.article_id, event.source)
+
+    def open_article(self, article_id: str, source: Source | None = None) -> None:
+        if self.assistant is None:
+            self.notify("The index is still loading.", severity="warning")
+            return
+        self._load_article(article_id, source)
 
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
-    def _load_article(self, source: Source) -> None:
+    def _load_article(self, article_id: str, source: Source | None) -> None:
         try:
-            article = self.byline.assistant.article(source.article_id)
+            with self._assistant_lock:
+                article = self.assistant.article(article_id)
         except Exception as e:
             self.app.call_from_thread(self.notify, f"Cannot open the article: {str(e) or type(e).__name__}",
                                       severity="error", markup=False)
@@ -245,88 +368,24 @@ class ChatScreen(Screen):
 
         self.app.push_screen(ArticleScreen(event.article, event.source))
 
-    # --- conversations ----------------------------------------------------------------------
+    # --- focus: typing anywhere lands in the question line --------------------------------------
 
-    def _reset(self, conversation: Conversation) -> None:
-        self.workers.cancel_group(self, "ask")
-        self._asking = None
-        self._queue.clear()
-        self.conversation = conversation
-        self.query_one(ConversationView).clear()
-        ready = self.byline.assistant is not None
-        self._status("ready" if ready else self._loading_state, busy=not ready)
-
-    def action_new_conversation(self) -> None:
-        self._reset(Conversation())
-        self.query_one(QuestionInput).focus()
-
-    def show_conversation(self, conversation: Conversation) -> None:
-        """Replace the chat with a stored one; new questions continue it."""
-        self._reset(conversation)
-        view = self.query_one(ConversationView)
+    def on_key(self, event: events.Key) -> None:
         field = self.query_one(QuestionInput)
-        for turn in conversation.turns:
-            view.add_turn(TurnView(turn.question, answer=turn.answer, state="answered"
-                                   if turn.answer else "(no answer stored)"))
-            field.remember(turn.question)
-
-    def action_focus_question(self) -> None:
-        self.query_one(QuestionInput).focus()
-
-    def action_filters(self) -> None:
-        from tui.screens.filters import FiltersScreen
-
-        assistant = self.byline.assistant
-        if assistant is None:
-            self.notify("Filters need the index, which is still loading.", severity="warning")
+        if self.focused is field or not event.is_printable or not event.character:
             return
-        try:
-            outlets = assistant.outlets()
-        except Exception as e:
-            self.notify(f"Cannot list outlets: {e}", severity="error", markup=False)
-            return
-        self.app.push_screen(FiltersScreen(self.filters, outlets), self.set_filters)
+        if event.key in self.active_bindings:
+            return  # a key of the focused pane (y, j, k) or of the screen
+        event.stop()
+        event.prevent_default()
+        if self.maximized is not None:
+            self.minimize()
+        field.focus()
+        field.type_character(event.character)
 
-    def set_filters(self, filters: Filters | None) -> None:
-        if filters is None:
-            return
-        self.filters = filters
-        self.query_one(FilterBar).filters = filters
-        self.notify("Filters apply to the next questions." if filters.active else "Filters cleared.")
-
-    def action_export(self) -> None:
-        from tui.export import export_conversation
-
-        if not self.conversation.turns:
-            self.notify("Nothing to export yet: ask a question first.", severity="warning")
-            return
-        try:
-            path = export_conversation(self.conversation, self.byline.export_dir)
-        except OSError as e:
-            self.notify(f"Export failed: {e}", severity="error", markup=False)
-            return
-        self.last_export = str(path)
-        self.notify(f"Exported to {path}", title="Export", markup=False, timeout=10)
-
-    def action_history(self) -> None:
-        from tui.screens.history import HistoryScreen
-
-        if self.byline.history is None:
-            self.notify("No history store is available.", severity="warning")
-            return
-        self.app.push_screen(HistoryScreen(self.byline.history), self._open_stored)
-
-    def _open_stored(self, conversation_id: int | None) -> None:
-        if conversation_id is None:
-            return
-        try:
-            conversation = self.byline.history.load(conversation_id)
-        except Exception as e:
-            self.notify(f"Cannot open that conversation: {e}", severity="error", markup=False)
-            return
-        self.show_conversation(conversation)
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        self.app.push_screen(HelpScreen())
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "focus_question":
+            return self.maximized is not None or not isinstance(self.focused, QuestionInput)
+        if action == "toggle_sources":
+            return bool(self.query_one(SourcesPane).sources)
+        return True

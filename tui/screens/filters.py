@@ -1,4 +1,5 @@
-"""Filters for the next questions: outlets and a date range. Returns `Filters`, or None if cancelled."""
+"""Filters for the next questions: outlets (or articles with no outlet), a date range (and articles
+with no date). Says how many articles the filters leave. Returns `Filters`, or None if cancelled."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, SelectionList, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Label, SelectionList, Static
 
 from qa import Filters
+from qa.overview import Overview
 from tui.render import one_line
+
+NO_OUTLET_VALUE = "\x00no outlet"  # the "articles with no outlet" line of the outlet list
+HINT = "Space: choose an outlet · Enter in a date: apply · keys below"
 
 
 def parse_date(label: str, value: str) -> date | None:
@@ -27,46 +32,74 @@ def parse_date(label: str, value: str) -> date | None:
         raise ValueError(f"{label}: “{value}” is not a date; use YYYY-MM-DD, e.g. 2021-12-07.") from None
 
 
-def build_filters(outlets: list[str], since: str, until: str) -> Filters:
+def build_filters(outlets: list[str], since: str, until: str, no_outlet: bool = False,
+                  no_date: bool = False) -> Filters:
     """The filters from the form's values; raises ValueError saying what is wrong."""
     start = parse_date("Since", since)
     end = parse_date("Until", until)
     if start and end and start > end:
         raise ValueError(f"Since ({start.isoformat()}) is after until ({end.isoformat()}).")
-    return Filters(sources=tuple(outlets), since=start, until=end)
+    return Filters(sources=tuple(outlets), since=start, until=end, no_outlet=no_outlet, no_date=no_date)
+
+
+def what_is_left(filters: Filters, overview: Overview) -> str:
+    """`These filters leave 2 of 5 articles; 3 with no outlet and 3 undated are left out.`"""
+    if not filters.active:
+        return f"No filter: all {overview.articles} articles."
+    left = overview.count(filters)
+    out = []
+    if filters.sources and not filters.no_outlet and overview.no_outlet:
+        out.append(f"{overview.no_outlet} with no outlet")
+    if (filters.since or filters.until) and not filters.no_date and overview.undated:
+        out.append(f"{overview.undated} undated")
+    line = f"These filters leave {left} of {overview.articles} articles"
+    return line + (f"; {' and '.join(out)} left out." if out else ".")
 
 
 class FiltersScreen(ModalScreen[Filters | None]):
-    """Enter applies, Esc cancels, Ctrl+R clears every filter."""
+    """Ctrl+S (or Enter in a date) applies, Esc cancels, Ctrl+R clears every filter."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "apply", "Apply"),
         Binding("ctrl+r", "clear", "Clear all"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, current: Filters, outlets: list[str]) -> None:
+    def __init__(self, current: Filters, overview: Overview) -> None:
         super().__init__()
         self.current = current
-        chosen = {s.lower() for s in current.sources}
-        self.outlets = sorted(set(outlets) | set(current.sources), key=str.lower)
-        self._initial = [(Text(one_line(o)), o, o.lower() in chosen) for o in self.outlets]
+        self.overview = overview
+        counts = {name.casefold(): n for name, n in overview.outlets}
+        chosen = {s.casefold() for s in current.sources}
+        names = {name.casefold(): name for name, _ in overview.outlets}
+        names.update({s.casefold(): s for s in current.sources if s.casefold() not in names})
+        self.outlets = sorted(names.values(), key=str.casefold)
+        self._initial = [(Text(f"{one_line(o)} ({counts.get(o.casefold(), 0)})"), o, o.casefold() in chosen)
+                         for o in self.outlets]
+        if overview.no_outlet:
+            self._initial.append((Text(f"articles with no outlet ({overview.no_outlet})"), NO_OUTLET_VALUE,
+                                  current.no_outlet))
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filters-dialog"):
             yield Label("Filters for the next questions", id="filters-title")
-            yield Label("Outlets (Space to choose; none chosen = all)")
+            yield Label("Outlets (none chosen = all)")
             yield SelectionList[str](*self._initial, id="filters-outlets")
             with Horizontal(id="filters-dates"):
-                yield Input(self._iso(self.current.since), placeholder="since YYYY-MM-DD", id="filters-since")
-                yield Input(self._iso(self.current.until), placeholder="until YYYY-MM-DD", id="filters-until")
+                yield Input(self._iso(self.current.since), placeholder="since YYYY-MM-DD", id="filters-since",
+                            compact=True)
+                yield Input(self._iso(self.current.until), placeholder="until YYYY-MM-DD", id="filters-until",
+                            compact=True)
+            yield Checkbox(f"also articles with no date ({self.overview.undated})", self.current.no_date,
+                           id="filters-no-date", compact=True)
+            yield Static("", id="filters-left", markup=False)
             yield Static("", id="filters-error", markup=False)
-            yield Label("Space: choose · Enter in a date or Ctrl+S: apply · Ctrl+R: clear · Esc: cancel",
-                        id="filters-hint")
+            yield Label(HINT, id="filters-hint")
             with Horizontal(id="filters-buttons"):
-                yield Button("Apply", variant="primary", id="filters-apply")
-                yield Button("Clear all", id="filters-clear")
-                yield Button("Cancel", id="filters-cancel")
+                yield Button("Apply", variant="primary", id="filters-apply", compact=True)
+                yield Button("Clear all", id="filters-clear", compact=True)
+                yield Button("Cancel", id="filters-cancel", compact=True)
+        yield Footer(compact=True)
 
     @staticmethod
     def _iso(value: date | None) -> str:
@@ -74,12 +107,29 @@ class FiltersScreen(ModalScreen[Filters | None]):
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
+        self._count()
+
+    def _form(self) -> Filters:
+        selected = list(self.query_one(SelectionList).selected)
+        return build_filters([o for o in selected if o != NO_OUTLET_VALUE],
+                             self.query_one("#filters-since", Input).value,
+                             self.query_one("#filters-until", Input).value,
+                             no_outlet=NO_OUTLET_VALUE in selected,
+                             no_date=self.query_one("#filters-no-date", Checkbox).value)
+
+    @on(SelectionList.SelectedChanged)
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _count(self) -> None:
+        try:
+            line = what_is_left(self._form(), self.overview)
+        except ValueError:
+            line = "Finish the date to see how many articles the filters leave."
+        self.query_one("#filters-left", Static).update(Text(line))
 
     def action_apply(self) -> None:
-        selected = self.query_one(SelectionList).selected
         try:
-            filters = build_filters(list(selected), self.query_one("#filters-since", Input).value,
-                                    self.query_one("#filters-until", Input).value)
+            filters = self._form()
         except ValueError as e:
             error = self.query_one("#filters-error", Static)
             error.update(Text(str(e)))

@@ -8,24 +8,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Footer, Label, Static
 
 KEYS = [
     ("Chat", [
         ("Enter", "ask the question"),
+        ("1 2 3", "ask an example question (empty chat, empty question line)"),
         ("Up / Down", "earlier / later questions (in the question line)"),
         ("Tab / Shift+Tab", "next / previous pane"),
+        ("Esc", "back to the question line; typing anywhere also goes there"),
         ("Up / Down", "previous / next answer (in the conversation)"),
+        ("y", "copy the answer (conversation) or the quote (sources)"),
         ("Enter", "open the chosen source (in the sources pane)"),
+        ("F2", "sources pane full screen, and back"),
         ("Ctrl+N", "new conversation"),
         ("Ctrl+F", "filters: outlets and dates for the next questions"),
-        ("Ctrl+O", "past conversations: reopen or delete"),
+        ("Ctrl+O", "past conversations on this index: reopen or delete"),
         ("Ctrl+E", "export this conversation to Markdown"),
-        ("F1 or ?", "this help"),
+        ("Ctrl+P", "commands; type an article's title to open it"),
+        ("F1", "this help"),
         ("Ctrl+Q", "quit"),
     ]),
     ("Article", [
         ("c", "back to the cited passage"),
+        ("y", "copy the cited quote with its source"),
         ("Esc or q", "back to the chat"),
     ]),
 ]
@@ -49,10 +55,11 @@ def keys_table() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,f1,question_mark,q", "dismiss", "Close", key_display="esc")]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-dialog"):
             yield Label("Byline: keys", id="help-title")
             yield Static(keys_table(), markup=False)
             yield Static(Text(ABOUT), id="help-about", markup=False)
+        yield Footer(compact=True)

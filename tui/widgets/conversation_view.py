@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 from textual import on
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 
 from tui.widgets.turn_view import TurnView
+from tui.widgets.welcome_view import WelcomeView
+
+KEYS = "↑↓ answers · y copy · Esc question line"  # shown in the border while focused
 
 
 class ConversationView(VerticalScroll, can_focus=True):
-    """Up/Down move between answers; the selected one is marked and reported with `TurnSelected`."""
+    """Up/Down move between answers; the selected one is marked and reported with `TurnSelected`.
+    While there are no turns it shows the welcome view."""
 
     BINDINGS = [
+        Binding("y", "screen.copy_answer", "Copy answer", show=False),
         Binding("up,k", "select_previous", "Previous answer", show=False),
         Binding("down,j", "select_next", "Next answer", show=False),
         Binding("home", "select_first", show=False),
@@ -29,11 +35,21 @@ class ConversationView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.selected: TurnView | None = None
 
+    def on_focus(self) -> None:
+        self.border_subtitle = KEYS if self.turns else ""
+
+    def on_blur(self) -> None:
+        self.border_subtitle = ""
+
+    def compose(self) -> ComposeResult:
+        yield WelcomeView(id="welcome")
+
     @property
     def turns(self) -> list[TurnView]:
         return list(self.query_children(TurnView))
 
     def add_turn(self, turn: TurnView) -> None:
+        self.query_one(WelcomeView).display = False
         self.mount(turn)
         self.select(turn)
 
@@ -43,10 +59,12 @@ class ConversationView(VerticalScroll, can_focus=True):
             index = turns.index(turn)
             turn.remove()
             rest = [t for t in turns if t is not turn]
+            self.query_one(WelcomeView).display = not rest
             self.select(rest[min(index, len(rest) - 1)] if rest else None)
 
     def clear(self) -> None:
         self.remove_children(TurnView)
+        self.query_one(WelcomeView).display = True
         self.select(None)
 
     def select(self, turn: TurnView | None, *, scroll: bool = True) -> None:

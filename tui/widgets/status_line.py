@@ -26,6 +26,7 @@ class StatusLine(Widget):
     state: reactive[str] = reactive("starting…")
     busy: reactive[bool] = reactive(True)
     info: reactive[IndexInfo | None] = reactive(None)
+    added: reactive[int] = reactive(0)  # articles added by another process since the chat opened
 
     def set_state(self, state: str, busy: bool) -> None:
         self.state = state
@@ -37,7 +38,10 @@ class StatusLine(Widget):
         index.append("Byline", style("status--name"))
         if self.info is not None:
             info = self.info
-            index.append(f" · {info.articles} articles · {info.chunks} chunks · ")
+            index.append(f" · {info.articles} articles")
+            if self.added:
+                index.append(f" ({self.added} new)", style("status--busy"))
+            index.append(f" · {info.chunks} chunks · ")
             index.append(one_line(info.model))
         state = Text(self.state, style("status--busy" if self.busy else "status--state"), no_wrap=True)
         grid = Table.grid(expand=True, padding=(0, 1))

@@ -20,7 +20,7 @@ class TurnView(Widget):
     """A question and its answer. The conversation view marks the selected turn `-selected`."""
 
     COMPONENT_CLASSES = {
-        "turn--question", "turn--citation", "turn--muted", "turn--warning", "turn--pending",
+        "turn--question", "turn--citation", "turn--muted", "turn--warning", "turn--pending", "turn--short",
     }
 
     DEFAULT_CSS = """
@@ -36,6 +36,7 @@ class TurnView(Widget):
     TurnView > .turn--muted { color: $text-muted; }
     TurnView > .turn--warning { color: $warning; text-style: bold; }
     TurnView > .turn--pending { color: $text-muted; text-style: italic; }
+    TurnView > .turn--short { text-style: bold; }
     """
 
     class Clicked(Message):
@@ -77,6 +78,7 @@ class TurnView(Widget):
                 citation=style("turn--citation"),
                 muted=style("turn--muted"),
                 warning=style("turn--warning"),
+                strong=style("turn--short"),
             ))
         return text
 
