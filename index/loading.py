@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -18,7 +19,8 @@ from typing import Any, BinaryIO
 from index.cleaning import clean_text, sanitize
 from index.documents import Document, LoadIssue
 from index.errors import InputError
-from index.metadata import extract_metadata, parse_date
+from index.dates import from_epoch, parse_date
+from index.metadata import extract_metadata
 
 DEFAULT_MAX_BYTES = 20_000_000
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -36,6 +38,8 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
 _SNIFF_BYTES = 8192
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\x1b")
+_ESCAPED = re.compile("[\udc80-\udcff]")  # an invalid byte, as `surrogateescape` decodes it
+_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
 def iter_documents(
@@ -112,6 +116,7 @@ def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int) -> It
                     issues.append(LoadIssue(document.path or str(file), message))
                     continue
                 seen_ids[document.id] = document.path
+                document.file = real
                 yield document
 
 
@@ -299,38 +304,51 @@ def _json_article(
         issues.append(LoadIssue(where, message, "error", line=line))
         return None
     raw_id = obj.get("id")
+    if raw_id is not None and not isinstance(raw_id, str | int):
+        _dropped(issues, where, line, label, f'"id" is {_kind(raw_id)}, not text; used {default_id!r}')
     doc_id = str(raw_id).strip() if isinstance(raw_id, str | int) and str(raw_id).strip() else default_id
-    raw_date = _first_string(obj, FIELD_NAMES["published_at"])
-    published_at = parse_date(raw_date) if raw_date else None
     extra = {key: value for key, value in obj.items() if key not in used and key != "id"}
-    if raw_date and published_at is None:
-        extra["published_at_raw"] = raw_date
-    known = {
-        "title": _first_string(obj, FIELD_NAMES["title"]),
-        "source": _source_name(obj),
-        "published_at": published_at,
-        "url": _first_string(obj, FIELD_NAMES["url"]),
-    }
+    known = {key: _metadata(obj, key, where, issues, line, label, extra)
+             for key in ("title", "source", "published_at", "url")}
     doc_path = f"{where}:{line}" if line is not None else where
     return document_from_text(doc_id, text, path=doc_path, known=known, extra=extra)
 
 
-def _first_string(obj: dict[str, Any], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = obj.get(name)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
+def _kind(value: Any) -> str:
+    names = {list: "a list", dict: "an object", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
 
 
-def _source_name(obj: dict[str, Any]) -> str | None:
-    """The outlet: a string field, or the "name" of a source object (as NewsAPI gives it)."""
-    for name in FIELD_NAMES["source"]:
+def _dropped(issues: list[LoadIssue], where: str, line: int | None, label: str, message: str) -> None:
+    issues.append(LoadIssue(where, f"{label}{message}", line=line))
+
+
+def _metadata(obj: dict[str, Any], key: str, where: str, issues: list[LoadIssue], line: int | None,
+              label: str, extra: dict[str, Any]) -> str | None:
+    """One metadata field (the first name present wins). A value of the wrong type, or a date that
+    is not one, is reported with its line and dropped, never silently; epoch seconds are dates."""
+    for name in FIELD_NAMES[key]:
         value = obj.get(name)
-        if isinstance(value, dict):
-            value = value.get("name")
-        if isinstance(value, str) and value.strip():
-            return value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if key == "source" and isinstance(value, dict) and isinstance(value.get("name"), str):
+            value = value["name"]  # NewsAPI's {"id": ..., "name": ...}
+        if key == "published_at" and isinstance(value, int | float) and not isinstance(value, bool):
+            iso = from_epoch(value)
+            if iso is None:
+                _dropped(issues, where, line, label, f'"{name}" {value!r} is not a date (epoch seconds are read '
+                                                     "from 1990 to 2100); dropped")
+            return iso
+        if not isinstance(value, str):
+            _dropped(issues, where, line, label, f'"{name}" is {_kind(value)}, not text; dropped')
+            return None
+        if key == "published_at":
+            iso = parse_date(value)
+            if iso is None:
+                extra["published_at_raw"] = value
+                _dropped(issues, where, line, label, f'"{name}" {value[:40]!r} is not a date; dropped')
+            return iso
+        return value
     return None
 
 
@@ -369,6 +387,12 @@ def _decode(data: bytes, where: str, issues: list[LoadIssue], *, line: int | Non
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    escaped = data.decode("utf-8-sig", errors="surrogateescape")
+    bad = len(_ESCAPED.findall(escaped))
+    if len(_NON_ASCII.findall(escaped)) >= bad:  # mostly real UTF-8 with a few damaged bytes
+        issues.append(LoadIssue(where, f"{bad} byte(s) are not valid UTF-8; decoded as UTF-8 with them "
+                                       "replaced by \ufffd", line=line))
+        return _ESCAPED.sub("\ufffd", escaped)
     for encoding in ("cp1252", "latin-1"):
         try:
             text = data.decode(encoding)

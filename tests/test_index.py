@@ -131,7 +131,7 @@ def test_a_lost_vector_file_is_reported_and_rebuilt_from_sqlite(fresh_index):
 
 
 def test_a_second_writer_fails_clearly_and_loses_nothing(fresh_index, seed_corpus):
-    index = Index(fresh_index, Index.open(fresh_index).store, IndexSettings(lock_timeout=0.2), False)
+    index = Index.open(fresh_index, lock_timeout=0.2)
     with writer_lock(fresh_index, 1):
         with pytest.raises(IndexBusyError, match="Another byline process"):
             index.add_paths([seed_corpus])

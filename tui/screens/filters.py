@@ -13,16 +13,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, SelectionList, Static
 
 from qa import Filters
+from qa.dates import parse_user_date
 from tui.render import one_line
 
 
 def parse_date(label: str, value: str) -> date | None:
-    """`None` for an empty field; raises ValueError with a message a user can act on."""
+    """`None` for an empty field; raises ValueError with a message a user can act on.
+    Read by `qa.dates` (the one date parser); a month or year in "Until" means its last day."""
     value = value.strip()
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_user_date(value, end=label.casefold().startswith("until"), label=label)
     except ValueError:
         raise ValueError(f"{label}: “{value}” is not a date; use YYYY-MM-DD, e.g. 2021-12-07.") from None
 
