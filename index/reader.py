@@ -87,6 +87,12 @@ class Reader:
             if not store.has_manifest_table():
                 raise IndexCorruptError(f"The index at {self.path} has no manifest (an interrupted first build?); "
                                         f"rebuild it with: byline index build --rebuild PATH --index {self.path}")
+            # SQLite's quick check on open (O(size): ~10 ms for the seeds; see the note of issue 11):
+            # a damaged page is reported before any answer is built from it.
+            problem = store.quick_check()
+            if problem:
+                raise IndexCorruptError(f"The index database {db} is damaged ({problem}); rebuild it from your "
+                                        f"articles: byline index build --rebuild PATH --index {self.path}")
             manifest = store.manifest()
             check_manifest(self.path, manifest, *self._want)
         except BaseException:

@@ -1,0 +1,97 @@
+"""What the integrity tests and `python -m bench integrity` do to an index: damage it the way a
+disk, a crash or a hostile environment would, and run the real `byline` command on it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def byline(*args: str, fault: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The `byline` command in a fresh process (so a fault point can kill it)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "HF_HUB_OFFLINE": "1"}
+    env.pop("BYLINE_FAULT", None)
+    if fault:
+        env["BYLINE_FAULT"] = fault
+    return subprocess.run([sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def copy_index(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def vector_file(index_dir: Path) -> Path:
+    files = sorted(index_dir.glob("vectors-*.faiss"), key=lambda f: int(f.stem.split("-")[1]))
+    return files[-1]
+
+
+def damage_vectors(index_dir: Path, rng: np.random.Generator, size: int = 4096) -> Path:
+    """Random bytes written over part of the data of the current vector file (not its header)."""
+    file = vector_file(index_dir)
+    data = bytearray(file.read_bytes())
+    start = int(rng.integers(64, max(65, len(data) - size)))
+    data[start:start + size] = rng.bytes(min(size, len(data) - start))
+    file.write_bytes(bytes(data))
+    return file
+
+
+def truncate_vectors(index_dir: Path) -> Path:
+    file = vector_file(index_dir)
+    data = file.read_bytes()
+    file.write_bytes(data[: len(data) // 2])
+    return file
+
+
+def damage_page(index_dir: Path, rng: np.random.Generator) -> int:
+    """Random bytes over one page of the database that holds data (after a checkpoint, so the page
+    is in the main file); returns the page number."""
+    db_path = index_dir / "byline.sqlite"
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    pages = sorted({r[0] for r in db.execute("SELECT pageno FROM dbstat") if r[0] > 1})
+    db.close()
+    page = int(rng.choice(pages))
+    with open(db_path, "r+b") as fh:
+        fh.seek((page - 1) * page_size)
+        fh.write(rng.bytes(page_size))
+    return page
+
+
+def write_articles(folder: Path, seed_corpus: Path, count: int, seed: int = 7, prefix: str = "gen") -> list[Path]:
+    """`count` distinct articles (seed articles with their words shuffled), so each needs encoding."""
+    folder.mkdir(parents=True, exist_ok=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_corpus.glob("*.txt"))]
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(count):
+        words = texts[i % len(texts)].split()
+        rng.shuffle(words)
+        path = folder / f"{prefix}_{seed}_{i:03d}.txt"
+        path.write_text(f"Generated story {i}\n\n" + " ".join(words), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def half_present(index_dir: Path) -> int:
+    """Articles missing sentences or chunks, or chunks missing their keyword row or vector."""
+    db = sqlite3.connect(f"file:{index_dir / 'byline.sqlite'}?mode=ro", uri=True)
+    try:
+        return sum(db.execute(sql).fetchone()[0] for sql in (
+            "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM chunks)",
+            "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM sentences)",
+            "SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)",
+            "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.hash = c.hash WHERE e.hash IS NULL",
+        ))
+    finally:
+        db.close()
