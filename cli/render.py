@@ -65,8 +65,9 @@ def print_json(data) -> None:
 
 @contextmanager
 def progress_bar(enabled: bool = True):
-    """Yields a `progress(stage, done, total)` callback drawing a rich progress bar on stderr."""
-    if not enabled:
+    """Yields a `progress(stage, done, total)` callback drawing a rich progress bar on stderr (only
+    on a terminal: in a log or a pipe, stderr holds nothing but the messages)."""
+    if not enabled or not console(stderr=True).is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

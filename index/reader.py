@@ -124,10 +124,9 @@ class Reader:
 
     @property
     def vectors(self) -> VectorIndex:
-        if self._vectors is None:
-            with self.snapshot():
-                pass
-        return self._vectors
+        """The vectors of the version being read (inside a snapshot), else of the latest commit."""
+        with self.snapshot():
+            return self._vectors
 
     # ------------------------------------------------------------- consistency
     def _replaced(self) -> bool:

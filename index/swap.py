@@ -46,6 +46,8 @@ def recover(directory: Path) -> str | None:
     if building.exists():
         shutil.rmtree(building, ignore_errors=True)
         done = done or "removed an unfinished rebuild"
+    if done:
+        sibling(building, ".lock").unlink(missing_ok=True)
     return done
 
 
