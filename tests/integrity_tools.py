@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -95,3 +96,69 @@ def half_present(index_dir: Path) -> int:
         ))
     finally:
         db.close()
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from index.api import Index
+index = Index.open(sys.argv[1], lock_timeout=60)
+files, cycles, log = [Path(p) for p in sys.argv[3:]], int(sys.argv[2]), Path(sys.argv[1]).parent / "writer.log"
+for i in range(cycles):
+    f = files[i % len(files)]
+    index.add_paths([f])
+    index.remove([f.stem])
+    with open(log, "a") as out:
+        out.write(f"{i}\\n")
+"""
+
+QUESTIONS = ("How many soldiers had Russia gathered near the Ukrainian border?",
+             "What did Sullivan say about Nord Stream 2?",
+             "Which Canadian minister did Blinken brief on the Biden-Putin call?",
+             "How long did the video call last?")
+
+
+def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int, verifies: int) -> dict:
+    """Asks (one long-lived assistant) and verifies (a fresh open each, as `byline index verify` does)
+    alongside a writer process doing `cycles` add/remove cycles. Counts damage reported on this
+    healthy index and citations whose quote is not the cited article's text at the cited span."""
+    from index.api import Index
+    from index.loading import load_paths
+    from qa import Assistant
+
+    texts = {d.id: d.text for d in load_paths(extra)[0]}
+    assistant = Assistant.open(index_dir, build_default=False)
+    texts.update({row.id: assistant.index.article(row.id).text for row in assistant.index.list()})
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(index_dir), str(cycles), *map(str, extra)],
+                              cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stderr=subprocess.PIPE, text=True)
+    out = {"asks": 0, "verifies": 0, "false_damage": [], "wrong_citations": 0, "citations": 0,
+           "new_article_cited": 0, "reads_while_writing": 0}
+    log = index_dir.parent / "writer.log"
+    log.unlink(missing_ok=True)
+    while not log.exists() and writer.poll() is None:
+        time.sleep(0.05)  # start reading once the writer is committing
+    try:
+        while out["asks"] < asks or out["verifies"] < verifies:
+            out["reads_while_writing"] += writer.poll() is None
+            if out["verifies"] < verifies and (out["verifies"] * asks <= out["asks"] * verifies):
+                index = Index.open(index_dir)
+                out["false_damage"] += index.verify()
+                index.close()
+                out["verifies"] += 1
+                continue
+            try:
+                answer = assistant.ask(QUESTIONS[out["asks"] % len(QUESTIONS)])
+            except Exception as exc:  # noqa: BLE001 - any error here is a false damage report
+                out["false_damage"].append(f"ask: {exc}")
+            else:
+                for s in answer.sources:
+                    out["citations"] += 1
+                    out["wrong_citations"] += texts.get(s.article_id, "")[s.start:s.end] != s.quote
+                    out["new_article_cited"] += s.article_id not in texts or s.article_id in {p.stem for p in extra}
+            out["asks"] += 1
+    finally:
+        _, err = writer.communicate(timeout=600)
+        assistant.close()
+    out["cycles"] = len(log.read_text().split()) if log.exists() else 0
+    out["writer_ok"] = writer.returncode == 0 or err[-500:]
+    return out

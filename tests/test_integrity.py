@@ -274,3 +274,15 @@ def test_crossing_the_approximate_line_inside_a_commit_switches_the_vector_index
     reopened.remove([p.stem for p in articles[:20]])
     assert reopened.stats().chunks < IVF_MIN_VECTORS and reopened.vectors.kind == "flat"
     assert reopened.verify(full=True) == []
+
+
+# ------------------------------------------------------------------ 6. readers beside a writer
+@pytest.mark.timeout(300)
+def test_readers_beside_a_writer_see_no_false_damage_and_no_wrong_citation(fresh_index, tmp_path, seed_corpus):
+    from tests.integrity_tools import concurrency_probe
+
+    extra = write_articles(tmp_path / "extra", seed_corpus, 2, seed=11)
+    result = concurrency_probe(fresh_index, extra, cycles=40, asks=40, verifies=10)
+    assert result["writer_ok"] is True and result["cycles"] == 40
+    assert result["false_damage"] == [] and result["wrong_citations"] == 0
+    assert result["citations"] >= 40 and result["reads_while_writing"] >= 25
