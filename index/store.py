@@ -171,9 +171,15 @@ class OutletCount(NamedTuple):
     articles: int
 
 
+def one_line(report: str) -> str:
+    """SQLite's multi-line check report as one line ("On tree page 335 cell 5: invalid page ...")."""
+    lines = [line.strip() for line in str(report).splitlines() if line.strip() and not line.startswith("***")]
+    return "; ".join(lines) or str(report).strip()
+
+
 def translate(exc: sqlite3.Error, path: Path) -> Exception:
     """One line a user can act on for an SQLite error."""
-    text = str(exc)
+    text = one_line(str(exc))
     low = text.lower()
     if "locked" in low or "busy" in low:
         return IndexBusyError(f"The index database {path} is busy ({text}); try again in a moment.")
@@ -247,7 +253,7 @@ class Store:
     def quick_check(self) -> str | None:
         """None when SQLite's quick check passes, else its first complaint."""
         result = self._one("PRAGMA quick_check")[0]
-        return None if result == "ok" else str(result)
+        return None if result == "ok" else one_line(result)
 
     # -- transactions
     def begin(self) -> None:
@@ -447,7 +453,7 @@ class Store:
         problems = []
         result = self._one("PRAGMA integrity_check" if full else "PRAGMA quick_check")[0]
         if result != "ok":
-            return [f"SQLite integrity check: {result}"]
+            return [f"SQLite integrity check: {one_line(result)}"]
         if self.count("fts") != self.count("chunks"):
             problems.append(f"keyword index has {self.count('fts')} rows for {self.count('chunks')} chunks")
         for label, sql in (("chunks without an article", ORPHAN_CHUNKS),

@@ -48,6 +48,7 @@ class Writer:
 
     def __init__(self, path: Path, store: Store, settings: IndexSettings, encoder: Callable):
         self.path, self.store, self.settings, self._encoder = path, store, settings, encoder
+        self._checked: tuple[int, VectorIndex] | None = None  # vectors loaded by check_vectors, used once
 
     @classmethod
     @contextmanager
@@ -64,12 +65,10 @@ class Writer:
                 raise IndexMissingError(f"No index at {path}; build one with: byline index build PATH --index {path}")
             path.mkdir(parents=True, exist_ok=True)
             fresh = not db.exists()
+            if not fresh:
+                _check_before_writing(db, path)
             store = Store(db, "rw")
             try:
-                problem = None if fresh else store.quick_check()
-                if problem:
-                    raise IndexCorruptError(f"The index database {db} is damaged ({problem}); nothing was written. "
-                                            f"Rebuild it from your articles: byline index build --rebuild PATH --index {path}")
                 if fresh or not store.has_manifest_table() or not store.manifest():
                     _initialise(store, create or IndexSettings())
                 manifest = store.manifest()
@@ -91,13 +90,29 @@ class Writer:
             if _OURS.match(f.name) and f.name != keep:
                 f.unlink(missing_ok=True)
 
+    def check_vectors(self) -> None:
+        """Refuse to write beside a damaged vector file (a missing one is rebuilt from SQLite)."""
+        manifest = self.store.manifest()
+        if int(manifest.get("vectors_version", 0)) and int(manifest.get("dimension") or 0):
+            try:
+                vectors = self._current_vectors(int(manifest["dimension"]))
+            except VectorFileError as exc:
+                if exc.path.exists():
+                    raise
+            else:
+                self._checked = (int(manifest["vectors_version"]), vectors)
+
     # ------------------------------------------------------------------ the one commit path
     def _dimension(self) -> int:
         return int(self.store.manifest().get("dimension") or 0) or self.encoder.dimension
 
     def _current_vectors(self, dim: int) -> VectorIndex:
         """The committed vectors, checked; a damaged file is refused, never copied forward."""
-        return load_vectors(self.store, self.path, self.store.manifest(), dim, self.settings.approximate_above)
+        manifest = self.store.manifest()
+        checked, self._checked = self._checked, None
+        if checked and checked[0] == int(manifest.get("vectors_version", 0)):
+            return checked[1]
+        return load_vectors(self.store, self.path, manifest, dim, self.settings.approximate_above)
 
     def _commit(self, change: Callable[[Store], tuple[list[int], list[int], list[str]]], *,
                 from_database: bool = False) -> None:
@@ -144,6 +159,7 @@ class Writer:
     # ------------------------------------------------------------------ changes
     def add_documents(self, docs: Iterable[Document], report: AddReport, *, progress: Progress | None = None,
                       skip_near_duplicates: bool = False) -> AddReport:
+        self.check_vectors()  # before anything is embedded or stored
         plan = []
         queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress)
         try:
@@ -220,6 +236,19 @@ class Writer:
         """Write a new vector file from the vectors SQLite keeps (nothing is re-embedded)."""
         self._commit(lambda store: ([], [], []), from_database=True)
         return self.store.count("chunks")
+
+
+def _check_before_writing(db: Path, path: Path) -> None:
+    """SQLite's quick check through a read-only connection: a damaged database is never opened for
+    writing (even closing a writer's connection may write to it)."""
+    checker = Store(db, "ro")
+    try:
+        problem = checker.quick_check()
+    finally:
+        checker.close()
+    if problem:
+        raise IndexCorruptError(f"The index database {db} is damaged ({problem}); nothing was written. "
+                                f"Rebuild it from your articles: byline index build --rebuild PATH --index {path}")
 
 
 def _initialise(store: Store, settings: IndexSettings) -> None:

@@ -48,10 +48,12 @@ def test_garbled_vectors_are_caught_by_verify_ask_and_add_and_repaired_without_r
     ask = byline("ask", "What did Sullivan say about Nord Stream 2?", "--index", str(fresh_index))
     assert ask.returncode == 1 and "byline index repair" in ask.stderr and "Sources" not in ask.stdout
     before = vector_file(fresh_index).read_bytes()
+    cached = Index.open(fresh_index).store.count("embeddings")
     new = write_articles(tmp_path / "new", seed_corpus, 1)
     add = byline("index", "add", str(new[0]), "--index", str(fresh_index))
     assert add.returncode == 1 and "byline index repair" in add.stderr
     assert vector_file(fresh_index).read_bytes() == before  # nothing copied forward
+    assert Index.open(fresh_index).store.count("embeddings") == cached  # refused before embedding
 
     index = Index.open(fresh_index)
     embeddings = index.store.count("embeddings")
