@@ -1,7 +1,7 @@
 """Part `integrity`: the acceptance probes of issue 11, on copies of a seed index.
 
 - kills: `byline index add` of 10 new articles killed with SIGKILL after a seeded random delay
-  (uniform over the measured length of the whole add), N trials; plus one injected fault at each
+  (uniform from 30% to 105% of the measured length of the whole add: past the start-up), N trials; plus one injected fault at each
   named point (`index.faults.POINTS`). Counted: indexes failing `verify --full`, half-present articles.
 - corruption: random bytes over the vector file's data, and over one in-use SQLite page (seeded),
   T trials each. Counted: caught by verify, by the next ask (before any answer), by the next add
@@ -71,7 +71,7 @@ def kills(base: Path, work: Path, trials: int) -> dict:
     for i in range(trials):
         target = work / f"kill-{i}"
         shutil.copytree(base, target)
-        delay = float(rng.uniform(0.0, full))
+        delay = float(rng.uniform(0.3 * full, 1.05 * full))  # past start-up, up to just after the end
         proc = subprocess.Popen([*cmd, str(target)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         time.sleep(delay)
         alive = proc.poll() is None

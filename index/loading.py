@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -20,6 +19,7 @@ from index.cleaning import clean_text, sanitize
 from index.documents import Document, LoadIssue
 from index.errors import InputError
 from index.dates import from_epoch, parse_date
+from index.decoding import decode, looks_binary
 from index.metadata import extract_metadata
 
 DEFAULT_MAX_BYTES = 20_000_000
@@ -36,10 +36,6 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
 }
 _SNIFF_BYTES = 8192
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\x1b")
-_ESCAPED = re.compile("[\udc80-\udcff]")  # an invalid byte, as `surrogateescape` decodes it
-_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]")
 
 
 def iter_documents(
@@ -181,7 +177,7 @@ def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: i
     if not data.strip():
         issues.append(LoadIssue(where, "empty file, skipped"))
         return
-    if _looks_binary(data[:_SNIFF_BYTES]):
+    if looks_binary(data[:_SNIFF_BYTES]):
         issues.append(LoadIssue(where, "not a text file, skipped", "error"))
         return
     if suffix in HTML_SUFFIXES:
@@ -191,7 +187,7 @@ def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: i
     elif suffix == ".json":
         yield from _json_documents(path, data, issues)
     else:
-        text = _decode(data, where, issues)
+        text = decode(data, where, issues)
         yield from _with_text(document_from_text(path.stem, text, path=where), issues, where)
 
 
@@ -222,7 +218,7 @@ def _html_document(path: Path, data: bytes, issues: list[LoadIssue]) -> Document
 def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterator[Document]:
     where = str(path)
     try:
-        parsed = json.loads(_decode(data, where, issues))
+        parsed = json.loads(decode(data, where, issues))
     except json.JSONDecodeError as error:
         issues.append(LoadIssue(where, f"not valid JSON: {error.msg}", "error", line=error.lineno))
         return
@@ -240,7 +236,7 @@ def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterato
 def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
     where = str(path)
     with path.open("rb") as file:
-        if _looks_binary(file.read(_SNIFF_BYTES)):
+        if looks_binary(file.read(_SNIFF_BYTES)):
             issues.append(LoadIssue(where, "not a text file, skipped", "error"))
             return
         file.seek(0)
@@ -253,7 +249,7 @@ def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Ite
             if not chunk.strip():
                 continue
             line_issues: list[LoadIssue] = []
-            text = _decode(chunk, where, line_issues, line=n)
+            text = decode(chunk, where, line_issues, line=n)
             if line_issues and not decoding_reported:
                 issues.extend(line_issues)
                 decoding_reported = True
@@ -367,40 +363,6 @@ def _with_text(
     else:
         message = f"{label}no article text (empty or only boilerplate), skipped"
         issues.append(LoadIssue(where, message, line=line))
-
-
-def _looks_binary(sample: bytes) -> bool:
-    """NUL bytes or many control bytes: an image or archive, not text (UTF-16 with a BOM is text)."""
-    if sample.startswith(_UTF16_BOMS):
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
-    return controls > len(sample) * 0.05
-
-
-def _decode(data: bytes, where: str, issues: list[LoadIssue], *, line: int | None = None) -> str:
-    """UTF-8 (BOM stripped); UTF-16 with a BOM; else cp1252, else latin-1, with a warning. Never fails."""
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    escaped = data.decode("utf-8-sig", errors="surrogateescape")
-    bad = len(_ESCAPED.findall(escaped))
-    if len(_NON_ASCII.findall(escaped)) >= bad:  # mostly real UTF-8 with a few damaged bytes
-        issues.append(LoadIssue(where, f"{bad} byte(s) are not valid UTF-8; decoded as UTF-8 with them "
-                                       "replaced by \ufffd", line=line))
-        return _ESCAPED.sub("\ufffd", escaped)
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        issues.append(LoadIssue(where, f"not valid UTF-8, decoded as {encoding}", line=line))
-        return text
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
 def _megabytes(size: int) -> str:
