@@ -105,9 +105,8 @@ from index.api import Index
 index = Index.open(sys.argv[1], lock_timeout=60)
 files, cycles, log = [Path(p) for p in sys.argv[3:]], int(sys.argv[2]), Path(sys.argv[1]).parent / "writer.log"
 for i in range(cycles):
-    f = files[i % len(files)]
-    index.add_paths([f])
-    index.remove([f.stem])
+    index.add_paths(files)
+    index.remove([f.stem for f in files])
     with open(log, "a") as out:
         out.write(f"{i}\\n")
 """
@@ -118,9 +117,19 @@ QUESTIONS = ("How many soldiers had Russia gathered near the Ukrainian border?",
              "How long did the video call last?")
 
 
+def _fresh(index_dir: Path, loaded):
+    from index.api import Index
+    from qa import Assistant
+
+    index = Index.open(index_dir)
+    getattr(index, "reader", index)._encoder = loaded.index.encoder
+    return Assistant(index)
+
+
 def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int, verifies: int) -> dict:
-    """Asks (one long-lived assistant) and verifies (a fresh open each, as `byline index verify` does)
-    alongside a writer process doing `cycles` add/remove cycles. Counts damage reported on this
+    """Asks (alternately by one long-lived assistant and by fresh opens, as `byline ask` does) and
+    verifies (a fresh open each, as `byline index verify` does) alongside a writer process doing
+    `cycles` cycles of adding all of `extra` and removing it again. Counts damage reported on this
     healthy index and citations whose quote is not the cited article's text at the cited span."""
     from index.api import Index
     from index.loading import load_paths
@@ -147,7 +156,11 @@ def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int
                 out["verifies"] += 1
                 continue
             try:
-                answer = assistant.ask(QUESTIONS[out["asks"] % len(QUESTIONS)])
+                question = QUESTIONS[out["asks"] % len(QUESTIONS)]
+                if out["asks"] % 2:  # as a long-lived reader (the chat app) asks
+                    answer = assistant.ask(question)
+                else:  # as `byline ask` does: a fresh open (the model shared, to keep the probe fast)
+                    answer = _fresh(index_dir, assistant).ask(question)
             except Exception as exc:  # noqa: BLE001 - any error here is a false damage report
                 out["false_damage"].append(f"ask: {exc}")
             else:

@@ -283,8 +283,10 @@ def test_crossing_the_approximate_line_inside_a_commit_switches_the_vector_index
 def test_readers_beside_a_writer_see_no_false_damage_and_no_wrong_citation(fresh_index, tmp_path, seed_corpus):
     from tests.integrity_tools import concurrency_probe
 
-    extra = write_articles(tmp_path / "extra", seed_corpus, 2, seed=11)
-    result = concurrency_probe(fresh_index, extra, cycles=40, asks=40, verifies=10)
-    assert result["writer_ok"] is True and result["cycles"] == 40
+    extra = write_articles(tmp_path / "extra", seed_corpus, 1, seed=11)
+    # before the fix, this gave about 3 false reports in 100 verifies ("manifest says 6 articles,
+    # database holds 5"); fast one-article cycles give readers the most chances to fall between commits
+    result = concurrency_probe(fresh_index, extra, cycles=100, asks=30, verifies=100)
+    assert result["writer_ok"] is True and result["cycles"] == 100
     assert result["false_damage"] == [] and result["wrong_citations"] == 0
-    assert result["citations"] >= 40 and result["reads_while_writing"] >= 25
+    assert result["citations"] >= 30 and result["reads_while_writing"] >= 100
