@@ -8,7 +8,7 @@
   (before any write: the files are byte-identical after); vector damage repaired to a `verify --full`
   pass without loading the model.
 - concurrency: asks (one long-lived assistant) and verifies (fresh opens) beside a writer process
-  doing add/remove cycles. Counted: false damage reports, wrong citations; and how many questions an
+  doing add/remove cycles (at least the number asked, and on until the last read). Counted: false damage reports, wrong citations; and how many questions an
   open assistant needs to cite an article another process has just added.
 """
 

@@ -104,7 +104,9 @@ from pathlib import Path
 from index.api import Index
 index = Index.open(sys.argv[1], lock_timeout=60)
 files, cycles, log = [Path(p) for p in sys.argv[3:]], int(sys.argv[2]), Path(sys.argv[1]).parent / "writer.log"
-for i in range(cycles):
+stop, i = Path(sys.argv[1]).parent / "readers.done", 0
+while i < cycles or not stop.exists():  # at least `cycles`, and on until the readers are done
+    i += 1
     index.add_paths(files)
     index.remove([f.stem for f in files])
     with open(log, "a") as out:
@@ -142,8 +144,9 @@ def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int
                               cwd=ROOT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, stderr=subprocess.PIPE, text=True)
     out = {"asks": 0, "verifies": 0, "false_damage": [], "wrong_citations": 0, "citations": 0,
            "new_article_cited": 0, "reads_while_writing": 0}
-    log = index_dir.parent / "writer.log"
+    log, stop = index_dir.parent / "writer.log", index_dir.parent / "readers.done"
     log.unlink(missing_ok=True)
+    stop.unlink(missing_ok=True)
     while not log.exists() and writer.poll() is None:
         time.sleep(0.05)  # start reading once the writer is committing
     try:
@@ -170,6 +173,7 @@ def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int
                     out["new_article_cited"] += s.article_id not in texts or s.article_id in {p.stem for p in extra}
             out["asks"] += 1
     finally:
+        stop.touch()
         _, err = writer.communicate(timeout=600)
         assistant.close()
     out["cycles"] = len(log.read_text().split()) if log.exists() else 0

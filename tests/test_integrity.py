@@ -287,6 +287,6 @@ def test_readers_beside_a_writer_see_no_false_damage_and_no_wrong_citation(fresh
     # before the fix, this gave about 3 false reports in 100 verifies ("manifest says 6 articles,
     # database holds 5"); fast one-article cycles give readers the most chances to fall between commits
     result = concurrency_probe(fresh_index, extra, cycles=100, asks=30, verifies=100)
-    assert result["writer_ok"] is True and result["cycles"] == 100
+    assert result["writer_ok"] is True and result["cycles"] >= 100
     assert result["false_damage"] == [] and result["wrong_citations"] == 0
-    assert result["citations"] >= 30 and result["reads_while_writing"] >= 100
+    assert result["citations"] >= 30 and result["reads_while_writing"] == 130  # every read beside the writer
