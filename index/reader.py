@@ -9,7 +9,6 @@ the writer already replaced that one too, the snapshot is taken again).
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Sequence
 from contextlib import contextmanager
@@ -174,7 +173,11 @@ class Reader:
             if self.store.in_read:
                 yield False
                 return
-            reloaded = self._sync()
+            try:
+                reloaded = self._sync()
+            except BaseException:
+                self.store.end_read()
+                raise
             try:
                 yield reloaded
             finally:

@@ -192,7 +192,11 @@ class Store:
 
     def end_read(self) -> None:
         self.in_read = False
-        if self.db.in_transaction:
+        try:
+            open_transaction = self.db.in_transaction
+        except sqlite3.ProgrammingError:  # closed (the database was swapped while reopening)
+            return
+        if open_transaction:
             self._run("COMMIT")
 
     @contextmanager

@@ -17,7 +17,6 @@ import pytest
 from index.api import Index, default_corpus_paths
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
 from index.lock import writer_lock
-from index.settings import IndexSettings
 
 
 @pytest.fixture()
