@@ -54,6 +54,9 @@ def test_garbled_vectors_are_caught_by_verify_ask_and_add_and_repaired_without_r
     assert add.returncode == 1 and "byline index repair" in add.stderr
     assert vector_file(fresh_index).read_bytes() == before  # nothing copied forward
     assert Index.open(fresh_index).store.count("embeddings") == cached  # refused before embedding
+    remove = byline("index", "remove", "000_0b5f9bdb6e6698e2", "--index", str(fresh_index))
+    assert remove.returncode == 1 and "byline index repair" in remove.stderr
+    assert vector_file(fresh_index).read_bytes() == before and Index.open(fresh_index).stats().articles == 5
 
     index = Index.open(fresh_index)
     embeddings = index.store.count("embeddings")
