@@ -232,7 +232,8 @@ class Reader:
         with self.store.reading():
             m = self.store.manifest()
             articles, chunks = self.store.count("articles"), self.store.count("chunks")
-        size = sum(f.stat().st_size for f in self.path.iterdir() if f.is_file() and not f.name.endswith(".lock"))
+        size = sum(f.stat().st_size for f in self.path.iterdir()  # the index, not leftovers of a crash
+                   if f.is_file() and ".faiss.tmp" not in f.name and not f.name.endswith(".lock"))
         kind = self._vectors.kind if self._vectors is not None else (
             "ivf" if chunks > self.settings.approximate_above else "flat")
         return Stats(str(self.path), articles, chunks, m["model"], m["backend"], int(m.get("dimension") or 0),

@@ -227,8 +227,12 @@ def test_a_kill_before_the_rename_leaves_a_reported_leftover_that_the_next_write
                                                                                        seed_corpus):
     new = write_articles(tmp_path / "new", seed_corpus, 1)
     assert byline("index", "add", str(new[0]), "--index", str(fresh_index), fault="before_rename").returncode == -9
-    leftovers = Index.open(fresh_index).verification().leftovers
+    index = Index.open(fresh_index)
+    leftovers = index.verification().leftovers
     assert len(leftovers) == 1 and ".faiss.tmp" in leftovers[0]
+    everything = sum(f.stat().st_size for f in fresh_index.iterdir())
+    leftover = (fresh_index / leftovers[0]).stat().st_size
+    assert leftover > 0 and index.stats().size_bytes == everything - leftover  # not counted as the index
     shown = byline("index", "verify", "--index", str(fresh_index))
     assert shown.returncode == 0 and "left by an interrupted write" in shown.stdout
     Index.open(fresh_index).remove(["000_0b5f9bdb6e6698e2"])
