@@ -1,4 +1,4 @@
-"""python -m bench [encoder|indexing|query|coldstart|peer|sentences ...] [--quick] [--out FILE] [--articles N]"""
+"""python -m bench [encoder|indexing|query|coldstart|peer|integrity|sentences ...] [--quick] [--out FILE] [--articles N]"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import bench  # noqa: F401 - sets the offline environment first
 
-PARTS = ("encoder", "indexing", "query", "coldstart", "peer", "sentences")
+PARTS = ("encoder", "indexing", "query", "coldstart", "peer", "integrity", "sentences")
 
 
 def main(argv=None) -> int:

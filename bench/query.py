@@ -119,6 +119,7 @@ def keyword_at(n: int, words: list[str], matches: list[str], rng, tmp: Path, k: 
     shutil.rmtree(d, ignore_errors=True)
     d.mkdir(parents=True)
     store = Store(d / "byline.sqlite")
+    store.create_schema()
     p = 1.0 / np.arange(1, len(words) + 1)
     p /= p.sum()
     arr = np.array(words, dtype=object)

@@ -33,7 +33,7 @@ def _report(report, as_json: bool, verb: str) -> None:
         out.print(f"near-duplicate: {new} ≈ {old} ({bits} bits apart){skipped}", markup=False)
     err = console(stderr=True)
     for issue in report.issues:
-        err.print(f"{issue.level}: {issue}", markup=False, highlight=False)
+        err.print(f"{issue.level}: {issue}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -48,7 +48,7 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
     """Build (or update) an index from files; unchanged articles are skipped."""
     from qa.admin import build
 
-    with (one_line_errors("interrupted; the index is as it was before this build"),
+    with (one_line_errors("interrupted; the index is as it was before this build", as_json=as_json),
           progress_bar(not as_json) as progress):
         report = build(paths or None, _dir(index), rebuild=rebuild, model=model, backend=backend,
                        chunk_words=chunk_words, chunk_stride=chunk_stride,
@@ -63,7 +63,7 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articl
     """Add new or changed articles; identical ones are a no-op."""
     from qa.admin import add as add_articles
 
-    with (one_line_errors("interrupted; the index is as it was before this add"),
+    with (one_line_errors("interrupted; the index is as it was before this add", as_json=as_json),
           progress_bar(not as_json) as progress):
         report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress)
     _report(report, as_json, "added")
@@ -75,7 +75,7 @@ def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths 
     """Remove articles by id or path."""
     from qa.admin import remove as remove_articles
 
-    with one_line_errors():
+    with one_line_errors(as_json=as_json):
         removed = remove_articles(keys, _dir(index))
     if as_json:
         print_json({"removed": removed})
@@ -88,7 +88,7 @@ def list_(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
     """List indexed articles: id, title, outlet, date."""
     from qa.admin import list_articles
 
-    with one_line_errors():
+    with one_line_errors(as_json=as_json):
         rows = list_articles(_dir(index))
     if as_json:
         print_json(rows)
@@ -102,7 +102,7 @@ def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
     """Articles, chunks, model, backend and size on disk."""
     from qa.admin import stats as index_stats
 
-    with one_line_errors():
+    with one_line_errors(as_json=as_json):
         st = index_stats(_dir(index))
     if as_json:
         print_json(st)
@@ -111,17 +111,36 @@ def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 
 
 @app.command()
-def verify(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+def verify(index: Path | None = IndexOpt, full: bool = typer.Option(False, "--full", help="Compare every vector with the database's copy (default: a sample)."),
+           as_json: bool = JsonOpt):
     """Check the index for damage or inconsistency; non-zero exit when any is found."""
     from qa.admin import verify as verify_index
 
-    with one_line_errors():
-        problems = verify_index(_dir(index))
+    with one_line_errors(as_json=as_json):
+        result = verify_index(_dir(index), full=full)
+    problems, leftovers = result["problems"], result["leftovers"]
     if as_json:
-        print_json({"ok": not problems, "problems": problems})
+        print_json({"ok": not problems, **result})
     elif not problems:
-        console().print("index OK")
+        note = (f" ({len(leftovers)} file(s) left by an interrupted write: {', '.join(leftovers)}; "
+                "the next write removes them)") if leftovers else ""
+        console().print("index OK" + note, markup=False, soft_wrap=True)
     if problems:
         if not as_json:
-            fail("index damaged: " + "; ".join(problems) + " — rebuild with: byline index build --rebuild PATH")
+            fix = ("byline index repair" if all("repair" in p for p in problems)
+                   else "byline index build --rebuild PATH")
+            fail("index damaged: " + "; ".join(problems) + f" — fix with: {fix}")
         raise typer.Exit(1)
+
+
+@app.command()
+def repair(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """Rebuild a damaged or missing vector file from the vectors the database keeps (no re-embedding)."""
+    from qa.admin import repair as repair_index
+
+    with one_line_errors(as_json=as_json):
+        written = repair_index(_dir(index))
+    if as_json:
+        print_json({"repaired": True, "vectors": written})
+    else:
+        console().print(f"repaired: wrote {written} vectors from the database; nothing was re-embedded.")

@@ -26,21 +26,24 @@ def _mount_eval() -> None:
 _mount_eval()
 
 
-def _date(value: str | None, flag: str) -> date | None:
-    if not value:
+def _date(value: str | None, flag: str, *, end: bool = False, as_json: bool = False) -> date | None:
+    """A date option: absent is no filter; given, it must be a date (an empty one is refused)."""
+    if value is None:
         return None
+    from qa.dates import parse_user_date
+
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{flag} takes a date as YYYY-MM-DD, not {value!r}")
+        return parse_user_date(value, end=end, label=flag)
+    except ValueError as e:
+        fail(str(e), as_json=as_json, kind="bad_option")
 
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         index: Path | None = typer.Option(None, "--index", "-i", help="Index directory (default: $BYLINE_INDEX or the user data dir)."),
         source: list[str] = typer.Option(None, "--source", "-s", help="Only articles from this outlet (repeatable)."),
-        since: str | None = typer.Option(None, help="Only articles published on or after YYYY-MM-DD."),
-        until: str | None = typer.Option(None, help="Only articles published on or before YYYY-MM-DD."),
+        since: str | None = typer.Option(None, help="Only articles published on or after YYYY-MM-DD (or YYYY-MM, YYYY, 7 Dec 2021)."),
+        until: str | None = typer.Option(None, help="Only articles published on or before YYYY-MM-DD (a month or year: its last day)."),
         k: int = typer.Option(10, "-k", min=1, max=100, help="How many passages to retrieve."),
         cross_encoder: str | None = typer.Option(None, envvar="BYLINE_CROSS_ENCODER",
                                                  help="A local CrossEncoder folder to re-rank sentences."),
@@ -50,10 +53,12 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
     from qa.admin import index_dir
     from qa.settings import QASettings
 
-    filters = Filters(sources=tuple(source or ()), since=_date(since, "--since"), until=_date(until, "--until"))
-    with one_line_errors():
+    filters = Filters(sources=tuple(source or ()), since=_date(since, "--since", as_json=as_json),
+                      until=_date(until, "--until", end=True, as_json=as_json))
+    with one_line_errors(as_json=as_json):
         with progress_bar(not as_json) as progress:
-            assistant = Assistant.open(index_dir(index), progress=progress,
+            # The bundled corpus is built only in the default location, never into --index DIR.
+            assistant = Assistant.open(index_dir(index), progress=progress, build_default=index is None,
                                        settings=QASettings(cross_encoder=cross_encoder))
         answer = assistant.ask(question, filters=filters, k=k)
     if as_json:

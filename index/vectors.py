@@ -1,16 +1,19 @@
 """FAISS holds only vectors under int64 chunk ids. Exact inner product by default; an IVF index
 above `approximate_above` vectors. The file is derived data: SQLite keeps every vector, so a
-missing or stale file is rebuilt, never trusted."""
+damaged file is refused (its checksum is in the manifest) and `byline index repair` rebuilds it
+from SQLite without re-embedding anything."""
 
 from __future__ import annotations
 
 import math
 import os
+import zlib
 from pathlib import Path
 
 import numpy as np
 
 from index.errors import IndexCorruptError
+from index.settings import IVF_MIN_LISTS, IVF_MIN_VECTORS
 
 SMALL = 50_000  # vectors; below this one thread searches faster than a pool
 _THREADS = os.cpu_count() or 1
@@ -43,14 +46,18 @@ class VectorIndex:
               nprobe: int | None = None) -> "VectorIndex":
         import faiss
 
-        if approximate and len(ids) >= 10_000:
-            nlist = int(min(65536, max(64, 4 * math.sqrt(len(ids)))))
+        if approximate:
+            if len(ids) < IVF_MIN_VECTORS:
+                raise ValueError(f"an approximate (IVF) index needs at least {IVF_MIN_VECTORS} vectors, "
+                                 f"got {len(ids)}")
+            nlist = int(min(65536, max(IVF_MIN_LISTS, 4 * math.sqrt(len(ids)))))
             quantizer = faiss.IndexFlatIP(dimension)
             ivf = faiss.IndexIVFFlat(quantizer, dimension, nlist, faiss.METRIC_INNER_PRODUCT)
             rng = np.random.default_rng(0)
             sample = vectors[rng.choice(len(vectors), size=min(len(vectors), nlist * 64), replace=False)]
             ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
             ivf.nprobe = nprobe or max(8, nlist // 8)  # recall@10 0.994 on real MultiHop vectors
+            ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # ids can be removed and read back
             index = ivf
         else:
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
@@ -67,7 +74,11 @@ class VectorIndex:
         import faiss
 
         if len(ids):
-            self.index.remove_ids(faiss.IDSelectorBatch(np.asarray(ids, dtype=np.int64)))
+            ids = np.ascontiguousarray(ids, dtype=np.int64)
+            # an IVF index with a hashtable id map removes only through an IDSelectorArray
+            selector = faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)) if self._is_ivf() else \
+                faiss.IDSelectorBatch(ids)
+            self.index.remove_ids(selector)
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         import faiss
@@ -89,23 +100,61 @@ class VectorIndex:
         scores, ids = self.index.search(q, min(k, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
-    def save(self, path: Path) -> None:
+    def vector(self, chunk_id: int) -> np.ndarray | None:
+        """The stored vector of one id, or None when the index does not hold it."""
+        try:
+            return np.asarray(self.index.reconstruct(int(chunk_id)), dtype=np.float32)
+        except RuntimeError:
+            return None
+
+    def save(self, path: Path, before_rename=None) -> str:
+        """Write atomically (temporary file, fsync, rename); returns the file's checksum."""
         import faiss
 
+        data = faiss.serialize_index(self.index)
         tmp = path.with_name(path.name + f".tmp{os.getpid()}")
-        faiss.write_index(self.index, str(tmp))
-        with open(tmp, "rb") as fh:
+        with open(tmp, "wb") as fh:
+            fh.write(data.tobytes())
+            fh.flush()
             os.fsync(fh.fileno())
+        if before_rename:
+            before_rename()
         os.replace(tmp, path)
+        return checksum(data)
 
     @classmethod
-    def load(cls, path: Path, dimension: int) -> "VectorIndex":
+    def load(cls, path: Path, dimension: int, expected_checksum: str | None = None) -> "VectorIndex":
+        """Read a vector file, refusing it when its checksum differs from the manifest's."""
         import faiss
 
         try:
-            index = faiss.read_index(str(path))
+            data = np.fromfile(path, dtype=np.uint8)
+        except OSError as exc:
+            raise VectorFileError(path, f"cannot be read ({exc.strerror})") from exc
+        if expected_checksum is not None and checksum(data) != expected_checksum:
+            raise VectorFileError(path, "is damaged (its checksum differs from the manifest's)")
+        try:
+            index = faiss.deserialize_index(data)
         except RuntimeError as exc:
-            raise IndexCorruptError(f"The vector file {path} is damaged") from exc
+            raise VectorFileError(path, "is damaged (FAISS cannot read it)") from exc
         if index.d != dimension:
-            raise IndexCorruptError(f"The vector file {path} has dimension {index.d}, the index says {dimension}")
+            raise VectorFileError(path, f"has dimension {index.d}, the index says {dimension}")
         return cls(index, dimension)
+
+
+def checksum(data) -> str:
+    """CRC-32 and length of a vector file's bytes. CRC-32 catches any burst of damage up to 32 bits
+    and random damage with odds of 1 in 4 billion of a miss; it is the fastest check on hand
+    (0.25 s for 135 MB on a busy 2-core machine, against 0.39 s for SHA-256 and 0.66 s for BLAKE2b),
+    and it guards against accidents, not attackers."""
+    view = memoryview(data)
+    return f"crc32:{zlib.crc32(view):08x}:{view.nbytes}"
+
+
+class VectorFileError(IndexCorruptError):
+    """The vector file is missing or damaged; SQLite still holds every vector (repairable)."""
+
+    def __init__(self, path: Path, what: str):
+        super().__init__(f"The vector file {path.name} in {path.parent} {what}; "
+                         f"rebuild it from the database (no re-embedding): byline index repair --index {path.parent}")
+        self.path = path

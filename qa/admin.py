@@ -3,7 +3,6 @@ Thin functions over `index`, so that callers never import it themselves."""
 
 from __future__ import annotations
 
-import shutil
 from contextlib import contextmanager
 from collections.abc import Sequence
 from dataclasses import replace
@@ -29,27 +28,15 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
         if Index.exists(directory):
             index = Index.open(directory)
             settings = replace(index.settings, **options)
-            index._check_compatible(settings)
+            index.check_compatible(settings)
         else:
             index = Index.create(directory, IndexSettings(**options))
         try:
             return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
         finally:
             index.close()
-    staging = directory.with_name(directory.name + ".rebuild")
-    shutil.rmtree(staging, ignore_errors=True)
-    index = Index.create(staging, IndexSettings(**options))
-    try:
-        report = index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
-    finally:
-        index.close()
-    old = directory.with_name(directory.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if directory.exists():
-        directory.rename(old)
-    staging.rename(directory)
-    shutil.rmtree(old, ignore_errors=True)
-    return report
+    return Index.rebuild(directory, paths, IndexSettings(**options), progress=progress,
+                         skip_near_duplicates=skip_near_duplicates)
 
 
 def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None) -> AddReport:
@@ -70,7 +57,7 @@ def remove(keys: Sequence[str], directory: Path) -> list[str]:
 
 @contextmanager
 def _reading(directory: Path):
-    index = Index.open(directory, readonly=True)
+    index = Index.open(directory)
     try:
         yield index
     finally:
@@ -79,7 +66,7 @@ def _reading(directory: Path):
 
 def list_articles(directory: Path) -> list[dict]:
     with _reading(directory) as index:
-        return [{"id": i, "title": t, "outlet": s, "published_at": d, "path": p} for i, t, s, d, p in index.list()]
+        return [row._asdict() for row in index.list()]
 
 
 def stats(directory: Path) -> dict:
@@ -87,6 +74,18 @@ def stats(directory: Path) -> dict:
         return index.stats().to_dict()
 
 
-def verify(directory: Path) -> list[str]:
+def verify(directory: Path, full: bool = False) -> dict:
+    """{"problems": [...], "leftovers": [...]}: damage found (empty when whole and consistent), and
+    files of interrupted writes that the next write removes. `full` compares every vector."""
     with _reading(directory) as index:
-        return index.verify()
+        result = index.verification(full)
+    return {"problems": result.problems, "leftovers": result.leftovers}
+
+
+def repair(directory: Path) -> int:
+    """Rebuild the vector file from the vectors the database keeps; returns how many were written."""
+    index = Index.open(directory)
+    try:
+        return index.repair()
+    finally:
+        index.close()

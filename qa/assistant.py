@@ -11,6 +11,7 @@ from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
 from qa.compose import Composer
 from qa.conversation import Conversation
+from qa.filters import check_filters
 from qa.followup import resolve
 from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions, first_words
 from qa.query import analyse
@@ -55,18 +56,26 @@ class Assistant:
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, *, model: str | None = None,
-             progress: Progress | None = None, build_default: bool = True,
+             progress: Progress | None = None, build_default: bool | None = None,
              settings: QASettings | None = None, index_settings: IndexSettings | None = None) -> "Assistant":
         """Open the index at `index_dir` (default: $BYLINE_INDEX or the user's data dir).
 
-        With no index there and `build_default`, the bundled seed corpus is indexed first.
+        The bundled seed corpus is indexed first only where there is nothing yet (a missing or empty
+        folder) and only in the default location, unless `build_default` says otherwise (True: also
+        elsewhere; False: never). A folder holding other files is never built into.
         Raises a BylineError subclass with one clear line when the index is missing, corrupt or
         made with another model.
         """
-        path = Path(index_dir).expanduser() if index_dir else default_index_dir()
+        default = default_index_dir()
+        path = Path(index_dir).expanduser() if index_dir else default
+        if build_default is None:
+            build_default = path.resolve() == default.expanduser().resolve()
         if not Index.exists(path):
-            if not build_default:
-                raise IndexMissingError(f"No index at {path}; build one with: byline index build PATH")
+            empty = not path.exists() or (path.is_dir() and not any(path.iterdir()))
+            if not (build_default and empty):
+                why = "" if empty else " (the folder holds other files, so nothing was built there)"
+                raise IndexMissingError(f"No index at {path}{why}; build one with: "
+                                        f"byline index build PATH --index {path}")
             build_index(default_corpus_paths(), path, settings=index_settings, progress=progress)
         index = Index.open(path, model=model)
         if progress:
@@ -76,6 +85,12 @@ class Assistant:
         if progress:
             progress("loading model", 1, 1)
         return cls(index, settings)
+
+    def _forget(self) -> None:
+        """Drop everything derived from the index (a writer committed a new version)."""
+        self.retriever = Retriever(self.index, self.settings)
+        self.composer = Composer(self.index, self.settings, self.retriever.doc_freq)
+        self._outlets = None
 
     # ------------------------------------------------------------------ asking
     def outlets(self) -> list[str]:
@@ -104,13 +119,28 @@ class Assistant:
 
     def retrieve(self, question: str, *, filters: Filters | None = None, k: int = 10,
                  conversation: Conversation | None = None) -> list[Hit]:
-        query, _, context = self._prepare(question, conversation)
-        return self.retriever.search(query, filters, k, context).hits[:k]
+        with self.index.snapshot() as changed:
+            if changed:
+                self._forget()
+            check_filters(filters, self.outlets())
+            query, _, context = self._prepare(question, conversation)
+            return self.retriever.search(query, filters, k, context).hits[:k]
 
     def ask(self, question: str, conversation: Conversation | None = None,
             filters: Filters | None = None, k: int | None = None) -> Answer:
-        """Answer with a citation on every sentence, or abstain. Raises QuestionError on bad input."""
+        """Answer with a citation on every sentence, or abstain. Raises QuestionError on bad input.
+
+        The whole question reads one committed version of the index; when another process has
+        committed since the last question, the new version (and its articles) is used."""
+        with self.index.snapshot() as changed:
+            if changed:
+                self._forget()
+            return self._ask(question, conversation, filters, k)
+
+    def _ask(self, question: str, conversation: Conversation | None, filters: Filters | None,
+             k: int | None) -> Answer:
         t0 = time.perf_counter()
+        check_filters(filters, self.outlets())
         query, resolved, context = self._prepare(question, conversation)
         k = k or 10
         ranked = self.retriever.search(query, filters, max(k, self.settings.rerank_depth), context)
@@ -147,7 +177,8 @@ class Assistant:
 
     # ------------------------------------------------------------------ reading
     def article(self, article_id: str) -> Article:
-        row = self.index.article(article_id)
+        with self.index.snapshot():
+            row = self.index.article(article_id)
         if row is None:
             raise IndexMissingError(f"No article {article_id!r} in the index")
         return Article(row.id, row.title, row.source, row.published_at, row.url, row.path, row.text)

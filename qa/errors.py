@@ -2,11 +2,16 @@
 
 `BylineError` is re-exported so callers of `qa` (CLI, TUI, eval) need not reach into `index`."""
 
-from index.errors import BylineError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
+from index.errors import (BylineError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError,
+                          IndexReadOnlyError, InputError)
 
 __all__ = ["BylineError", "IndexBusyError", "IndexCorruptError", "IndexMismatchError", "IndexMissingError",
-           "InputError", "QuestionError"]
+           "InputError", "QuestionError", "FilterError", "IndexReadOnlyError"]
 
 
 class QuestionError(BylineError):
     """The question cannot be asked as given (empty, punctuation only, ...)."""
+
+
+class FilterError(QuestionError):
+    """A filter names an outlet the index does not hold, or an empty or inverted date range."""

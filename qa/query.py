@@ -3,14 +3,13 @@ the kind of answer it asks for (`qa.asked`)."""
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from datetime import date
 
 from qa.asked import Asked, analyse_question
+from qa.dates import find_dates  # one home for dates: "Dec. 7, 2021" is that day
 from qa.errors import QuestionError
 
 STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
@@ -23,12 +22,6 @@ tell told many much kind way ones one""".split())
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 _WORDY = re.compile(r"\w", re.UNICODE)
-MONTHS = {m: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MONTH_RE = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) + r")\b(?:\s+(\d{1,2})(?!\d)(?:st|nd|rd|th)?)?"
-                       r"(?:,?\s+(\d{4}))?", re.I)
-_YEAR_RE = re.compile(r"\b(19\d\d|20\d\d)\b")
-_BEFORE_AFTER = re.compile(r"\b(before|after|since|until|prior to)\b", re.I)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -126,34 +119,6 @@ def find_outlets(question: str, outlets: list[str]) -> list[str]:
         if len(bare) >= 3 and re.search(r"\b" + re.escape(bare) + r"\b", q):
             found.append(name)
     return found
-
-
-def find_dates(question: str) -> tuple[str | None, str | None] | None:
-    """A soft date range from month/day/year mentions and before/after words."""
-    m = _MONTH_RE.search(question)
-    year_m = _YEAR_RE.search(question)
-    if not m and not year_m:
-        return None
-    if m:
-        month = MONTHS[m.group(2).casefold()]
-        day = m.group(1) or m.group(3)
-        year = int(m.group(4) or (year_m.group(1) if year_m else 0)) or None
-        if year is None:
-            return None  # a month without a year is too vague to prefer anything
-        last = calendar.monthrange(year, month)[1]
-        if day:
-            lo = hi = date(year, month, min(int(day), last)).isoformat()
-        else:
-            lo, hi = date(year, month, 1).isoformat(), date(year, month, last).isoformat()
-    else:
-        lo, hi = f"{year_m.group(1)}-01-01", f"{year_m.group(1)}-12-31"
-    rel = _BEFORE_AFTER.search(question)
-    if rel:
-        word = rel.group(1).casefold()
-        if word in ("after", "since"):
-            return (lo, None)
-        return (None, hi)
-    return (lo, hi)
 
 
 def analyse(question: str, outlets: list[str], max_chars: int) -> Query:

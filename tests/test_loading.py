@@ -131,8 +131,9 @@ def test_json_fields_are_found_under_their_usual_other_names(tmp_path: Path) -> 
     )
     assert (second.id, second.source, second.published_at) == ("batch:2", "BBC News", None)
     assert second.extra == {"published_at_raw": "sometime in spring"}
-    issue = only(issues)
-    assert issue.level == "error" and issue.message.startswith("item 3: no article text")
+    dropped, missing = issues  # the date that is not one is reported, not silently dropped
+    assert dropped.message == """item 2: "date" 'sometime in spring' is not a date; dropped"""
+    assert missing.level == "error" and missing.message.startswith("item 3: no article text")
 
 
 def test_json_fields_win_over_what_the_text_says(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, SelectionList, Static
 
 from qa import Filters
+from qa.dates import parse_user_date
 from qa.overview import Overview
 from tui.render import one_line
 
@@ -22,12 +23,13 @@ HINT = "Space: choose an outlet · Enter in a date: apply · keys below"
 
 
 def parse_date(label: str, value: str) -> date | None:
-    """`None` for an empty field; raises ValueError with a message a user can act on."""
+    """`None` for an empty field; raises ValueError with a message a user can act on.
+    Read by `qa.dates` (the one date parser); a month or year in "Until" means its last day."""
     value = value.strip()
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
+        return parse_user_date(value, end=label.casefold().startswith("until"), label=label)
     except ValueError:
         raise ValueError(f"{label}: “{value}” is not a date; use YYYY-MM-DD, e.g. 2021-12-07.") from None
 

@@ -1,0 +1,27 @@
+"""Named points in the writer where a crash test can kill the process: `BYLINE_FAULT=<point>`.
+
+The writer calls `fault_point(name)` at each step of a commit that a crash could interrupt. When the
+environment names that point, the process kills itself with SIGKILL on the spot: no cleanup, no
+`finally`, exactly like a power cut or the OOM killer. Unset (always, outside tests), it costs one
+dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+ENV = "BYLINE_FAULT"
+# In the order a write passes them.
+POINTS = (
+    "after_embedding",      # the embedding cache is committed; the article transaction has not begun
+    "before_rename",        # the new vector file is written to its temporary name, not renamed
+    "after_rename",         # the new vector file has its final name; SQLite has not committed
+    "after_commit",         # SQLite has committed the new version; old vector files not yet removed
+    "during_swap",          # --rebuild: the old index is moved aside, the new one not yet in place
+)
+
+
+def fault_point(name: str) -> None:
+    if os.environ.get(ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,249 @@
+"""Reading an index: one consistent version at a time (the manifest, the database and the vector
+file of one commit), never a mix, even while a writer commits beside it.
+
+Readers take no lock and open SQLite read-only (`immutable` when the directory cannot be written).
+Each question runs inside `snapshot()`: one SQLite read transaction whose manifest names the vector
+version in memory; when a writer has committed since, the new vector file is loaded first (and if
+the writer already replaced that one too, the snapshot is taken again).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.lock import writable
+from index.reports import Stats
+from index.settings import FORMAT_VERSION, IndexSettings
+from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Store, Window
+from index.vectors import VectorFileError, VectorIndex
+
+DB_NAME = "byline.sqlite"
+SNAPSHOT_TRIES = 5  # a writer would have to commit this many times during one snapshot to defeat it
+
+
+def vector_file(path: Path, version: int) -> Path:
+    return path / f"vectors-{version}.faiss"
+
+
+def settings_of(manifest: dict) -> IndexSettings:
+    return IndexSettings(model=manifest["model"], backend=manifest["backend"], **manifest["chunking"],
+                         approximate_above=manifest.get("approximate_above", 50_000))
+
+
+def check_manifest(path: Path, manifest: dict, model: str | None = None, backend: str | None = None) -> None:
+    if not manifest:
+        raise IndexCorruptError(f"The index at {path} has no manifest (an interrupted first build?); "
+                                f"rebuild it with: byline index build --rebuild PATH --index {path}")
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index at {path} has format version {manifest.get('format_version')}, this Byline "
+            f"reads version {FORMAT_VERSION}; rebuild it: byline index build --rebuild PATH --index {path}")
+    for key, wanted in (("model", model), ("backend", backend)):
+        if wanted and manifest.get(key) != wanted:
+            raise IndexMismatchError(
+                f"The index at {path} was built with {key} {manifest.get(key)!r}, not {wanted!r}; "
+                f"drop the option, or rebuild: byline index build --rebuild PATH --{key} {wanted}")
+
+
+def load_vectors(store: Store, path: Path, manifest: dict, dimension: int, approximate_above: int,
+                 rebuild_missing: bool = False) -> VectorIndex:
+    """The vector file the manifest names, checked against its checksum. A damaged one is refused
+    (see VectorFileError); a missing one too, unless `rebuild_missing`: then it is rebuilt in memory
+    from SQLite, which keeps every vector."""
+    version = int(manifest.get("vectors_version", 0))
+    file = vector_file(path, version)
+    if file.exists():
+        return VectorIndex.load(file, dimension, manifest.get("vectors_checksum"))
+    if version and manifest.get("chunks") and not rebuild_missing:
+        raise VectorFileError(file, "is missing")
+    ids, vecs = store.all_chunk_vectors(dimension)
+    return VectorIndex.build(ids, vecs, dimension, approximate=len(ids) > approximate_above)
+
+
+class Reader:
+    """A read-only view of the index at `path`; reloads itself when a writer commits."""
+
+    def __init__(self, path: Path, model: str | None = None, backend: str | None = None):
+        self.path = path
+        self._want = (model, backend)
+        self._guard = threading.RLock()
+        self._encoder = None
+        self._open_store()
+
+    def _open_store(self) -> None:
+        db = self.path / DB_NAME
+        if not db.exists():
+            raise IndexMissingError(f"No index at {self.path}; build one with: byline index build PATH --index {self.path}")
+        mode = "ro" if writable(self.path) else "immutable"
+        store = Store(db, mode)
+        try:
+            if not store.has_manifest_table():
+                raise IndexCorruptError(f"The index at {self.path} has no manifest (an interrupted first build?); "
+                                        f"rebuild it with: byline index build --rebuild PATH --index {self.path}")
+            # SQLite's quick check on open (O(size): ~10 ms for the seeds; see the note of issue 11):
+            # a damaged page is reported before any answer is built from it.
+            problem = store.quick_check()
+            if problem:
+                raise IndexCorruptError(f"The index database {db} is damaged ({problem}); rebuild it from your "
+                                        f"articles: byline index build --rebuild PATH --index {self.path}")
+            manifest = store.manifest()
+            check_manifest(self.path, manifest, *self._want)
+        except BaseException:
+            store.close()
+            raise
+        self.store = store
+        self._inode = db.stat().st_ino
+        self.settings = settings_of(manifest)
+        self.dimension = int(manifest.get("dimension") or 0)
+        self._vectors: VectorIndex | None = None
+        self._version: int | None = None
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------- parts, loaded lazily
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from index.encoders import load_encoder
+
+            encoder = load_encoder(self.settings.model, self.settings.backend)
+            if self.dimension and encoder.dimension != self.dimension:
+                raise IndexMismatchError(
+                    f"The model {self.settings.model!r} gives {encoder.dimension}-dimensional vectors but "
+                    f"the index at {self.path} holds {self.dimension}; rebuild it with: byline index build --rebuild")
+            self._encoder = encoder
+        return self._encoder
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The vectors of the version being read (inside a snapshot), else of the latest commit."""
+        with self.snapshot():
+            return self._vectors
+
+    # ------------------------------------------------------------- consistency
+    def _replaced(self) -> bool:
+        """Whether `--rebuild` swapped a new database in since this reader opened its own."""
+        try:
+            return (self.path / DB_NAME).stat().st_ino != self._inode
+        except FileNotFoundError:
+            return False  # mid-swap: keep reading the version we have
+
+    def _sync(self) -> bool:
+        """Begin a read transaction whose version matches the vectors in memory; True if reloaded."""
+        reloaded = False
+        if self._replaced():
+            self.store.close()
+            self._open_store()
+            reloaded = True
+        failed_version = None
+        for _ in range(SNAPSHOT_TRIES):
+            self.store.begin_read()
+            manifest = self.store.manifest()
+            version = int(manifest.get("vectors_version", 0))
+            if version == self._version and self._vectors is not None:
+                return reloaded
+            try:
+                dim = int(manifest.get("dimension") or 0) or self.encoder.dimension
+                # a file still missing on the second look at the same version is really gone:
+                # SQLite keeps every vector, so search goes on (verify reports it, repair rewrites it)
+                self._vectors = load_vectors(self.store, self.path, manifest, dim, self.settings.approximate_above,
+                                             rebuild_missing=failed_version == version)
+                self._version, self.dimension = version, int(manifest.get("dimension") or 0)
+                return True
+            except VectorFileError as exc:
+                self.store.end_read()
+                if self.store.manifest_value("vectors_version") == version and exc.path.exists():
+                    raise  # not a writer moving on: the file itself is damaged
+                failed_version = version
+        raise IndexCorruptError(f"The index at {self.path} changed {SNAPSHOT_TRIES} times while being read; "
+                                "try again when the writer has finished.")
+
+    @contextmanager
+    def snapshot(self):
+        """Every read inside sees one committed version; yields True when that version is new to
+        this reader (caches derived from the index should then be dropped)."""
+        with self._guard:
+            if self.store.in_read:
+                yield False
+                return
+            try:
+                reloaded = self._sync()
+            except BaseException:
+                self.store.end_read()
+                raise
+            try:
+                yield reloaded
+            finally:
+                self.store.end_read()
+
+    def version(self) -> int:
+        return int(self.store.manifest_value("vectors_version") or 0)
+
+    # ------------------------------------------------------------- reading
+    def filter_ids(self, sources: Sequence[str] = (), since: str | None = None,
+                   until: str | None = None, no_outlet: bool = False, no_date: bool = False) -> np.ndarray | None:
+        """Chunk ids passing the filters, or None when there is no filter."""
+        where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
+        return self.store.filtered_chunk_ids(where, params) if where else None
+
+    def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        return self.vectors.search(vector, k, allowed)
+
+    def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
+                       until: str | None = None, no_outlet: bool = False,
+                       no_date: bool = False) -> list[tuple[int, float]]:
+        where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
+        return self.store.keyword_search(match, k, where, params)
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRow]:
+        return self.store.chunk_rows(ids)
+
+    def sentences(self, article_rowid: int, lo: int, hi: int) -> list[SentenceSpan]:
+        return self.store.sentences(article_rowid, lo, hi)
+
+    def windows(self, article_rowid: int, lo: int, hi: int) -> list[Window]:
+        return self.store.windows(article_rowid, lo, hi)
+
+    def article(self, article_id: str) -> ArticleRow | None:
+        return self.store.article(article_id)
+
+    def article_by_row(self, rowid: int) -> ArticleRow | None:
+        return self.store.article_by_row(rowid)
+
+    def list(self) -> list[ArticleListing]:
+        return self.store.list_articles()
+
+    def outlets(self) -> list[OutletCount]:
+        return self.store.outlets()
+
+    def chunk_count(self) -> int:
+        return self.store.count("chunks")
+
+    def doc_freq(self, term: str, prefix: bool = False) -> int:
+        return self.store.doc_freq(term, prefix)
+
+    def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
+        """Named entities (start, end, OntoNotes label) beginning inside [start, end) of an article."""
+        return self.store.entities(article_rowid, start, end)
+
+    def vocabulary(self, prefix: str, limit: int = 20_000) -> list[tuple[str, int]]:
+        """Indexed words starting with `prefix` and their chunk counts (for spelling correction)."""
+        return self.store.vocabulary(prefix, limit)
+
+    def stats(self) -> Stats:
+        with self.store.reading():
+            m = self.store.manifest()
+            articles, chunks = self.store.count("articles"), self.store.count("chunks")
+        size = sum(f.stat().st_size for f in self.path.iterdir()  # the index, not leftovers of a crash
+                   if f.is_file() and ".faiss.tmp" not in f.name and not f.name.endswith(".lock"))
+        kind = self._vectors.kind if self._vectors is not None else (
+            "ivf" if chunks > self.settings.approximate_above else "flat")
+        return Stats(str(self.path), articles, chunks, m["model"], m["backend"], int(m.get("dimension") or 0),
+                     kind, size, m["format_version"], m["chunking"])

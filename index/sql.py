@@ -1,0 +1,104 @@
+"""The index's SQLite schema and every query, as named constants (used by `index.store` only)."""
+
+BASE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT, source TEXT, source_key TEXT, published_at TEXT, day TEXT, url TEXT, path TEXT,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    simhash INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS articles_source ON articles(source_key);
+CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE TABLE IF NOT EXISTS sentences (
+    article INTEGER NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    PRIMARY KEY (article, idx)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS chunks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale vector id can only miss, never mislead
+    article INTEGER NOT NULL,
+    ordinal INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
+    sent_lo INTEGER NOT NULL, sent_hi INTEGER NOT NULL,
+    hash TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
+CREATE TABLE IF NOT EXISTS embeddings (hash TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+"""
+# Format 2 (issue 11): the resolved file an article was loaded from, for `index remove PATH`.
+SOURCE_PATH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS article_files (
+    article INTEGER PRIMARY KEY,  -- articles.rowid
+    file TEXT NOT NULL            -- os.path.realpath of the file it was loaded from
+);
+CREATE INDEX IF NOT EXISTS article_files_file ON article_files(file);
+"""
+# Format 2 (issue 10): the named entities of each sentence, found by spaCy at index time (index.annotate).
+ENTITY_SCHEMA = """
+CREATE TABLE IF NOT EXISTS entities (
+    article INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, label TEXT NOT NULL,
+    PRIMARY KEY (article, start)
+) WITHOUT ROWID;
+"""
+SCHEMA = BASE_SCHEMA + SOURCE_PATH_SCHEMA + ENTITY_SCHEMA
+
+GET_MANIFEST = "SELECT key, value FROM manifest"
+GET_MANIFEST_KEY = "SELECT value FROM manifest WHERE key = ?"
+SET_MANIFEST = "INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)"
+HAS_MANIFEST_TABLE = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'manifest'"
+ARTICLE_COLUMNS = "rowid, id, title, source, published_at, url, path, text, content_hash"
+GET_ARTICLE = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?"
+GET_ARTICLE_BY_ROW = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid = ?"
+FIND_BY_FILE = """SELECT a.id FROM articles a JOIN article_files f ON f.article = a.rowid
+    WHERE f.file = ? OR substr(f.file, 1, ?) = ? ORDER BY a.rowid"""
+FIND_BY_STORED_PATH = "SELECT id FROM articles WHERE path = ? ORDER BY rowid"
+LIST_ARTICLES = "SELECT id, title, source, published_at, path FROM articles ORDER BY day, id"
+HASH_OF = "SELECT rowid, content_hash FROM articles WHERE id = ?"
+ALL_SIMHASHES = "SELECT id, simhash FROM articles"
+INSERT_ARTICLE = """INSERT INTO articles(id, title, source, source_key, published_at, day, url, path,
+    text, content_hash, simhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+INSERT_FILE = "INSERT OR REPLACE INTO article_files(article, file) VALUES (?, ?)"
+INSERT_SENTENCE = "INSERT INTO sentences(article, idx, start, end) VALUES (?, ?, ?, ?)"
+INSERT_CHUNK = """INSERT INTO chunks(article, ordinal, start, end, sent_lo, sent_hi, hash)
+    VALUES (?, ?, ?, ?, ?, ?, ?)"""
+INSERT_FTS = "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)"
+CHUNK_IDS_OF = "SELECT id FROM chunks WHERE article = ?"
+DELETE_FTS = "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article = ?)"
+DELETE_CHUNKS = "DELETE FROM chunks WHERE article = ?"
+DELETE_SENTENCES = "DELETE FROM sentences WHERE article = ?"
+INSERT_ENTITY = "INSERT OR IGNORE INTO entities(article, start, end, label) VALUES (?, ?, ?, ?)"
+DELETE_ENTITIES = "DELETE FROM entities WHERE article = ?"
+ENTITIES_IN = "SELECT start, end, label FROM entities WHERE article = ? AND start >= ? AND start < ? ORDER BY start"
+DELETE_FILE = "DELETE FROM article_files WHERE article = ?"
+DELETE_ARTICLE = "DELETE FROM articles WHERE rowid = ?"
+GET_EMBEDDING = "SELECT vector FROM embeddings WHERE hash = ?"
+PUT_EMBEDDING = "INSERT OR IGNORE INTO embeddings(hash, vector) VALUES (?, ?)"
+ALL_CHUNK_VECTORS = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
+    ORDER BY c.id"""
+ALL_CHUNK_IDS = "SELECT id FROM chunks ORDER BY id"
+CHUNK_VECTORS_OF = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
+    WHERE c.id IN ({marks})"""
+COUNT = {"articles": "SELECT count(*) FROM articles", "chunks": "SELECT count(*) FROM chunks",
+         "fts": "SELECT count(*) FROM chunks_fts", "embeddings": "SELECT count(*) FROM embeddings",
+         "sentences": "SELECT count(*) FROM sentences"}
+CHUNK_ROWS = """SELECT c.id, a.id, c.start, c.end, c.sent_lo, c.sent_hi, a.rowid
+    FROM chunks c JOIN articles a ON a.rowid = c.article WHERE c.id IN ({marks})"""
+SENTENCES_OF = "SELECT idx, start, end FROM sentences WHERE article = ? AND idx BETWEEN ? AND ?"
+OUTLETS = "SELECT source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY source_key ORDER BY 2 DESC"
+FILTERED_CHUNK_IDS = "SELECT c.id FROM chunks c JOIN articles a ON a.rowid = c.article WHERE {where}"
+KEYWORD_SEARCH = """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f {join}
+    WHERE chunks_fts MATCH ? {where} ORDER BY score LIMIT ?"""
+DOC_FREQ = "SELECT sum(doc) FROM chunks_vocab WHERE term >= ? AND term < ?"
+VOCABULARY = "SELECT term, doc FROM chunks_vocab WHERE term >= ? AND term < ? LIMIT ?"
+WINDOWS = """SELECT c.id, c.start, c.end, c.sent_lo, c.sent_hi, e.vector FROM chunks c
+    JOIN embeddings e ON e.hash = c.hash WHERE c.article = ? AND c.sent_hi >= ? AND c.sent_lo <= ?"""
+ORPHAN_CHUNKS = "SELECT count(*) FROM chunks WHERE article NOT IN (SELECT rowid FROM articles)"
+ARTICLES_WITHOUT_CHUNKS = "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM chunks)"
+ARTICLES_WITHOUT_SENTENCES = "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM sentences)"
+MISSING_VECTORS = "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.hash = c.hash WHERE e.hash IS NULL"
+BAD_SPANS = """SELECT count(*) FROM chunks c JOIN articles a ON a.rowid = c.article
+    WHERE c.start < 0 OR c.end > length(a.text) OR c.start >= c.end"""
