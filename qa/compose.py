@@ -130,7 +130,7 @@ class Composer:
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         out.sort(key=lambda c: c.score, reverse=True)
-        if asked.labels:
+        if asked.kind in VOTING_KINDS:
             self._vote(out)
         if s.cross_encoder and out:
             self._cross_rerank(query, out)
@@ -261,7 +261,8 @@ class Composer:
 
     def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
         s = self.settings
-        if not cands or max(c.relevance for c in cands) < s.abstain_below:
+        if not cands or (max(c.relevance for c in cands) < s.abstain_below and
+                         max((c.relevance for c in cands if c.phrase), default=0.0) < s.abstain_below_with_phrase):
             return self.abstain(question, query, hits, cands)
         asked = query.asked
         who = asked_speaker(query.text)
@@ -351,6 +352,9 @@ def _outlet(sources: list[Source], c: Candidate) -> str:
     return c.article_id
 
 
+# kinds whose answer is a name that several sentences repeat; dates, times and figures are not pooled
+# (one article's "Friday" is often another event's)
+VOTING_KINDS = frozenset({"person", "who", "org", "place", "law"})
 _KIND_WORDS = {"who": "person or organisation", "org": "organisation", "law": "law or bill", "name": "name"}
 _CONTINUES = re.compile(r"^[“\"]?(?:It|Its|It’s|It's|This|That|These|Those|They|Such|Here|There|He|She)\b"
                         r"|^(?:A|An|The)\s+\w+\s+(?:that|which|who)\b")

@@ -38,6 +38,8 @@ class QASettings:
     keep_ratio: float = 0.95  # a further sentence must score at least this share of the best (seeds: citation
     # precision 0.70 at 0.9, 0.75 at 0.95, recall 0.73 and 0.71)
     abstain_below: float = 0.6  # best sentence score under which the answer abstains
+    abstain_below_with_phrase: float = 0.5  # …or, for a sentence that names what a typed question asks for
+    # with the question's words around it, under this (short questions score low: "How long did the call last?")
     max_question_chars: int = 2000
     cross_encoder: str | None = None  # a local CrossEncoder folder, used when given
 

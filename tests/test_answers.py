@@ -53,6 +53,7 @@ def test_who_questions_open_with_the_person_and_their_title(assistant, question,
     ("On which day was Biden due to speak with Zelensky ahead of the Geneva talks?", "Sunday"),
     ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),
     ("How long did the two presidents talk over video?", "two-hour"),
+    ("How long did the video call last?", "two hours"),  # a short, plain question is answered, not refused
 ])
 def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, phrase):
     answer = assistant.ask(question)
