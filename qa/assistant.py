@@ -190,8 +190,14 @@ class Assistant:
 
     def overview(self, settings: OverviewSettings | None = None) -> Overview:
         """What the index holds: every article's title (or first words), outlet and day, and example
-        questions made from its frequent names and headlines, those the index answers first."""
-        s = settings or OverviewSettings()
+        questions made from its frequent names and headlines, those the index answers first. Read
+        from one committed version of the index, as a question is."""
+        with self.index.snapshot() as changed:
+            if changed:
+                self._forget()
+            return self._overview(settings or OverviewSettings())
+
+    def _overview(self, s: OverviewSettings) -> Overview:
         rows = self.index.list()  # (id, title, source, published_at, path), oldest first
         entries, texts, titles = [], [], []
         newest = {r[0] for r in rows[-s.sample_articles:]}

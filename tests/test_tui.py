@@ -366,6 +366,19 @@ async def test_status_line_shows_articles_added_by_another_process(make_app, tmp
 
 
 @journey
+async def test_a_short_answer_is_shown_first_with_its_citation(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        answer = await ask(pilot, "How many soldiers had Russia gathered near the Ukrainian border?")
+        assert answer.short_answer is not None and "100,000" in answer.short_answer.text
+        shown = app.chat.query_one(ConversationView).turns[-1].render()
+        lines = shown.plain.splitlines()
+        assert lines[1] == f"{answer.short_answer.text}[{answer.short_answer.citation}]"
+        start = shown.plain.index(lines[1])
+        assert any("bold" in str(span.style) and span.start <= start < span.end for span in shown.spans)
+
+
+@journey
 async def test_abstention_says_why_once_and_lists_the_closest_passages(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
