@@ -136,6 +136,18 @@ class Composer:
             self._cross_rerank(query, out)
         return out
 
+    def _full_name(self, lead: Candidate) -> str:
+        """A person the lead names by surname alone ("Messi") under the fullest name its article
+        gives ("Lionel Messi"); any other phrase as it stands."""
+        p = lead.phrase
+        if p.label != "PERSON" or len(p.text[max(0, p.core - p.start):].split()) > 1:
+            return p.text
+        text = lead.article.text
+        forms = [text[s:e] for s, e, label in self.index.entities(lead.article_rowid, 0, len(text))
+                 if label == "PERSON" and sa.key(sa.Phrase(text[s:e], s, e, label="PERSON", core=s)) == sa.key(p)]
+        longest = max(forms, key=len, default=p.text)
+        return longest if len(longest.split()) > 1 else p.text
+
     def _extend(self, lead: Candidate, cands: list[Candidate]) -> None:
         """Let the lead run on into the next sentence when that one only completes it: "The first option
         … is diplomatic communication. It's here “Alternative route”, according to Jake Sullivan…"."""
@@ -181,17 +193,24 @@ class Composer:
         c.relevance = max(c.relevance, c.score)
 
     def _vote(self, cands: list[Candidate]) -> None:
-        """Several sentences naming the same answer outweigh one: the phrase that most of the best
-        sentences give (weighted by their scores) leads, from its best sentence, once at least
-        `vote_min` sentences give it."""
+        """Several articles naming the same answer outweigh one sentence: the phrase that most of
+        the best sentences give, pooled per article (an article counts once, with its best
+        sentence's score) and weighted by how rare its name is in the index, leads from its best
+        sentence, once at least `vote_min` articles give it."""
         s = self.settings
-        votes: dict[str, float] = {}
-        voters: dict[str, int] = {}
+        best: dict[tuple[str, int], float] = {}
         for c in cands[: s.vote_depth]:
             for k in {sa.key(p) for p in c.phrases}:
-                chosen = c.phrase is not None and sa.key(c.phrase) == k
-                votes[k] = votes.get(k, 0.0) + c.score * (1.0 if chosen else s.vote_other)
-                voters[k] = voters.get(k, 0) + 1
+                weight = c.score * (1.0 if c.phrase is not None and sa.key(c.phrase) == k else s.vote_other)
+                best[(k, c.article_rowid)] = max(best.get((k, c.article_rowid), 0.0), weight)
+        votes: dict[str, float] = {}
+        voters: dict[str, int] = {}
+        for (k, _), weight in best.items():
+            votes[k] = votes.get(k, 0.0) + weight
+            voters[k] = voters.get(k, 0) + 1
+        for k in votes:  # a name that half the archive repeats ("Ukraine") is weak evidence of anything
+            words = re.findall(r"\w+", k)
+            votes[k] *= self._idf(max(words, key=len)) if words else 1.0
         if not votes:
             return
         winner = max(votes, key=votes.get)
@@ -298,7 +317,8 @@ class Composer:
         lead = chosen[0]
         short = None
         if lead.phrase is not None:
-            short = ShortAnswer(display(lead.phrase.text), 1, lead.phrase.start, lead.phrase.end, asked.kind)
+            full = self._full_name(lead)
+            short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)

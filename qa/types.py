@@ -80,7 +80,9 @@ class Sentence:
 @dataclass(frozen=True)
 class ShortAnswer:
     """The answer phrase itself ("some 100,000 troops", "Eric Green", "January 9-10"), taken from a
-    cited sentence: `citation` is the Source number, `start`/`end` its span in the cleaned article text."""
+    cited sentence: `citation` is the Source number, `start`/`end` its span in the cleaned article text.
+    A person named there by surname alone is given the full name the same article uses ("Lionel
+    Messi" for "Messi"); `start`/`end` still mark the mention in the cited sentence."""
 
     text: str
     citation: int
