@@ -17,7 +17,7 @@ from qa.names import proper_names
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
-    "who": frozenset({"PERSON", "ORG", "NORP"}),
+    "who": frozenset({"PERSON", "ORG"}),
     "org": frozenset({"ORG", "PRODUCT"}),
     "place": frozenset({"GPE", "LOC", "FAC"}),
     "date": frozenset({"DATE"}),
@@ -83,6 +83,7 @@ class Asked:
     party: str | None = None
     names: list[str] = field(default_factory=list)
     past: bool = False  # asks what did happen ("did", "was", "were")
+    side: str | None = None  # the nationality a person asked for belongs to: "the Russian delegation"
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
     @property
@@ -128,16 +129,25 @@ def analyse_question(question: str) -> Asked:
                 break
             span.append(word)
         if span and span[0].casefold() not in _STOP_PHRASE:
-            heads = [w for w in span if w.casefold() in _NOUN_KIND]
+            heads = [w for w in span if _head(w) in _NOUN_KIND]
             head = heads[-1] if heads else span[-1]
-            asked.focus = head.casefold()
+            asked.focus = _head(head)
             modifiers = span[: span.index(head)]
             if (asked.kind is None or asked.kind == "who") and heads and not re.match(r"\s*how\b", q):
-                asked.kind = _NOUN_KIND[head.casefold()]
+                asked.kind = _NOUN_KIND[_head(head)]
     asked.party = _party(question, modifiers, asked)
+    if asked.kind in ("person", "who"):
+        asked.side = next((n for n in asked.names if _DEMONYM.match(n) or n in ("US", "U.S.")), None)
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
     return asked
+
+
+def _head(word: str) -> str:
+    """The noun of a compound: "chancellor-designate" is a chancellor, "vice-president" a president."""
+    parts = word.casefold().split("-")
+    known = [p for p in parts if p in _NOUN_KIND]
+    return known[-1] if known else word.casefold()
 
 
 def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:

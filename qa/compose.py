@@ -262,6 +262,8 @@ class Composer:
         chosen: list[Candidate] = []
         if query.asked.labels or query.asked.kind == "name":  # lead with the sentence that names it
             cands = [c for c in cands if c.phrase] or cands
+            if query.asked.kind == "who":  # "who" asks for a person first, an organisation only else
+                cands = sorted(cands, key=lambda c: c.phrase is None or c.phrase.label != "PERSON")
         best = cands[0].score
         for c in cands:
             if len(chosen) >= s.max_sentences:

@@ -65,7 +65,7 @@ def _announced_only(text: str) -> bool:
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [normalise(o) for o in query.outlets]
-    return [n for n in query.asked.names if _is_name(n)
+    return [n for n in query.asked.names if _is_name(n) and n != query.asked.side
             and not any(normalise(n) in o or o in normalise(n) for o in outlets)]
 
 

@@ -21,6 +21,9 @@ _TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chan
 # role nouns ("general", "minister", "correspondent") must appear in the sentence itself
 GENERIC_ROLES = frozenset("""official officials person people individual individuals figure figures member members
     leader leaders representative representatives man woman""".split())
+_PERSONAL = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s[A-Z][a-zà-ÿ'’-]+){1,2}$")  # "Olaf Scholz": two or three names
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|ch)$")
+SIDE_BONUS = 0.3  # a person whose title names the asked nationality ("Russian Deputy Foreign Minister")
 ROLE_STEM = 5  # role words compared by their first letters: adviser = advisor, minister = ministers
 PARTY_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 OWNER_AFTER_WORDS = 3  # "100,000 Russian troops": a party named this close after the figure owns it
@@ -83,6 +86,10 @@ _UNITS = re.compile(r"\b(?:miles?|kilomet(?:re|er)s?|km|metres?|meters?|feet|ton
                     r"dollars?|euros?|pounds?|hours?|minutes?|days?|weeks?|months?|years?)\b", re.I)
 
 
+_REPORTED_ON = re.compile(r"\b(?:said|says|told|tells|announced|reported|wrote|added|stated|confirmed|"
+                          r"insisted|explained)\b[^.;]{0,25}?\b(?:on|this|last)\s*$")
+
+
 def _measures_other(text: str, focus: str) -> bool:
     m = _UNITS.search(text)
     return bool(m) and not m.group().casefold().startswith(focus[:4].casefold())
@@ -113,16 +120,23 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         return found
     for s, e, label in ents:
         value = text[s:e]
+        if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
+                and _TITLE.search(text[max(start, s - 30):s]):
+            label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger
         if not fills(asked.kind, label, value) or (not named_too and _in_question(value, question, asked.names)):
             continue
         if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
             continue
         if asked.kind == "count" and asked.focus and _measures_other(value + " " + text[e:e + 25], asked.focus):
             continue  # "thousands of miles" does not count troops
+        if asked.kind in ("date", "time") and _REPORTED_ON.search(text[max(start, s - 40):s]):
+            continue  # "told reporters on Friday": the day of the report, not of the event
         core = s
         if label == "PERSON":
             s = _with_title(text, s, start)
             value = text[s:e]
+            if asked.side and _other_side(text[s:core], asked.side):
+                continue  # "Russian Deputy Foreign Minister …" does not head the US delegation
         found.append(Phrase(value, s, e, owner(text, core, e, ents) if asked.party else None, label, core))
     return found
 
@@ -162,7 +176,20 @@ def local_support(asked: Asked, question_terms: list[str], text: str, phrase: Ph
     share = len(wanted & near) / len(wanted)
     if asked.kind in ("person", "who") and _TITLE.search(before):
         share += TITLE_BONUS
+    if _on_side(asked, text, phrase):
+        share += SIDE_BONUS
     return share
+
+
+def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
+    """The phrase's title names the nationality the question asks for."""
+    return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
+
+
+def _other_side(title: str, side: str) -> bool:
+    """The title names a nationality, and not the asked one."""
+    named = [w for w in re.findall(r"[A-Z][\w.]+", title) if _NATIONALITY.match(w) or w in ("US", "U.S.")]
+    return bool(named) and not any(same_party(w, side) for w in named)
 
 
 def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool:
@@ -193,6 +220,7 @@ def best(asked: Asked, question_terms: list[str], text: str, start: int, end: in
         return None
     sim = similarity or {}
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
+                                          _on_side(asked, text, p),
                                           round(local_support(asked, question_terms, text, p, start, end), 2),
                                           round(sim.get(p, 0.0), 2)))
     if asked.focus and _plural(asked.focus):
