@@ -26,6 +26,8 @@ _REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|insisted
                        r"according to|hoped|hopes|expects|expected that)\b", re.I)
 _PERIOD = re.compile(r"\b(?:(early|mid|late)[\s-]+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) +
                      r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4}))?", re.I)
+_WH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:what|which|who|whom|when|where|how)\b", re.I)  # not a yes/no question
+FEW_NAMES = 2  # a question naming more (several articles joined) abstains only when half of them are unknown
 _PART_START = {"early": 1, "mid": 11, "late": 21}
 
 
@@ -77,13 +79,13 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
         articles = {c.article_rowid: c.article for c in cands}
         named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}
         missing = [n for n in names if not any(n in found for found in named.values())]
-        if missing:
+        if missing and (len(names) <= FEW_NAMES or 2 * len(missing) >= len(names)):
             return [], f"The indexed articles never mention {missing[0]}."
         for c in cands:
             if len(named[c.article_rowid]) < len(names):
                 c.score *= settings.name_penalty
         cands = sorted(cands, key=lambda c: c.score, reverse=True)
-    if asked.past and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
+    if asked.past and _WH.match(query.text) and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
             and _announced_only(cands[0].text):
         return [], "The articles announce this for later; none reports how it went."
     if asked.past and _PERIOD.search(query.text):

@@ -10,6 +10,7 @@ they belong to one group of common news metonyms below.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rapidfuzz import fuzz
 
@@ -25,10 +26,11 @@ ALIASES = (
     frozenset({"eu", "european union", "brussels"}),
 )
 _GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
+_NOT_A_NAME = re.compile(r"^(?:[A-Z]\d[\w:]*|[A-Z]{1,2})$")  # "T21" (from a timestamp), "PM"
 FUZZY_MIN = 6  # names at least this long also match another spelling…
 FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
 STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
-_NAME = re.compile(r"(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the|la|le|du|del)\s+){0,2}"
+_NAME = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the|la|le|du|del)\s+){0,2}"
                    r"(?:[A-Z][\w’'.\-]*))*")
 _QUESTION_WORDS = frozenset("""what which who whom whose when where why how did does do is are was were has
 have had can could will would should in on at for according after before during and but if so the a an this
@@ -36,8 +38,13 @@ that these those it its he she they we our their his her as with by from to of w
 meanwhile however yet also""".split())
 
 
+def fold(text: str) -> str:
+    """Case and accents folded: "Pokémon" = "pokemon"."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+
+
 def normalise(name: str) -> str:
-    n = name.casefold().strip(" .,;:“”\"'’")
+    n = fold(name).strip(" .,;:“”\"'’")
     n = re.sub(r"(?:’s|'s|’|')$", "", n)
     return re.sub(r"^the\s+", "", n)
 
@@ -67,7 +74,7 @@ def mentions(text: str, name: str) -> bool:
     key = normalise(name)
     if not key:
         return False
-    low = text.casefold()
+    low = fold(text)
     forms = set(ALIASES[_GROUP[key]]) if key in _GROUP else {key}
     for form in forms:
         if re.search(r"(?<!\w)" + re.escape(form), low):
@@ -93,7 +100,9 @@ def proper_names(text: str) -> list[str]:
         if not words:
             continue
         name = " ".join(words).strip(".,’'")
-        for part in re.split(r"[-–](?=[A-Z])", name):  # "Biden-Putin" names two people
-            if len(part) >= 2:
+        name = re.sub(r"[-–][a-z][\w-]*", "", name)  # "Spider-themed" names Spider
+        for part in re.split(r"[-–](?=[A-Z])|(?<=[’']s)\s+", name):  # "Biden-Putin", "Polygon's Spider"
+            part = re.sub(r"[’']s$", "", part)
+            if len(part) >= 2 and not _NOT_A_NAME.match(part):
                 out.append(part)
     return out
