@@ -91,28 +91,25 @@ class Asked:
         return LABELS.get(self.kind or "", frozenset())
 
 
+# The answer kind a question's opening asks for, first match wins ("how much" is money only with a money word).
+_OPENINGS = tuple((re.compile(r"\s*(?:" + pattern + r")\b"), kind) for pattern, kind in (
+    (r"(?:at )?what time", "time"),
+    (r"how long", "duration"),
+    (r"how many", "count"),
+    (r"how much(?=.*\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|"
+     r"funding)\b)", "money"),
+    (r"how much", "count"),
+    (r"(?:what|which) (?:percentage|percent|share|proportion)", "percent"),
+    (r"when|on what date|what date|on which date|which date|on what day|on which day|what day|which day|"
+     r"in what year|in which year|what year|which year|in what month|in which month", "date"),
+    (r"where|in what country|in which country|in what city|in which city", "place"),
+    (r"who|whom|by whom|to whom|with whom", "who"),
+    (r"what (?:name|term|word|phrase|label|nickname)", "name"),
+))
+
+
 def _kind_of_opening(q: str) -> str | None:
-    if re.match(r"\s*(?:at )?what time\b", q):
-        return "time"
-    if re.match(r"\s*how long\b", q):
-        return "duration"
-    if re.match(r"\s*how many\b", q):
-        return "count"
-    if re.match(r"\s*how much\b", q):
-        return "money" if re.search(r"\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|"
-                                    r"price|budget|fund|funding)\b", q) else "count"
-    if re.match(r"\s*(?:what|which) (?:percentage|percent|share|proportion)\b", q):
-        return "percent"
-    if re.match(r"\s*(?:when|on what date|what date|on which date|which date|on what day|on which day|what day|"
-                r"which day|in what year|in which year|what year|which year|in what month|in which month)\b", q):
-        return "date"
-    if re.match(r"\s*(?:where|in what country|in which country|in what city|in which city)\b", q):
-        return "place"
-    if re.match(r"\s*(?:who|whom|by whom|to whom|with whom)\b", q):
-        return "who"
-    if re.match(r"\s*what (?:name|term|word|phrase|label|nickname)\b", q):
-        return "name"
-    return None
+    return next((kind for pattern, kind in _OPENINGS if pattern.match(q)), None)
 
 
 def analyse_question(question: str) -> Asked:
