@@ -1,4 +1,9 @@
-"""The index's SQLite schema and every query, as named constants (used by `index.store` only)."""
+"""The index's SQLite schema and every query, as named constants (used by `index.store` only), and the
+WHERE clause of the outlet and date filters."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 BASE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -102,3 +107,31 @@ ARTICLES_WITHOUT_SENTENCES = "SELECT count(*) FROM articles WHERE rowid NOT IN (
 MISSING_VECTORS = "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.hash = c.hash WHERE e.hash IS NULL"
 BAD_SPANS = """SELECT count(*) FROM chunks c JOIN articles a ON a.rowid = c.article
     WHERE c.start < 0 OR c.end > length(a.text) OR c.start >= c.end"""
+
+
+def filter_clause(sources: Sequence[str], since: str | None, until: str | None,
+                  no_outlet: bool = False, no_date: bool = False) -> tuple[str, list]:
+    """(WHERE clause over `articles a`, parameters) for outlets and a date range; `no_outlet`/`no_date`
+    also admit articles with no outlet/date (alone: only those)."""
+    clauses, params = [], []
+    outlet = []
+    if sources:
+        outlet.append(f"a.source_key IN ({','.join('?' * len(sources))})")
+        params += [s.casefold() for s in sources]
+    if no_outlet:
+        outlet.append("a.source_key IS NULL")
+    if outlet:
+        clauses.append("(" + " OR ".join(outlet) + ")")
+    dated = []
+    if since:
+        dated.append("a.day >= ?")
+        params.append(since)
+    if until:
+        dated.append("a.day <= ?")
+        params.append(until)
+    day = [" AND ".join(dated)] if dated else []
+    if no_date:
+        day.append("a.day IS NULL")
+    if day:
+        clauses.append("(" + " OR ".join(f"({d})" for d in day) + ")")
+    return " AND ".join(clauses), params

@@ -29,7 +29,7 @@ from index.sql import (
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_VECTORS, ALL_CHUNK_IDS,
     CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
-    INSERT_ENTITY, DELETE_ENTITIES, ENTITIES_IN,
+    INSERT_ENTITY, DELETE_ENTITIES, ENTITIES_IN, filter_clause,
     ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, MISSING_VECTORS, BAD_SPANS,
 )
 
@@ -352,32 +352,7 @@ class Store:
         hi = term + "\U0010ffff" if prefix else term + "\x00"
         return int(self._one(DOC_FREQ, (term, hi))[0] or 0)
 
-    @staticmethod
-    def filter_sql(sources: Sequence[str], since: str | None, until: str | None,
-                   no_outlet: bool = False, no_date: bool = False) -> tuple[str, list]:
-        """`no_outlet`/`no_date` also admit articles with no outlet/date (alone: only those)."""
-        clauses, params = [], []
-        outlet = []
-        if sources:
-            outlet.append(f"a.source_key IN ({','.join('?' * len(sources))})")
-            params += [s.casefold() for s in sources]
-        if no_outlet:
-            outlet.append("a.source_key IS NULL")
-        if outlet:
-            clauses.append("(" + " OR ".join(outlet) + ")")
-        dated = []
-        if since:
-            dated.append("a.day >= ?")
-            params.append(since)
-        if until:
-            dated.append("a.day <= ?")
-            params.append(until)
-        day = [" AND ".join(dated)] if dated else []
-        if no_date:
-            day.append("a.day IS NULL")
-        if day:
-            clauses.append("(" + " OR ".join(f"({d})" for d in day) + ")")
-        return " AND ".join(clauses), params
+    filter_sql = staticmethod(filter_clause)  # the SQL of the outlet and date filters (index.sql)
 
     def filtered_chunk_ids(self, where: str, params: list) -> np.ndarray:
         rows = self._rows(FILTERED_CHUNK_IDS.format(where=where), params)

@@ -94,7 +94,7 @@ class Overview:
 
 
 def passes(entry: ArticleEntry, filters: Filters | None) -> bool:
-    """Whether an article passes: the rule of `index.store.Store.filter_sql`, on one article."""
+    """Whether an article passes: the rule of `index.sql.filter_clause`, on one article."""
     if filters is None or not filters.active:
         return True
     if filters.sources or filters.no_outlet:

@@ -1,0 +1,101 @@
+"""The answer phrase of a typed question, sentence by sentence and across sentences.
+
+For each candidate sentence: the phrases of the asked kind that could answer (`c.phrases`, which
+all take part in the vote) and, among those that also meet the question's names and have its words
+around them, the best (`c.phrase`), with the sentence re-scored around that phrase. Then the vote:
+the name that most articles give leads. And a surname alone is shown under the full name its
+article uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from qa import short_answer as sa
+from qa.query import Query
+from qa.settings import QASettings
+
+
+class Phrasing:
+    def __init__(self, index, settings: QASettings, idf: Callable[[str], float]):
+        self.index = index
+        self.settings = settings
+        self.idf = idf
+
+    def full_name(self, lead) -> str:
+        """A person the lead names by surname alone ("Messi") under the fullest name its article
+        gives ("Lionel Messi"); any other phrase as it stands."""
+        p = lead.phrase
+        if p.label != "PERSON" or len(p.text[max(0, p.core - p.start):].split()) > 1:
+            return p.text
+        text = lead.article.text
+        forms = [text[s:e] for s, e, label in self.index.entities(lead.article_rowid, 0, len(text))
+                 if label == "PERSON" and sa.key(sa.Phrase(text[s:e], s, e, label="PERSON", core=s)) == sa.key(p)]
+        longest = max(forms, key=len, default=p.text)
+        return longest if len(longest.split()) > 1 else p.text
+
+    def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict) -> None:
+        """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them
+        (`c.phrase`), and the sentence's score read around that phrase."""
+        s, asked, text = self.settings, query.asked, c.article.text
+        found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
+        right = [p for p in found if sa.role_ok(asked, p, c.text)]
+        c.wrong_party = bool(found) and not right
+        right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
+        c.phrases = right  # all of them take part in the vote (_vote)
+        if not sa.names_met(names, c.text, before.text if before else ""):
+            right = []  # the sentence is about something else than the question's names
+        if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
+            right = [p for p in right if sa.local_support(asked, query.terms, text, p, c.start, c.end) >= s.min_support
+                     or sa.support_count(query.terms, text, p, c.start, c.end) >= s.min_support_terms]
+        near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
+        listed = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, named_too=True)
+        c.phrase = sa.best(asked, query.terms, text, c.start, c.end, right, near, listed)
+        if c.phrase is None:
+            c.score *= s.role_penalty if c.wrong_party else s.type_penalty
+            return
+        c.support = sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end)
+        c.score = (max(c.dense, self.similarity(c.article_rowid, c.phrase, window_cos))
+                   + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * c.support)
+        c.relevance = max(c.relevance, c.score)
+
+    def vote(self, cands: list) -> None:
+        """Several articles naming the same answer outweigh one sentence: the phrase that most of
+        the best sentences give, pooled per article (an article counts once, with its best
+        sentence's score) and weighted by how rare its name is in the index, leads from its best
+        sentence, once at least `vote_min` articles give it."""
+        s = self.settings
+        best: dict[tuple[str, int], float] = {}
+        for c in cands[: s.vote_depth]:
+            for k in {sa.key(p) for p in c.phrases}:
+                weight = c.score * (1.0 if c.phrase is not None and sa.key(c.phrase) == k else s.vote_other)
+                best[(k, c.article_rowid)] = max(best.get((k, c.article_rowid), 0.0), weight)
+        votes: dict[str, float] = {}
+        voters: dict[str, int] = {}
+        for (k, _), weight in best.items():
+            votes[k] = votes.get(k, 0.0) + weight
+            voters[k] = voters.get(k, 0) + 1
+        for k in votes:  # a name that half the archive repeats ("Ukraine") is weak evidence of anything
+            words = re.findall(r"\w+", k)
+            votes[k] *= self.idf(max(words, key=len)) if words else 1.0
+        if not votes:
+            return
+        winner = max(votes, key=votes.get)
+        if voters[winner] < s.vote_min:
+            return
+        for c in cands:
+            same = next((p for p in c.phrases if sa.key(p) == winner), None)
+            if same is not None:
+                if c.phrase is None:
+                    c.score /= s.type_penalty  # it does name the answer, after all
+                c.phrase = same
+                c.score *= 1 + s.vote_boost
+        cands.sort(key=lambda c: c.score, reverse=True)
+
+    @staticmethod
+    def similarity(rowid: int, phrase: sa.Phrase, window_cos: dict) -> float:
+        """The best similarity to the question of a window that holds the phrase."""
+        return max((x for ws, we, x in window_cos.get(rowid, ()) if ws <= phrase.start and phrase.end <= we),
+                   default=0.0)
+
