@@ -166,3 +166,10 @@ def test_an_answer_never_says_the_same_passage_twice(assistant, question):
     for i, (a, s, e) in enumerate(spans):
         for b, s2, e2 in spans[i + 1:]:
             assert a != b or e <= s2 or s >= e2, (answer.text, spans)
+
+
+def test_an_event_only_announced_or_dated_after_the_articles_is_not_reported(assistant):
+    announced = assistant.ask("What did the OSCE Permanent Council decide at its Thursday meeting in Vienna?")
+    assert announced.abstained and "announce" in announced.reason
+    later = assistant.ask("How long did the late-December phone call between Biden and Putin last?")
+    assert later.abstained and later.short_answer is None

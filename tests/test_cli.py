@@ -86,3 +86,13 @@ def test_add_reports_bad_files_and_keeps_the_good_ones(tmp_path):
     assert "not a text file" in messages and "line 2" in messages
     answer = runner.invoke(app, ["ask", "How long did the leaders meet?", "--index", str(tmp_path / "idx")])
     assert "[bold red]Ukraine[/]" in " ".join(answer.output.split())  # shown literally, never as markup
+
+
+def test_ask_prints_read_as_then_the_short_answer_then_the_sentence(seed_index_dir):
+    result = runner.invoke(app, ["ask", "How many soliders had Russia gathered near the Ukrainian border?",
+                                 "--index", str(seed_index_dir)])
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[0] == "(read as: How many soldiers had Russia gathered near the Ukrainian border?)"
+    assert lines[1] == "some 100,000 [1]"
+    assert "100,000 troops" in " ".join(result.output.split())
