@@ -22,12 +22,13 @@ CREATE TABLE IF NOT EXISTS chunks (
     article INTEGER NOT NULL,
     ordinal INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
     sent_lo INTEGER NOT NULL, sent_hi INTEGER NOT NULL,
-    hash TEXT NOT NULL
+    hash INTEGER NOT NULL  -- index.writer.chunk_hash: 63 bits of the SHA-1 of the embedded text
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
-CREATE TABLE IF NOT EXISTS embeddings (hash TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+-- Format 3 (issue 13): a rowid table keyed by the 63-bit hash, each vector as 384 bytes of 8-bit codes
+CREATE TABLE IF NOT EXISTS embeddings (hash INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 """
 # Format 2 (issue 11): the resolved file an article was loaded from, for `index remove PATH`.
 SOURCE_PATH_SCHEMA = """

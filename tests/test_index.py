@@ -203,3 +203,22 @@ def test_the_approximate_index_finds_what_exact_search_finds():
     assert ivf.size == 11_999 and all(i != 1 for i, _ in ivf.search(vecs[0], 10))
     allowed = np.arange(100, 200, dtype=np.int64)
     assert {i for i, _ in ivf.search(vecs[150], 10, allowed)} <= set(allowed.tolist())
+
+
+def test_vectors_cost_one_byte_a_dimension_on_disk_and_still_find_their_own_text(seed_index_dir):
+    """Issue 13: each vector is kept as 384 one-byte codes in the database and in the vector file
+    (float32 took 1,536 bytes in each, plus a 4.7 KB row in the cache); search still works."""
+    index = Index.open(seed_index_dir)
+    chunks = index.stats().chunks
+    db = sqlite3.connect(f"file:{seed_index_dir / 'byline.sqlite'}?mode=ro", uri=True)
+    rows, blob_bytes = db.execute("SELECT count(*), sum(length(vector)) FROM embeddings").fetchone()
+    db.close()
+    assert rows == chunks and blob_bytes == 384 * chunks
+    vector_file = max(seed_index_dir.glob("vectors-*.faiss"), key=lambda f: int(f.stem.split("-")[1]))
+    assert vector_file.stat().st_size <= 400 * chunks  # measured 392: 384 codes and an 8-byte id
+    chunk_id = int(index.store.chunk_ids()[7])
+    rows = index.chunks([chunk_id])
+    article = index.article(rows[chunk_id].article_id)
+    text = article.text[rows[chunk_id].start:rows[chunk_id].end]
+    hits = index.search_dense(index.encoder.encode([text])[0], 3)
+    assert hits[0][0] == chunk_id and hits[0][1] > 0.95
