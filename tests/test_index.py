@@ -222,3 +222,19 @@ def test_vectors_cost_one_byte_a_dimension_on_disk_and_still_find_their_own_text
     text = article.text[rows[chunk_id].start:rows[chunk_id].end]
     hits = index.search_dense(index.encoder.encode([text])[0], 3)
     assert hits[0][0] == chunk_id and hits[0][1] > 0.95
+
+
+def test_removed_articles_leave_no_word_behind_in_the_keyword_index(fresh_index, tmp_path, seed_corpus):
+    """The keyword index keeps no copy of the windows' text (issue 13): a removal gives back each
+    window's exact text from its article. Removing everything must leave no indexed word at all."""
+    index = Index.open(fresh_index)
+    assert index.search_keyword('"sullivan"', 5) != [] and index.vocabulary("s", 5) != []
+    src = seed_corpus / "003_a9f123cecce3c2d4.txt"
+    changed = tmp_path / "in" / src.name
+    changed.parent.mkdir()
+    changed.write_text(src.read_text(encoding="utf-8").replace("Biden", "Bidenz"), encoding="utf-8")
+    assert index.add_paths([changed]).updated == ["003_a9f123cecce3c2d4"]  # an update removes the old windows
+    index.remove([row.id for row in index.list()])
+    assert index.stats().chunks == 0
+    assert index.vocabulary("", 5) == [] and index.search_keyword('"sullivan"', 5) == []
+    assert index.verify(full=True) == []
