@@ -160,6 +160,7 @@ def run(args) -> dict:
     if "encode_s_per_chunk" in build:
         out["build_encode_ratio"] = build["build_s"] / (build["encode_s_per_chunk"] * build["embedded"])
     out["bytes"] = _size(tmp / "index")
+    out["files"] = {f.name: f.stat().st_size for f in (tmp / "index").iterdir() if f.is_file()}
     out["bytes_per_article"] = out["bytes"] / build["articles"]
     out["add_s"], out["remove_s"] = summary(build["add_s"]), summary(build["remove_s"])
     questions = [q["question"] for q in load_jsonl(MH_QUESTIONS)][:70]
