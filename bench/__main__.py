@@ -1,4 +1,4 @@
-"""python -m bench [encoder|indexing|query|coldstart|peer|integrity|sentences ...] [--quick] [--out FILE] [--articles N]"""
+"""python -m bench [encoder|indexing|query|coldstart|peer|integrity|sentences|compact|scale|keyword ...] [--quick] [--out FILE] [--articles N]"""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ from pathlib import Path
 
 import bench  # noqa: F401 - sets the offline environment first
 
-PARTS = ("encoder", "indexing", "query", "coldstart", "peer", "integrity", "sentences")
+PARTS = ("encoder", "indexing", "query", "coldstart", "peer", "integrity", "sentences", "compact", "scale", "keyword")
+
+ON_REQUEST = ("compact", "scale", "keyword")  # need inputs or long runs: only when named
 
 
 def main(argv=None) -> int:
@@ -25,12 +27,16 @@ def main(argv=None) -> int:
     p.add_argument("--repeats", type=int, default=3, help="timed runs after the warm-up")
     p.add_argument("--encode-texts", type=int, default=512, help="chunk texts for the encoder part")
     p.add_argument("--sizes", default="1000,10000,100000,1000000", help="synthetic chunk counts for query")
+    p.add_argument("--from-index", help="compact: a format-2 index to read real float32 vectors from (read only)")
+    p.add_argument("--to-index", help="compact: where to write its format-3 conversion (default: a temporary folder)")
+    p.add_argument("--stand-in-vectors", metavar="DIR",
+                   help="scale: take vectors from this index's real ones plus noise instead of the encoder")
     p.add_argument("--report", action="store_true", help="only print the tables from --out, run nothing")
     args = p.parse_args(argv)
     for part in args.parts:
         if part not in PARTS:
             p.error(f"unknown part {part!r}")
-    parts = args.parts or list(PARTS)
+    parts = args.parts or [p_ for p_ in PARTS if p_ not in ON_REQUEST]
     out = Path(args.out)
     results = json.loads(out.read_text()) if out.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),

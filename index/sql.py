@@ -27,12 +27,14 @@ CREATE TABLE IF NOT EXISTS chunks (
     article INTEGER NOT NULL,
     ordinal INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
     sent_lo INTEGER NOT NULL, sent_hi INTEGER NOT NULL,
-    hash TEXT NOT NULL
+    hash INTEGER NOT NULL  -- index.writer.chunk_hash: 63 bits of the SHA-1 of the embedded text
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article);
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, tokenize='unicode61 remove_diacritics 2');
+-- contentless (format 3, issue 13): a window's text is its article's text[start:end], kept once in `articles`
+CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(text, content='', tokenize='unicode61 remove_diacritics 2');
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_vocab USING fts5vocab(chunks_fts, 'row');
-CREATE TABLE IF NOT EXISTS embeddings (hash TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+-- Format 3 (issue 13): a rowid table keyed by the 63-bit hash, each vector as 384 bytes of 8-bit codes
+CREATE TABLE IF NOT EXISTS embeddings (hash INTEGER PRIMARY KEY, vector BLOB NOT NULL);
 """
 # Format 2 (issue 11): the resolved file an article was loaded from, for `index remove PATH`.
 SOURCE_PATH_SCHEMA = """
@@ -72,7 +74,10 @@ INSERT_CHUNK = """INSERT INTO chunks(article, ordinal, start, end, sent_lo, sent
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
 INSERT_FTS = "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)"
 CHUNK_IDS_OF = "SELECT id FROM chunks WHERE article = ?"
-DELETE_FTS = "DELETE FROM chunks_fts WHERE rowid IN (SELECT id FROM chunks WHERE article = ?)"
+# a contentless FTS5 row is deleted by giving back the exact text it indexed (SQLite counts characters as Python does)
+DELETE_FTS = """INSERT INTO chunks_fts(chunks_fts, rowid, text)
+    SELECT 'delete', c.id, substr(a.text, c.start + 1, c.end - c.start) FROM chunks c
+    JOIN articles a ON a.rowid = c.article WHERE c.article = ?"""
 DELETE_CHUNKS = "DELETE FROM chunks WHERE article = ?"
 DELETE_SENTENCES = "DELETE FROM sentences WHERE article = ?"
 INSERT_ENTITY = "INSERT OR IGNORE INTO entities(article, start, end, label) VALUES (?, ?, ?, ?)"

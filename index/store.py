@@ -1,5 +1,6 @@
 """SQLite holds everything but the vectors' search structure: articles, sentences, chunks,
-an FTS5 keyword index, the embedding cache (by content hash) and the manifest.
+an FTS5 keyword index, the embedding cache (8-bit codes by content hash, see `index.quantize`)
+and the manifest.
 
 All SQL lives in `index.sql` as named constants. One writer at a time (see `index.lock`); readers see the
 last committed state (WAL) and read one snapshot inside a read transaction (`Store.reading`).
@@ -20,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
+from index.quantize import decode, from_blob, to_blob
 from index.sql import (
     SCHEMA, GET_MANIFEST, GET_MANIFEST_KEY,
     SET_MANIFEST, HAS_MANIFEST_TABLE, GET_ARTICLE, GET_ARTICLE_BY_ROW,
@@ -287,7 +289,7 @@ class Store:
         for h in hashes:
             row = self._one(GET_EMBEDDING, (h,))
             if row:
-                found[h] = np.frombuffer(row[0], dtype=np.float32)
+                found[h] = from_blob(row[0])
         return found
 
     def existing_vectors(self, hashes: Sequence[str]) -> set[str]:
@@ -299,14 +301,14 @@ class Store:
         return found
 
     def put_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        self._many(PUT_EMBEDDING, [(h, v.astype(np.float32).tobytes()) for h, v in items])
+        self._many(PUT_EMBEDDING, [(h, to_blob(v)) for h, v in items])  # 8-bit codes (index.quantize)
 
     def all_chunk_vectors(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
         rows = self._rows(ALL_CHUNK_VECTORS)
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros((0, dimension), dtype=np.float32)
         return (np.array([r[0] for r in rows], dtype=np.int64),
-                np.vstack([np.frombuffer(r[1], dtype=np.float32) for r in rows]))
+                decode(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), dimension)))
 
     def chunk_ids(self) -> np.ndarray:
         return np.array([r[0] for r in self._rows(ALL_CHUNK_IDS)], dtype=np.int64)
@@ -316,7 +318,7 @@ class Store:
         for i in range(0, len(ids), 500):
             part = [int(x) for x in ids[i:i + 500]]
             sql = CHUNK_VECTORS_OF.format(marks=",".join("?" * len(part)))
-            out.update((r[0], np.frombuffer(r[1], dtype=np.float32)) for r in self._rows(sql, part))
+            out.update((r[0], from_blob(r[1])) for r in self._rows(sql, part))
         return out
 
     # -- reading for search
@@ -334,7 +336,7 @@ class Store:
 
     def windows(self, article_rowid: int, lo: int, hi: int) -> list[Window]:
         """Chunks of an article touching sentences lo..hi, with their vectors."""
-        return [Window(cid, s, e, sl, sh, np.frombuffer(v, dtype=np.float32))
+        return [Window(cid, s, e, sl, sh, from_blob(v))
                 for cid, s, e, sl, sh, v in self._rows(WINDOWS, (article_rowid, lo, hi))]
 
     def outlets(self) -> list[OutletCount]:

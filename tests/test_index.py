@@ -203,3 +203,38 @@ def test_the_approximate_index_finds_what_exact_search_finds():
     assert ivf.size == 11_999 and all(i != 1 for i, _ in ivf.search(vecs[0], 10))
     allowed = np.arange(100, 200, dtype=np.int64)
     assert {i for i, _ in ivf.search(vecs[150], 10, allowed)} <= set(allowed.tolist())
+
+
+def test_vectors_cost_one_byte_a_dimension_on_disk_and_still_find_their_own_text(seed_index_dir):
+    """Issue 13: each vector is kept as 384 one-byte codes in the database and in the vector file
+    (float32 took 1,536 bytes in each, plus a 4.7 KB row in the cache); search still works."""
+    index = Index.open(seed_index_dir)
+    chunks = index.stats().chunks
+    db = sqlite3.connect(f"file:{seed_index_dir / 'byline.sqlite'}?mode=ro", uri=True)
+    rows, blob_bytes = db.execute("SELECT count(*), sum(length(vector)) FROM embeddings").fetchone()
+    db.close()
+    assert rows == chunks and blob_bytes == 384 * chunks
+    vector_file = max(seed_index_dir.glob("vectors-*.faiss"), key=lambda f: int(f.stem.split("-")[1]))
+    assert vector_file.stat().st_size <= 400 * chunks  # measured 392: 384 codes and an 8-byte id
+    chunk_id = int(index.store.chunk_ids()[7])
+    rows = index.chunks([chunk_id])
+    article = index.article(rows[chunk_id].article_id)
+    text = article.text[rows[chunk_id].start:rows[chunk_id].end]
+    hits = index.search_dense(index.encoder.encode([text])[0], 3)
+    assert hits[0][0] == chunk_id and hits[0][1] > 0.95
+
+
+def test_removed_articles_leave_no_word_behind_in_the_keyword_index(fresh_index, tmp_path, seed_corpus):
+    """The keyword index keeps no copy of the windows' text (issue 13): a removal gives back each
+    window's exact text from its article. Removing everything must leave no indexed word at all."""
+    index = Index.open(fresh_index)
+    assert index.search_keyword('"sullivan"', 5) != [] and index.vocabulary("s", 5) != []
+    src = seed_corpus / "003_a9f123cecce3c2d4.txt"
+    changed = tmp_path / "in" / src.name
+    changed.parent.mkdir()
+    changed.write_text(src.read_text(encoding="utf-8").replace("Biden", "Bidenz"), encoding="utf-8")
+    assert index.add_paths([changed]).updated == ["003_a9f123cecce3c2d4"]  # an update removes the old windows
+    index.remove([row.id for row in index.list()])
+    assert index.stats().chunks == 0
+    assert index.vocabulary("", 5) == [] and index.search_keyword('"sullivan"', 5) == []
+    assert index.verify(full=True) == []

@@ -1,0 +1,189 @@
+"""Scale (issue 13): an archive of N articles generated from real MultiHop text, built, asked, added
+to and removed from. `python -m bench scale --articles N [--stand-in-vectors]`.
+
+Generation: article i is MultiHop article i mod 609 with its sentences varied so that no two are the
+same text: about one sentence in eight dropped, the rest kept in order, every figure shifted by a
+seeded amount, and a dateline naming the copy; its outlet is drawn from MultiHop's own outlets
+(weighted as there) and its date uniformly from 2015-01-01 to 2024-12-31.
+
+Vectors: real (the ONNX int8 MiniLM every build uses) by default. With `--stand-in-vectors` they
+come from a fast stand-in, as the issue allows at large N: a real MultiHop window vector picked by
+the text's hash, plus gaussian noise (std 0.02 a dimension), normalised. The output says so; dense
+recall is then meaningless, while sizes, SQLite, the keyword index, the vector file and asking are real.
+
+Build runs in a child process, so its peak RSS is its own; asking runs in this process afterwards,
+with the real encoder for the questions (MultiHop's own, first 10 warm-up, next 60 timed).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import ARTICLES, MH_QUESTIONS, ROOT, load_jsonl, pct, summary
+
+STAGES = ("embed", "dense", "keyword", "fuse", "compose", "total")
+NOISE = 0.02  # stand-in vectors: gaussian noise a dimension around a real vector
+_FIGURE = re.compile(r"\b\d{2,}\b")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def _vary(article: dict, copy: int, rng: random.Random, outlets, weights) -> dict:
+    shift = rng.randint(1, 9)
+    paragraphs = []
+    for para in article["text"].split("\n"):
+        kept = [s for s in _SENTENCE.split(para) if s and rng.random() > 0.125]
+        text = " ".join(kept)
+        paragraphs.append(_FIGURE.sub(lambda m: str(int(m.group()) + shift), text))
+    day = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+    outlet = rng.choices(outlets, weights)[0]
+    body = "\n".join(p for p in paragraphs if p)
+    return {"id": f"{article['id']}-{copy}", "title": f"{article['title']} ({outlet}, {day})", "source": outlet,
+            "published_at": day, "url": f"{article.get('url') or 'https://example.org/a'}?copy={copy}",
+            "text": f"{outlet.upper()}, {day} (copy {copy}) - {body}"}
+
+
+def generate(n: int, folder: Path, first: int = 0) -> Path:
+    """N varied MultiHop articles (copies `first`..`first`+n-1) as one JSONL file in `folder`."""
+    base = load_jsonl(ARTICLES)
+    counts: dict[str, int] = {}
+    for a in base:
+        counts[a["source"]] = counts.get(a["source"], 0) + 1
+    outlets, weights = list(counts), list(counts.values())
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"scale-{first}-{n}.jsonl"
+    with out.open("w", encoding="utf-8") as fh:
+        for i in range(first, first + n):
+            rng = random.Random(i)
+            fh.write(json.dumps(_vary(base[i % len(base)], i // len(base), rng, outlets, weights)) + "\n")
+    return out
+
+
+CHILD = r"""
+import json, resource, sys, time
+from pathlib import Path
+import numpy as np
+import bench
+from index.api import Index
+from index.settings import IndexSettings
+spec = json.loads(sys.argv[1])
+d, path = Path(spec["dir"]), spec["path"]
+index = Index.create(d, IndexSettings())
+if spec["stand_in"]:
+    import sqlite3, hashlib
+    db = sqlite3.connect(f"file:{spec['stand_in']}/byline.sqlite?mode=ro", uri=True)
+    rows = db.execute("SELECT vector FROM embeddings LIMIT 50000").fetchall()
+    from index.quantize import decode
+    raw = [np.frombuffer(r[0], dtype=np.uint8 if len(r[0]) == 384 else np.float32) for r in rows]
+    pool = np.vstack([decode(v) if v.dtype == np.uint8 else v for v in raw])
+    class StandIn:
+        dimension = 384
+        def encode(self, texts, batch_size=32):
+            out = np.empty((len(texts), 384), np.float32)
+            for i, t in enumerate(texts):
+                h = int.from_bytes(hashlib.sha1(t.encode()).digest()[:8], "big")
+                v = pool[h % len(pool)] + np.random.default_rng(h).standard_normal(384).astype(np.float32) * spec["noise"]
+                out[i] = v / np.linalg.norm(v)
+            return out
+    index.reader._encoder = StandIn()
+else:
+    index.reader.encoder.encode(["warm up"])  # the model loads outside the timed build
+t = time.perf_counter()
+report = index.add_paths([path])
+build_s = time.perf_counter() - t
+out = {"build_s": build_s, "chunks": index.store.count("chunks"), "embedded": report.chunks_embedded,
+       "articles": index.store.count("articles")}
+texts = [r[0] for r in index.store.db.execute("SELECT substr(a.text, c.start + 1, c.end - c.start) FROM chunks c JOIN articles a ON a.rowid = c.article LIMIT 2000")]
+if not spec["stand_in"]:
+    t = time.perf_counter(); index.reader.encoder.encode(texts, 32); out["encode_s_per_chunk"] = (time.perf_counter() - t) / len(texts)
+out["build_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+add_s, remove_s = [], []
+for p in spec["extra"]:
+    t = time.perf_counter(); r = index.add_paths([p]); add_s.append(time.perf_counter() - t)
+    ids = r.added
+    t = time.perf_counter(); index.remove(ids); remove_s.append(time.perf_counter() - t)
+out["add_s"], out["remove_s"] = add_s, remove_s
+index.close()
+print("RESULT" + json.dumps(out))
+"""
+
+
+def _size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file() and not f.name.endswith(".lock"))
+
+
+def ask_stages(folder: Path, questions: list[str], warm: int) -> dict:
+    from qa import Assistant
+
+    t = time.perf_counter()
+    a = Assistant.open(folder, build_default=False)
+    first = a.ask(questions[0])
+    first_ms = (time.perf_counter() - t) * 1000
+    for q in questions[1:warm]:
+        a.ask(q)
+    samples: dict[str, list[float]] = {s: [] for s in STAGES}
+    for q in questions[warm:]:
+        ans = a.ask(q)
+        for s in STAGES:
+            samples[s].append(float(ans.timings.get(s, 0.0)))
+    a.close()
+    del first
+    return {"open_and_first_ask_ms": first_ms,
+            "stages": {k: {"p50": pct(v, 50), "p95": pct(v, 95), "n": len(v)} for k, v in samples.items()},
+            "ask_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def run(args) -> dict:
+    n = args.articles
+    tmp = Path(tempfile.mkdtemp(prefix="bybench-scale-"))
+    t = time.perf_counter()
+    path = generate(n, tmp / "in")
+    extra = [generate(1, tmp / "in", first=n + i) for i in range(3)]
+    out = {"method": __doc__.strip(), "articles": n, "generate_s": time.perf_counter() - t,
+           "vectors": "stand-in (real MultiHop vectors reused with noise)" if args.stand_in_vectors else "real"}
+    spec = {"dir": str(tmp / "index"), "path": str(path), "extra": [str(e) for e in extra], "noise": NOISE,
+            "stand_in": args.stand_in_vectors}
+    r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], cwd=ROOT, capture_output=True, text=True)
+    line = [x for x in r.stdout.splitlines() if x.startswith("RESULT")]
+    if r.returncode or not line:
+        raise RuntimeError(f"scale build failed: {r.stderr[-3000:]}")
+    build = json.loads(line[0][len("RESULT"):])
+    out["build"] = build
+    if "encode_s_per_chunk" in build:
+        out["build_encode_ratio"] = build["build_s"] / (build["encode_s_per_chunk"] * build["embedded"])
+    out["bytes"] = _size(tmp / "index")
+    out["files"] = {f.name: f.stat().st_size for f in (tmp / "index").iterdir() if f.is_file()}
+    out["bytes_per_article"] = out["bytes"] / build["articles"]
+    out["add_s"], out["remove_s"] = summary(build["add_s"]), summary(build["remove_s"])
+    questions = [q["question"] for q in load_jsonl(MH_QUESTIONS)][:70]
+    out["ask"] = ask_stages(tmp / "index", questions, warm=10)
+    shutil.rmtree(tmp, ignore_errors=True)
+    return out
+
+
+def table(res: dict):
+    from rich.table import Table
+
+    b = res["build"]
+    t = Table(title=f"scale: {res['articles']:,} generated articles, {b['chunks']:,} windows, vectors {res['vectors']}")
+    for c in ("build s", "build/encode", "KB per article", "build peak RSS MB", "ask peak RSS MB",
+              "add 1 s (median)", "remove 1 s (median)", "open + first ask ms"):
+        t.add_column(c)
+    ratio = res.get("build_encode_ratio")
+    t.add_row(f"{b['build_s']:.1f}", f"{ratio:.2f}" if ratio else "-", f"{res['bytes_per_article'] / 1e3:.0f}",
+              f"{b['build_rss_mb']:.0f}", f"{res['ask']['ask_rss_mb']:.0f}", f"{res['add_s']['median']:.2f}",
+              f"{res['remove_s']['median']:.2f}", f"{res['ask']['open_and_first_ask_ms']:.0f}")
+    s = Table(title="warm ask by stage, ms (p50 / p95)")
+    for c in ("stage", "p50", "p95"):
+        s.add_column(c)
+    for name, v in res["ask"]["stages"].items():
+        s.add_row(name, f"{v['p50']:.1f}", f"{v['p95']:.1f}")
+    return [t, s]
