@@ -158,6 +158,31 @@ def find_dates(question: str) -> tuple[str | None, str | None] | None:
     return (lo, hi)
 
 
+_PART = re.compile(r"\b(early|mid|late)[\s-]+$", re.I)
+_PART_START = {"early": 1, "mid": 11, "late": 21}
+
+
+def period_start(text: str, near: str | None) -> date | None:
+    """The first day of the period a question dates its event in ("late-December", "9 December",
+    "December 9, 2021"), as seen from the day `near` (ISO, e.g. an article's date): a missing year
+    is the one that puts the period nearest to that day."""
+    m = _Q_FULL.search(text)
+    if not m or not near or len(near) < 10:
+        return None
+    day_a, month, day_b, year = m.groups()
+    part = _PART.search(text, 0, m.start())
+    try:
+        pub = date.fromisoformat(near[:10])
+        day = int(day_a or day_b or _PART_START.get(part.group(1).casefold() if part else "", 1))
+        month_no = MONTHS[month.casefold()]
+        if year:
+            return date(int(year), month_no, day)
+        return min((date(y, month_no, day) for y in (pub.year - 1, pub.year, pub.year + 1)),
+                   key=lambda d: abs((d - pub).days))
+    except ValueError:
+        return None
+
+
 # ------------------------------------------------------------------ dates a user types (filters)
 USER_FORMS = "2021-12-07, 2021-12, 2021, 2021/12/07, 20211207, 2021-12-07T10:00Z, 7 Dec 2021 or Dec 7, 2021"
 _USER_NUMERIC = re.compile(r"^(\d{4})(?:([-/.]?)(\d{2})(?:\2(\d{2}))?)?$")

@@ -13,8 +13,7 @@ not happened when they were written) must get "the articles don't say", not a to
 from __future__ import annotations
 
 import re
-from datetime import date
-
+from qa.dates import period_start
 from qa.names import mentions, normalise
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -24,11 +23,8 @@ _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are sched
                      r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held|is taking place|are taking place|will take place)\b", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|insisted|stressed|added|warned|"
                        r"according to|hoped|hopes|expects|expected that)\b", re.I)
-_PERIOD = re.compile(r"\b(?:(early|mid|late)[\s-]+)?(?:(\d{1,2})(?:st|nd|rd|th)?\s+)?(" + "|".join(MONTHS) +
-                     r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?\b)?(?:,?\s+(\d{4}))?", re.I)
 _WH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:what|which|who|whom|when|where|how)\b", re.I)  # not a yes/no question
 FEW_NAMES = 2  # a question naming more (several articles joined) abstains only when half of them are unknown
-_PART_START = {"early": 1, "mid": 11, "late": 21}
 
 
 def _is_name(name: str) -> bool:
@@ -38,26 +34,6 @@ def _is_name(name: str) -> bool:
 
 def _article_mentions(article, name: str) -> bool:
     return any(mentions(part, name) for part in (article.text, article.title or "", article.source or ""))
-
-
-def asked_start(question: str, published: str | None) -> date | None:
-    """The first day of the period a question dates its event in ("late-December", "9 December",
-    "December 9, 2021"), as seen from an article published on `published`: a missing year is the
-    one that puts the period nearest to the article's date."""
-    m = _PERIOD.search(question)
-    if not m or not published or len(published) < 10:
-        return None
-    part, day_a, month, day_b, year = m.groups()
-    try:
-        pub = date.fromisoformat(published[:10])
-        day = int(day_a or day_b or _PART_START.get((part or "").casefold(), 1))
-        month_no = MONTHS.index(month.casefold()) + 1
-        if year:
-            return date(int(year), month_no, day)
-        return min((date(y, month_no, day) for y in (pub.year - 1, pub.year, pub.year + 1)),
-                   key=lambda d: abs((d - pub).days))
-    except ValueError:
-        return None
 
 
 def _announced_only(text: str) -> bool:
@@ -88,16 +64,15 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
     if asked.past and _WH.match(query.text) and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
             and _announced_only(cands[0].text):
         return [], "The articles announce this for later; none reports how it went."
-    if asked.past and _PERIOD.search(query.text):
-        dated = next((c.article.published_at for c in cands if c.article.published_at), None)
-
+    dated = next((c.article.published_at for c in cands if c.article.published_at), None)
+    if asked.past and dated and period_start(query.text, dated):
         def too_early(c) -> bool:
             """Published before the asked date, or the sentence dates its own event earlier."""
-            start = asked_start(query.text, c.article.published_at)
+            start = period_start(query.text, c.article.published_at)
             if start is not None and c.article.published_at[:10] < start.isoformat():
                 return True
-            start = start or asked_start(query.text, dated)
-            said = asked_start(c.text, start.isoformat()) if start else None
+            start = start or period_start(query.text, dated)
+            said = period_start(c.text, start.isoformat())
             return said is not None and said < start
 
         kept = [c for c in cands if not too_early(c)]
