@@ -44,7 +44,7 @@ class Candidate:
     entities: list = field(default_factory=list)  # (start, end, label) inside the sentence
     phrase: sa.Phrase | None = None  # the answer phrase, for a question that asks for a kind of entity
     phrases: list = field(default_factory=list)  # every phrase of the sentence that could answer it
-    support: float = 0.0  # share of the question's words right around the phrase (short_answer.local_support)
+    support: float = 0.0  # share of the question's words right around the phrase (short_answer.support)
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
 
 

@@ -46,16 +46,15 @@ class Phrasing:
         c.phrases = right  # all of them take part in the vote (_vote)
         if not sa.names_met(names, c.text, before.text if before else ""):
             right = []  # the sentence is about something else than the question's names
+        supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
         if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
-            right = [p for p in right if sa.local_support(asked, query.terms, text, p, c.start, c.end) >= s.min_support
-                     or sa.support_count(query.terms, text, p, c.start, c.end) >= s.min_support_terms]
+            right = [p for p in right if supports[p][0] >= s.min_support or supports[p][1] >= s.min_support_terms]
         near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
-        listed = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, named_too=True)
-        c.phrase = sa.best(asked, query.terms, text, c.start, c.end, right, near, listed)
+        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near)
         if c.phrase is None:
             c.score *= s.role_penalty if c.wrong_party else s.type_penalty
             return
-        c.support = sa.local_support(asked, query.terms, text, c.phrase, c.start, c.end)
+        c.support = (supports.get(c.phrase) or sa.support(asked, query.terms, text, c.phrase, c.start, c.end))[0]
         c.score = (max(c.dense, self.similarity(c.article_rowid, c.phrase, window_cos))
                    + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * c.support)
         c.relevance = max(c.relevance, c.score)

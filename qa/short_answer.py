@@ -108,14 +108,14 @@ def owner(text: str, start: int, end: int, entities: list[tuple[int, int, str]])
 
 
 def phrases(asked: Asked, question: str, text: str, start: int, end: int,
-            entities: list[tuple[int, int, str]], *, named_too: bool = False) -> list[Phrase]:
-    """Every phrase of the sentence text[start:end] that could answer the question (with
-    `named_too`, also those the question itself names: members of a list)."""
+            entities: list[tuple[int, int, str]]) -> list[Phrase]:
+    """Every phrase of the sentence text[start:end] that could answer the question and that the
+    question does not already name."""
     ents = [(s, e, label) for s, e, label in entities if start <= s < end]
     found: list[Phrase] = []
     if asked.kind == "name":
         for m in _QUOTED.finditer(text, start, end):
-            if named_too or not _in_question(m.group(1), question, asked.names):
+            if not _in_question(m.group(1), question, asked.names):
                 found.append(Phrase(m.group(1), m.start(1), m.end(1)))
         return found
     for s, e, label in ents:
@@ -123,7 +123,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
                 and _TITLE.search(text[max(start, s - 30):s]):
             label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger
-        if not fills(asked.kind, label, value) or (not named_too and _in_question(value, question, asked.names)):
+        if not fills(asked.kind, label, value) or _in_question(value, question, asked.names):
             continue
         if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
             continue
@@ -157,28 +157,23 @@ def _around(text: str, phrase: Phrase, lo: int, hi: int) -> tuple[str, str]:
     return text[max(lo, at - NEAR_CHARS):at], text[phrase.end:min(hi, phrase.end + NEAR_CHARS)]
 
 
-def support_count(question_terms: list[str], text: str, phrase: Phrase, lo: int = 0, hi: int | None = None) -> int:
-    """How many of the question's words stand within NEAR_CHARS of the phrase, in its sentence."""
+def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, lo: int = 0,
+            hi: int | None = None) -> tuple[float, int]:
+    """(share, count) of the question's words found within NEAR_CHARS either side of the phrase, in
+    its sentence [lo, hi); the share also counts a title for a person and the asked nationality in
+    it: "Director for Russia at the National Security Council Eric Green" supports Eric Green for
+    "Which National Security Council official…"."""
     before, after = _around(text, phrase, lo, len(text) if hi is None else hi)
-    return len({stem(t) for t in question_terms} & {stem(t) for t in tokens(before + " " + after)})
-
-
-def local_support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, lo: int = 0,
-                  hi: int | None = None) -> float:
-    """Share of the question's words (and its head noun, or a title for a person) found within
-    NEAR_CHARS either side of the phrase: "Director for Russia at the National Security Council
-    Eric Green" supports Eric Green for "Which National Security Council official…"."""
-    before, after = _around(text, phrase, lo, len(text) if hi is None else hi)
-    near = {stem(t) for t in tokens(before + " " + after)}
     wanted = {stem(t) for t in question_terms}
+    count = len(wanted & {stem(t) for t in tokens(before + " " + after)})
     if not wanted:
-        return 0.0
-    share = len(wanted & near) / len(wanted)
+        return 0.0, count
+    share = count / len(wanted)
     if asked.kind in ("person", "who") and _TITLE.search(before):
         share += TITLE_BONUS
     if _on_side(asked, text, phrase):
         share += SIDE_BONUS
-    return share
+    return share, count
 
 
 def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
@@ -211,18 +206,16 @@ def names_met(names: list[str], sentence: str, before: str = "") -> bool:
     return found * 2 > len(names) or (len(names) > 3 and found >= 2)
 
 
-def best(asked: Asked, question_terms: list[str], text: str, start: int, end: int,
-         candidates: list[Phrase], similarity: dict | None = None, listed: list[Phrase] | None = None
-         ) -> Phrase | None:
-    """The phrase the question's words surround most closely, then the one in the window most like
-    the question; for a plural question ("which ambassadors"), with the list it belongs to."""
+def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, similarity: dict) -> Phrase | None:
+    """The phrase the question's words surround most closely (`supports`: each phrase's `support`
+    share), then the one in the window most like the question (`similarity`); for a plural question
+    ("which ambassadors"), with the list it belongs to."""
     if not candidates:
         return None
-    sim = similarity or {}
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
                                           _on_side(asked, text, p),
-                                          round(local_support(asked, question_terms, text, p, start, end), 2),
-                                          round(sim.get(p, 0.0), 2)))
+                                          round(supports[p], 2),
+                                          round(similarity.get(p, 0.0), 2)))
     if asked.focus and _plural(asked.focus):
         return _with_list(pick, sorted(candidates, key=lambda p: p.start), text)
     return pick
