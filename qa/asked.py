@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.names import proper_names
+from qa.names import demonym, proper_names
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -73,7 +73,6 @@ _ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){
 _LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")
 
 
 @dataclass
@@ -134,7 +133,7 @@ def analyse_question(question: str) -> Asked:
                 asked.kind = _NOUN_KIND[_head(head)]
     asked.party = _party(question, modifiers, asked)
     if asked.kind in ("person", "who"):
-        asked.side = next((n for n in asked.names if _DEMONYM.match(n) or n in ("US", "U.S.")), None)
+        asked.side = next((n for n in asked.names if demonym(n)), None)
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
     return asked
@@ -152,7 +151,7 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
     if asked.kind not in ("count", "money", "percent", "duration"):
         return None
     for word in modifiers:
-        if _DEMONYM.match(word) or word in asked.names:
+        if demonym(word) or word in asked.names:
             return word
     m = re.search(r"\b(?:did|does|do|had|has|have|is|are|was|were|will|would|could)\s+(?:the\s+)?"
                   r"((?:[A-Z][\w’'.\-]+\s?)+)", question)

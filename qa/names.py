@@ -43,6 +43,14 @@ def fold(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
 
 
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # Russian, Ukrainian, Chinese, British, Israeli, French
+
+
+def demonym(word: str) -> bool:
+    """A word that names a nationality: a demonym, or "US"."""
+    return bool(_DEMONYM.match(word)) or word in ("US", "U.S.")
+
+
 def normalise(name: str) -> str:
     n = fold(name).strip(" .,;:“”\"'’")
     n = re.sub(r"(?:’s|'s|’|')$", "", n)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from qa.asked import Asked, fills
-from qa.names import mentions, same_party
+from qa.names import demonym, mentions, same_party
 from qa.query import stem, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
@@ -22,7 +22,6 @@ _TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chan
 GENERIC_ROLES = frozenset("""official officials person people individual individuals figure figures member members
     leader leaders representative representatives man woman""".split())
 _PERSONAL = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s[A-Z][a-zà-ÿ'’-]+){1,2}$")  # "Olaf Scholz": two or three names
-_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|ch)$")
 SIDE_BONUS = 0.3  # a person whose title names the asked nationality ("Russian Deputy Foreign Minister")
 ROLE_STEM = 5  # role words compared by their first letters: adviser = advisor, minister = ministers
 PARTY_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
@@ -183,7 +182,7 @@ def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
 
 def _other_side(title: str, side: str) -> bool:
     """The title names a nationality, and not the asked one."""
-    named = [w for w in re.findall(r"[A-Z][\w.]+", title) if _NATIONALITY.match(w) or w in ("US", "U.S.")]
+    named = [w for w in re.findall(r"[A-Z][\w.]+", title) if demonym(w)]
     return bool(named) and not any(same_party(w, side) for w in named)
 
 
