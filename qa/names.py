@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -26,6 +27,7 @@ ALIASES = (
     frozenset({"eu", "european union", "brussels"}),
 )
 _GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
+FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
 _NOT_A_NAME = re.compile(r"^(?:[A-Z]\d[\w:]*|[A-Z]{1,2})$")  # "T21" (from a timestamp), "PM"
 FUZZY_MIN = 6  # names at least this long also match another spelling…
 FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
@@ -38,9 +40,14 @@ that these those it its he she they we our their his her as with by from to of w
 meanwhile however yet also""".split())
 
 
+@lru_cache(maxsize=FOLDED_TEXTS)
 def fold(text: str) -> str:
-    """Case and accents folded: "Pokémon" = "pokemon"."""
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(ch))
+    """Case and accents folded: "Pokémon" = "pokemon". An article's text is folded once for all the
+    names checked against it (cached), and the combining marks are found among its distinct
+    characters, not character by character."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    marks = {ch for ch in set(decomposed) if unicodedata.combining(ch)}
+    return decomposed.translate({ord(m): None for m in marks}) if marks else decomposed
 
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # Russian, Ukrainian, Chinese, British, Israeli, French
