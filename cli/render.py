@@ -10,6 +10,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from qa.types import NO_OUTLET, UNTITLED
+
 CITE = "bold cyan"
 
 
@@ -86,9 +88,9 @@ def progress_bar(enabled: bool = True):
 
 def source_line(number: int, outlet, title, published_at, article_id) -> Text:
     line = Text(f"[{number}] ", style=CITE)
-    line.append(outlet or "unknown outlet", style="bold")
+    line.append(outlet or NO_OUTLET, style="bold")
     line.append(" · ")
-    line.append(title or article_id, style="italic")
+    line.append(title or UNTITLED, style="italic")
     if published_at:
         line.append(" · " + published_at[:10], style="dim")
     return line

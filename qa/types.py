@@ -52,6 +52,10 @@ class Filters:
                    bool(data.get("no_outlet")), bool(data.get("no_date")))
 
 
+NO_OUTLET = "outlet not stated"  # what a citation says when the article names no outlet
+UNTITLED = "untitled article"  # … and when it has no title and nothing better is at hand
+
+
 @dataclass(frozen=True)
 class Source:
     """One numbered citation: the exact sentence quoted, where it sits in which article."""

@@ -96,3 +96,11 @@ def test_ask_prints_read_as_then_the_short_answer_then_the_sentence(seed_index_d
     assert lines[0] == "(read as: How many soldiers had Russia gathered near the Ukrainian border?)"
     assert lines[1] == "some 100,000 [1]"
     assert "100,000 troops" in " ".join(result.output.split())
+
+
+def test_a_source_with_no_outlet_says_so_instead_of_guessing(seed_index_dir):
+    result = runner.invoke(app, ["ask", "How many soldiers had Russia gathered near the Ukrainian border?",
+                                 "--index", str(seed_index_dir)])
+    assert result.exit_code == 0, result.output
+    assert "[1] outlet not stated · US, Russia face deep differences" in " ".join(result.output.split())
+    assert "unknown outlet" not in result.output

@@ -16,10 +16,9 @@ from rich.style import Style
 from rich.text import Text
 
 from qa import Answer, Filters, Source
+from qa.types import NO_OUTLET, UNTITLED  # the words for missing metadata, shared with the CLI
 
-NO_OUTLET = "outlet not stated"
 NO_DATE = "date not stated"
-UNTITLED = "untitled article"
 
 # article id -> a title to show when the source has none (the article's first words)
 Titles = Callable[[str], "str | None"]
