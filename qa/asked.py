@@ -71,6 +71,11 @@ _SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-
                         r"(?:\s+side)?\s+(?:\w+ly\s+)?" + _SPEECH + r"\b")
 _ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){1,5})", re.I)
 _LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
+# A clause set before the question word: "Besides Ukraine, which…", "After the summit, who…"
+_FRONTED = re.compile(r"^\s*(?:besides|apart from|aside from|other than|except for|in addition to|beyond|after|before|"
+                      r"during|since|until|by|in|on|at|for|as of)\b(?:(?!\b(?:which|what|who|whom|whose|when|where|how)\b)[^,?])"
+                      r"{1,60},\s*"
+                      r"(?=(?:which|what|who|whom|whose|when|where|how)\b)", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
@@ -113,11 +118,12 @@ def _kind_of_opening(q: str) -> str | None:
 
 def analyse_question(question: str) -> Asked:
     question = _LEADING.sub("", question)  # "And in which country…" asks what "In which country…" asks
-    q = question.casefold()
+    core = _FRONTED.sub("", question)  # the kind and focus are read from the question word on
+    q = core.casefold()
     past = bool(_PAST.match(q)) and not _NOT_PAST.search(q)
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past)
     modifiers: list[str] = []
-    m = _WH_NOUN.match(question) or _WHO_IS.match(question)
+    m = _WH_NOUN.match(core) or _WHO_IS.match(core)
     if m:
         span = []
         for word in re.findall(r"[\w\-’']+", m.group(1))[:SPAN_WORDS]:

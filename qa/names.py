@@ -94,6 +94,8 @@ def mentions(text: str, name: str) -> bool:
     for form in forms:
         if re.search(r"(?<!\w)" + re.escape(form), low):
             return True
+    if _acronym_in(name, text):
+        return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council
     if len(key) >= FUZZY_MIN and fuzz.partial_ratio(key, low, score_cutoff=FUZZY_SCORE):
         return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
     words = key.split()
@@ -101,6 +103,14 @@ def mentions(text: str, name: str) -> bool:
     if stem and re.search(r"\b" + re.escape(stem), low):
         return True
     return len(words) > 1 and all(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words[-1:])
+
+
+def _acronym_in(name: str, text: str) -> bool:
+    """The name's initials, in capitals, as a word of the text (a number may follow: "NS2")."""
+    words = [w for w in re.findall(r"[\w’']+", name) if w[:1].isupper()]
+    if len(words) < 2:
+        return False
+    return re.search(r"(?<!\w)" + "".join(w[0] for w in words) + r"[\d-]*(?!\w)", text) is not None
 
 
 def proper_names(text: str) -> list[str]:

@@ -44,7 +44,8 @@ class Phrasing:
         c.wrong_party = bool(found) and not right
         right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
         c.phrases = right  # all of them take part in the vote (_vote)
-        if not sa.names_met(names, c.text, before.text if before else ""):
+        credit = any(sa.credit_line(text, p, c.start, c.end) for p in found)  # stands alone: "Name, ARD Moscow"
+        if not sa.names_met(names, c.text, before.text if before is not None and not credit else ""):
             right = []  # the sentence is about something else than the question's names
         supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
         if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it

@@ -23,6 +23,7 @@ GENERIC_ROLES = frozenset("""official officials person people individual individ
     leader leaders representative representatives man woman""".split())
 _PERSONAL = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s[A-Z][a-zà-ÿ'’-]+){1,2}$")  # "Olaf Scholz": two or three names
 SIDE_BONUS = 0.3  # a person whose title names the asked nationality ("Russian Deputy Foreign Minister")
+BYLINE_ROLES = frozenset("correspondent correspondents reporter reporters journalist journalists".split())
 ROLE_STEM = 5  # role words compared by their first letters: adviser = advisor, minister = ministers
 PARTY_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 OWNER_AFTER_WORDS = 3  # "100,000 Russian troops": a party named this close after the figure owns it
@@ -193,7 +194,18 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
             or not _TITLE.fullmatch(asked.focus.rstrip("s").capitalize()):
         return True
+    if asked.focus in BYLINE_ROLES and credit_line(text, phrase, lo, hi):
+        return True
     return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(text[lo:hi])}
+
+
+CREDIT_WORDS = 16  # a reporter's credit line ("Demian von Osten, ARD Moscow, daily topics …") is short
+
+
+def credit_line(text: str, phrase: Phrase, lo: int, hi: int) -> bool:
+    """News names its reporters in credit lines: the name first, a comma, then the outlet or desk."""
+    return (not text[lo:phrase.start].strip() and text[phrase.end:phrase.end + 1] == ","
+            and len(text[lo:hi].split()) <= CREDIT_WORDS)
 
 
 def names_met(names: list[str], sentence: str, before: str = "") -> bool:

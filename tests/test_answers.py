@@ -44,6 +44,8 @@ def test_a_count_of_the_other_party_answers_when_that_party_is_asked_for(assista
     ("Who admitted he did not expect a breakthrough in the coming week?", "Antony Blinken"),
     ("Who is the German chancellor-designate?", "Olaf Scholz"),  # tagged ORG by spaCy; the title says person
     ("Who heads the Russian delegation at the Geneva talks?", "Sergei Ryablakov"),  # not the US delegation's head
+    ("Which ARD correspondent reported on the video summit from Moscow?", "Demian von Osten"),  # a credit line,
+    # not the Washington correspondent's, whose line follows a sentence that mentions Moscow
 ])
 def test_who_questions_open_with_the_person_and_their_title(assistant, question, name):
     answer = assistant.ask(question)
@@ -56,6 +58,10 @@ def test_who_questions_open_with_the_person_and_their_title(assistant, question,
     ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),
     ("How long did the two presidents talk over video?", "two-hour"),
     ("How long did the video call last?", "two hours"),  # a short, plain question is answered, not refused
+    ("Besides Ukraine, which former Soviet republic does Moscow want kept out of NATO?", "Georgia"),
+    # the sentence says "it", the one before "NS2": the question's Nord Stream 2 is met by its initials
+    ("In which bill did Congress hold back from adding new mandatory restrictions on Nord Stream 2?",
+     "National Defense Authorization Act"),
 ])
 def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, phrase):
     answer = assistant.ask(question)
@@ -114,6 +120,10 @@ def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assi
     ("At what time did the call begin?", "time", None),
     ("How long did the call last?", "duration", None),
     ("Where did the talks take place?", "place", None),
+    ("Besides Ukraine, which former Soviet republic does Moscow want kept out of NATO?", "place", None),
+    ("After the summit, how many troops did Russia keep at the border?", "count", "Russia"),
+    ("On what date did the earlier Geneva summit, whose positive spirit Putin wanted to continue, take place?",
+     "date", None),
 ])
 def test_the_question_says_what_kind_of_answer_it_wants(question, kind, party):
     asked = analyse_question(question)
