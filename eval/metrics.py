@@ -184,16 +184,27 @@ def _lead_stems(text: str) -> set[str]:
     return {_MONTH_ABBR.get(w, w)[:STEM_CHARS] for w in words}
 
 
+def gold_forms(gold: str) -> list[str]:
+    """The gold answer as written, without its asides in parentheses ("Britain (Johnson)" is
+    answered by "Britain"), and each of its alternatives split at " / "."""
+    bare = re.sub(r"\s*\([^)]*\)", "", gold).strip()
+    forms = [gold, bare, *(part.strip() for part in bare.split(" / ") if " / " in bare)]
+    return [f for f in dict.fromkeys(forms) if f]
+
+
 def lead_holds(text: str | None, gold: str) -> bool:
-    """`text` gives the gold answer: answer_correct holds, or it holds at least LEAD_RECALL of the
-    gold's content words (compared by their first STEM_CHARS letters after a plural "s", month
-    abbreviations spelt out)."""
+    """`text` gives the gold answer in one of its forms (`gold_forms`): answer_correct holds, or it
+    holds at least LEAD_RECALL of the form's content words (compared by their first STEM_CHARS
+    letters after a plural "s", month abbreviations spelt out)."""
     if not text:
         return False
-    if answer_correct(text, gold):
-        return True
-    need = _lead_stems(gold)
-    return bool(need) and len(need & _lead_stems(text)) / len(need) >= LEAD_RECALL
+    for form in gold_forms(gold):
+        if answer_correct(text, form):
+            return True
+        need = _lead_stems(form)
+        if need and len(need & _lead_stems(text)) / len(need) >= LEAD_RECALL:
+            return True
+    return False
 
 
 def lead_correct(short: str | None, first: str | None, gold: str) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.names import demonym, proper_names
+from qa.names import demonym, proper_names, regional
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -139,7 +139,7 @@ def analyse_question(question: str) -> Asked:
                 asked.kind = _NOUN_KIND[_head(head)]
     asked.party = _party(question, modifiers, asked)
     if asked.kind in ("person", "who"):
-        asked.side = next((n for n in asked.names if demonym(n)), None)
+        asked.side = next((n for n in asked.names if demonym(n) and not regional(n)), None)
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
     return asked

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 
 from index.api import Index, default_corpus_paths
 from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
+from qa import titled
 from qa.compose import Composer
 from qa.conversation import Conversation
 from qa.filters import check_filters
@@ -144,6 +146,7 @@ class Assistant:
         query, resolved, context = self._prepare(question, conversation)
         k = k or 10
         ranked = self.retriever.search(query, filters, max(k, self.settings.rerank_depth), context)
+        query, ranked = self._of_titled_article(query, ranked, filters, context)
         t1 = time.perf_counter()
         if ranked.filtered_out_everything:
             answer = self.composer.abstain(query.text, query, [], [], reason=(
@@ -159,6 +162,24 @@ class Assistant:
         answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
                           "compose": round((t2 - t1) * 1000, 3), "total": round((t2 - t0) * 1000, 3)}
         return answer
+
+    def _of_titled_article(self, query, ranked, filters: Filters | None, context: str | None):
+        """A question quoting an article's title is asked of that article, without the title's words."""
+        named = titled.find(query.text, ranked.hits, self._title)
+        if named is None:
+            return query, ranked
+        rest = analyse(named.rest, self.outlets(), self.settings.max_question_chars)
+        wide = self.retriever.search(rest, filters, self.settings.k_dense + self.settings.k_keyword, context)
+        hits = [h for h in wide.hits if h.article_id == named.article_id]
+        if not hits:
+            return query, ranked
+        rest.notes = query.notes + [f"Asked of the article “{named.title}”."]
+        timings = {k: ranked.timings.get(k, 0.0) + v for k, v in wide.timings.items()}
+        return rest, replace(wide, hits=hits, timings=timings)
+
+    def _title(self, article_id: str) -> str | None:
+        row = self.index.article(article_id)
+        return row.title if row is not None else None
 
     def passage(self, hit: Hit, max_tokens: int = 256) -> str:
         """The text around a hit, widened evenly to at most `max_tokens` model tokens."""

@@ -132,7 +132,7 @@ class Composer:
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         out.sort(key=lambda c: c.score, reverse=True)
-        if asked.kind in VOTING_KINDS:
+        if asked.kind in VOTING_KINDS and not sa.plural(asked):  # one name is pooled, not a list
             self.phrasing.vote(out)
         if s.cross_encoder and out:
             self._cross_rerank(query, out)

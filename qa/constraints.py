@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from qa.dates import period_start
-from qa.names import mentions, normalise
+from qa.names import mentions, normalise, regional
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -43,7 +43,7 @@ def _announced_only(text: str) -> bool:
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [normalise(o) for o in query.outlets]
-    return [n for n in query.asked.names if _is_name(n) and n != query.asked.side
+    return [n for n in query.asked.names if _is_name(n) and n != query.asked.side and not regional(n)
             and not any(normalise(n) in o or o in normalise(n) for o in outlets)]
 
 

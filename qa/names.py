@@ -58,6 +58,15 @@ def demonym(word: str) -> bool:
     return bool(_DEMONYM.match(word)) or word in ("US", "U.S.")
 
 
+# Adjectives of a region, not of one nation: "Which European leaders…" asks for leaders of any nation in it.
+REGIONAL = frozenset("""european asian african latin western eastern northern southern arab nordic
+    baltic balkan scandinavian slavic caucasian""".split())
+
+
+def regional(word: str) -> bool:
+    return word.casefold() in REGIONAL
+
+
 def normalise(name: str) -> str:
     n = fold(name).strip(" .,;:“”\"'’")
     n = re.sub(r"(?:’s|'s|’|')$", "", n)
@@ -74,8 +83,10 @@ def same_party(a: str, b: str) -> bool:
     if gx is not None and gx == gy:
         return True
     short, long_ = sorted((x, y), key=len)
+    if " " in long_ and short in long_.split() and len(short) >= 3:
+        return True  # "Biden" and "Joe Biden"
     if " " in short or len(short) < 4:
-        return short in long_.split() if " " in long_ and len(short) >= 3 else False
+        return False
     common = 0
     for p, q in zip(short, long_):
         if p != q:

@@ -59,6 +59,8 @@ class Phrasing:
         c.score = (max(c.dense, self.similarity(c.article_rowid, c.phrase, window_cos))
                    + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * c.support)
         c.relevance = max(c.relevance, c.score)
+        if sa.plural(asked) and c.phrase.items == 1:
+            c.score *= s.single_penalty  # "Which leaders…": a sentence that lists them answers better
 
     def vote(self, cands: list) -> None:
         """Several articles naming the same answer outweigh one sentence: the phrase that most of

@@ -35,6 +35,7 @@ class QASettings:
     vote_other: float = 1.0  # …a sentence's other phrases counting this share of its score…
     vote_boost: float = 0.6  # …and the sentences naming the winner raised by this share,
     vote_min: int = 2  # when at least this many articles name it
+    single_penalty: float = 0.8  # a plural question ("which leaders") answered by one name, not a list
     name_penalty: float = 0.8  # a sentence whose article does not name every name the question uses
     typed_depth: int = 5  # a typed question abstains when none of this many best sentences names the kind
     max_sentences: int = 3

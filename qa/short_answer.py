@@ -41,6 +41,7 @@ class Phrase:
     owner: str | None = None  # the party a figure belongs to, when the sentence says
     label: str = ""
     core: int = -1  # where the entity itself starts, after any title (-1: at `start`)
+    items: int = 1  # the names it lists ("Merkel, Macron and Draghi": 3)
 
 
 def key(phrase: Phrase) -> str:
@@ -138,7 +139,27 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             if asked.side and _other_side(text[s:core], asked.side):
                 continue  # "Russian Deputy Foreign Minister …" does not head the US delegation
         found.append(Phrase(value, s, e, owner(text, core, e, ents) if asked.party else None, label, core))
+    if asked.kind in ("person", "who") and asked.focus:
+        found += _role_of_places(asked.focus, text, start, end, ents, question)
     return found
+
+
+def _role_of_places(focus: str, text: str, start: int, end: int, ents: list, question: str) -> list[Phrase]:
+    """People named by their office and country: "the leaders of Britain, Germany, France and Italy"
+    answers "Which European leaders…" as well as their names would."""
+    out = []
+    places = [(s, e) for s, e, label in ents if label == "GPE" and not _in_question(text[s:e], question, [])]
+    for m in re.finditer(r"\b(?:the\s+)?" + re.escape(focus[:ROLE_STEM]) + r"\w*\s+of\s+", text[start:end], re.I):
+        at = start + m.end()
+        run = [p for p in places if p[0] >= at]
+        if not run or run[0][0] != at:
+            continue
+        last = 0
+        while last + 1 < len(run) and _LIST_GAP.match(text[run[last][1]:run[last + 1][0]]):
+            last += 1
+        s, e = start + m.start(), run[last][1]
+        out.append(Phrase(text[s:e], s, e, None, "PERSON", s, last + 1))
+    return out
 
 
 def role_ok(asked: Asked, phrase: Phrase, sentence: str) -> bool:
@@ -223,13 +244,19 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
     ("which ambassadors"), with the list it belongs to."""
     if not candidates:
         return None
+    several = plural(asked)
+    ordered = sorted(candidates, key=lambda p: p.start)
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
                                           _on_side(asked, text, p),
+                                          several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
                                           round(supports[p], 2),
                                           round(similarity.get(p, 0.0), 2)))
-    if asked.focus and _plural(asked.focus):
-        return _with_list(pick, sorted(candidates, key=lambda p: p.start), text)
-    return pick
+    return _with_list(pick, ordered, text) if several else pick
+
+
+def plural(asked: Asked) -> bool:
+    """The question asks for several: "which leaders", "which countries"."""
+    return bool(asked.focus) and _plural(asked.focus)
 
 
 def _plural(noun: str) -> bool:
@@ -250,4 +277,4 @@ def _with_list(pick: Phrase, ordered: list[Phrase], text: str) -> Phrase:
     if lo == hi:
         return pick
     s, e = ordered[lo].start, ordered[hi].end
-    return Phrase(text[s:e], s, e, pick.owner, pick.label, pick.core)
+    return Phrase(text[s:e], s, e, pick.owner, pick.label, pick.core, hi - lo + 1)

@@ -1,19 +1,21 @@
 """Misspelled question words, corrected against the index's own vocabulary (the FTS5 `fts5vocab`
 table): a word that no indexed chunk holds, in any form, is replaced by the closest indexed word of
 similar length that shares its first two letters ("Zelenksy" → "Zelensky", "sanctons" →
-"sanctions"), when one is close enough. The caller shows the question as it was read."""
+"sanctions"), when one is close enough: one edit away for a short word (a letter added, dropped,
+changed or two swapped), two for a longer one, so that a real word the articles happen not to use
+("rate") is not read as another ("rather"). The caller shows the question as it was read."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 
-from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from qa.query import STOPWORDS, stem
 
 MIN_LENGTH = 4  # shorter words are left alone: too many near neighbours
-MIN_SCORE = 80  # rapidfuzz ratio (0-100) a replacement must reach
+SHORT_WORD = 5  # words up to this long take one edit (optimal string alignment distance), longer ones two
 LENGTH_SLACK = 2  # a replacement is at most this many letters longer or shorter
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
@@ -31,10 +33,12 @@ def correct(question: str, doc_freq: Callable[[str, bool], int],
         terms = [(t, n) for t, n in vocabulary(low[:2]) if abs(len(t) - len(low)) <= LENGTH_SLACK]
         if not terms:
             return word
-        best = process.extractOne(low, [t for t, _ in terms], scorer=fuzz.ratio, score_cutoff=MIN_SCORE)
-        if best is None:
+        most = 1 if len(low) <= SHORT_WORD else 2
+        near = [(OSA.distance(low, t, score_cutoff=most), -n, t) for t, n in terms]
+        near = [x for x in near if x[0] <= most]
+        if not near:
             return word
-        right = best[0]
+        right = min(near)[2]  # the fewest edits, then the most frequent
         if word[0].isupper():
             right = right[0].upper() + right[1:]
         fixes.append((word, right))

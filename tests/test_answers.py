@@ -165,6 +165,17 @@ def test_a_misspelt_word_is_read_as_the_indexed_one_and_said_so(assistant):
     assert "Mélanie Joly" in answer.short_answer.text
 
 
+@pytest.mark.parametrize("question, fixed", [
+    ("Did Biden speak with Zelenksy?", "Did Biden speak with Zelensky?"),  # two letters swapped
+    ("Which sanctons did Biden threaten?", "Which sanctions did Biden threaten?"),
+    ("How does the commentary rate the summit for Moscow?", None),  # a real word the articles do not use
+])
+def test_only_a_word_an_edit_or_two_from_an_indexed_one_is_corrected(assistant, question, fixed):
+    answer = assistant.ask(question)
+    assert answer.resolved_question == fixed
+    assert any("read as" in n for n in answer.notes) == (fixed is not None)
+
+
 @pytest.mark.parametrize("question", [
     "How did the US side characterise the tone of the Biden-Putin video call?",
     "What sanction options did Ursula von der Leyen say the EU could use in response to further aggression?",
@@ -183,3 +194,27 @@ def test_an_event_only_announced_or_dated_after_the_articles_is_not_reported(ass
     assert announced.abstained and "announce" in announced.reason
     later = assistant.ask("How long did the late-December phone call between Biden and Putin last?")
     assert later.abstained and later.short_answer is None
+
+
+def test_a_question_quoting_an_articles_title_is_asked_of_that_article(assistant):
+    title = "The Biden-Putin video conference: dialogue, but no breakthrough"
+    answer = assistant.ask(f"How does the commentary in '{title}' rate the summit for Moscow?")
+    assert f"Asked of the article “{title}”." in answer.notes
+    assert {s.title for s in answer.sources} == {title}
+    assert "limited success" in answer.sentences[0].text
+    # apostrophes are not quotes, and a short quoted term names no article
+    assert not any(n.startswith("Asked of") for n in assistant.ask(
+        "How did Putin explain the difference between Russia's and America's stakes in Ukraine?").notes)
+    assert not any(n.startswith("Asked of") for n in assistant.ask("What is Moscow's 'red line'?").notes)
+
+
+@pytest.mark.parametrize("question, listed", [
+    # leaders named by office and country answer as well as their names; a lone name (Putin, the other
+    # half of the summit) does not answer a plural question
+    ("Which European leaders did Biden brief after the summit?", "the leaders of Britain, Germany, France and Italy"),
+    ("Which leaders did Blinken brief on the call?", "Mélanie Joly, Italian Foreign Minister Luigi Di Maio and NATO"),
+])
+def test_a_plural_question_opens_with_the_whole_list(assistant, question, listed):
+    answer = assistant.ask(question)
+    assert listed in answer.short_answer.text and "Putin" not in answer.short_answer.text
+    _short_is_cited(assistant, answer)

@@ -192,6 +192,15 @@ def test_lead_correct_reads_the_short_answer_then_the_first_sentence():
     assert not m.lead_correct(None, None, "anything")
 
 
+def test_a_gold_answers_asides_and_alternatives_are_its_forms():
+    gold = "the leaders of Britain (Johnson), Germany (Merkel), France (Macron) and Italy (Draghi)"
+    assert m.lead_correct("the leaders of Britain, Germany, France and Italy", None, gold)
+    assert not m.lead_correct("the leaders of Britain", None, gold)  # one of four is not the answer
+    alternatives = "Ukraine joining NATO / NATO military infrastructure moving into Ukraine"
+    assert m.lead_correct(None, "Moving NATO military infrastructure to Ukraine is a red line.", alternatives)
+    assert m.gold_forms("some 100,000") == ["some 100,000"]
+
+
 def test_a_wrong_lead_is_a_wrong_short_answer_or_only_other_figures():
     assert m.wrong_lead("more than 120,000", "Ukraine has 120,000 soldiers.", "some 100,000")
     assert m.wrong_lead(None, "Ukraine has 120,000 soldiers.", "some 100,000")
