@@ -151,7 +151,7 @@ class Composer:
             return
         nxt_cand = next((c for c in cands if c.article_rowid == lead.article_rowid and c.idx == lead.idx + 1), None)
         close = nxt_cand is not None and nxt_cand.relevance >= self.settings.extend_ratio * lead.relevance
-        if close or _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or \
+        if close or _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or _open_quote(lead.text) or \
                 (follow[:1] in "“\"" and _ATTRIBUTED.search(lead.text)):
             lead.end = end
             lead.text = lead.article.text[lead.start:end]
@@ -318,6 +318,11 @@ def _heading(text: str) -> bool:
     credit line such as "Demian von Osten, ARD Moscow, …" has commas and stays)."""
     t = text.rstrip()
     return len(t.split()) <= HEADING_WORDS and "," not in t and not t.endswith((".", "!", "?", '"', "”", "’", "'", ")"))
+
+
+def _open_quote(text: str) -> bool:
+    """A quotation opens in the sentence and does not close there: what it says runs on."""
+    return text.count("“") > text.count("”")
 
 
 def _speaks(who: str, text: str) -> bool:

@@ -218,3 +218,10 @@ def test_a_plural_question_opens_with_the_whole_list(assistant, question, listed
     answer = assistant.ask(question)
     assert listed in answer.short_answer.text and "Putin" not in answer.short_answer.text
     _short_is_cited(assistant, answer)
+
+
+def test_a_lead_that_opens_a_quotation_runs_on_until_it_closes(assistant):
+    answer = assistant.ask("How did Putin reportedly wrap up the call when addressing US concern about his troops "
+                           "so far from America?")
+    first = answer.sentences[0].text
+    assert "You Americans are worried" in first and "very concerned about our own safety" in first
