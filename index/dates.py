@@ -162,11 +162,13 @@ _PART = re.compile(r"\b(early|mid|late)[\s-]+$", re.I)
 _PART_START = {"early": 1, "mid": 11, "late": 21}
 
 
-def period_start(text: str, near: str | None) -> date | None:
+def period_start(text: str, near: str | None, year_alone: bool = False) -> date | None:
     """The first day of the period a question dates its event in ("late-December", "9 December",
-    "December 9, 2021"), as seen from the day `near` (ISO, e.g. an article's date): a missing year
-    is the one that puts the period nearest to that day."""
+    "December 9, 2021"; with `year_alone`, also "the 2022 election"), as seen from the day `near`
+    (ISO, e.g. an article's date): a missing year is the one that puts the period nearest to that day."""
     m = _Q_FULL.search(text)
+    if not m and year_alone and near and (y := _YEAR_ALONE.search(text)):
+        return date(int(y.group()), 1, 1)
     if not m or not near or len(near) < 10:
         return None
     day_a, month, day_b, year = m.groups()
@@ -181,6 +183,9 @@ def period_start(text: str, near: str | None) -> date | None:
                    key=lambda d: abs((d - pub).days))
     except ValueError:
         return None
+
+
+_YEAR_ALONE = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
 
 
 # ------------------------------------------------------------------ dates a user types (filters)

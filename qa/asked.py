@@ -77,6 +77,7 @@ _FRONTED = re.compile(r"^\s*(?:besides|apart from|aside from|other than|except f
                       r"{1,60},\s*"
                       r"(?=(?:which|what|who|whom|whose|when|where|how)\b)", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
+_WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:[A-Z][\w’'.\-]*\s*){1,4}\?*\s*$")
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
 
@@ -87,6 +88,7 @@ class Asked:
     party: str | None = None
     names: list[str] = field(default_factory=list)
     past: bool = False  # asks what did happen ("did", "was", "were")
+    future: bool = False  # asks what is planned ("will", "due to", "scheduled")
     side: str | None = None  # the nationality a person asked for belongs to: "the Russian delegation"
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
@@ -120,8 +122,11 @@ def analyse_question(question: str) -> Asked:
     question = _LEADING.sub("", question)  # "And in which country…" asks what "In which country…" asks
     core = _FRONTED.sub("", question)  # the kind and focus are read from the question word on
     q = core.casefold()
-    past = bool(_PAST.match(q)) and not _NOT_PAST.search(q)
-    asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past)
+    future = bool(_NOT_PAST.search(q))
+    asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=bool(_PAST.match(q)) and not future,
+                  future=future)
+    if asked.kind == "who" and _WHO_NAMED.match(core):
+        asked.kind = None  # "Who is Yuri Ushakov?" asks what he is, not for another person
     modifiers: list[str] = []
     m = _WH_NOUN.match(core) or _WHO_IS.match(core)
     if m:

@@ -65,13 +65,13 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
             and _announced_only(cands[0].text):
         return [], "The articles announce this for later; none reports how it went."
     dated = next((c.article.published_at for c in cands if c.article.published_at), None)
-    if asked.past and dated and period_start(query.text, dated):
+    if not asked.future and dated and period_start(query.text, dated, True):  # "Who won the 2022 election?"
         def too_early(c) -> bool:
             """Published before the asked date, or the sentence dates its own event earlier."""
-            start = period_start(query.text, c.article.published_at)
+            start = period_start(query.text, c.article.published_at, True)
             if start is not None and c.article.published_at[:10] < start.isoformat():
                 return True
-            start = start or period_start(query.text, dated)
+            start = start or period_start(query.text, dated, True)
             said = period_start(c.text, start.isoformat())
             return said is not None and said < start
 

@@ -18,9 +18,9 @@ from rapidfuzz import fuzz
 # One group per party that news text names in several ways. Kept small: only forms that are not
 # demonyms of one another (those are matched by their shared stem).
 ALIASES = (
-    frozenset({"us", "u.s.", "usa", "united states", "america", "american", "americans", "washington",
+    frozenset({"us", "u.s.", "u.s", "usa", "united states", "america", "american", "americans", "washington",
                "white house", "biden administration"}),
-    frozenset({"uk", "britain", "british", "united kingdom", "london", "downing street"}),
+    frozenset({"uk", "u.k", "britain", "british", "united kingdom", "london", "downing street"}),
     frozenset({"russia", "russian", "russians", "moscow", "kremlin", "russian federation"}),
     frozenset({"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"}),
     frozenset({"china", "chinese", "beijing"}),

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from qa import short_answer as sa
+from qa.names import mentions
 from qa.query import Query
 from qa.settings import QASettings
 
@@ -45,8 +46,11 @@ class Phrasing:
         right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
         c.phrases = right  # all of them take part in the vote (_vote)
         credit = any(sa.credit_line(text, p, c.start, c.end) for p in found)  # stands alone: "Name, ARD Moscow"
-        if not sa.names_met(names, c.text, before.text if before is not None and not credit else ""):
+        context = before.text if before is not None and not credit else ""
+        if not sa.names_met(names, c.text, context):
             right = []  # the sentence is about something else than the question's names
+        elif asked.side and not mentions(text, asked.side):
+            right = []  # "Which French politician…": nobody in this article is said to be French
         supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
         if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
             right = [p for p in right if supports[p][0] >= s.min_support or supports[p][1] >= s.min_support_terms]

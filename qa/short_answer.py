@@ -202,6 +202,15 @@ def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
     return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
 
 
+def _titled_as_asked(asked: Asked, text: str, phrase: Phrase) -> int:
+    """How many of the question's role and names the phrase's own title holds."""
+    if phrase.core <= phrase.start:
+        return 0
+    title = text[phrase.start:phrase.core].casefold()
+    words = [asked.focus or "", *asked.names]
+    return sum(bool(w) and w.casefold()[:ROLE_STEM] in title for w in words)
+
+
 def _other_side(title: str, side: str) -> bool:
     """The title names a nationality, and not the asked one."""
     named = [w for w in re.findall(r"[A-Z][\w.]+", title) if demonym(w)]
@@ -248,6 +257,7 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
     ordered = sorted(candidates, key=lambda p: p.start)
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
                                           _on_side(asked, text, p),
+                                          _titled_as_asked(asked, text, p),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
                                           round(supports[p], 2),
                                           round(similarity.get(p, 0.0), 2)))

@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from functools import cache
+from pathlib import Path
+
 from rapidfuzz.distance import OSA
 
 from qa.query import STOPWORDS, stem
@@ -18,6 +21,24 @@ MIN_LENGTH = 4  # shorter words are left alone: too many near neighbours
 SHORT_WORD = 5  # words up to this long take one edit (optimal string alignment distance), longer ones two
 LENGTH_SLACK = 2  # a replacement is at most this many letters longer or shorter
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# An English word is a typo of an indexed one only when that one is far more common in English: readers
+# mistype about one word in fifty, so "minster" (0.46M in the frequency list) is read as "minister" (44M),
+# while "died" stays died (36M; "did" 275M) and "tanks" stays tanks (8.5M; "talks" 15M).
+TYPO_ODDS = 50
+
+
+@cache
+def english() -> dict[str, int]:
+    """Word -> count in English text: symspellpy's frequency list (82,765 words, carried in its wheel)."""
+    import symspellpy
+
+    path = Path(symspellpy.__file__).parent / "frequency_dictionary_en_82_765.txt"
+    counts = {}
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            word, _, n = line.partition(" ")
+            counts[word] = int(n)
+    return counts
 
 
 def correct(question: str, doc_freq: Callable[[str, bool], int],
@@ -39,6 +60,8 @@ def correct(question: str, doc_freq: Callable[[str, bool], int],
         if not near:
             return word
         right = min(near)[2]  # the fewest edits, then the most frequent
+        if low in english() and english().get(right, 0) < TYPO_ODDS * english()[low]:
+            return word  # a real word the articles happen not to use
         if word[0].isupper():
             right = right[0].upper() + right[1:]
         fixes.append((word, right))

@@ -44,6 +44,8 @@ def test_a_count_of_the_other_party_answers_when_that_party_is_asked_for(assista
     ("Who admitted he did not expect a breakthrough in the coming week?", "Antony Blinken"),
     ("Who is the German chancellor-designate?", "Olaf Scholz"),  # tagged ORG by spaCy; the title says person
     ("Who heads the Russian delegation at the Geneva talks?", "Sergei Ryablakov"),  # not the US delegation's head
+    ("Who is the NATO secretary general?", "NATO Secretary General Jens Stoltenberg"),  # the title asked for,
+    # not the minister listed next to him
     ("Which ARD correspondent reported on the video summit from Moscow?", "Demian von Osten"),  # a credit line,
     # not the Washington correspondent's, whose line follows a sentence that mentions Moscow
 ])
@@ -85,6 +87,8 @@ def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     "How much did the Biden-Putin video call cost?",
     "What did Macron tell Xi Jinping about the summit?",  # names the articles never mention
     "How many American troops are stationed in Poland?",
+    "Who won the 2022 French presidential election?",  # the articles were written before 2022
+    "How many Russian soldiers died in Ukraine in 2022?",  # "died" is a word, not a typo of "did"
 ])
 def test_near_misses_get_the_articles_dont_say(assistant, question):
     answer = assistant.ask(question)
@@ -225,3 +229,13 @@ def test_a_lead_that_opens_a_quotation_runs_on_until_it_closes(assistant):
                            "so far from America?")
     first = answer.sentences[0].text
     assert "You Americans are worried" in first and "very concerned about our own safety" in first
+
+
+def test_who_is_a_named_person_describes_them_instead_of_naming_another(assistant):
+    answer = assistant.ask("Who is Yuri Ushakov?")
+    assert answer.short_answer is None and "foreign policy advisor Yuri Ushakov" in answer.sentences[0].text
+
+
+def test_a_figure_owned_by_the_us_written_u_s_counts_for_the_us(assistant):
+    answer = assistant.ask("How many former US officials signed the statement after the call?")
+    assert answer.short_answer.text == "24"
