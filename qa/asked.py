@@ -78,6 +78,8 @@ _FRONTED = re.compile(r"^\s*(?:besides|apart from|aside from|other than|except f
                       r"(?=" + _WH_WORD + r")", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:[A-Z][\w’'.\-]*\s*){1,4}\?*\s*$")
+_LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
+                      r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
 
@@ -89,6 +91,8 @@ class Asked:
     names: list[str] = field(default_factory=list)
     past: bool = False  # asks what did happen ("did", "was", "were")
     future: bool = False  # asks what is planned ("will", "due to", "scheduled")
+    where: bool = False  # "Where…", "In which city…": the place is where something is or happens
+    located: str | None = None  # "Where was Putin…": whose whereabouts are asked (the place must be his)
     side: str | None = None  # the nationality a person asked for belongs to: "the Russian delegation"
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
@@ -125,6 +129,9 @@ def analyse_question(question: str) -> Asked:
     future = bool(_NOT_PAST.search(q))
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=bool(_PAST.match(q)) and not future,
                   future=future)
+    asked.where = asked.kind == "place"  # from the opening: "where", "in which country"
+    m = _LOCATED.match(core)
+    asked.located = m.group(1).strip() if asked.where and m else None
     if asked.kind == "who" and _WHO_NAMED.match(core):
         asked.kind = None  # "Who is Yuri Ushakov?" asks what he is, not for another person
     modifiers: list[str] = []

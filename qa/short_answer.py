@@ -91,6 +91,17 @@ _REPORTED_ON = re.compile(r"\b(?:said|says|told|tells|announced|reported|wrote|a
                           r"insisted|explained)\b[^.;]{0,25}?\b(?:on|this|last)\s*$")
 
 
+_LOCATIVE = re.compile(r"\b(?:in|at|from|near|on|to|into|inside|outside|within|across|around|via|outside of|off)"
+                       r"\s+(?:the\s+)?$", re.I)
+
+
+def _whereabouts(who: str, before: str) -> bool:
+    """The text before a place says that `who` is or was there: "Putin, who was in", "Putin is in"."""
+    last = re.escape(who.split()[-1])
+    return re.search(last + r"[’'s]*,?(?:\s+who)?\s+(?:is|was|are|were|stayed|remained|spoke|joined)\s+"
+                            r"(?:\w+\s+){0,2}?(?:in|at|from|on)\s+(?:the\s+)?$", before, re.I) is not None
+
+
 def _measures_other(text: str, focus: str) -> bool:
     m = _UNITS.search(text)
     return bool(m) and not m.group().casefold().startswith(focus[:4].casefold())
@@ -132,6 +143,10 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue  # "thousands of miles" does not count troops
         if asked.kind in ("date", "time") and _REPORTED_ON.search(text[max(start, s - 40):s]):
             continue  # "told reporters on Friday": the day of the report, not of the event
+        if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]):
+            continue  # "Where did the talks take place?": "in Geneva", not "convey to Putin that the United States…"
+        if asked.located and not _whereabouts(asked.located, text[max(start, s - 60):s]):
+            continue  # "Where was Putin?": "Putin, who was in Sochi", not "Putin discussed the conflict in Ukraine"
         core = s
         if label == "PERSON":
             s = _with_title(text, s, start)

@@ -239,3 +239,18 @@ def test_who_is_a_named_person_describes_them_instead_of_naming_another(assistan
 def test_a_figure_owned_by_the_us_written_u_s_counts_for_the_us(assistant):
     answer = assistant.ask("How many former US officials signed the statement after the call?")
     assert answer.short_answer.text == "24"
+
+
+def test_where_someone_was_is_the_place_said_of_them_not_any_place_nearby():
+    from qa import short_answer as sa
+
+    text = "US President Biden and Russian President Putin discussed the conflict in Ukraine. Putin, who was in Sochi, " \
+           "told the United States that NATO must stop."
+    places = [(text.index(w), text.index(w) + len(w), "GPE") for w in ("Ukraine", "Sochi", "United States")]
+    question = "Where was Putin during the video call?"
+    asked = analyse_question(question)
+    assert asked.located == "Putin"
+    assert [p.text for p in sa.phrases(asked, question, text, 0, len(text), places)] == ["Sochi"]
+    where = "Where did the talks take place?"  # no one's whereabouts: any place the sentence puts it "in"
+    assert [p.text for p in sa.phrases(analyse_question(where), where, text, 0, len(text), places)] == [
+        "Ukraine", "Sochi"]
