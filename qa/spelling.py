@@ -1,6 +1,6 @@
 """Misspelled question words, corrected against the index's own vocabulary (the FTS5 `fts5vocab`
 table): a word that no indexed chunk holds, in any form, is replaced by the closest indexed word of
-similar length that shares its first two letters ("Zelenksy" → "Zelensky", "sanctons" →
+similar length that shares its first letter ("Zelenksy" → "Zelensky", "sanctons" →
 "sanctions"), when one is close enough: one edit away for a short word (a letter added, dropped,
 changed or two swapped), two for a longer one, so that a real word the articles happen not to use
 ("rate") is not read as another ("rather"). The caller shows the question as it was read."""
@@ -51,17 +51,10 @@ def correct(question: str, doc_freq: Callable[[str, bool], int],
         low = word.casefold()
         if len(low) < MIN_LENGTH or low in STOPWORDS or doc_freq(low, False) or doc_freq(stem(low), True):
             return word
-        terms = [(t, n) for t, n in vocabulary(low[:2]) if abs(len(t) - len(low)) <= LENGTH_SLACK]
-        if not terms:
+        name = word[0].isupper() and m.start() > 0  # a name: one edit, and only to a word of the articles
+        right = _nearest(low, vocabulary, name)
+        if right is None:
             return word
-        most = 1 if len(low) <= SHORT_WORD else 2
-        near = [(OSA.distance(low, t, score_cutoff=most), -n, t) for t, n in terms]
-        near = [x for x in near if x[0] <= most]
-        if not near:
-            return word
-        right = min(near)[2]  # the fewest edits, then the most frequent
-        if low in english() and english().get(right, 0) < TYPO_ODDS * english()[low]:
-            return word  # a real word the articles happen not to use
         if word[0].isupper():
             right = right[0].upper() + right[1:]
         fixes.append((word, right))
@@ -69,3 +62,33 @@ def correct(question: str, doc_freq: Callable[[str, bool], int],
 
     fixed = _WORD.sub(fix, question)
     return fixed, fixes
+
+
+def _nearest(low: str, vocabulary: Callable[[str], list[tuple[str, int]]], name: bool = False) -> str | None:
+    """The word `low` was meant to be: the fewest edits away, an indexed word before an English one
+    (the articles' spelling first), then the most frequent. An English word the articles do not use
+    counts too ("diference" is "difference", not the indexed "divergence"), and a real English word
+    stays itself unless an indexed one is TYPO_ODDS times more common. A `name` the articles do not
+    hold is read as an indexed one only a single edit away ("Zelenksy"), never as an English word
+    ("Jinping" is not "joining")."""
+    most = 1 if len(low) <= SHORT_WORD or name else 2
+    near = [(d, 0, -n, t) for t, n in vocabulary(low[:1]) if abs(len(t) - len(low)) <= LENGTH_SLACK
+            and (d := OSA.distance(low, t, score_cutoff=most)) <= most]
+    near += [] if name else [
+        (d, 1, -n, t) for t, n in _english_by_letter().get(low[:1], ()) if abs(len(t) - len(low)) <= LENGTH_SLACK
+        and t != low and (d := OSA.distance(low, t, score_cutoff=most)) <= most]
+    if not near:
+        return None
+    right = min(near)[3]
+    counts = english()
+    if low in counts and counts.get(right, 0) < TYPO_ODDS * counts[low]:
+        return None  # a real word the articles happen not to use
+    return right
+
+
+@cache
+def _english_by_letter() -> dict[str, list[tuple[str, int]]]:
+    by: dict[str, list[tuple[str, int]]] = {}
+    for word, n in english().items():
+        by.setdefault(word[:1], []).append((word, n))
+    return by

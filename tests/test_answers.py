@@ -173,6 +173,10 @@ def test_a_misspelt_word_is_read_as_the_indexed_one_and_said_so(assistant):
     ("Did Biden speak with Zelenksy?", "Did Biden speak with Zelensky?"),  # two letters swapped
     ("Which sanctons did Biden threaten?", "Which sanctions did Biden threaten?"),
     ("How does the commentary rate the summit for Moscow?", None),  # a real word the articles do not use
+    ("How did Putin rportedly end the call?", "How did Putin reportedly end the call?"),  # the second letter
+    # an English word the articles do not use is what was meant, not the indexed "divergence" two edits away
+    ("How did Putin explain the diference in stakes?", "How did Putin explain the difference in stakes?"),
+    ("What did Xi Jinping say about the summit?", None),  # a name the articles lack is not an English word
 ])
 def test_only_a_word_an_edit_or_two_from_an_indexed_one_is_corrected(assistant, question, fixed):
     answer = assistant.ask(question)
