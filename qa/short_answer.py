@@ -102,6 +102,27 @@ def _whereabouts(who: str, before: str) -> bool:
                             r"(?:\w+\s+){0,2}?(?:in|at|from|on)\s+(?:the\s+)?$", before, re.I) is not None
 
 
+MEDIA_NOUNS = frozenset("newspaper newspapers outlet outlets broadcaster broadcasters publication publications "
+                        "magazine magazines paper papers channel channels website websites agency agencies".split())
+_MEDIA = re.compile(r"\b(?:newspapers?|papers?|daily|dailies|outlets?|broadcasters?|publications?|magazines?|"
+                    r"weekly|agenc(?:y|ies)|channels?|radio|television|TV|news|websites?)\b", re.I)
+# Nouns that count the same thing in news ("How many soldiers…" is answered by "100,000 troops").
+COUNTED_ALIKE = (frozenset("soldiers troops servicemen forces personnel military men".split()),
+                 frozenset("people persons civilians residents inhabitants lives individuals".split()))
+COUNTED_WORDS = 3  # the counted noun follows the figure this closely: "some 100,000 troops", "24 former U.S. …"
+
+
+def _counts_other(after: str, focus: str) -> bool:
+    """The figure counts another thing than the question: "100,000 troops" for "how many tanks"."""
+    words = re.findall(r"[A-Za-z][\w’'.\-]*", after)[:COUNTED_WORDS + 3]
+    alike = next((g for g in COUNTED_ALIKE if focus in g), frozenset({focus}))
+    if any(w.casefold() in alike or w.casefold()[:5] == focus[:5] for w in words):
+        return False
+    counted = next((w for w in words[:COUNTED_WORDS] if w.islower() and w.endswith("s") and len(w) > 3
+                    and not w.endswith("ss")), None)
+    return counted is not None and not _UNITS.fullmatch(counted)
+
+
 def _measures_other(text: str, focus: str) -> bool:
     m = _UNITS.search(text)
     return bool(m) and not m.group().casefold().startswith(focus[:4].casefold())
@@ -139,8 +160,9 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue
         if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
             continue
-        if asked.kind == "count" and asked.focus and _measures_other(value + " " + text[e:e + 25], asked.focus):
-            continue  # "thousands of miles" does not count troops
+        if asked.kind == "count" and asked.focus and (_measures_other(value + " " + text[e:e + 25], asked.focus)
+                                                      or _counts_other(text[e:min(end, e + 60)], asked.focus)):
+            continue  # "thousands of miles" does not count troops, nor "100,000 troops" tanks
         if asked.kind in ("date", "time") and _REPORTED_ON.search(text[max(start, s - 40):s]):
             continue  # "told reporters on Friday": the day of the report, not of the event
         if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]):
@@ -236,6 +258,8 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     """A person asked for by a title ("which minister", "which general", "which correspondent") is
     named in a sentence that uses that title; other nouns ("which artist", "which official") ask
     for no title."""
+    if asked.kind == "org" and asked.focus in MEDIA_NOUNS:  # "Which newspaper…": a medium, not the Kremlin
+        return bool(_MEDIA.search(text[lo:hi]))
     if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
             or not _TITLE.fullmatch(asked.focus.rstrip("s").capitalize()):
         return True

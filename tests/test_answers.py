@@ -89,6 +89,8 @@ def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     "How many American troops are stationed in Poland?",
     "Who won the 2022 French presidential election?",  # the articles were written before 2022
     "How many Russian soldiers died in Ukraine in 2022?",  # "died" is a word, not a typo of "did"
+    "How many tanks did Russia send to the border?",  # "some 100,000 troops" counts troops, not tanks
+    "Which newspaper published the analysis of the summit?",  # the Kremlin is no newspaper
 ])
 def test_near_misses_get_the_articles_dont_say(assistant, question):
     answer = assistant.ask(question)
