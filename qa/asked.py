@@ -80,6 +80,10 @@ _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:[A-Z][\w’'.\-]*\s*){1,4}\?*\s*$")
 _LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
                       r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
+_ROLE_OF = re.compile(r"\b(?i:president|prime minister|minister|chancellor|leader|king|queen|ambassador|envoy|head|"
+                      r"premier)\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
+_ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
+                   r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
 
@@ -93,6 +97,8 @@ class Asked:
     future: bool = False  # asks what is planned ("will", "due to", "scheduled")
     where: bool = False  # "Where…", "In which city…": the place is where something is or happens
     located: str | None = None  # "Where was Putin…": whose whereabouts are asked (the place must be his)
+    actor: str | None = None  # "What did Russia accuse Ukraine of?": who does it (Russia)…
+    act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
     side: str | None = None  # the nationality a person asked for belongs to: "the Russian delegation"
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
@@ -129,6 +135,9 @@ def analyse_question(question: str) -> Asked:
     future = bool(_NOT_PAST.search(q))
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=bool(_PAST.match(q)) and not future,
                   future=future)
+    m = _ACTS.match(core)
+    if m and m.group(2) not in _STOP_PHRASE and m.group(2) not in ("been", "being", "ever", "also", "still", "never"):
+        asked.actor, asked.act = m.group(1), m.group(2)
     asked.where = asked.kind == "place"  # from the opening: "where", "in which country"
     m = _LOCATED.match(core)
     asked.located = m.group(1).strip() if asked.where and m else None
@@ -152,6 +161,9 @@ def analyse_question(question: str) -> Asked:
     asked.party = _party(question, modifiers, asked)
     if asked.kind in ("person", "who"):
         asked.side = next((n for n in asked.names if demonym(n) and not regional(n)), None)
+        m = _ROLE_OF.search(core)
+        if asked.side is None and m and any(m.group(1) in n for n in asked.names):
+            asked.side = m.group(1)  # "the president of France" is the French president
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
     return asked

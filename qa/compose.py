@@ -17,7 +17,7 @@ import numpy as np
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import key_names, unmet
-from qa.names import same_party
+from qa.names import mentions, same_party
 from qa.phrasing import Phrasing
 from qa.query import Query, stem, tokens
 from qa.settings import QASettings
@@ -129,6 +129,9 @@ class Composer:
                 self.phrasing.answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos)
             if asked.speaker and _speaks(asked.speaker, c.text):
                 c.score *= s.speaker_boost
+            if asked.act:  # "What did Russia accuse Ukraine of?"
+                does = _does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
+                c.score *= s.speaker_boost if does else s.role_penalty if does is False else 1.0
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         out.sort(key=lambda c: c.score, reverse=True)
@@ -159,10 +162,12 @@ class Composer:
     def _entities(self, cands: list[Candidate]) -> None:
         """Attach to each candidate the named entities stored for its sentence (one read per article)."""
         spans: dict[int, list[int]] = {}
+        cands_text = {c.article_rowid: c.article.text for c in cands}
         for c in cands:
             lo_hi = spans.setdefault(c.article_rowid, [c.start, c.end])
             lo_hi[0], lo_hi[1] = min(lo_hi[0], c.start), max(lo_hi[1], c.end)
-        found = {rowid: self.index.entities(rowid, lo, hi) for rowid, (lo, hi) in spans.items()}  # by start
+        found = {rowid: _majority_labels(self.index.entities(rowid, lo, hi), cands_text[rowid])
+                 for rowid, (lo, hi) in spans.items()}  # by start
         starts = {rowid: [e[0] for e in ents] for rowid, ents in found.items()}
         for c in cands:
             at = starts[c.article_rowid]
@@ -207,8 +212,7 @@ class Composer:
 
     def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
         s = self.settings
-        if not cands or (max(c.relevance for c in cands) < s.abstain_below and
-                         max((c.relevance for c in cands if c.phrase), default=0.0) < s.abstain_below_with_phrase):
+        if self._too_far(cands):
             return self.abstain(question, query, hits, cands)
         asked = query.asked
         who = asked_speaker(query.text)
@@ -217,7 +221,7 @@ class Composer:
             if not quoting:
                 return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
         kept, reason = unmet(query, cands, s)
-        if not kept:
+        if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
             return self.abstain(question, query, hits, cands, reason=reason)
         cands = kept
         if who:  # X's own words first
@@ -251,6 +255,11 @@ class Composer:
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)
+
+    def _too_far(self, cands: list[Candidate]) -> bool:
+        s = self.settings
+        return not cands or (max(c.relevance for c in cands) < s.abstain_below and
+                             max((c.relevance for c in cands if c.phrase), default=0.0) < s.abstain_below_with_phrase)
 
     def abstain(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate],
                 reason: str | None = None) -> Answer:
@@ -318,6 +327,35 @@ def _heading(text: str) -> bool:
     credit line such as "Demian von Osten, ARD Moscow, …" has commas and stays)."""
     t = text.rstrip()
     return len(t.split()) <= HEADING_WORDS and "," not in t and not t.endswith((".", "!", "?", '"', "”", "’", "'", ")"))
+
+
+ACT_WORDS = 4  # the one an act is done to is named this close after the verb ("accusing Russia of")
+
+
+def _does(actor: str, act: str, text: str) -> bool | None:
+    """Does `actor` do `act` in the sentence (named just before the verb: "Russia rejects this and
+    accuses Ukraine"), or only undergo it ("The US has been accusing Russia")? None: neither is said."""
+    undergoes = False
+    for m in re.finditer(r"\b" + re.escape(act[:5]) + r"\w*", text, re.I):
+        if mentions(" ".join(text[:m.start()].split()[-ACT_WORDS - 2:]), actor):
+            return True
+        undergoes = undergoes or mentions(" ".join(text[m.end():].split()[:ACT_WORDS]), actor)
+    return False if undergoes else None
+
+
+def _majority_labels(entities: list, text: str) -> list:
+    """Each name with the label its article gives it most often: the tagger reads "Biden" as a
+    place once in ten, and "Which city…" must not be answered "Biden"."""
+    counts: dict[str, dict[str, int]] = {}
+    for s, e, label in entities:
+        by = counts.setdefault(text[s:e], {})
+        by[label] = by.get(label, 0) + 1
+    out = []
+    for s, e, label in entities:
+        by = counts[text[s:e]]
+        top = max(by, key=by.get)
+        out.append((s, e, top if by[top] > by[label] else label))
+    return out
 
 
 def _open_quote(text: str) -> bool:

@@ -24,6 +24,9 @@ ALIASES = (
     frozenset({"russia", "russian", "russians", "moscow", "kremlin", "russian federation"}),
     frozenset({"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"}),
     frozenset({"china", "chinese", "beijing"}),
+    frozenset({"france", "french", "paris", "elysee"}),
+    frozenset({"netherlands", "dutch", "the hague"}),
+    frozenset({"switzerland", "swiss", "bern"}),
     frozenset({"eu", "european union", "brussels"}),
 )
 _GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}

@@ -102,6 +102,8 @@ def _whereabouts(who: str, before: str) -> bool:
                             r"(?:\w+\s+){0,2}?(?:in|at|from|on)\s+(?:the\s+)?$", before, re.I) is not None
 
 
+POLITIES = frozenset("city cities town towns capital capitals country countries nation nations state states "
+                     "republic republics province provinces".split())  # answered by a GPE, not a region or a building
 MEDIA_NOUNS = frozenset("newspaper newspapers outlet outlets broadcaster broadcasters publication publications "
                         "magazine magazines paper papers channel channels website websites agency agencies".split())
 _MEDIA = re.compile(r"\b(?:newspapers?|papers?|daily|dailies|outlets?|broadcasters?|publications?|magazines?|"
@@ -165,6 +167,10 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue  # "thousands of miles" does not count troops, nor "100,000 troops" tanks
         if asked.kind in ("date", "time") and _REPORTED_ON.search(text[max(start, s - 40):s]):
             continue  # "told reporters on Friday": the day of the report, not of the event
+        if asked.kind == "place" and label != "GPE" and asked.focus in POLITIES:
+            continue  # "Which city…" is not answered by "the West" or "the Black Sea"
+        if asked.kind == "place" and _TITLE.match(text[e:e + 30].lstrip()):
+            continue  # "US Secretary of State Antony Blinken": a nationality in a title, not a place
         if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]):
             continue  # "Where did the talks take place?": "in Geneva", not "convey to Putin that the United States…"
         if asked.located and not _whereabouts(asked.located, text[max(start, s - 60):s]):

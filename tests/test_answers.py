@@ -260,3 +260,24 @@ def test_where_someone_was_is_the_place_said_of_them_not_any_place_nearby():
     where = "Where did the talks take place?"  # no one's whereabouts: any place the sentence puts it "in"
     assert [p.text for p in sa.phrases(analyse_question(where), where, text, 0, len(text), places)] == [
         "Ukraine", "Sochi"]
+
+
+def test_what_one_party_did_to_another_is_not_answered_by_the_reverse(assistant):
+    # "The US has been accusing Russia of deploying troops" names the same verb with Russia on the receiving end
+    answer = assistant.ask("What did Russia accuse Ukraine of?")
+    assert answer.sentences[0].text.startswith("Russia rejects this and accuses Ukraine of having deployed")
+
+
+def test_the_president_of_a_country_is_the_one_titled_by_it(assistant):
+    answer = assistant.ask("Who is the president of France?")  # not the Ukrainian president one sentence nearer
+    assert answer.short_answer.text == "French President Emmanuel Macron"
+
+
+def test_a_name_takes_the_label_its_article_gives_it_most_often():
+    from qa.compose import _majority_labels
+
+    text = "Biden met Putin. Biden spoke. Biden left. In Geneva, Biden smiled."
+    ents = [(m.start(), m.end(), "PERSON") for m in __import__("re").finditer("Biden", text)]
+    ents[3] = (ents[3][0], ents[3][1], "GPE")  # the tagger's slip
+    ents.append((text.index("Geneva"), text.index("Geneva") + 6, "GPE"))
+    assert [label for _, _, label in _majority_labels(sorted(ents), text)] == ["PERSON"] * 3 + ["GPE", "PERSON"]
