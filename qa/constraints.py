@@ -40,6 +40,9 @@ def _announced_only(text: str) -> bool:
     return bool(_FUTURE.search(text)) and not _REPORTED.search(text)
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [normalise(o) for o in query.outlets]
@@ -65,7 +68,10 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
             and _announced_only(cands[0].text):
         return [], "The articles announce this for later; none reports how it went."
     dated = next((c.article.published_at for c in cands if c.article.published_at), None)
-    if not asked.future and dated and period_start(query.text, dated, True):  # "Who won the 2022 election?"
+    # "What happened on 9 December?" (past) and "Who won the 2022 election?" (a year: no tense needed); a
+    # month alone in a question without tense ("…achieved 100 million users in March") may be either March
+    dated_question = asked.past or _YEAR.search(query.text)
+    if not asked.future and dated_question and dated and period_start(query.text, dated, True):
         def too_early(c) -> bool:
             """Published before the asked date, or the sentence dates its own event earlier."""
             start = period_start(query.text, c.article.published_at, True)
