@@ -220,7 +220,7 @@ class Composer:
             quoting = [c for c in cands if quotes(who, c.text)]
             if not quoting:
                 return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
-        kept, reason = unmet(query, cands, s)
+        kept, reason = unmet(query, cands, s, self._doc_freq)
         if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
             return self.abstain(question, query, hits, cands, reason=reason)
         cands = kept

@@ -13,8 +13,10 @@ not happened when they were written) must get "the articles don't say", not a to
 from __future__ import annotations
 
 import re
+
 from qa.dates import period_start
 from qa.names import mentions, normalise, regional
+from qa.query import stem
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -43,6 +45,12 @@ def _announced_only(text: str) -> bool:
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+def _unknown(name: str, doc_freq) -> bool:
+    """No indexed window holds one of the name's words ("Istanbul")."""
+    words = [w.casefold() for w in re.findall(r"[^\W\d_]{3,}", name)]
+    return any(doc_freq(w, False) == 0 and doc_freq(stem(w), True) == 0 for w in words)
+
+
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [normalise(o) for o in query.outlets]
@@ -50,23 +58,23 @@ def key_names(query) -> list[str]:
             and not any(normalise(n) in o or o in normalise(n) for o in outlets)]
 
 
-def unmet(query, cands: list, settings) -> tuple[list, str | None]:
-    """(the candidates that meet the question's constraints, best first; else why none does)."""
+def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None]:
+    """(the candidates that meet the question's constraints, best first; else why none does).
+    `doc_freq(term, prefix)` counts the index's windows holding a word: a name none of them holds is
+    unknown to the whole archive, however many other names the question uses."""
     asked = query.asked
     names = key_names(query)
     if names:
         articles = {c.article_rowid: c.article for c in cands}
         named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}
         missing = [n for n in names if not any(n in found for found in named.values())]
-        if missing and (len(names) <= FEW_NAMES or 2 * len(missing) >= len(names)):
-            return [], f"The indexed articles never mention {missing[0]}."
+        unknown = [n for n in missing if doc_freq is not None and _unknown(n, doc_freq)]
+        if unknown or (missing and (len(names) <= FEW_NAMES or 2 * len(missing) >= len(names))):
+            return [], f"The indexed articles never mention {(unknown or missing)[0]}."
         for c in cands:
             if len(named[c.article_rowid]) < len(names):
                 c.score *= settings.name_penalty
         cands = sorted(cands, key=lambda c: c.score, reverse=True)
-    if asked.past and _WH.match(query.text) and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
-            and _announced_only(cands[0].text):
-        return [], "The articles announce this for later; none reports how it went."
     dated = next((c.article.published_at for c in cands if c.article.published_at), None)
     # "What happened on 9 December?" (past) and "Who won the 2022 election?" (a year: no tense needed); a
     # month alone in a question without tense ("…achieved 100 million users in March") may be either March
@@ -85,4 +93,7 @@ def unmet(query, cands: list, settings) -> tuple[list, str | None]:
         if not kept:
             return [], "The articles were published before the date the question asks about, so they cannot report it."
         cands = kept
+    if asked.past and _WH.match(query.text) and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
+            and _announced_only(cands[0].text):  # read after the dates: the best sentence that is left
+        return [], "The articles announce this for later; none reports how it went."
     return cands, None

@@ -266,10 +266,10 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     for no title."""
     if asked.kind == "org" and asked.focus in MEDIA_NOUNS:  # "Which newspaper…": a medium, not the Kremlin
         return bool(_MEDIA.search(text[lo:hi]))
-    if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
-            or not _TITLE.fullmatch(asked.focus.rstrip("s").capitalize()):
+    if asked.kind == "person" and asked.focus in BYLINE_ROLES and credit_line(text, phrase, lo, hi):
         return True
-    if asked.focus in BYLINE_ROLES and credit_line(text, phrase, lo, hi):
+    if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
+            or not (asked.focus in BYLINE_ROLES or _TITLE.fullmatch(asked.focus.rstrip("s").capitalize())):
         return True
     return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(text[lo:hi])}
 
