@@ -1,4 +1,5 @@
-"""`byline index …`: build, add, remove, list, stats, verify. Parse, call the library, render."""
+"""`byline index …`: build, add, remove, list, stats, verify, optimize, repair. Parse, call the library,
+render."""
 
 from __future__ import annotations
 
@@ -144,3 +145,19 @@ def repair(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
         print_json({"repaired": True, "vectors": written})
     else:
         console().print(f"repaired: wrote {written} vectors from the database; nothing was re-embedded.")
+
+
+@app.command()
+def optimize(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """Merge the vector segments into one file and drop removed vectors (writes do this on their own
+    past a threshold)."""
+    from qa.admin import optimize as optimize_index
+
+    with one_line_errors("interrupted; the index is as it was before", as_json=as_json):
+        merged = optimize_index(_dir(index))
+    if as_json:
+        print_json(merged)
+    else:
+        console().print(f"optimized: {merged['segments']} vector segment(s) and {merged['deleted_vectors']} "
+                        f"removed vector(s) merged into 1 segment of {merged['vectors']} vectors.", markup=False,
+                        soft_wrap=True)

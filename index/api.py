@@ -18,13 +18,13 @@ from index.documents import Document
 from index.errors import IndexMismatchError, IndexMissingError, InputError
 from index.lock import writable, writer_lock
 from index.reader import DB_NAME, Reader
-from index.reports import AddReport, Stats
+from index.reports import AddReport, OptimizeReport, Stats
+from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.settings import IndexSettings
-from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.verify import Verification, verify
 from index.writer import Writer
 
-__all__ = ["AddReport", "DB_NAME", "Index", "Stats", "Verification", "default_corpus_paths"]
+__all__ = ["AddReport", "DB_NAME", "Index", "OptimizeReport", "Stats", "Verification", "default_corpus_paths"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -148,6 +148,12 @@ class Index:
         """Rebuild the vector file from the vectors SQLite keeps; returns how many were written."""
         with self._session() as writer:
             return writer.repair()
+
+    def optimize(self) -> OptimizeReport:
+        """Merge every vector segment into one and drop removed vectors, atomically, under the lock."""
+        with self._session() as writer:
+            writer.check_vectors()  # a damaged segment is refused here as by any write (repair rebuilds it)
+            return writer.optimize()
 
     @classmethod
     def rebuild(cls, path: str | Path, paths: Sequence[str | Path], settings: IndexSettings, **kw) -> AddReport:

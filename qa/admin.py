@@ -1,4 +1,5 @@
-"""Index administration for the CLI and the eval suite: build, add, remove, list, stats, verify.
+"""Index administration for the CLI and the eval suite: build, add, remove, list, stats, verify,
+optimize, repair.
 Thin functions over `index`, so that callers never import it themselves."""
 
 from __future__ import annotations
@@ -80,6 +81,15 @@ def verify(directory: Path, full: bool = False) -> dict:
     with _reading(directory) as index:
         result = index.verification(full)
     return {"problems": result.problems, "leftovers": result.leftovers}
+
+
+def optimize(directory: Path) -> dict:
+    """Merge the index's vector segments into one and drop removed vectors; what was merged."""
+    index = Index.open(directory)
+    try:
+        return index.optimize().to_dict()
+    finally:
+        index.close()
 
 
 def repair(directory: Path) -> int:
