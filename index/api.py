@@ -17,6 +17,7 @@ from index import swap
 from index.documents import Document
 from index.errors import IndexMismatchError, IndexMissingError, InputError
 from index.lock import writable, writer_lock
+from index.prepare import DEFAULT_WORKERS, encoder_threads
 from index.reader import DB_NAME, Reader
 from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
@@ -123,10 +124,16 @@ class Index:
         return Writer.session(self.path, lambda: self.reader.encoder, lock_timeout=self.lock_timeout, **kw)
 
     def add_documents(self, docs: Iterable[Document], *, progress: Progress | None = None,
-                      skip_near_duplicates: bool = False, report: AddReport | None = None) -> AddReport:
+                      skip_near_duplicates: bool = False, report: AddReport | None = None,
+                      workers: int = DEFAULT_WORKERS) -> AddReport:
+        """Add new or changed documents; `workers` processes split and annotate them (index.prepare)
+        while the encoder runs here, on the cores they leave."""
         report = report or AddReport()
+        if workers > 1 and self.reader._encoder is None:
+            self.reader.encoder_threads = encoder_threads(workers)
         with self._session() as writer:
-            writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates)
+            writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates,
+                                 workers=workers)
         return report
 
     def add_paths(self, paths: Sequence[str | Path], **kw) -> AddReport:

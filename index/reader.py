@@ -59,6 +59,7 @@ class Reader:
         self._want = (model, backend)
         self._guard = threading.RLock()
         self._encoder = None
+        self.encoder_threads: int | None = None  # ONNX Runtime intra-op threads, when the encoder loads
         self._open_store()
 
     def _open_store(self) -> None:
@@ -98,7 +99,7 @@ class Reader:
         if self._encoder is None:
             from index.encoders import load_encoder
 
-            encoder = load_encoder(self.settings.model, self.settings.backend)
+            encoder = load_encoder(self.settings.model, self.settings.backend, self.encoder_threads)
             if self.dimension and encoder.dimension != self.dimension:
                 raise IndexMismatchError(
                     f"The model {self.settings.model!r} gives {encoder.dimension}-dimensional vectors but "

@@ -24,14 +24,13 @@ from pathlib import Path
 import numpy as np
 
 from index import swap
-from index.annotate import annotate
-from index.chunking import chunk_document, sentence_spans
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
 from index.faults import fault_point
 from index.lock import writer_lock
-from index.near_duplicates import closest, simhash
+from index.near_duplicates import closest
+from index.prepare import DEFAULT_WORKERS, prepare_all
 from index.reader import DB_NAME, check_manifest, settings_of
 from index.reports import AddReport, OptimizeReport
 from index.segments import MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of, vector_file
@@ -157,12 +156,12 @@ class Writer:
 
     # ------------------------------------------------------------------ changes
     def add_documents(self, docs: Iterable[Document], report: AddReport, *, progress: Progress | None = None,
-                      skip_near_duplicates: bool = False) -> AddReport:
+                      skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS) -> AddReport:
         self.check_vectors()  # before anything is embedded or stored
         plan = []
         queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress)
         try:
-            for item in self._plan(docs, report, skip_near_duplicates, progress):
+            for item in self._plan(docs, report, skip_near_duplicates, progress, workers):
                 plan.append(item)
                 for c in item[2]:
                     queue.add(chunk_hash(c.embed_text), c.embed_text)
@@ -175,11 +174,9 @@ class Writer:
             self._commit(lambda store: _insert(store, plan, progress))
         return report
 
-    def _plan(self, docs, report: AddReport, skip_near: bool, progress):
-        """Yield (document, sentences, chunks) for new or changed documents; unchanged ones are a no-op."""
-        seen, planned = set(), 0
-        sim_ids, sim_values = self.store.simhashes()
-        s = self.settings
+    def _changed(self, docs, report: AddReport):
+        """The documents that are new or changed; a repeated id or an unchanged article is reported."""
+        seen = set()
         for doc in docs:
             if doc.id in seen:
                 report.issues.append(LoadIssue(doc.path or doc.id, f"duplicate article id {doc.id!r}; kept the first"))
@@ -189,23 +186,30 @@ class Writer:
             if existing and existing.content_hash == doc.content_hash:
                 report.unchanged.append(doc.id)
                 continue
-            sentences = sentence_spans(doc)
-            chunks = chunk_document(doc, sentences, s.chunk_words, s.chunk_stride, s.embed_header)
+            yield doc
+
+    def _plan(self, docs, report: AddReport, skip_near: bool, progress, workers: int):
+        """Yield (document, sentences, chunks) for new or changed documents; unchanged ones are a no-op.
+        Sentences, windows and entities come from `index.prepare` (in `workers` processes)."""
+        planned = 0
+        sim_ids, sim_values = self.store.simhashes()
+        for item in prepare_all(self._changed(docs, report), self.settings, workers):
+            doc, sentences, chunks = item.doc, item.sentences, item.chunks
             if not chunks:
                 report.issues.append(LoadIssue(doc.path or doc.id, "no words to index, skipped", "error"))
                 continue
-            doc.extra["_entities"] = annotate(doc.text, sentences)  # while the encoder works on earlier chunks
-            sig = simhash(doc.text)
+            doc.extra["_entities"] = item.entities
+            existing = self.store.hash_of(doc.id)
             if not existing:
-                near = closest(sig, sim_ids, sim_values)
+                near = closest(item.simhash, sim_ids, sim_values)
                 if near:
                     report.near_duplicates.append((doc.id, near[0], near[1]))
                     if skip_near:
                         report.skipped.append(doc.id)
                         continue
             sim_ids.append(doc.id)
-            sim_values = np.append(sim_values, np.int64(sig))
-            doc.extra["_simhash"] = sig
+            sim_values = np.append(sim_values, np.int64(item.simhash))
+            doc.extra["_simhash"] = item.simhash
             (report.updated if existing else report.added).append(doc.id)
             planned += 1
             if progress:
