@@ -41,15 +41,22 @@ class Segment:
     checksum: str | None  # index.vectors.checksum of the file's bytes
     count: int  # vectors in the file, tombstoned ones included
     kind: str  # "flat" or "ivf"
+    stamp: tuple[int, int] | None = None  # (size, mtime in ns) of the file as written: see check_files
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def written(cls, file: Path, version: int, digest: str, vectors: VectorIndex) -> "Segment":
+        st = file.stat()
+        return cls(version, digest, vectors.size, vectors.kind, (st.st_size, st.st_mtime_ns))
 
 
 def segments_of(manifest: dict) -> list[Segment] | None:
     """The manifest's segments, first (largest) first; None for an index written before segments."""
     raw = manifest.get("segments")
-    return None if raw is None else [Segment(**s) for s in raw]
+    return None if raw is None else [Segment(**{**s, "stamp": tuple(s["stamp"]) if s.get("stamp") else None})
+                                     for s in raw]
 
 
 def live_files(manifest: dict) -> set[str]:
@@ -129,7 +136,13 @@ def load(store, path: Path, manifest: dict, dimension: int, approximate_above: i
             vectors = VectorIndex.load(file, dimension, manifest.get("vectors_checksum"))
             segment = Segment(version, manifest.get("vectors_checksum"), vectors.size, vectors.kind)
             return SegmentedVectors([(segment, vectors)], np.zeros(0, dtype=np.int64), dimension)
-        segments = [Segment(version, None, 0, "flat")] if version and manifest.get("chunks") else []
+        if version and manifest.get("chunks") and not rebuild_missing:
+            raise VectorFileError(file, "is missing")
+        return from_database(store, dimension, approximate_above)
+    if not segments and manifest.get("chunks"):  # never written so: rebuilt in memory on the second look
+        if not rebuild_missing:
+            raise VectorFileError(vector_file(path, version), "is missing")
+        return from_database(store, dimension, approximate_above)
     cached = dict(known.parts) if known is not None else {}
     parts = []
     for segment in segments:
@@ -155,7 +168,10 @@ def from_database(store, dimension: int, approximate_above: int) -> SegmentedVec
 
 def check_files(path: Path, manifest: dict) -> bool:
     """Whether every vector file is present; a present file whose bytes differ from its checksum is
-    refused (VectorFileError). Reads the files, builds nothing (a write checks before it changes)."""
+    refused (VectorFileError). A write checks this before it changes anything. A file whose size
+    and modification time are still those it was written with is not read again (reading every
+    segment on every add would grow with the index: 5 GB at 100k articles); anything that wrote
+    to it since changed its time. Readers and `verify` check every file's checksum."""
     segments = segments_of(manifest)
     if segments is None:
         version = int(manifest.get("vectors_version", 0))
@@ -164,6 +180,9 @@ def check_files(path: Path, manifest: dict) -> bool:
     for segment in segments:
         file = vector_file(path, segment.version)
         try:
+            st = file.stat()
+            if segment.stamp is not None and (st.st_size, st.st_mtime_ns) == segment.stamp:
+                continue
             data = file.read_bytes()
         except FileNotFoundError:
             whole = False
