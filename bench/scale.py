@@ -115,6 +115,7 @@ for p in spec["extra"]:
 for p in spec["extra"]:
     t = time.perf_counter(); index.remove([p]); remove_s.append(time.perf_counter() - t)
 out["add_s"], out["remove_s"] = add_s, remove_s
+t = time.perf_counter(); index.store.quick_check(); out["quick_check_s"] = time.perf_counter() - t  # done before every write
 st = index.stats()
 out["before_optimize"] = {"segments": st.segments, "deleted_vectors": st.deleted_vectors}
 q = index.encoder.encode(["How did the company report its quarterly earnings?"])[0]
@@ -174,6 +175,7 @@ def run(args) -> dict:
     out["bytes_per_article"] = out["bytes"] / build["articles"]
     out["add_s"], out["remove_s"] = summary(build["add_s"]), summary(build["remove_s"])
     out["optimize_s"] = build["optimize_s"]
+    out["quick_check_s"] = build.get("quick_check_s")
     questions = [q["question"] for q in load_jsonl(MH_QUESTIONS)][:70]
     out["ask"] = ask_stages(tmp / "index", questions, warm=10)
     shutil.rmtree(tmp, ignore_errors=True)
