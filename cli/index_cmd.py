@@ -158,8 +158,7 @@ def repair(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 
 @app.command()
 def optimize(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
-    """Merge the vector segments into one file and drop removed vectors (writes do this on their own
-    past a threshold)."""
+    """Merge the vector segments into one file and drop removed vectors (writes also merge past a threshold)."""
     from qa.admin import optimize as optimize_index
 
     with one_line_errors("interrupted; the index is as it was before", as_json=as_json):

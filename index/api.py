@@ -129,8 +129,8 @@ class Index:
         """Add new or changed documents; `workers` processes split and annotate them (index.prepare)
         while the encoder runs here, on the cores they leave."""
         report = report or AddReport()
-        if workers > 1 and self.reader._encoder is None:
-            self.reader.encoder_threads = encoder_threads(workers)
+        if workers > 1:
+            self.reader.encoder_threads = encoder_threads(workers)  # if the encoder is not loaded yet
         with self._session() as writer:
             writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates,
                                  workers=workers)

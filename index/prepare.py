@@ -58,7 +58,8 @@ def encoder_threads(workers: int) -> int | None:
     return None if workers <= 1 else max(1, (os.cpu_count() or 1) - workers)
 
 
-def prepare_all(docs: Iterable[Document], settings: IndexSettings, workers: int = DEFAULT_WORKERS) -> Iterator[Prepared]:
+def prepare_all(docs: Iterable[Document], settings: IndexSettings,
+                workers: int = DEFAULT_WORKERS) -> Iterator[Prepared]:
     """`prepare` over `docs`, in order, lazily; with `workers` > 1 in that many processes."""
     if workers <= 1:
         for doc in docs:

@@ -9,10 +9,11 @@ asks every segment (tombstones excluded), and merges the top k by score: the cod
 8-bit codes everywhere (`index.quantize`), so scores are comparable across segments.
 
 Merges (see `plan`): `optimize`, `repair`, a missing file or crossing `approximate_above` rewrite
-everything as one segment from the vectors SQLite keeps (IVF retrained when in use) and empty the
+everything as one segment from the vectors SQLite keeps (IVF trained anew when in use) and empty the
 tombstones; more than `max_segments` files merge the small ones (all but the first) into one, or
 everything once those hold as many vectors as the first; tombstones above `merge_tombstones` of the
-stored vectors merge everything.
+stored vectors merge everything. A merge of everything that a write triggers keeps the first
+segment's trained IVF lists (training is most of a merge's time); `optimize` trains them anew.
 
 An index written before segments has one file and no `segments` key: it is read as one segment,
 and its next write rewrites it in this form.

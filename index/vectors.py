@@ -74,6 +74,14 @@ class VectorIndex:
         out.add(ids, vectors)
         return out
 
+    def emptied(self) -> "VectorIndex":
+        """A copy holding no vectors, with the same trained parts (IVF lists, quantizer range)."""
+        import faiss
+
+        index = faiss.clone_index(self.index)
+        index.reset()
+        return VectorIndex(index, self.dimension)
+
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),

@@ -131,8 +131,17 @@ class Writer:
                                                 total > s.approximate_above, s.max_segments, s.merge_tombstones)
             if how == MERGE_ALL:
                 store.clear_tombstones()
-                ids, vecs = store.all_chunk_vectors(dim)  # IVF (re)trained here when in use
-                kept, written = [], VectorIndex.build(ids, vecs, dim, approximate=total > s.approximate_above)
+                ids, vecs = store.all_chunk_vectors(dim)
+                approximate = total > s.approximate_above
+                # a merge a write triggers keeps the trained IVF lists of the first segment (training is
+                # most of a merge's time); optimize, repair and crossing approximate_above train anew
+                trained = _trained_ivf(self.path, segments, dim) if approximate and not merge else None
+                if trained is not None:
+                    written = trained.emptied()
+                    written.add(ids, vecs)
+                else:
+                    written = VectorIndex.build(ids, vecs, dim, approximate=approximate)
+                kept = []
             else:
                 store.add_tombstones(removed)
                 ids, vecs = np.array(new_ids, dtype=np.int64), _cached(store, new_hashes, dim)
@@ -314,3 +323,10 @@ def _merge_small(store: Store, path: Path, small: list[Segment], ids: np.ndarray
     stored = store.chunk_vectors(live.tolist())
     old = np.vstack([stored[int(i)] for i in live]) if len(live) else np.zeros((0, dim), np.float32)
     return np.concatenate([live, ids]), np.vstack([old, vecs])
+
+
+def _trained_ivf(path: Path, segments: list[Segment] | None, dim: int) -> VectorIndex | None:
+    """The first segment when it is an IVF index (read and checked), else None."""
+    if not segments or segments[0].kind != "ivf":
+        return None
+    return VectorIndex.load(vector_file(path, segments[0].version), dim, segments[0].checksum)
