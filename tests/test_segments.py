@@ -226,3 +226,18 @@ def test_a_merge_a_write_triggers_keeps_the_trained_ivf_lists_and_optimize_train
     index.optimize()  # trained again, on the vectors there are now (three articles fewer)
     assert index.vectors.kind == "ivf" and not np.array_equal(centroids(index), trained)
     assert index.verify(full=True) == []
+
+
+def test_a_damaged_segment_is_named_by_verify_refused_by_writes_and_repaired(fresh_index, tmp_path, seed_corpus):
+    from tests.integrity_tools import damage_vectors
+
+    new = write_articles(tmp_path / "new", seed_corpus, 2)
+    Index.open(fresh_index).add_paths([new[0]])
+    damaged = damage_vectors(fresh_index, np.random.default_rng(3))  # the newest segment
+    problems = Index.open(fresh_index).verify()
+    assert len(problems) == 1 and damaged.name in problems[0] and "byline index repair" in problems[0]
+    refused = byline("index", "add", str(new[1]), "--index", str(fresh_index))
+    assert refused.returncode == 1 and damaged.name in refused.stderr and "byline index repair" in refused.stderr
+    assert Index.open(fresh_index).repair() == Index.open(fresh_index).stats().chunks
+    repaired = Index.open(fresh_index)
+    assert repaired.stats().segments == 1 and repaired.verify(full=True) == [] and repaired.stats().articles == 6
