@@ -1,5 +1,8 @@
 """Part 2: the whole build pipeline vs pure encode of the same chunk texts, per build in its own
-subprocess (so peak RSS is per build), plus incremental add of one article with the model loaded."""
+subprocess (so peak RSS is per build), plus incremental add of one article with the model loaded.
+With `--workers 1,2,…`: the same MultiHop build with each number of preparing processes
+(`index.prepare`), and the preparation alone (sentences, windows, spaCy, simhash; no encoder) with
+each, against reading and cleaning the files (which stay in the writing process)."""
 
 from __future__ import annotations
 
@@ -22,7 +25,9 @@ from index.settings import IndexSettings
 spec = json.loads(sys.argv[1])
 paths, d, backend = spec["paths"], Path(spec["dir"]), spec["backend"]
 s = IndexSettings(backend=backend)
-t = time.perf_counter(); enc = load_encoder(MODEL, backend); load_s = time.perf_counter() - t
+from index.prepare import encoder_threads
+workers = spec.get("workers", 1)
+t = time.perf_counter(); enc = load_encoder(MODEL, backend, encoder_threads(workers)); load_s = time.perf_counter() - t
 texts, per_chunk, n_docs = chunk_texts(paths, s)
 enc.encode(texts[:64])  # warm-up
 from index.annotate import annotate_many, pipeline
@@ -30,8 +35,8 @@ pipeline()  # spaCy loaded outside the timed build, as the encoder is
 shutil.rmtree(d, ignore_errors=True)
 t = time.perf_counter()
 index = Index.create(d, s)
-index._encoder = enc  # the model is loaded once, outside the timed build
-report = index.add_paths(paths)
+index.reader._encoder = enc  # the model is loaded once, outside the timed build
+report = index.add_paths(paths, workers=workers)
 build_s = time.perf_counter() - t
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 chunks = index.store.count("chunks")
@@ -52,10 +57,26 @@ print("RESULT" + json.dumps({"build_s": build_s, "encode_s": encode_s, "annotate
 """
 
 
-def _child(paths, d: Path, backend: str, extra=()) -> dict:
+PREPARE = r"""
+import json, sys, time
+from index.annotate import pipeline
+from index.loading import iter_documents
+from index.prepare import prepare_all
+from index.settings import IndexSettings
+spec = json.loads(sys.argv[1])
+s = IndexSettings()
+pipeline()
+t = time.perf_counter(); docs = list(iter_documents(spec["paths"], [], max_bytes=s.max_file_bytes)); read_s = time.perf_counter() - t
+t = time.perf_counter(); done = list(prepare_all(docs, s, spec["workers"])); prepare_s = time.perf_counter() - t
+print("RESULT" + json.dumps({"read_s": read_s, "prepare_s": prepare_s, "articles": len(done),
+      "chunks": sum(len(p.chunks) for p in done)}))
+"""
+
+
+def _child(paths, d: Path, backend: str, extra=(), workers: int = 1, script: str = CHILD) -> dict:
     spec = json.dumps({"paths": [str(p) for p in paths], "dir": str(d), "backend": backend,
-                       "extra": [str(e) for e in extra]})
-    r = subprocess.run([sys.executable, "-c", CHILD, spec], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+                       "extra": [str(e) for e in extra], "workers": workers})
+    r = subprocess.run([sys.executable, "-c", script, spec], cwd=ROOT, capture_output=True, text=True, timeout=1800)
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT")]
     if r.returncode or not line:
         raise RuntimeError(f"build child failed: {r.stderr[-2000:]}")
@@ -98,12 +119,34 @@ def run(args) -> dict:
         if adds:
             res["incremental_add_s"] = summary(adds)
         out["corpora"][name] = res
+    if args.workers:
+        out["workers"] = scaling(corpora[f"multihop-{n}"], tmp, backend, [int(w) for w in args.workers.split(",")],
+                                 repeats)
     ratios = [c["ratio_build_over_model"]["median"] for c in out["corpora"].values()]
     annotate = [c["ratio_annotate_over_encode"]["median"] for c in out["corpora"].values()]
     adds = [c["incremental_add_s"]["median"] for c in out["corpora"].values() if "incremental_add_s" in c]
     out["goals"] = {"build_over_encode_plus_annotate_le_1.15": all(r <= 1.15 for r in ratios),
                     "annotate_over_encode_le_0.8": all(r <= 0.8 for r in annotate),
                     "incremental_add_lt_1s": all(a < 1 for a in adds)}
+    return out
+
+
+def scaling(paths, tmp: Path, backend: str, counts: list[int], repeats: int) -> dict:
+    """Build and preparation seconds for each worker count, runs interleaved (1, 2, 1, 2…) so that
+    other load on a shared machine falls on all of them alike."""
+    builds: dict[int, list[float]] = {w: [] for w in counts}
+    prepares: dict[int, list[dict]] = {w: [] for w in counts}
+    for _ in range(repeats):
+        for w in counts:
+            builds[w].append(_child(paths, tmp / f"ix-w{w}", backend, workers=w)["build_s"])
+            prepares[w].append(_child(paths, tmp, backend, workers=w, script=PREPARE))
+    one_build = summary(builds[counts[0]])["median"]
+    one_prep = summary([p["prepare_s"] for p in prepares[counts[0]]])["median"]
+    out = {}
+    for w in counts:
+        build, prep = summary(builds[w]), summary([p["prepare_s"] for p in prepares[w]])
+        out[str(w)] = {"build_s": build, "prepare_s": prep, "read_s": summary([p["read_s"] for p in prepares[w]]),
+                       "build_speedup": one_build / build["median"], "prepare_speedup": one_prep / prep["median"]}
     return out
 
 
@@ -123,4 +166,12 @@ def table(res: dict):
                   fmt_s(r["annotate_s"], nd=2), fmt_s(r["ratio_build_over_model"], "×", 2),
                   fmt_s(r["ratio_annotate_over_encode"], "×", 2), fmt_s(r["articles_per_s"]), fmt_s(r["chunks_per_s"]),
                   fmt_s(r["peak_rss_mb"], nd=0), fmt_s(r.get("incremental_add_s"), nd=3))
-    return [t]
+    if "workers" not in res:
+        return [t]
+    w = Table(title="2b. --workers: MultiHop build and the preparation alone (median (min–max) s)")
+    for c in ("workers", "build s", "build speed-up", "prepare s", "prepare speed-up", "read + clean s"):
+        w.add_column(c)
+    for n, r in res["workers"].items():
+        w.add_row(n, fmt_s(r["build_s"], nd=2), f"{r['build_speedup']:.2f}×", fmt_s(r["prepare_s"], nd=2),
+                  f"{r['prepare_speedup']:.2f}×", fmt_s(r["read_s"], nd=2))
+    return [t, w]

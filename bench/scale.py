@@ -11,7 +11,10 @@ come from a fast stand-in, as the issue allows at large N: a real MultiHop windo
 the text's hash, plus gaussian noise (std 0.02 a dimension), normalised. The output says so; dense
 recall is then meaningless, while sizes, SQLite, the keyword index, the vector file and asking are real.
 
-Build runs in a child process, so its peak RSS is its own; asking runs in this process afterwards,
+Build runs in a child process, so its peak RSS is its own; then, with the model loaded, 5 more articles
+are added one at a time (each writes a vector segment) and removed one at a time (each writes
+tombstones), dense search is timed over those segments, `optimize` merges them, and dense search is
+timed again over the one segment. Asking runs in this process afterwards,
 with the real encoder for the questions (MultiHop's own, first 10 warm-up, next 60 timed).
 """
 
@@ -32,6 +35,7 @@ from bench import ARTICLES, MH_QUESTIONS, ROOT, load_jsonl, pct, summary
 
 STAGES = ("embed", "dense", "keyword", "fuse", "compose", "total")
 NOISE = 0.02  # stand-in vectors: gaussian noise a dimension around a real vector
+EXTRA = 5  # articles added one at a time (each a new vector segment), then removed one at a time (tombstones)
 _FIGURE = re.compile(r"\b\d{2,}\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
@@ -108,9 +112,16 @@ out["build_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 add_s, remove_s = [], []
 for p in spec["extra"]:
     t = time.perf_counter(); r = index.add_paths([p]); add_s.append(time.perf_counter() - t)
-    ids = r.added
-    t = time.perf_counter(); index.remove(ids); remove_s.append(time.perf_counter() - t)
+for p in spec["extra"]:
+    t = time.perf_counter(); index.remove([p]); remove_s.append(time.perf_counter() - t)
 out["add_s"], out["remove_s"] = add_s, remove_s
+t = time.perf_counter(); index.store.quick_check(); out["quick_check_s"] = time.perf_counter() - t  # done before every write
+st = index.stats()
+out["before_optimize"] = {"segments": st.segments, "deleted_vectors": st.deleted_vectors}
+q = index.encoder.encode(["How did the company report its quarterly earnings?"])[0]
+t = time.perf_counter(); [index.search_dense(q, 60) for _ in range(20)]; out["dense_segments_ms"] = (time.perf_counter() - t) * 50
+t = time.perf_counter(); index.optimize(); out["optimize_s"] = time.perf_counter() - t
+t = time.perf_counter(); [index.search_dense(q, 60) for _ in range(20)]; out["dense_one_ms"] = (time.perf_counter() - t) * 50
 index.close()
 print("RESULT" + json.dumps(out))
 """
@@ -146,7 +157,7 @@ def run(args) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bybench-scale-"))
     t = time.perf_counter()
     path = generate(n, tmp / "in")
-    extra = [generate(1, tmp / "in", first=n + i) for i in range(3)]
+    extra = [generate(1, tmp / "in", first=n + i) for i in range(EXTRA)]
     out = {"method": __doc__.strip(), "articles": n, "generate_s": time.perf_counter() - t,
            "vectors": "stand-in (real MultiHop vectors reused with noise)" if args.stand_in_vectors else "real"}
     spec = {"dir": str(tmp / "index"), "path": str(path), "extra": [str(e) for e in extra], "noise": NOISE,
@@ -163,6 +174,8 @@ def run(args) -> dict:
     out["files"] = {f.name: f.stat().st_size for f in (tmp / "index").iterdir() if f.is_file()}
     out["bytes_per_article"] = out["bytes"] / build["articles"]
     out["add_s"], out["remove_s"] = summary(build["add_s"]), summary(build["remove_s"])
+    out["optimize_s"] = build["optimize_s"]
+    out["quick_check_s"] = build.get("quick_check_s")
     questions = [q["question"] for q in load_jsonl(MH_QUESTIONS)][:70]
     out["ask"] = ask_stages(tmp / "index", questions, warm=10)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -172,15 +185,22 @@ def run(args) -> dict:
 def table(res: dict):
     from rich.table import Table
 
+    from bench import fmt_s
+
     b = res["build"]
     t = Table(title=f"scale: {res['articles']:,} generated articles, {b['chunks']:,} windows, vectors {res['vectors']}")
     for c in ("build s", "build/encode", "KB per article", "build peak RSS MB", "ask peak RSS MB",
-              "add 1 s (median)", "remove 1 s (median)", "open + first ask ms"):
+              "add 1 s", "remove 1 s", "segments / removed before optimize", "optimize s",
+              "dense ms: segments / one", "open + first ask ms"):
         t.add_column(c)
     ratio = res.get("build_encode_ratio")
+    seg = b.get("before_optimize", {})
     t.add_row(f"{b['build_s']:.1f}", f"{ratio:.2f}" if ratio else "-", f"{res['bytes_per_article'] / 1e3:.0f}",
-              f"{b['build_rss_mb']:.0f}", f"{res['ask']['ask_rss_mb']:.0f}", f"{res['add_s']['median']:.2f}",
-              f"{res['remove_s']['median']:.2f}", f"{res['ask']['open_and_first_ask_ms']:.0f}")
+              f"{b['build_rss_mb']:.0f}", f"{res['ask']['ask_rss_mb']:.0f}", fmt_s(res["add_s"], nd=3),
+              fmt_s(res["remove_s"], nd=3), f"{seg.get('segments', '-')} / {seg.get('deleted_vectors', '-')}",
+              f"{res.get('optimize_s', float('nan')):.2f}",
+              f"{b.get('dense_segments_ms', float('nan')):.1f} / {b.get('dense_one_ms', float('nan')):.1f}",
+              f"{res['ask']['open_and_first_ask_ms']:.0f}")
     s = Table(title="warm ask by stage, ms (p50 / p95)")
     for c in ("stage", "p50", "p95"):
         s.add_column(c)

@@ -1,4 +1,5 @@
-"""`byline index …`: build, add, remove, list, stats, verify. Parse, call the library, render."""
+"""`byline index …`: build, add, remove, list, stats, verify, optimize, repair. Parse, call the library,
+render."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=
 
 IndexOpt = typer.Option(None, "--index", "-i", help="Index directory (default: $BYLINE_INDEX or the user data dir).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON for scripts.")
+WorkersOpt = typer.Option(1, "--workers", "-w",
+                          help="Processes that split and annotate articles while this one encodes (default 1).")
+
+
+def _workers(n: int, as_json: bool) -> int:
+    if not 1 <= n <= 64:
+        fail(f"--workers must be 1 to 64, not {n}; try --workers 2", as_json=as_json, kind="bad_option")
+    return n
 
 
 def _dir(index: Path | None) -> Path:
@@ -44,7 +53,7 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           chunk_words: int | None = typer.Option(None, help="Words per window."),
           chunk_stride: int | None = typer.Option(None, help="Words between window starts."),
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
-          as_json: bool = JsonOpt):
+          workers: int = WorkersOpt, as_json: bool = JsonOpt):
     """Build (or update) an index from files; unchanged articles are skipped."""
     from qa.admin import build
 
@@ -52,20 +61,21 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           progress_bar(not as_json) as progress):
         report = build(paths or None, _dir(index), rebuild=rebuild, model=model, backend=backend,
                        chunk_words=chunk_words, chunk_stride=chunk_stride,
-                       skip_near_duplicates=skip_near_duplicates, progress=progress)
+                       skip_near_duplicates=skip_near_duplicates, progress=progress, workers=_workers(workers, as_json))
     _report(report, as_json, "built")
 
 
 @app.command()
 def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articles."), index: Path | None = IndexOpt,
         skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
-        as_json: bool = JsonOpt):
+        workers: int = WorkersOpt, as_json: bool = JsonOpt):
     """Add new or changed articles; identical ones are a no-op."""
     from qa.admin import add as add_articles
 
     with (one_line_errors("interrupted; the index is as it was before this add", as_json=as_json),
           progress_bar(not as_json) as progress):
-        report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress)
+        report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress,
+                              workers=_workers(workers, as_json))
     _report(report, as_json, "added")
 
 
@@ -144,3 +154,18 @@ def repair(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
         print_json({"repaired": True, "vectors": written})
     else:
         console().print(f"repaired: wrote {written} vectors from the database; nothing was re-embedded.")
+
+
+@app.command()
+def optimize(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+    """Merge the vector segments into one file and drop removed vectors (writes also merge past a threshold)."""
+    from qa.admin import optimize as optimize_index
+
+    with one_line_errors("interrupted; the index is as it was before", as_json=as_json):
+        merged = optimize_index(_dir(index))
+    if as_json:
+        print_json(merged)
+    else:
+        console().print(f"optimized: {merged['segments']} vector segment(s) and {merged['deleted_vectors']} "
+                        f"removed vector(s) merged into 1 segment of {merged['vectors']} vectors.", markup=False,
+                        soft_wrap=True)

@@ -17,14 +17,15 @@ from index import swap
 from index.documents import Document
 from index.errors import IndexMismatchError, IndexMissingError, InputError
 from index.lock import writable, writer_lock
+from index.prepare import DEFAULT_WORKERS, encoder_threads
 from index.reader import DB_NAME, Reader
-from index.reports import AddReport, Stats
+from index.reports import AddReport, OptimizeReport, Stats
+from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.settings import IndexSettings
-from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.verify import Verification, verify
 from index.writer import Writer
 
-__all__ = ["AddReport", "DB_NAME", "Index", "Stats", "Verification", "default_corpus_paths"]
+__all__ = ["AddReport", "DB_NAME", "Index", "OptimizeReport", "Stats", "Verification", "default_corpus_paths"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -123,10 +124,16 @@ class Index:
         return Writer.session(self.path, lambda: self.reader.encoder, lock_timeout=self.lock_timeout, **kw)
 
     def add_documents(self, docs: Iterable[Document], *, progress: Progress | None = None,
-                      skip_near_duplicates: bool = False, report: AddReport | None = None) -> AddReport:
+                      skip_near_duplicates: bool = False, report: AddReport | None = None,
+                      workers: int = DEFAULT_WORKERS) -> AddReport:
+        """Add new or changed documents; `workers` processes split and annotate them (index.prepare)
+        while the encoder runs here, on the cores they leave."""
         report = report or AddReport()
+        if workers > 1:
+            self.reader.encoder_threads = encoder_threads(workers)  # if the encoder is not loaded yet
         with self._session() as writer:
-            writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates)
+            writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates,
+                                 workers=workers)
         return report
 
     def add_paths(self, paths: Sequence[str | Path], **kw) -> AddReport:
@@ -148,6 +155,12 @@ class Index:
         """Rebuild the vector file from the vectors SQLite keeps; returns how many were written."""
         with self._session() as writer:
             return writer.repair()
+
+    def optimize(self) -> OptimizeReport:
+        """Merge every vector segment into one and drop removed vectors, atomically, under the lock."""
+        with self._session() as writer:
+            writer.check_vectors()  # a damaged segment is refused here as by any write (repair rebuilds it)
+            return writer.optimize()
 
     @classmethod
     def rebuild(cls, path: str | Path, paths: Sequence[str | Path], settings: IndexSettings, **kw) -> AddReport:

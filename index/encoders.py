@@ -57,13 +57,14 @@ def resolve_model_path(model: str) -> Path:
                           "give a folder path (nothing is downloaded).") from exc
 
 
-def load_encoder(model: str, backend: str) -> Encoder:
+def load_encoder(model: str, backend: str, threads: int | None = None) -> Encoder:
+    """`threads`: ONNX Runtime's intra-op threads (None: its own choice, one a core)."""
     path = resolve_model_path(model)
     if backend == "torch":
         return TorchEncoder(model, path)
     from index.onnx_export import onnx_model_file
 
-    return OnnxEncoder(model, path, onnx_model_file(path, quantized=backend == "onnx-int8"), backend)
+    return OnnxEncoder(model, path, onnx_model_file(path, quantized=backend == "onnx-int8"), backend, threads)
 
 
 class _Tokenizing:
@@ -100,12 +101,14 @@ def _batches(texts: list[str], batch_size: int):
 
 
 class OnnxEncoder(_Tokenizing):
-    def __init__(self, model: str, path: Path, onnx_file: Path, backend: str):
+    def __init__(self, model: str, path: Path, onnx_file: Path, backend: str, threads: int | None = None):
         import onnxruntime as ort
 
         self.model, self.path, self.backend = model, path, backend
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
+        if threads:
+            opts.intra_op_num_threads = threads
         self._session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}
         pooling = path / "1_Pooling" / "config.json"

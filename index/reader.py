@@ -1,10 +1,11 @@
 """Reading an index: one consistent version at a time (the manifest, the database and the vector
-file of one commit), never a mix, even while a writer commits beside it.
+segments of one commit), never a mix, even while a writer commits beside it.
 
 Readers take no lock and open SQLite read-only (`immutable` when the directory cannot be written).
 Each question runs inside `snapshot()`: one SQLite read transaction whose manifest names the vector
-version in memory; when a writer has committed since, the new vector file is loaded first (and if
-the writer already replaced that one too, the snapshot is taken again).
+version in memory; when a writer has committed since, the new segment files and the tombstones are
+loaded first (segments already in memory are kept: a segment file never changes), and if a merge
+already removed one of them, the snapshot is taken again.
 """
 
 from __future__ import annotations
@@ -19,21 +20,20 @@ import numpy as np
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.lock import writable
 from index.reports import Stats
+from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
+from index.segments import SegmentedVectors, live_files, load, segments_of
 from index.settings import FORMAT_VERSION, IndexSettings
-from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Store, Window
-from index.vectors import VectorFileError, VectorIndex
+from index.store import Store
+from index.vectors import VectorFileError
 
 DB_NAME = "byline.sqlite"
 SNAPSHOT_TRIES = 5  # a writer would have to commit this many times during one snapshot to defeat it
 
 
-def vector_file(path: Path, version: int) -> Path:
-    return path / f"vectors-{version}.faiss"
-
-
 def settings_of(manifest: dict) -> IndexSettings:
+    merging = {k: manifest[k] for k in ("max_segments", "merge_tombstones") if k in manifest}
     return IndexSettings(model=manifest["model"], backend=manifest["backend"], **manifest["chunking"],
-                         approximate_above=manifest.get("approximate_above", 50_000))
+                         approximate_above=manifest.get("approximate_above", 50_000), **merging)
 
 
 def check_manifest(path: Path, manifest: dict, model: str | None = None, backend: str | None = None) -> None:
@@ -51,21 +51,6 @@ def check_manifest(path: Path, manifest: dict, model: str | None = None, backend
                 f"drop the option, or rebuild: byline index build --rebuild PATH --{key} {wanted}")
 
 
-def load_vectors(store: Store, path: Path, manifest: dict, dimension: int, approximate_above: int,
-                 rebuild_missing: bool = False) -> VectorIndex:
-    """The vector file the manifest names, checked against its checksum. A damaged one is refused
-    (see VectorFileError); a missing one too, unless `rebuild_missing`: then it is rebuilt in memory
-    from SQLite, which keeps every vector."""
-    version = int(manifest.get("vectors_version", 0))
-    file = vector_file(path, version)
-    if file.exists():
-        return VectorIndex.load(file, dimension, manifest.get("vectors_checksum"))
-    if version and manifest.get("chunks") and not rebuild_missing:
-        raise VectorFileError(file, "is missing")
-    ids, vecs = store.all_chunk_vectors(dimension)
-    return VectorIndex.build(ids, vecs, dimension, approximate=len(ids) > approximate_above)
-
-
 class Reader:
     """A read-only view of the index at `path`; reloads itself when a writer commits."""
 
@@ -74,6 +59,7 @@ class Reader:
         self._want = (model, backend)
         self._guard = threading.RLock()
         self._encoder = None
+        self.encoder_threads: int | None = None  # ONNX Runtime intra-op threads, when the encoder loads
         self._open_store()
 
     def _open_store(self) -> None:
@@ -101,7 +87,7 @@ class Reader:
         self._inode = db.stat().st_ino
         self.settings = settings_of(manifest)
         self.dimension = int(manifest.get("dimension") or 0)
-        self._vectors: VectorIndex | None = None
+        self._vectors: SegmentedVectors | None = None
         self._version: int | None = None
 
     def close(self) -> None:
@@ -113,7 +99,7 @@ class Reader:
         if self._encoder is None:
             from index.encoders import load_encoder
 
-            encoder = load_encoder(self.settings.model, self.settings.backend)
+            encoder = load_encoder(self.settings.model, self.settings.backend, self.encoder_threads)
             if self.dimension and encoder.dimension != self.dimension:
                 raise IndexMismatchError(
                     f"The model {self.settings.model!r} gives {encoder.dimension}-dimensional vectors but "
@@ -122,7 +108,7 @@ class Reader:
         return self._encoder
 
     @property
-    def vectors(self) -> VectorIndex:
+    def vectors(self) -> SegmentedVectors:
         """The vectors of the version being read (inside a snapshot), else of the latest commit."""
         with self.snapshot():
             return self._vectors
@@ -153,8 +139,8 @@ class Reader:
                 dim = int(manifest.get("dimension") or 0) or self.encoder.dimension
                 # a file still missing on the second look at the same version is really gone:
                 # SQLite keeps every vector, so search goes on (verify reports it, repair rewrites it)
-                self._vectors = load_vectors(self.store, self.path, manifest, dim, self.settings.approximate_above,
-                                             rebuild_missing=failed_version == version)
+                self._vectors = load(self.store, self.path, manifest, dim, self.settings.approximate_above,
+                                     rebuild_missing=failed_version == version, known=self._vectors)
                 self._version, self.dimension = version, int(manifest.get("dimension") or 0)
                 return True
             except VectorFileError as exc:
@@ -241,9 +227,13 @@ class Reader:
         with self.store.reading():
             m = self.store.manifest()
             articles, chunks = self.store.count("articles"), self.store.count("chunks")
+            tombstones = len(self.store.tombstones())
+        live = live_files(m)
         size = sum(f.stat().st_size for f in self.path.iterdir()  # the index, not leftovers of a crash
-                   if f.is_file() and ".faiss.tmp" not in f.name and not f.name.endswith(".lock"))
+                   if f.is_file() and ".faiss" not in f.name and not f.name.endswith(".lock") or f.name in live)
         kind = self._vectors.kind if self._vectors is not None else (
             "ivf" if chunks > self.settings.approximate_above else "flat")
+        segments = segments_of(m)
         return Stats(str(self.path), articles, chunks, m["model"], m["backend"], int(m.get("dimension") or 0),
-                     kind, size, m["format_version"], m["chunking"])
+                     kind, size, m["format_version"], m["chunking"],
+                     len(segments) if segments is not None else int(bool(m.get("vectors_version"))), tombstones)

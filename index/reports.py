@@ -1,4 +1,4 @@
-"""What index operations report back: an add's outcome and the index's statistics."""
+"""What index operations report back: an add's outcome, an optimize's, and the index's statistics."""
 
 from __future__ import annotations
 
@@ -36,6 +36,19 @@ class Stats:
     size_bytes: int
     format_version: int
     chunking: dict
+    segments: int = 1  # vector files (index.segments)
+    deleted_vectors: int = 0  # tombstoned vectors still in a segment until the next merge
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class OptimizeReport:
+    """What `byline index optimize` merged: segments and tombstones before, vectors after."""
+    segments: int
+    deleted_vectors: int
+    vectors: int = 0
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -51,7 +51,12 @@ CREATE TABLE IF NOT EXISTS entities (
     PRIMARY KEY (article, start)
 ) WITHOUT ROWID;
 """
-SCHEMA = BASE_SCHEMA + SOURCE_PATH_SCHEMA + ENTITY_SCHEMA
+# Segments (issue 13): chunk ids removed since the last merge whose vectors are still in a segment file
+# (index.segments); a search drops them, a merge empties the table. Ids are never reused (chunks.id).
+TOMBSTONE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS tombstones (id INTEGER PRIMARY KEY);
+"""
+SCHEMA = BASE_SCHEMA + SOURCE_PATH_SCHEMA + ENTITY_SCHEMA + TOMBSTONE_SCHEMA
 
 GET_MANIFEST = "SELECT key, value FROM manifest"
 GET_MANIFEST_KEY = "SELECT value FROM manifest WHERE key = ?"
@@ -92,6 +97,12 @@ ALL_CHUNK_VECTORS = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON 
 ALL_CHUNK_IDS = "SELECT id FROM chunks ORDER BY id"
 CHUNK_VECTORS_OF = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
     WHERE c.id IN ({marks})"""
+HAS_TOMBSTONES_TABLE = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tombstones'"
+ALL_TOMBSTONES = "SELECT id FROM tombstones ORDER BY id"
+ADD_TOMBSTONE = "INSERT OR IGNORE INTO tombstones(id) VALUES (?)"
+REMOVE_TOMBSTONE = "DELETE FROM tombstones WHERE id = ?"
+CLEAR_TOMBSTONES = "DELETE FROM tombstones"
+LIVE_TOMBSTONES = "SELECT count(*) FROM tombstones t JOIN chunks c ON c.id = t.id"
 COUNT = {"articles": "SELECT count(*) FROM articles", "chunks": "SELECT count(*) FROM chunks",
          "fts": "SELECT count(*) FROM chunks_fts", "embeddings": "SELECT count(*) FROM embeddings",
          "sentences": "SELECT count(*) FROM sentences"}

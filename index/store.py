@@ -14,14 +14,13 @@ import os
 import sqlite3
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
 from index.quantize import decode, from_blob, to_blob
+from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, StoredHash, Window
 from index.sql import (
     SCHEMA, GET_MANIFEST, GET_MANIFEST_KEY,
     SET_MANIFEST, HAS_MANIFEST_TABLE, GET_ARTICLE, GET_ARTICLE_BY_ROW,
@@ -33,64 +32,8 @@ from index.sql import (
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
     INSERT_ENTITY, DELETE_ENTITIES, ENTITIES_IN, filter_clause,
     ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, MISSING_VECTORS, BAD_SPANS,
+    HAS_TOMBSTONES_TABLE, ALL_TOMBSTONES, ADD_TOMBSTONE, REMOVE_TOMBSTONE, CLEAR_TOMBSTONES, LIVE_TOMBSTONES,
 )
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    rowid: int
-    id: str
-    title: str | None
-    source: str | None
-    published_at: str | None
-    url: str | None
-    path: str | None
-    text: str
-    content_hash: str
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    id: int
-    article_id: str
-    start: int
-    end: int
-    sent_lo: int
-    sent_hi: int
-    article_rowid: int
-
-
-class ArticleListing(NamedTuple):
-    id: str
-    title: str | None
-    outlet: str | None
-    published_at: str | None
-    path: str | None
-
-
-class StoredHash(NamedTuple):
-    rowid: int
-    content_hash: str
-
-
-class SentenceSpan(NamedTuple):
-    idx: int
-    start: int
-    end: int
-
-
-class Window(NamedTuple):
-    chunk_id: int
-    start: int
-    end: int
-    sent_lo: int
-    sent_hi: int
-    vector: np.ndarray
-
-
-class OutletCount(NamedTuple):
-    outlet: str
-    articles: int
 
 
 def one_line(report: str) -> str:
@@ -320,6 +263,26 @@ class Store:
             sql = CHUNK_VECTORS_OF.format(marks=",".join("?" * len(part)))
             out.update((r[0], from_blob(r[1])) for r in self._rows(sql, part))
         return out
+
+    # -- tombstones: removed chunk ids whose vectors a segment file still holds (index.segments)
+    def tombstones(self) -> np.ndarray:
+        """An index written before segments has no table, hence no tombstones."""
+        if not self._one(HAS_TOMBSTONES_TABLE)[0]:
+            return np.zeros(0, dtype=np.int64)
+        return np.array([r[0] for r in self._rows(ALL_TOMBSTONES)], dtype=np.int64)
+
+    def add_tombstones(self, ids: Iterable[int]) -> None:
+        self._many(ADD_TOMBSTONE, [(int(i),) for i in ids])
+
+    def remove_tombstones(self, ids: Iterable[int]) -> None:
+        self._many(REMOVE_TOMBSTONE, [(int(i),) for i in ids])
+
+    def clear_tombstones(self) -> None:
+        self._run(CLEAR_TOMBSTONES)
+
+    def live_tombstones(self) -> int:
+        """Tombstoned ids that are live chunks again (never, unless damaged)."""
+        return int(self._one(LIVE_TOMBSTONES)[0]) if self._one(HAS_TOMBSTONES_TABLE)[0] else 0
 
     # -- reading for search
     def count(self, what: str) -> int:

@@ -74,6 +74,14 @@ class VectorIndex:
         out.add(ids, vectors)
         return out
 
+    def emptied(self) -> "VectorIndex":
+        """A copy holding no vectors, with the same trained parts (IVF lists, quantizer range)."""
+        import faiss
+
+        index = faiss.clone_index(self.index)
+        index.reset()
+        return VectorIndex(index, self.dimension)
+
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
         if len(ids):
             self.index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32),
@@ -89,17 +97,22 @@ class VectorIndex:
                 faiss.IDSelectorBatch(ids)
             self.index.remove_ids(selector)
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None,
+               exclude=None) -> list[tuple[int, float]]:
+        """The k nearest ids and their scores; only `allowed` ids when given, never those of the
+        FAISS selector `exclude` (the tombstones of `index.segments`) when `allowed` is not given."""
         import faiss
 
         if self.size == 0 or k <= 0:
             return []
         q = np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32)
-        params = None
+        sel = exclude
         if allowed is not None:
             if len(allowed) == 0:
                 return []
             sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+        params = None
+        if sel is not None:
             if self._is_ivf():
                 params = faiss.SearchParametersIVF(sel=sel, nprobe=faiss.extract_index_ivf(self.index).nprobe)
             else:
@@ -108,6 +121,17 @@ class VectorIndex:
         faiss.omp_set_num_threads(1 if self.size < SMALL else _THREADS)
         scores, ids = self.index.search(q, min(k, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+    def ids(self) -> np.ndarray:
+        """Every id the index holds (for verify and merges)."""
+        import faiss
+
+        if not self._is_ivf():
+            return faiss.vector_to_array(self.index.id_map).astype(np.int64)
+        lists = faiss.extract_index_ivf(self.index).invlists
+        parts = [faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
+                 for i in range(lists.nlist) if lists.list_size(i)]
+        return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
 
     def vector(self, chunk_id: int) -> np.ndarray | None:
         """The stored vector of one id, or None when the index does not hold it."""

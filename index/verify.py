@@ -1,8 +1,11 @@
 """`verify`: is the index whole and consistent? Damage is a problem; leftovers of an interrupted
 write are not (the next write removes them) and are listed apart.
 
-Everything is read in one SQLite read transaction; a vector file that vanished because a writer
-committed meanwhile is not damage: the check is taken again on the newer version."""
+Every vector segment is checked against its checksum in the manifest; the live vectors (stored less
+tombstones) must number the chunks, no tombstone may be a live chunk, and with `--full` no vector
+may be stored twice and every tombstone must be in a segment. Everything is read in one SQLite read
+transaction; a vector file that vanished because a writer committed (or merged) meanwhile is not
+damage: the check is taken again on the newer version."""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.reader import SNAPSHOT_TRIES, Reader, load_vectors, vector_file
+from index.reader import SNAPSHOT_TRIES, Reader
+from index.segments import live_files, load, segments_of, vector_file
 from index.swap import BUILDING, OLD, READY, sibling
 from index.vectors import VectorFileError
 
@@ -43,13 +47,14 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def leftovers(path: Path, version: int) -> list[Path]:
-    """Files of interrupted writes: temporary vector files of dead processes, older vector files,
-    and rebuild folders. A live writer's temporary file is not a leftover."""
-    found = []
+def leftovers(path: Path, manifest: dict) -> list[Path]:
+    """Files of interrupted writes: temporary vector files of dead processes, vector files of this
+    version or older that the manifest does not use, and rebuild folders. A live writer's files
+    (a temporary one, or a newer version not yet committed) are not leftovers."""
+    found, version, live = [], int(manifest.get("vectors_version", 0)), live_files(manifest)
     for f in sorted(path.iterdir()):
         tmp, vec = _TMP.match(f.name), _VECTORS.match(f.name)
-        if (tmp and not _alive(int(tmp.group(1)))) or (vec and int(vec.group(1)) < version):
+        if (tmp and not _alive(int(tmp.group(1)))) or (vec and int(vec.group(1)) <= version and f.name not in live):
             found.append(f)
     found += [p for p in (sibling(path, s) for s in (BUILDING, READY, OLD)) if p.exists()]
     return found
@@ -75,23 +80,46 @@ def _check(reader: Reader, full: bool) -> tuple[Verification, int, bool]:
     for key, n in (("articles", articles), ("chunks", chunks)):
         if manifest.get(key) not in (None, n):
             out.problems.append(f"manifest says {manifest.get(key)} {key}, database holds {n}")
-    file = vector_file(reader.path, version)
     dim = int(manifest.get("dimension") or 0)
-    if chunks and not file.exists():
-        out.problems.append(f"vector file {file.name} is missing (byline index repair rebuilds it from the database)")
+    segments = segments_of(manifest)
+    files = [vector_file(reader.path, seg.version) for seg in segments] if segments is not None else \
+        ([vector_file(reader.path, version)] if version else [])
+    missing = [f.name for f in files if not f.exists()]
+    if chunks and (missing or not files):
+        names = ", ".join(missing) or vector_file(reader.path, version).name
+        out.problems.append(f"vector file {names} is missing (byline index repair rebuilds it from the database)")
         return out, version, True
-    if file.exists():
+    if files:
         try:
-            vectors = load_vectors(store, reader.path, manifest, dim, reader.settings.approximate_above)
+            vectors = load(store, reader.path, manifest, dim, reader.settings.approximate_above)
         except VectorFileError as exc:
             out.problems.append(str(exc))
             return out, version, True
-        if vectors.size != chunks:
-            out.problems.append(f"vector file holds {vectors.size} vectors for {chunks} chunks")
-        else:
+        out.problems += _segments_agree(store, vectors, chunks, full)
+        if not out.problems:
             out.problems += _compare(store, vectors, full)
-    out.leftovers = [p.name for p in leftovers(reader.path, version)]
+    out.leftovers = [p.name for p in leftovers(reader.path, manifest)]
     return out, version, False
+
+
+def _segments_agree(store, vectors, chunks: int, full: bool) -> list[str]:
+    """Live vectors against chunks; tombstones against chunks; with `full`, no vector stored twice
+    and every tombstone in a segment (so nothing is lost or duplicated by a write or a merge)."""
+    fix = "(byline index repair rebuilds it from the database)"
+    if vectors.size != chunks:
+        extra = f" and {len(vectors.tombstones)} removed" if len(vectors.tombstones) else ""
+        return [f"vector file holds {vectors.size} vectors{extra} for {chunks} chunks {fix}"]
+    problems = []
+    if store.live_tombstones():
+        problems.append(f"{store.live_tombstones()} chunks are marked removed in the vector files {fix}")
+    if full:
+        ids, counts = np.unique(vectors.ids(), return_counts=True)
+        if (counts > 1).any():
+            problems.append(f"{int((counts > 1).sum())} vectors are stored in more than one vector file {fix}")
+        lost = np.setdiff1d(vectors.tombstones, ids)
+        if len(lost):
+            problems.append(f"{len(lost)} removed vectors are in no vector file {fix}")
+    return problems
 
 
 def _compare(store, vectors, full: bool) -> list[str]:

@@ -4,8 +4,10 @@ A write happens in two phases so that nothing is lost and nothing is half-done:
 1. outside any article transaction, new chunk texts are embedded and stored in the embedding cache
    (a pure function of the text, safe to keep if interrupted: a rerun resumes from it);
 2. `_commit`: one SQLite transaction changes articles, sentences, chunks and keyword rows; the new
-   vector file `vectors-<n+1>.faiss` is written beside the current one (temporary name, fsync,
-   rename) and its checksum recorded; the SQLite commit switches to it. Old files go after.
+   vectors go to a new segment file `vectors-<n+1>.faiss` (temporary name, fsync, rename), removed
+   ones to the tombstones table, or segments are merged (`index.segments`); the segment list with
+   each file's checksum is recorded in the manifest, and the SQLite commit switches to it. Files no
+   longer listed go after.
 A kill at any point leaves the last committed version whole (see `index.faults` for the tests).
 Before writing, SQLite's quick check must pass: a damaged database is never written to.
 """
@@ -22,19 +24,19 @@ from pathlib import Path
 import numpy as np
 
 from index import swap
-from index.annotate import annotate
-from index.chunking import chunk_document, sentence_spans
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
 from index.faults import fault_point
 from index.lock import writer_lock
-from index.near_duplicates import closest, simhash
-from index.reader import DB_NAME, check_manifest, load_vectors, settings_of, vector_file
-from index.reports import AddReport
+from index.near_duplicates import closest
+from index.prepare import DEFAULT_WORKERS, prepare_all
+from index.reader import DB_NAME, check_manifest, settings_of
+from index.reports import AddReport, OptimizeReport
+from index.segments import MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of, vector_file
 from index.settings import FORMAT_VERSION, IndexSettings
 from index.store import Store
-from index.vectors import VectorFileError, VectorIndex
+from index.vectors import VectorIndex
 
 Progress = Callable[[str, int, int], None]
 _OURS = re.compile(r"^vectors-\d+\.faiss(\.tmp\d+)?$")
@@ -51,7 +53,6 @@ class Writer:
 
     def __init__(self, path: Path, store: Store, settings: IndexSettings, encoder: Callable):
         self.path, self.store, self.settings, self._encoder = path, store, settings, encoder
-        self._checked: tuple[int, VectorIndex] | None = None  # vectors loaded by check_vectors, used once
 
     @classmethod
     @contextmanager
@@ -72,12 +73,14 @@ class Writer:
                 _check_before_writing(db, path)
             store = Store(db, "rw")
             try:
+                if not fresh:
+                    store.create_schema()  # tables added since the index was made (tombstones)
                 if fresh or not store.has_manifest_table() or not store.manifest():
                     _initialise(store, create or IndexSettings())
                 manifest = store.manifest()
                 check_manifest(path, manifest)
                 writer = cls(path, store, settings_of(manifest), encoder)
-                writer.remove_leftovers(int(manifest.get("vectors_version", 0)))
+                writer.remove_leftovers(manifest)
                 yield writer
             finally:
                 store.close()
@@ -86,70 +89,73 @@ class Writer:
     def encoder(self):
         return self._encoder()
 
-    def remove_leftovers(self, version: int) -> None:
-        """Temporary and older vector files of interrupted writes (we hold the lock: none is live)."""
-        keep = vector_file(self.path, version).name
+    def remove_leftovers(self, manifest: dict) -> None:
+        """Temporary and unused vector files of interrupted writes and merges (we hold the lock:
+        none is live)."""
+        keep = live_files(manifest)
         for f in self.path.iterdir():
-            if _OURS.match(f.name) and f.name != keep:
+            if _OURS.match(f.name) and f.name not in keep:
                 f.unlink(missing_ok=True)
 
     def check_vectors(self) -> None:
         """Refuse to write beside a damaged vector file (a missing one is rebuilt from SQLite)."""
-        manifest = self.store.manifest()
-        if int(manifest.get("vectors_version", 0)) and int(manifest.get("dimension") or 0):
-            try:
-                vectors = self._current_vectors(int(manifest["dimension"]))
-            except VectorFileError as exc:
-                if exc.path.exists():
-                    raise
-            else:
-                self._checked = (int(manifest["vectors_version"]), vectors)
+        check_files(self.path, self.store.manifest())
 
     # ------------------------------------------------------------------ the one commit path
     def _dimension(self) -> int:
         return int(self.store.manifest().get("dimension") or 0) or self.encoder.dimension
 
-    def _current_vectors(self, dim: int) -> VectorIndex:
-        """The committed vectors, checked; a damaged file is refused, never copied forward."""
-        manifest = self.store.manifest()
-        checked, self._checked = self._checked, None
-        if checked and checked[0] == int(manifest.get("vectors_version", 0)):
-            return checked[1]
-        return load_vectors(self.store, self.path, manifest, dim, self.settings.approximate_above)
-
     def _commit(self, change: Callable[[Store], tuple[list[int], list[int], list[str]]], *,
-                from_database: bool = False) -> None:
+                merge: bool = False) -> str:
         """Apply `change(store)` -> (removed chunk ids, new chunk ids, their hashes) and the matching
-        vector change as one new version. `from_database` rebuilds the vectors from SQLite."""
+        vector change as one new version: a segment of the new vectors, tombstones for the removed
+        ones, or a merge (`index.segments.plan`; `merge` forces one of everything, from SQLite).
+        Returns what was written: APPEND, MERGE_SMALL or MERGE_ALL."""
         store = self.store
         dim = self._dimension()
-        vectors = None
-        if not from_database:
-            try:
-                vectors = self._current_vectors(dim)
-            except VectorFileError as exc:
-                if exc.path.exists():
-                    raise  # damaged: refused, never copied into the next version
-                # missing: rebuilt from the database below
-        version = int(store.manifest().get("vectors_version", 0))
+        manifest = store.manifest()
+        segments = segments_of(manifest)
+        # a file written before segments, or a missing one, is rewritten from the database
+        merge = merge or segments is None or not check_files(self.path, manifest)
+        version = int(manifest.get("vectors_version", 0))
         target = vector_file(self.path, version + 1)
         store.begin()
         try:
             removed, new_ids, new_hashes = change(store)
-            total = store.count("chunks")
-            approximate = total > self.settings.approximate_above
-            if vectors is None or approximate != (vectors.kind == "ivf"):
-                ids, vecs = store.all_chunk_vectors(dim)  # repair, or crossing the size line
-                vectors = VectorIndex.build(ids, vecs, dim, approximate=approximate)
+            if merge or manifest.get("chunks") is None:
+                total = store.count("chunks")
+            else:  # kept up to date, not counted: counting 13M rows (100k articles) costs about a second
+                total = int(manifest["chunks"]) - len(removed) + len(new_ids)
+            s = self.settings
+            how = MERGE_ALL if merge else plan(segments, len(new_ids), len(store.tombstones()) + len(removed),
+                                                total > s.approximate_above, s.max_segments, s.merge_tombstones)
+            if how == MERGE_ALL:
+                store.clear_tombstones()
+                ids, vecs = store.all_chunk_vectors(dim)
+                approximate = total > s.approximate_above
+                # a merge a write triggers keeps the trained IVF lists of the first segment (training is
+                # most of a merge's time); optimize, repair and crossing approximate_above train anew
+                trained = _trained_ivf(self.path, segments, dim) if approximate and not merge else None
+                if trained is not None:
+                    written = trained.emptied()
+                    written.add(ids, vecs)
+                else:
+                    written = VectorIndex.build(ids, vecs, dim, approximate=approximate)
+                kept = []
             else:
-                cache = store.cached_vectors(set(new_hashes))
-                mat = np.vstack([cache[h] for h in new_hashes]) if new_hashes else np.zeros((0, dim), np.float32)
-                vectors.remove(removed)
-                vectors.add(np.array(new_ids, dtype=np.int64), mat)
-            digest = vectors.save(target, before_rename=lambda: fault_point("before_rename"))
-            fault_point("after_rename")
-            store.set_manifest(vectors_version=version + 1, vectors_checksum=digest, dimension=dim,
-                               articles=store.count("articles"), chunks=total)
+                store.add_tombstones(removed)
+                ids, vecs = np.array(new_ids, dtype=np.int64), _cached(store, new_hashes, dim)
+                kept = segments
+                if how == MERGE_SMALL:
+                    kept = segments[:1]
+                    ids, vecs = _merge_small(store, self.path, segments[1:], ids, vecs, dim)
+                written = VectorIndex.build(ids, vecs, dim) if len(ids) else None
+            if written is not None and written.size:
+                digest = written.save(target, before_rename=lambda: fault_point("before_rename"))
+                fault_point("after_rename")
+                kept = [*kept, Segment.written(target, version + 1, digest, written)]
+            store.set_manifest(vectors_version=version + 1, segments=[k.to_json() for k in kept],
+                               vectors_checksum=None, dimension=dim, articles=store.count("articles"), chunks=total)
             store.commit()
         except BaseException:
             store.rollback()
@@ -157,16 +163,17 @@ class Writer:
             target.with_name(target.name + f".tmp{os.getpid()}").unlink(missing_ok=True)
             raise
         fault_point("after_commit")
-        self.remove_leftovers(version + 1)
+        self.remove_leftovers(store.manifest())
+        return how
 
     # ------------------------------------------------------------------ changes
     def add_documents(self, docs: Iterable[Document], report: AddReport, *, progress: Progress | None = None,
-                      skip_near_duplicates: bool = False) -> AddReport:
+                      skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS) -> AddReport:
         self.check_vectors()  # before anything is embedded or stored
         plan = []
         queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress)
         try:
-            for item in self._plan(docs, report, skip_near_duplicates, progress):
+            for item in self._plan(docs, report, skip_near_duplicates, progress, workers):
                 plan.append(item)
                 for c in item[2]:
                     queue.add(chunk_hash(c.embed_text), c.embed_text)
@@ -179,11 +186,9 @@ class Writer:
             self._commit(lambda store: _insert(store, plan, progress))
         return report
 
-    def _plan(self, docs, report: AddReport, skip_near: bool, progress):
-        """Yield (document, sentences, chunks) for new or changed documents; unchanged ones are a no-op."""
-        seen, planned = set(), 0
-        sim_ids, sim_values = self.store.simhashes()
-        s = self.settings
+    def _changed(self, docs, report: AddReport):
+        """The documents that are new or changed; a repeated id or an unchanged article is reported."""
+        seen = set()
         for doc in docs:
             if doc.id in seen:
                 report.issues.append(LoadIssue(doc.path or doc.id, f"duplicate article id {doc.id!r}; kept the first"))
@@ -193,23 +198,30 @@ class Writer:
             if existing and existing.content_hash == doc.content_hash:
                 report.unchanged.append(doc.id)
                 continue
-            sentences = sentence_spans(doc)
-            chunks = chunk_document(doc, sentences, s.chunk_words, s.chunk_stride, s.embed_header)
+            yield doc
+
+    def _plan(self, docs, report: AddReport, skip_near: bool, progress, workers: int):
+        """Yield (document, sentences, chunks) for new or changed documents; unchanged ones are a no-op.
+        Sentences, windows and entities come from `index.prepare` (in `workers` processes)."""
+        planned = 0
+        sim_ids, sim_values = self.store.simhashes()
+        for item in prepare_all(self._changed(docs, report), self.settings, workers):
+            doc, sentences, chunks = item.doc, item.sentences, item.chunks
             if not chunks:
                 report.issues.append(LoadIssue(doc.path or doc.id, "no words to index, skipped", "error"))
                 continue
-            doc.extra["_entities"] = annotate(doc.text, sentences)  # while the encoder works on earlier chunks
-            sig = simhash(doc.text)
+            doc.extra["_entities"] = item.entities
+            existing = self.store.hash_of(doc.id)
             if not existing:
-                near = closest(sig, sim_ids, sim_values)
+                near = closest(item.simhash, sim_ids, sim_values)
                 if near:
                     report.near_duplicates.append((doc.id, near[0], near[1]))
                     if skip_near:
                         report.skipped.append(doc.id)
                         continue
             sim_ids.append(doc.id)
-            sim_values = np.append(sim_values, np.int64(sig))
-            doc.extra["_simhash"] = sig
+            sim_values = np.append(sim_values, np.int64(item.simhash))
+            doc.extra["_simhash"] = item.simhash
             (report.updated if existing else report.added).append(doc.id)
             planned += 1
             if progress:
@@ -238,8 +250,18 @@ class Writer:
 
     def repair(self) -> int:
         """Write a new vector file from the vectors SQLite keeps (nothing is re-embedded)."""
-        self._commit(lambda store: ([], [], []), from_database=True)
+        self._commit(lambda store: ([], [], []), merge=True)
         return self.store.count("chunks")
+
+    def optimize(self) -> OptimizeReport:
+        """Merge every segment into one and drop the tombstones (IVF retrained when in use)."""
+        manifest = self.store.manifest()
+        segments = segments_of(manifest) or []
+        report = OptimizeReport(len(segments) or int(bool(int(manifest.get("vectors_version", 0)))),
+                                len(self.store.tombstones()))
+        self._commit(lambda store: ([], [], []), merge=True)
+        report.vectors = self.store.count("chunks")
+        return report
 
 
 def _check_before_writing(db: Path, path: Path) -> None:
@@ -259,8 +281,9 @@ def _initialise(store: Store, settings: IndexSettings) -> None:
     store.create_schema()
     store.begin()
     store.set_manifest(format_version=FORMAT_VERSION, model=settings.model, backend=settings.backend,
-                       dimension=0, chunking=settings.chunking(), vectors_version=0,
-                       approximate_above=settings.approximate_above, articles=0, chunks=0)
+                       dimension=0, chunking=settings.chunking(), vectors_version=0, segments=[],
+                       approximate_above=settings.approximate_above, max_segments=settings.max_segments,
+                       merge_tombstones=settings.merge_tombstones, articles=0, chunks=0)
     store.commit()
 
 
@@ -281,3 +304,29 @@ def _insert(store: Store, plan, progress) -> tuple[list[int], list[int], list[st
         if progress:
             progress("storing", n + 1, len(plan))
     return removed, new_ids, new_hashes
+
+
+def _cached(store: Store, hashes: list[int], dim: int) -> np.ndarray:
+    """The vectors of `hashes` from the embedding cache, in order."""
+    cache = store.cached_vectors(set(hashes))
+    return np.vstack([cache[h] for h in hashes]) if hashes else np.zeros((0, dim), np.float32)
+
+
+def _merge_small(store: Store, path: Path, small: list[Segment], ids: np.ndarray, vecs: np.ndarray,
+                 dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """The live vectors of the `small` segments (from SQLite, tombstones dropped) and the new ones;
+    the tombstones those segments held are dropped from the table."""
+    held = np.concatenate([VectorIndex.load(vector_file(path, s.version), dim, s.checksum).ids() for s in small])
+    dead = np.intersect1d(held, store.tombstones())
+    store.remove_tombstones(dead)
+    live = np.setdiff1d(held, dead)
+    stored = store.chunk_vectors(live.tolist())
+    old = np.vstack([stored[int(i)] for i in live]) if len(live) else np.zeros((0, dim), np.float32)
+    return np.concatenate([live, ids]), np.vstack([old, vecs])
+
+
+def _trained_ivf(path: Path, segments: list[Segment] | None, dim: int) -> VectorIndex | None:
+    """The first segment when it is an IVF index (read and checked), else None."""
+    if not segments or segments[0].kind != "ivf":
+        return None
+    return VectorIndex.load(vector_file(path, segments[0].version), dim, segments[0].checksum)

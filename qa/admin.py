@@ -1,4 +1,5 @@
-"""Index administration for the CLI and the eval suite: build, add, remove, list, stats, verify.
+"""Index administration for the CLI and the eval suite: build, add, remove, list, stats, verify,
+optimize, repair.
 Thin functions over `index`, so that callers never import it themselves."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ def index_dir(path: str | Path | None) -> Path:
 
 def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool = False, model: str | None = None,
           backend: str | None = None, chunk_words: int | None = None, chunk_stride: int | None = None,
-          skip_near_duplicates: bool = False, progress=None) -> AddReport:
+          skip_near_duplicates: bool = False, progress=None, workers: int = 1) -> AddReport:
     """Build or update the index at `directory`. With `rebuild`, a fresh index is built beside the
     old one and swapped in only when complete, so an interrupted rebuild loses nothing."""
     paths = list(paths) if paths else default_corpus_paths()
@@ -32,17 +33,20 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
         else:
             index = Index.create(directory, IndexSettings(**options))
         try:
-            return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
+            return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates,
+                                   workers=workers)
         finally:
             index.close()
     return Index.rebuild(directory, paths, IndexSettings(**options), progress=progress,
-                         skip_near_duplicates=skip_near_duplicates)
+                         skip_near_duplicates=skip_near_duplicates, workers=workers)
 
 
-def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None) -> AddReport:
+def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None,
+        workers: int = 1) -> AddReport:
     index = Index.open(directory) if Index.exists(directory) else Index.create(directory)
     try:
-        return index.add_paths(list(paths), progress=progress, skip_near_duplicates=skip_near_duplicates)
+        return index.add_paths(list(paths), progress=progress, skip_near_duplicates=skip_near_duplicates,
+                               workers=workers)
     finally:
         index.close()
 
@@ -80,6 +84,15 @@ def verify(directory: Path, full: bool = False) -> dict:
     with _reading(directory) as index:
         result = index.verification(full)
     return {"problems": result.problems, "leftovers": result.leftovers}
+
+
+def optimize(directory: Path) -> dict:
+    """Merge the index's vector segments into one and drop removed vectors; what was merged."""
+    index = Index.open(directory)
+    try:
+        return index.optimize().to_dict()
+    finally:
+        index.close()
 
 
 def repair(directory: Path) -> int:

@@ -80,14 +80,14 @@ def test_vectors_that_differ_from_the_database_fail_verify_full(fresh_index):
     from index.vectors import VectorIndex
 
     index = Index.open(fresh_index)
-    vectors = index.vectors
+    (segment, vectors), = index.vectors.parts  # the seed index is one segment
     ids = index.store.chunk_ids()[:25]
     vectors.remove(ids)
     vectors.add(ids, np.full((25, 384), np.nan, dtype=np.float32))
     db = sqlite3.connect(fresh_index / "byline.sqlite")
-    version = json.loads(db.execute("SELECT value FROM manifest WHERE key='vectors_version'").fetchone()[0])
-    digest = vectors.save(fresh_index / f"vectors-{version}.faiss")
-    db.execute("UPDATE manifest SET value = ? WHERE key = 'vectors_checksum'", (json.dumps(digest),))
+    digest = vectors.save(fresh_index / f"vectors-{segment.version}.faiss")
+    segments = [{**segment.to_json(), "checksum": digest}]
+    db.execute("UPDATE manifest SET value = ? WHERE key = 'segments'", (json.dumps(segments),))
     db.commit()
     db.close()
     problems = Index.open(fresh_index).verify(full=True)

@@ -1,0 +1,84 @@
+"""Preparing articles for the index: sentences, windows, named entities and the near-duplicate
+signature of each, in this process or in a pool of processes (`byline index build --workers N`).
+
+The encoder always runs in the writing process (`index.embed_queue`), beside this work. With N > 1
+workers, batches of articles go to N processes (`forkserver`: nothing of the writer's threads or
+SQLite connection is inherited), each with spaCy loaded once, and come back in input order, so the
+chunks stored, and their ids, are the same as with one (tested). Reading and cleaning files stay
+in the writing process: they are a small share of the work (see bench/README.md, `indexing`).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from index.annotate import Entity, annotate, pipeline
+from index.chunking import Chunk, chunk_document, sentence_spans
+from index.documents import Document
+from index.near_duplicates import simhash
+from index.settings import IndexSettings
+
+# Measured with `python -m bench indexing --workers 1,2` on the shared 2-core machine (bench/README.md):
+# the encoder already runs beside the preparation, so a second process does not pay there; more
+# cores do. One unless asked.
+DEFAULT_WORKERS = 1
+BATCH = 4  # articles a task: big enough that pickling is small beside splitting and spaCy
+AHEAD = 2  # batches in flight per worker: keeps each busy while the writer consumes in order
+
+
+@dataclass
+class Prepared:
+    doc: Document
+    sentences: list[tuple[int, int]]
+    chunks: list[Chunk]
+    entities: list[Entity]
+    simhash: int
+
+
+def prepare(doc: Document, settings: IndexSettings) -> Prepared:
+    sentences = sentence_spans(doc)
+    chunks = chunk_document(doc, sentences, settings.chunk_words, settings.chunk_stride, settings.embed_header)
+    if not chunks:
+        return Prepared(doc, sentences, [], [], 0)
+    return Prepared(doc, sentences, chunks, annotate(doc.text, sentences), simhash(doc.text))
+
+
+def _prepare_batch(docs: list[Document], settings: IndexSettings) -> list[Prepared]:
+    return [prepare(d, settings) for d in docs]
+
+
+def encoder_threads(workers: int) -> int | None:
+    """Intra-op threads for the encoder beside `workers` preparing processes: the cores left (at
+    least one); None (the runtime's own choice) with one worker."""
+    return None if workers <= 1 else max(1, (os.cpu_count() or 1) - workers)
+
+
+def prepare_all(docs: Iterable[Document], settings: IndexSettings,
+                workers: int = DEFAULT_WORKERS) -> Iterator[Prepared]:
+    """`prepare` over `docs`, in order, lazily; with `workers` > 1 in that many processes."""
+    if workers <= 1:
+        for doc in docs:
+            yield prepare(doc, settings)
+        return
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=pipeline)
+    pending: deque = deque()
+    try:
+        batch: list[Document] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) == BATCH:
+                pending.append(pool.submit(_prepare_batch, batch, settings))
+                batch = []
+            while len(pending) > AHEAD * workers:
+                yield from pending.popleft().result()
+        if batch:
+            pending.append(pool.submit(_prepare_batch, batch, settings))
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)

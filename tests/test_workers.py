@@ -1,0 +1,51 @@
+"""`--workers N`: articles are split and annotated in N processes while the encoder runs in the
+writer; the index stored is the same, row for row, as with one."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from tests.integrity_tools import write_articles
+
+TABLES = {
+    "articles": "SELECT a.rowid, a.id, a.title, a.source, a.published_at, a.text, a.content_hash, a.simhash "
+                "FROM articles a ORDER BY a.rowid",
+    "chunks": "SELECT id, article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks ORDER BY id",
+    "sentences": "SELECT article, idx, start, end FROM sentences ORDER BY article, idx",
+    "entities": "SELECT article, start, end, label FROM entities ORDER BY article, start",
+    "keywords": "SELECT rowid FROM chunks_fts ORDER BY rowid",
+    "embeddings": "SELECT hash, vector FROM embeddings ORDER BY hash",
+}
+
+
+def rows(index_dir: Path) -> dict[str, list]:
+    db = sqlite3.connect(f"file:{index_dir / 'byline.sqlite'}?mode=ro", uri=True)
+    try:
+        return {name: db.execute(sql).fetchall() for name, sql in TABLES.items()}
+    finally:
+        db.close()
+
+
+def test_two_workers_store_the_same_chunks_as_one(tmp_path, seed_corpus):
+    folder = tmp_path / "in"
+    write_articles(folder, seed_corpus, 14)  # several batches of index.prepare.BATCH articles
+    runner = CliRunner()
+    stored = {}
+    for workers in (1, 2):
+        target = tmp_path / f"idx-{workers}"
+        done = runner.invoke(app, ["index", "build", str(seed_corpus), str(folder), "--workers", str(workers),
+                                   "--index", str(target), "--json"])
+        assert done.exit_code == 0, done.output
+        stored[workers] = rows(target)
+    assert len(stored[1]["articles"]) == 19 and len(stored[1]["chunks"]) > 1000
+    for table in TABLES:
+        assert stored[2][table] == stored[1][table], table
+
+
+def test_a_bad_worker_count_is_one_line(tmp_path):
+    done = CliRunner().invoke(app, ["index", "build", "--workers", "0", "--index", str(tmp_path / "idx")])
+    assert done.exit_code == 1 and done.output.strip() == "error: --workers must be 1 to 64, not 0; try --workers 2"
