@@ -74,7 +74,7 @@ def delete(backend, article_ids: Sequence[str]) -> None:
     backend.committed()
 
 
-def _stored_hashes(backend, ids: Sequence[str]) -> dict[str, str]:
+def stored_hashes(backend, ids: Sequence[str]) -> dict[str, str]:
     """Content hashes of the complete articles among `ids`."""
     found = backend.client.retrieve(ARTICLES, [article_key(i) for i in ids],
                                     with_payload=["id", "content_hash", "complete"])
@@ -91,7 +91,7 @@ def add_documents(backend, docs: Iterable[Document], *, progress=None, report: A
 
     def flush() -> None:
         nonlocal written
-        stored = _stored_hashes(backend, [d.id for d in pending])
+        stored = stored_hashes(backend, [d.id for d in pending])
         held = set(backend.article_ids([d.id for d in pending]))  # complete or not: an update either way
         todo = []
         for d in pending:
