@@ -17,9 +17,10 @@ import numpy as np
 from qdrant_client import models
 
 from index import qdrant_write
-from index.errors import IndexMismatchError, IndexMissingError
-from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID, TERMS, Allowed, connect,
-                                 create_collections, disconnect, match, match_any, search_filter)
+from index.errors import BylineError, IndexMismatchError, IndexMissingError
+from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID, Allowed, connect,
+                                 create_collections, disconnect, match, one_line, search_filter)
+from index.qdrant_words import MEMORY_LIMIT, CountedWords, MemoryWords
 from index.prepare import article_key
 from index.reports import Stats
 from index.settings import FORMAT_VERSION, IndexSettings
@@ -34,48 +35,64 @@ TIE_DIGITS = 2  # scores equal to 2 decimals are ties (bm25 here and in FTS5 dif
 
 
 class QdrantBackend:
-    """Caches (articles, word counts, the window count) serve reads inside `snapshot()` only, and are
-    dropped when a writer commits; a read outside a snapshot asks Qdrant."""
+    """Caches (articles, word counts, the window count) hold one index version: checked once a
+    snapshot (every read inside it sees that version's caches) and on every read outside one."""
 
     def __init__(self, target: str, client, meta: dict):
         self.target = self.path = target
         self.client = client
-        self.remote = target.startswith(("http://", "https://"))
+        self.remote = self._remote(target)
         self._meta = meta
         self.settings = IndexSettings(model=meta["model"], backend=meta["backend"], **meta["chunking"])
         self.dimension = int(meta.get("dimension") or 0)
         self._encoder = None
         self._guard = threading.RLock()
         self._depth = 0
-        self._version: int | None = None
+        self._seen: int | None = None  # the version the last snapshot read (to tell the caller it changed)
+        self._cached: int | None = None  # the version the caches below hold
         self._articles: OrderedDict[int, dict | None] = OrderedDict()
-        self._counts: dict[tuple[str, ...], int] = {}  # windows holding words, for this version
+        self._windows: dict[int, list[Window]] = {}
+        self._words = None  # index.qdrant_words, for the cached version
         self._total: int | None = None
+        self.memory_words_limit = MEMORY_LIMIT
 
     # ---------------------------------------------------------------- opening
     @staticmethod
-    def _read_meta(client) -> dict | None:
-        if not client.collection_exists(META):
-            return None
-        found = client.retrieve(META, [META_ID], with_payload=True)
+    def _read_meta(client, target: str = "") -> dict | None:
+        try:
+            if not client.collection_exists(META):
+                return None
+            found = client.retrieve(META, [META_ID], with_payload=True)
+        except Exception as exc:  # a server that is down, refuses or answers garbage: one line
+            if isinstance(exc, BylineError):
+                raise
+            raise IndexMissingError(f"Cannot read the Qdrant index at {target or 'the server'} "
+                                    f"({one_line(exc)}); is the server running at that address?") from exc
         return dict(found[0].payload) if found else None
+
+    @staticmethod
+    def _remote(target: str) -> bool:
+        return target.startswith(("http://", "https://"))
 
     @classmethod
     def exists(cls, target: str) -> bool:
         if target == ":memory:":
             return False
-        if not target.startswith(("http://", "https://")) and not Path(target).exists():
+        if not cls._remote(target) and not Path(target).exists():
             return False
         client = connect(target)
         try:
-            return cls._read_meta(client) is not None
+            return cls._read_meta(client, target) is not None
         finally:
             disconnect(target, client)
 
     @classmethod
     def open(cls, target: str, *, model: str | None = None) -> "QdrantBackend":
+        if not cls._remote(target) and target != ":memory:" and not Path(target).is_dir():
+            raise IndexMissingError(f"No index in Qdrant at {target}; build one with: "
+                                    f"byline index build PATH --index qdrant+{target}")
         client = connect(target)
-        meta = cls._read_meta(client)
+        meta = cls._read_meta(client, target)
         if meta is None:
             disconnect(target, client)
             raise IndexMissingError(f"No index in Qdrant at {target}; build one with: "
@@ -90,13 +107,13 @@ class QdrantBackend:
     def create(cls, target: str, settings: IndexSettings | None = None) -> "QdrantBackend":
         """Open the index at `target`, creating the collections (empty) with `settings` if needed."""
         client = connect(target)
-        meta = cls._read_meta(client)
+        meta = cls._read_meta(client, target)
         if meta is None:
             settings = settings or IndexSettings()
             from index.encoders import load_encoder
 
             dimension = load_encoder(settings.model, settings.backend).dimension
-            create_collections(client, dimension, target.startswith(("http://", "https://")))
+            create_collections(client, dimension, cls._remote(target))
             meta = {"format_version": FORMAT_VERSION, "model": settings.model, "backend": settings.backend,
                     "dimension": dimension, "chunking": settings.chunking(), "version": 0}
             client.upsert(META, [models.PointStruct(id=META_ID, vector={}, payload=meta)])
@@ -147,15 +164,24 @@ class QdrantBackend:
                     self._depth -= 1
                 return
             version = self.version()
-            changed = self._version is not None and version != self._version
-            if changed or self._version is None:
-                self._forget()
-            self._version = version
+            changed = self._seen is not None and version != self._seen
+            self._seen = version
             self._depth = 1
             try:
+                self._fresh(version)
                 yield changed
             finally:
                 self._depth = 0
+
+    def _fresh(self, version: int | None = None) -> None:
+        """Drop the caches when a writer committed since they were filled (checked once a snapshot,
+        or on every read outside one)."""
+        if self._depth and version is None and self._cached is not None:
+            return
+        version = self.version() if version is None else version
+        if version != self._cached:
+            self._forget()
+            self._cached = version
 
     # ---------------------------------------------------------------- writing (index.qdrant_write)
     def add_documents(self, docs, *, progress=None, skip_near_duplicates: bool = False, report=None):
@@ -182,8 +208,10 @@ class QdrantBackend:
 
     def _forget(self) -> None:
         self._articles.clear()
-        self._counts.clear()
+        self._windows.clear()
+        self._words = None
         self._total = None
+        self._cached = None
 
     # ---------------------------------------------------------------- reading: search
     def filter_ids(self, sources: Sequence[str] = (), since: str | None = None, until: str | None = None,
@@ -203,16 +231,15 @@ class QdrantBackend:
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:
         query = parse_match(match_)
-        total = self.chunk_count()
+        total, words = self.chunk_count(), self._vocabulary()
         weights: dict[int, float] = {}
         for word in query.words:
-            weights[term_id(word)] = fts_weight(total, self._count_any([word]))
+            weights[term_id(word)] = fts_weight(total, words.count(word))
         for prefix in query.prefixes:
-            expanded = [w for w, _ in self._words(prefix, PREFIX_TERMS)]
             if len(prefix) >= PREFIX_MIN:  # indexed as a term of its own (index.terms.prefix_terms)
-                weights[term_id(prefix + "*")] = fts_weight(total, self._count_any(expanded))
+                weights[term_id(prefix + "*")] = fts_weight(total, words.count_prefix(prefix))
             else:
-                weights.update((term_id(w), fts_weight(total, self._count_any([w]))) for w in expanded)
+                weights.update((term_id(w), fts_weight(total, n)) for w, n in words.words(prefix, PREFIX_TERMS))
         weights = {i: w for i, w in weights.items() if w > 0}
         if not weights:
             return []
@@ -228,42 +255,32 @@ class QdrantBackend:
         return [(int(p.id), float(p.score)) for p in ranked[:k]]
 
     # ---------------------------------------------------------------- reading: words
-    def _words(self, prefix: str, limit: int) -> list[tuple[str, int]]:
-        """Indexed words starting with `prefix` (the terms collection keeps words no longer present:
-        their document count is 0 and they are left out)."""
-        prefix = "".join(tokenize(prefix)) or prefix
-        points, _ = self.client.scroll(TERMS, scroll_filter=models.Filter(must=[match("heads", prefix)]),
-                                       limit=limit, with_payload=["term"])
-        terms = sorted(p.payload["term"] for p in points)
-        return [(t, n) for t in terms if (n := self._count_word(t))]
+    def _vocabulary(self):
+        """The words and their window counts (`index.qdrant_words`), for the version being read."""
+        self._fresh()
+        if self._words is None:
+            small = self.chunk_count() <= self.memory_words_limit
+            self._words = MemoryWords(self.client) if small else CountedWords(self.client)
+        return self._words
 
-    def _count_word(self, word: str) -> int:
-        return self._count_any([word])
-
-    def _count_any(self, words: Sequence[str]) -> int:
-        """Windows holding at least one of `words` (or a digit pair term, "100 000")."""
-        if not words:
-            return 0
-        key = tuple(words)
-        if key not in self._counts or not self._depth:
-            self._counts[key] = self.client.count(CHUNKS, count_filter=models.Filter(
-                must=[match_any("words", list(words))]), exact=True).count
-        return self._counts[key]
+    def _words_of(self, prefix: str, limit: int) -> list[tuple[str, int]]:
+        return self._vocabulary().words("".join(tokenize(prefix)) or prefix, limit)
 
     def doc_freq(self, term: str, prefix: bool = False) -> int:
         """Windows holding the word (summed over the words starting with it, with `prefix`), as
         FTS5's vocabulary counts them."""
         if prefix:
-            return sum(n for _, n in self._words(term, PREFIX_TERMS))
+            return sum(n for _, n in self._words_of(term, PREFIX_TERMS))
         folded = tokenize(term)
-        return self._count_word(folded[0]) if len(folded) == 1 else 0
+        return self._vocabulary().count(folded[0]) if len(folded) == 1 else 0
 
     def vocabulary(self, prefix: str, limit: int = 20_000) -> list[tuple[str, int]]:
-        return self._words(prefix, limit)
+        return self._words_of(prefix, limit)
 
     # ---------------------------------------------------------------- reading: rows
     def _article_payload(self, key: int) -> dict | None:
-        if key in self._articles and self._depth:
+        self._fresh()
+        if key in self._articles:
             self._articles.move_to_end(key)
             return self._articles[key]
         found = self.client.retrieve(ARTICLES, [key], with_payload=True)
@@ -297,14 +314,21 @@ class QdrantBackend:
         return [SentenceSpan(i, s, e) for i, (s, e) in enumerate(spans) if lo <= i <= hi]
 
     def windows(self, article_rowid: int, lo: int, hi: int) -> list[Window]:
-        flt = models.Filter(must=[match("article_key", int(article_rowid)),
-                                  models.FieldCondition(key="sent_hi", range=models.Range(gte=lo)),
-                                  models.FieldCondition(key="sent_lo", range=models.Range(lte=hi))])
-        points, _ = self.client.scroll(CHUNKS, scroll_filter=flt, limit=SCROLL, with_payload=True,
-                                       with_vectors=[DENSE])
-        points.sort(key=lambda r: r.payload["ordinal"])
-        return [Window(int(r.id), r.payload["start"], r.payload["end"], r.payload["sent_lo"], r.payload["sent_hi"],
-                       np.asarray(r.vector[DENSE], dtype=np.float32)) for r in points]
+        return [w for w in self._all_windows(int(article_rowid)) if w.sent_hi >= lo and w.sent_lo <= hi]
+
+    def _all_windows(self, key: int) -> list[Window]:
+        """Every window of an article with its vector, read once a version (as the article is)."""
+        self._fresh()
+        if key not in self._windows:
+            points, _ = self.client.scroll(CHUNKS, scroll_filter=models.Filter(must=[match("article_key", key)]),
+                                           limit=SCROLL, with_payload=True, with_vectors=[DENSE])
+            points.sort(key=lambda r: r.payload["ordinal"])
+            self._windows[key] = [Window(int(r.id), r.payload["start"], r.payload["end"], r.payload["sent_lo"],
+                                         r.payload["sent_hi"], np.asarray(r.vector[DENSE], dtype=np.float32))
+                                  for r in points]
+            if len(self._windows) > ARTICLE_CACHE:
+                self._windows.pop(next(iter(self._windows)))
+        return self._windows[key]
 
     def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
         p = self._article_payload(int(article_rowid))
@@ -335,7 +359,8 @@ class QdrantBackend:
         return [OutletCount(name, n) for name, n in sorted(counts.values(), key=lambda x: -x[1])]
 
     def chunk_count(self) -> int:
-        if self._total is None or not self._depth:
+        self._fresh()
+        if self._total is None:
             self._total = self.client.count(CHUNKS, exact=True).count
         return self._total
 

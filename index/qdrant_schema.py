@@ -28,6 +28,7 @@ from pathlib import Path
 
 from qdrant_client import QdrantClient, models
 
+from index.errors import IndexBusyError
 from index.prepare import Prepared
 
 CHUNKS, ARTICLES, TERMS, META = "byline_chunks", "byline_articles", "byline_terms", "byline_meta"
@@ -48,10 +49,19 @@ def connect(target: str) -> QdrantClient:
     with _guard:
         held = _clients.get(target)
         if held is None:
-            Path(target).mkdir(parents=True, exist_ok=True)
-            held = _clients[target] = [QdrantClient(path=target), 0]
+            try:
+                Path(target).mkdir(parents=True, exist_ok=True)
+                held = _clients[target] = [QdrantClient(path=target), 0]
+            except (OSError, RuntimeError) as exc:  # RuntimeError: another process holds the folder
+                raise IndexBusyError(f"Qdrant's local folder {target} cannot be opened ({one_line(exc)}); "
+                                     "local mode serves one process at a time: close the other one, "
+                                     "or run a Qdrant server and use qdrant+URL") from exc
         held[1] += 1
         return held[0]
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:300] or type(exc).__name__
 
 
 def disconnect(target: str, client: QdrantClient) -> None:
