@@ -31,7 +31,6 @@ ARTICLE_CACHE = 512  # articles kept in memory between questions (dropped when a
 PREFIX_TERMS = 1_000  # most indexed words a prefix term of a keyword query expands to
 SCROLL = 1_000
 TIE_SLACK = 16  # extra keyword hits fetched so that ties at the cut are ordered as FTS5 orders them
-TIE_DIGITS = 2  # scores equal to 2 decimals are ties (bm25 here and in FTS5 differ by <1%: the window length norm)
 
 
 class QdrantBackend:
@@ -147,9 +146,11 @@ class QdrantBackend:
         """Qdrant holds the vectors; nothing to load in this process."""
         return self
 
+    def meta(self) -> dict:
+        return self._read_meta(self.client, self.target) or {}
+
     def version(self) -> int:
-        meta = self._read_meta(self.client) or {}
-        return int(meta.get("version", 0))
+        return int(self.meta().get("version", 0))
 
     @contextmanager
     def snapshot(self):
@@ -201,9 +202,8 @@ class QdrantBackend:
 
     def committed(self) -> None:
         """After a write: a new version for every reader, and this one drops its caches."""
-        meta = self._read_meta(self.client) or dict(self._meta)
-        meta["version"] = int(meta.get("version", 0)) + 1
-        self.client.set_payload(META, payload={"version": meta["version"]}, points=[META_ID])
+        version = int(self.meta().get("version", 0)) + 1
+        self.client.set_payload(META, payload={"version": version}, points=[META_ID])
         self._forget()
 
     def _forget(self) -> None:
@@ -250,8 +250,7 @@ class QdrantBackend:
             with_payload=["article_id", "start"])
         # equal scores (overlapping windows holding the same words) in the order FTS5 gives them:
         # by article and position, the insertion order of an index built in article-id order
-        ranked = sorted(found.points, key=lambda p: (-round(p.score, TIE_DIGITS), p.payload["article_id"],
-                                                     p.payload["start"]))
+        ranked = sorted(found.points, key=lambda p: (-p.score, p.payload["article_id"], p.payload["start"]))
         return [(int(p.id), float(p.score)) for p in ranked[:k]]
 
     # ---------------------------------------------------------------- reading: words

@@ -43,7 +43,7 @@ _guard = threading.Lock()
 def connect(target: str) -> QdrantClient:
     """A client for a URL, a local folder or ":memory:" (each ":memory:" connection is its own store)."""
     if target.startswith(("http://", "https://")):
-        return QdrantClient(url=target, timeout=60)
+        return QdrantClient(url=target, timeout=60, check_compatibility=False)  # no extra request, no warning
     if target == ":memory:":
         return QdrantClient(location=":memory:")
     with _guard:

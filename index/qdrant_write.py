@@ -20,10 +20,10 @@ from qdrant_client import models
 from index.documents import Document, LoadIssue
 from index.errors import InputError
 from index.prepare import Prepared, article_key, embed, split
-from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, TERMS, WRITE_BATCH, article_payload,
-                                 chunk_payload, match, match_any)
+from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID, TERMS, WRITE_BATCH,
+                                 article_payload, chunk_payload, match, match_any)
 from index.reports import AddReport
-from index.terms import chunk_terms, heads, term_id
+from index.terms import chunk_terms, heads, term_id, tokenize
 
 ARTICLES_A_BATCH = 64  # articles split, embedded and written together
 
@@ -38,7 +38,7 @@ def upsert(backend, prepared: Sequence[Prepared]) -> None:
     if not prepared:
         return
     client = backend.client
-    avg = float(backend.settings.chunk_words)
+    avg = average_tokens(backend, prepared)
     client.upsert(ARTICLES, [models.PointStruct(id=p.key, vector={}, payload=article_payload(p, False))
                              for p in prepared])
     keep = [cid for p in prepared for cid in p.chunk_ids()]
@@ -61,6 +61,19 @@ def upsert(backend, prepared: Sequence[Prepared]) -> None:
                               for w in part])
     client.set_payload(ARTICLES, payload={"complete": True}, points=[p.key for p in prepared])
     backend.committed()
+
+
+def average_tokens(backend, prepared: Sequence[Prepared]) -> float:
+    """bm25's average window length, in tokens: measured on the first articles written and then
+    kept in the index's meta (FTS5 keeps its own average up to date; a fixed one changes scores by
+    well under 1% as the corpus grows, and keeps every stored term weight valid)."""
+    meta = backend.meta()
+    if meta.get("avg_tokens"):
+        return float(meta["avg_tokens"])
+    lengths = [len(tokenize(c.text)) for p in prepared for c in p.chunks]
+    avg = sum(lengths) / len(lengths) if lengths else float(backend.settings.chunk_words)
+    backend.client.set_payload(META, payload={"avg_tokens": avg}, points=[META_ID])
+    return avg
 
 
 def delete(backend, article_ids: Sequence[str]) -> None:

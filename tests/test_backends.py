@@ -77,8 +77,8 @@ def test_both_backends_rank_the_same_articles_for_the_seed_questions(seed_runs):
     assert [o.id for o in embedded] == [o.id for o in qdrant]
     assert [set(o.retrieved_articles) for o in embedded] == [set(o.retrieved_articles) for o in qdrant]
     assert [o.retrieved_articles[:1] for o in embedded] == [o.retrieved_articles[:1] for o in qdrant]
-    # in order too: one question of 70 swaps two articles at ranks 3-5 (two keyword scores equal to
-    # 0.3%: FTS5's length norm uses the index's average window length, Qdrant's the nominal 24 words)
+    # in order too: keyword scores agree to float32 precision, but the two builds embed in different
+    # batches, and one question of 70 swaps two articles at ranks 3-5 on a near-tie of dense scores
     same_order = sum(a.retrieved_articles == b.retrieved_articles for a, b in zip(embedded, qdrant))
     assert same_order >= len(embedded) - 1
 
