@@ -23,7 +23,7 @@ from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID
 from index.qdrant_words import MEMORY_LIMIT, CountedWords, MemoryWords
 from index.prepare import article_key
 from index.reports import Stats
-from index.settings import FORMAT_VERSION, IndexSettings
+from index.settings import FORMAT_VERSION, IndexSettings, built_differently
 from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.terms import PREFIX_MIN, fts_weight, parse_match, term_id, tokenize
 
@@ -106,28 +106,31 @@ class QdrantBackend:
     def create(cls, target: str, settings: IndexSettings | None = None) -> "QdrantBackend":
         """Open the index at `target`, creating the collections (empty) with `settings` if needed."""
         client = connect(target)
-        meta = cls._read_meta(client, target)
+        meta, encoder = cls._read_meta(client, target), None
         if meta is None:
             settings = settings or IndexSettings()
             from index.encoders import load_encoder
 
-            dimension = load_encoder(settings.model, settings.backend).dimension
-            create_collections(client, dimension, cls._remote(target))
+            encoder = load_encoder(settings.model, settings.backend)  # its dimension; kept for the writes
+            create_collections(client, encoder.dimension, cls._remote(target))
             meta = {"format_version": FORMAT_VERSION, "model": settings.model, "backend": settings.backend,
-                    "dimension": dimension, "chunking": settings.chunking(), "version": 0}
+                    "dimension": encoder.dimension, "chunking": settings.chunking(), "version": 0}
             client.upsert(META, [models.PointStruct(id=META_ID, vector={}, payload=meta)])
         backend = cls(target, client, meta)
+        backend._encoder = encoder
         if settings is not None:
-            backend.check_compatible(settings)
+            try:
+                backend.check_compatible(settings)
+            except IndexMismatchError:
+                backend.close()
+                raise
         return backend
 
     def check_compatible(self, settings: IndexSettings) -> None:
-        mine = (self.settings.model, self.settings.backend, self.settings.chunking())
-        theirs = (settings.model, settings.backend, settings.chunking())
-        if mine != theirs:
-            raise IndexMismatchError(
-                f"The Qdrant index at {self.target} was built with model {mine[0]!r}, backend {mine[1]!r}, "
-                f"chunking {mine[2]}; to change them build into a new location")
+        built = built_differently(self.settings, settings)
+        if built:
+            raise IndexMismatchError(f"The Qdrant index at {self.target} was built with {built}; "
+                                     "to change them build into a new location")
 
     def close(self) -> None:
         disconnect(self.target, self.client)
@@ -334,7 +337,7 @@ class QdrantBackend:
         found = [(s, e, label) for s, e, label in (p["entities"] if p else []) if start <= s < end]
         return sorted(found)
 
-    def _scroll_articles(self, fields: list[str]) -> list:
+    def scroll_articles(self, fields: list[str]) -> list:
         out, offset = [], None
         while True:
             points, offset = self.client.scroll(ARTICLES, scroll_filter=models.Filter(must=[match("complete", True)]),
@@ -346,12 +349,12 @@ class QdrantBackend:
     def list(self) -> list[ArticleListing]:
         rows = [ArticleListing(p.payload["id"], p.payload.get("title"), p.payload.get("source"),
                                p.payload.get("published_at"), p.payload.get("path"))
-                for p in self._scroll_articles(["id", "title", "source", "published_at", "path"])]
+                for p in self.scroll_articles(["id", "title", "source", "published_at", "path"])]
         return sorted(rows, key=lambda r: (r.published_at is not None, (r.published_at or "")[:10], r.id))
 
     def outlets(self) -> list[OutletCount]:
         counts: dict[str, list] = {}
-        for p in self._scroll_articles(["source"]):
+        for p in self.scroll_articles(["source"]):
             source = p.payload.get("source")
             if source:
                 counts.setdefault(source.casefold(), [source, 0])[1] += 1

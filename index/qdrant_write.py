@@ -12,7 +12,7 @@ never meet a window whose article point is missing.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from qdrant_client import models
@@ -21,7 +21,7 @@ from index.documents import Document, LoadIssue
 from index.errors import InputError
 from index.prepare import Prepared, article_key, embed, split
 from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID, TERMS, WRITE_BATCH,
-                                 article_payload, chunk_payload, match, match_any)
+                                 article_payload, chunk_payload, match_any)
 from index.reports import AddReport
 from index.terms import chunk_terms, heads, term_id, tokenize
 
@@ -94,38 +94,18 @@ def stored_hashes(backend, ids: Sequence[str]) -> dict[str, str]:
     return {p.payload["id"]: p.payload["content_hash"] for p in found if p.payload.get("complete")}
 
 
-def add_documents(backend, docs: Iterable[Document], *, progress=None, report: AddReport | None = None) -> AddReport:
-    """New and changed articles are split, annotated, embedded and written in batches; unchanged
-    ones (same content hash) are a no-op, as in the embedded index."""
-    report = report or AddReport()
+def changed_batches(backend, docs: Iterable[Document], report: AddReport, size: int) -> Iterator[list[Document]]:
+    """The new and changed documents, in batches of up to `size` checked together against the
+    stored content hashes; unchanged ones and repeated ids go to `report`."""
     seen: set[str] = set()
     pending: list[Document] = []
-    written = 0
 
-    def flush() -> None:
-        nonlocal written
+    def check() -> list[Document]:
         stored = stored_hashes(backend, [d.id for d in pending])
-        held = set(backend.article_ids([d.id for d in pending]))  # complete or not: an update either way
-        todo = []
-        for d in pending:
-            if stored.get(d.id) == d.content_hash:
-                report.unchanged.append(d.id)
-            else:
-                todo.append(d)
+        report.unchanged.extend(d.id for d in pending if stored.get(d.id) == d.content_hash)
+        todo = [d for d in pending if stored.get(d.id) != d.content_hash]
         pending.clear()
-        prepared = split(todo, backend.settings)
-        done = {p.doc.id for p in prepared}
-        for d in todo:
-            if d.id not in done:
-                report.issues.append(LoadIssue(d.path or d.id, "no words to index, skipped", "error"))
-        embed(prepared, backend.encoder, backend.settings.batch_size)
-        upsert(backend, prepared)
-        for p in prepared:
-            (report.updated if p.doc.id in held else report.added).append(p.doc.id)
-        report.chunks_embedded += sum(len(p.chunks) for p in prepared)
-        written += len(prepared)
-        if progress:
-            progress("storing", written, 0)
+        return todo
 
     for doc in docs:
         if doc.id in seen:
@@ -133,20 +113,48 @@ def add_documents(backend, docs: Iterable[Document], *, progress=None, report: A
             continue
         seen.add(doc.id)
         pending.append(doc)
-        if len(pending) >= ARTICLES_A_BATCH:
-            flush()
+        if len(pending) >= size:
+            yield check()
     if pending:
-        flush()
+        yield check()
+
+
+def note_written(report: AddReport, prepared: Sequence[Prepared], held: set[str]) -> None:
+    """Added or updated (`held`: already in the index)."""
+    for p in prepared:
+        (report.updated if p.doc.id in held else report.added).append(p.doc.id)
+    report.chunks_embedded += sum(len(p.chunks) for p in prepared)
+
+
+def note_empty(report: AddReport, docs: Sequence[Document]) -> None:
+    """The documents that were neither added nor updated had no words to index."""
+    done = set(report.added) | set(report.updated)
+    report.issues.extend(LoadIssue(d.path or d.id, "no words to index, skipped", "error")
+                         for d in docs if d.id not in done)
+
+
+def add_documents(backend, docs: Iterable[Document], *, progress=None, report: AddReport | None = None) -> AddReport:
+    """New and changed articles are split, annotated, embedded and written in batches; unchanged
+    ones (same content hash) are a no-op, as in the embedded index."""
+    report = report or AddReport()
+    written = 0
+    for todo in changed_batches(backend, docs, report, ARTICLES_A_BATCH):
+        held = set(backend.article_ids([d.id for d in todo]))  # complete or not: an update either way
+        prepared = split(todo, backend.settings)
+        embed(prepared, backend.encoder, backend.settings.batch_size)
+        upsert(backend, prepared)
+        note_written(report, prepared, held)
+        note_empty(report, todo)
+        written += len(prepared)
+        if progress:
+            progress("storing", written, 0)
     return report
 
 
 def add_paths(backend, paths: Sequence[str | Path], **kw) -> AddReport:
     from index.loading import iter_documents
 
-    report = AddReport()
-    for p in paths:
-        if not Path(p).exists():
-            raise InputError(f"No such file or folder: {p}")
+    report = AddReport()  # a path that does not exist is refused at once, before anything is written
     docs = iter_documents(paths, report.issues, max_bytes=backend.settings.max_file_bytes)
     kw.pop("skip_near_duplicates", None)  # near-duplicate detection is the embedded index's (simhash in SQLite)
     return add_documents(backend, docs, report=report, **kw)
@@ -160,7 +168,7 @@ def remove(backend, keys: Sequence[str]) -> list[str]:
         found = backend.article_ids([key])
         if not found:
             if listing is None:
-                listing = [p.payload for p in backend._scroll_articles(["id", "file", "path"])]
+                listing = [p.payload for p in backend.scroll_articles(["id", "file", "path"])]
             real = os.path.realpath(key)
             folder = real.rstrip(os.sep) + os.sep
             found = [a["id"] for a in listing if a.get("file") and (a["file"] == real or a["file"].startswith(folder))]

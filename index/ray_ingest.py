@@ -5,7 +5,8 @@ The pipeline:
 1. read and clean (`index.loading`, in the driver, streaming): each article's content hash is
    checked against the backend in batches, so unchanged articles never reach the cluster;
 2. split, annotate, chunk (`index.prepare.split`): a stateless `map_batches` stage;
-3. embed: `map_batches(Embed, concurrency=N)`, a callable class that loads the ONNX encoder once
+3. embed: `map_batches(Embed, compute=ActorPoolStrategy(size=N))` (Ray 2.51+ spelling of
+   `concurrency=N`), a callable class that loads the ONNX encoder once
    per actor and encodes whole batches of windows;
 4. write (`backend.upsert`), batch by batch as results stream back to the driver. Point ids are
    content hashes (`index.prepare`), so a task Ray retries, or a whole rerun, overwrites the same
@@ -18,6 +19,7 @@ the way of nested spans and vectors.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 from collections.abc import Iterable, Sequence
@@ -25,8 +27,6 @@ from pathlib import Path
 
 import numpy as np
 
-from index.documents import Document, LoadIssue
-from index.errors import InputError
 from index.prepare import embed, split
 from index.reports import AddReport
 from index.settings import IndexSettings
@@ -72,33 +72,6 @@ class Embed:
         return _pack(prepared)
 
 
-def _changed(index, docs: Iterable[Document], report: AddReport) -> Iterable[Document]:
-    """The documents that are new or changed (checked against the backend in batches)."""
-    from index.qdrant_write import stored_hashes
-
-    seen: set[str] = set()
-    pending: list[Document] = []
-
-    def check():
-        stored = stored_hashes(index, [d.id for d in pending])
-        for d in pending:
-            if stored.get(d.id) == d.content_hash:
-                report.unchanged.append(d.id)
-            else:
-                yield d
-        pending.clear()
-
-    for doc in docs:
-        if doc.id in seen:
-            report.issues.append(LoadIssue(doc.path or doc.id, f"duplicate article id {doc.id!r}; kept the first"))
-            continue
-        seen.add(doc.id)
-        pending.append(doc)
-        if len(pending) >= ARTICLES_A_CHECK:
-            yield from check()
-    yield from check()
-
-
 def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, concurrency: int | None = None,
            num_cpus: int | None = None, progress=None) -> AddReport:
     """Index `paths` into `index` (a QdrantBackend) with Ray; `address` None starts a one-node cluster
@@ -106,17 +79,17 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     import ray
 
     from index.loading import iter_documents
+    from index.qdrant_write import changed_batches, note_empty, note_written
 
-    for p in paths:
-        if not Path(p).exists():
-            raise InputError(f"No such file or folder: {p}")
     report = AddReport()
-    docs = list(_changed(index, iter_documents(paths, report.issues, max_bytes=index.settings.max_file_bytes), report))
+    loaded = iter_documents(paths, report.issues, max_bytes=index.settings.max_file_bytes)  # refuses a missing path
+    docs = [d for batch in changed_batches(index, loaded, report, ARTICLES_A_CHECK) for d in batch]
     if not docs:
         return report
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,
-                 log_to_driver=False, configure_logging=False)
+                 log_to_driver=False, logging_level=logging.WARNING)
+    logging.getLogger("ray.data").setLevel(logging.WARNING)  # the CLI's stderr is for Byline's own lines
     actors = concurrency or max(1, int(ray.cluster_resources().get("CPU", os.cpu_count() or 1)))
     s = index.settings
     held = set(index.article_ids([d.id for d in docs]))
@@ -124,21 +97,14 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     per_batch = DOCS_A_BLOCK  # not fewer for a small corpus: see DOCS_A_BLOCK
     ds = ray.data.from_items([{"blob": pickle.dumps(d)} for d in docs], override_num_blocks=-(-len(docs) // per_batch))
     ds = ds.map_batches(Split, fn_constructor_kwargs={"settings": s.to_dict()}, batch_size=per_batch,
-                        concurrency=(1, actors), batch_format="numpy")
+                        compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), batch_format="numpy")
     ds = ds.map_batches(Embed, fn_constructor_kwargs={"model": s.model, "backend": s.backend, "batch_size": s.batch_size},
-                        batch_size=per_batch, concurrency=actors, batch_format="numpy")
-    written = 0
+                        batch_size=per_batch, compute=ray.data.ActorPoolStrategy(size=actors), batch_format="numpy")
     for batch in ds.iter_batches(batch_size=DOCS_A_BLOCK * 4, batch_format="numpy"):
         prepared = _unpack(batch)
         index.upsert(prepared)
-        for p in prepared:
-            (report.updated if p.doc.id in held else report.added).append(p.doc.id)
-        report.chunks_embedded += sum(len(p.chunks) for p in prepared)
-        written += len(prepared)
+        note_written(report, prepared, held)
         if progress:
-            progress("storing", written, len(docs))
-    done = set(report.added) | set(report.updated)
-    for d in docs:
-        if d.id not in done:
-            report.issues.append(LoadIssue(d.path or d.id, "no words to index, skipped", "error"))
+            progress("storing", len(report.added) + len(report.updated), len(docs))
+    note_empty(report, docs)
     return report

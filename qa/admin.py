@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from index import backend
+from index import backend as backends
 from index.api import AddReport, Index, default_corpus_paths
 from index.config import index_location
 from index.errors import InputError
@@ -33,7 +33,7 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
         if rebuild:
             raise InputError("--rebuild swaps a folder index; for Qdrant, build into a new location "
                              "(or drop the collections) instead")
-        index = backend.create_index(directory, IndexSettings(**options))
+        index = backends.create_index(directory, IndexSettings(**options))
         try:
             return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
         finally:
@@ -55,11 +55,11 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
 
 def backend_of(location: str | Path) -> str:
     """"qdrant" for `qdrant+…`, else "embedded"."""
-    return "qdrant" if backend.is_qdrant(location) else "embedded"
+    return "qdrant" if backends.is_qdrant(location) else "embedded"
 
 
 def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None) -> AddReport:
-    index = backend.open_index(directory) if backend.exists(directory) else backend.create_index(directory)
+    index = backends.open_index(directory) if backends.exists(directory) else backends.create_index(directory)
     try:
         return index.add_paths(list(paths), progress=progress, skip_near_duplicates=skip_near_duplicates)
     finally:
@@ -67,7 +67,7 @@ def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: b
 
 
 def remove(keys: Sequence[str], directory: Path) -> list[str]:
-    index = backend.open_index(directory)
+    index = backends.open_index(directory)
     try:
         return index.remove(keys)
     finally:
@@ -76,7 +76,7 @@ def remove(keys: Sequence[str], directory: Path) -> list[str]:
 
 @contextmanager
 def _reading(directory: Path):
-    index = backend.open_index(directory)
+    index = backends.open_index(directory)
     try:
         yield index
     finally:
@@ -103,7 +103,7 @@ def verify(directory: Path, full: bool = False) -> dict:
 
 def repair(directory: Path) -> int:
     """Rebuild the vector file from the vectors the database keeps; returns how many were written."""
-    if backend.is_qdrant(directory):
+    if backends.is_qdrant(directory):
         raise InputError("repair rewrites an embedded index's vector file; Qdrant keeps its own "
                          "(see its snapshots and replicas)")
     index = Index.open(directory)
@@ -115,14 +115,14 @@ def repair(directory: Path) -> int:
 
 def migrate(directory: Path, to: str, progress=None) -> AddReport:
     """Copy the embedded index at `directory` into `to` (`qdrant+URL` or `qdrant+PATH`), vectors included."""
-    if not backend.is_qdrant(to):
+    if not backends.is_qdrant(to):
         raise InputError(f"--to {to!r}: migrate copies into Qdrant; give qdrant+URL or qdrant+PATH")
-    if backend.is_qdrant(directory):
+    if backends.is_qdrant(directory):
         raise InputError("--index names a Qdrant index; migrate reads an embedded index folder")
     from index.migrate import migrate as copy
 
     with _reading(directory) as source:
-        target = backend.create_index(to, source.settings)
+        target = backends.create_index(to, source.settings)
         try:
             return copy(source, target, progress)
         finally:
@@ -132,12 +132,12 @@ def migrate(directory: Path, to: str, progress=None) -> AddReport:
 def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: str | None, *,
                     model: str | None = None, backend_name: str | None = None, progress=None) -> AddReport:
     """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.ray_ingest`)."""
-    if not backend.is_qdrant(location):
+    if not backends.is_qdrant(location):
         raise InputError("--ray writes to Qdrant; give --qdrant URL|PATH (or --index qdrant+…)")
     from index.ray_ingest import ingest
 
     options = {k: v for k, v in (("model", model), ("backend", backend_name)) if v is not None}
-    index = backend.create_index(location, IndexSettings(**options))
+    index = backends.create_index(location, IndexSettings(**options))
     try:
         return ingest(list(paths) if paths else default_corpus_paths(), index, address=address, progress=progress)
     finally:
