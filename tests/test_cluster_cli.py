@@ -150,3 +150,20 @@ def test_counting_words_in_qdrant_gives_the_counts_held_in_memory(migrated):
     finally:
         held.close()
         counted.close()
+
+
+def test_the_chat_app_opens_a_qdrant_index_and_answers(migrated, tmp_path):
+    """`byline chat --index qdrant+PATH`: the app opens the index in its worker, as for a folder."""
+    from tests.test_tui import SIZE, ask, journey, ready, screen_text
+    from tui.app import BylineApp
+
+    @journey
+    async def story():
+        app = BylineApp(index_dir=migrated[0], history=tmp_path / "history.sqlite", export_dir=tmp_path / "exports")
+        async with app.run_test(size=SIZE) as pilot:
+            await ready(pilot)
+            answer = await ask(pilot, QUESTION)
+            assert not answer.abstained and answer.sources[0].outlet == "ARD"
+            assert "[1]" in screen_text(app)
+
+    story()
