@@ -94,6 +94,13 @@ def test_both_backends_give_the_same_answers_and_eval_metrics(seed_runs):
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
+def test_both_backends_offer_the_whole_protocol(assistants, kind):
+    from index.backend import RetrievalBackend
+
+    assert isinstance(assistants[kind].index, RetrievalBackend)
+
+
+@pytest.mark.parametrize("kind", BACKENDS)
 def test_an_answer_cites_the_exact_passage(assistants, kind):
     answer = assistants[kind].ask("How many soldiers had Russia gathered near the Ukrainian border?")
     assert answer.short_answer.text == "some 100,000"
