@@ -23,6 +23,7 @@ replicas, so none of that is set here: the tests run one node.
 from __future__ import annotations
 
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,7 +52,9 @@ def connect(target: str) -> QdrantClient:
         if held is None:
             try:
                 Path(target).mkdir(parents=True, exist_ok=True)
-                held = _clients[target] = [QdrantClient(path=target), 0]
+                with warnings.catch_warnings():  # "local mode is not recommended above 20,000 points":
+                    warnings.simplefilter("ignore", UserWarning)  # docs/scale.md says so, once
+                    held = _clients[target] = [QdrantClient(path=target), 0]
             except (OSError, RuntimeError) as exc:  # RuntimeError: another process holds the folder
                 raise IndexBusyError(f"Qdrant's local folder {target} cannot be opened ({one_line(exc)}); "
                                      "local mode serves one process at a time: close the other one, "
