@@ -56,7 +56,7 @@ def run(
     ctx: typer.Context,
     questions: Annotated[Path | None, typer.Option("--questions", "-q", help="Question set (JSONL). Default: the bundled seed questions.")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Articles (a directory or a file) to index for this run; reused by content hash next time.")] = None,
-    index: Annotated[Path | None, typer.Option("--index", help="Use this index (with --corpus: build it here).")] = None,
+    index: Annotated[str | None, typer.Option("--index", help="Use this index: a folder or qdrant+URL / qdrant+PATH (with --corpus: build it here).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write report.json, report.md and plots into this directory.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the first N questions (after --types).")] = None,
     types: Annotated[str | None, typer.Option("--types", help="Only these question types, comma-separated.")] = None,

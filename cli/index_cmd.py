@@ -11,7 +11,8 @@ from cli.render import console, fail, one_line_errors, print_json, progress_bar,
 
 app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=True)
 
-IndexOpt = typer.Option(None, "--index", "-i", help="Index directory (default: $BYLINE_INDEX or the user data dir).")
+IndexOpt = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH "
+                                                    "(default: $BYLINE_INDEX, the config file, or the user data dir).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON for scripts.")
 WorkersOpt = typer.Option(1, "--workers", "-w",
                           help="Processes that split and annotate articles while this one encodes (default 1).")
@@ -23,7 +24,7 @@ def _workers(n: int, as_json: bool) -> int:
     return n
 
 
-def _dir(index: Path | None) -> Path:
+def _dir(index: str | None):
     from qa.admin import index_dir
 
     return index_dir(index)
@@ -47,26 +48,52 @@ def _report(report, as_json: bool, verb: str) -> None:
 
 @app.command()
 def build(paths: list[Path] = typer.Argument(None, help="Files or folders of articles (default: the bundled corpus)."),
-          index: Path | None = IndexOpt, rebuild: bool = typer.Option(False, "--rebuild", help="Start from an empty index."),
+          index: str | None = IndexOpt, rebuild: bool = typer.Option(False, "--rebuild", help="Start from an empty index."),
           model: str | None = typer.Option(None, help="sentence-transformers model name or local folder."),
-          backend: str | None = typer.Option(None, help="onnx-int8 (default), onnx or torch."),
+          backend: str | None = typer.Option(None, help="onnx-int8 (default), onnx or torch; `qdrant` with --qdrant."),
+          qdrant: str | None = typer.Option(None, "--qdrant", help="Build into Qdrant: a URL (server) or a folder "
+                                                                   "(local mode); same as --index qdrant+URL|PATH."),
+          ray: str | None = typer.Option(None, "--ray", help="Ingest through Ray Data: a cluster address, or "
+                                                             "`local` for a one-node cluster here (Qdrant only)."),
           chunk_words: int | None = typer.Option(None, help="Words per window."),
           chunk_stride: int | None = typer.Option(None, help="Words between window starts."),
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
           workers: int = WorkersOpt, as_json: bool = JsonOpt):
     """Build (or update) an index from files; unchanged articles are skipped."""
-    from qa.admin import build
+    from qa.admin import build, ingest_with_ray
 
+    if backend == "qdrant":  # the store, not an encoder backend: the encoder keeps its default
+        if not qdrant:
+            fail("--backend qdrant needs --qdrant URL|PATH (where Qdrant is)", as_json=as_json, kind="bad_option")
+        backend = None
+    location = _dir(f"qdrant+{qdrant}" if qdrant else index)
     with (one_line_errors("interrupted; the index is as it was before this build", as_json=as_json),
           progress_bar(not as_json) as progress):
-        report = build(paths or None, _dir(index), rebuild=rebuild, model=model, backend=backend,
-                       chunk_words=chunk_words, chunk_stride=chunk_stride,
-                       skip_near_duplicates=skip_near_duplicates, progress=progress, workers=_workers(workers, as_json))
+        if ray:
+            report = ingest_with_ray(paths or None, location, None if ray == "local" else ray, model=model,
+                                     backend_name=backend, progress=progress)
+        else:
+            report = build(paths or None, location, rebuild=rebuild, model=model, backend=backend,
+                           chunk_words=chunk_words, chunk_stride=chunk_stride,
+                           skip_near_duplicates=skip_near_duplicates, progress=progress,
+                           workers=_workers(workers, as_json))
     _report(report, as_json, "built")
 
 
 @app.command()
-def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articles."), index: Path | None = IndexOpt,
+def migrate(to: str = typer.Option(..., "--to", help="qdrant+URL or qdrant+PATH to copy the index into."),
+            index: str | None = IndexOpt, as_json: bool = JsonOpt):
+    """Copy an embedded index into Qdrant, vectors included (nothing is re-embedded)."""
+    from qa.admin import migrate as migrate_index
+
+    with (one_line_errors("interrupted; run it again to finish (writes are idempotent)", as_json=as_json),
+          progress_bar(not as_json) as progress):
+        report = migrate_index(_dir(index), to, progress=progress)
+    _report(report, as_json, "migrated")
+
+
+@app.command()
+def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articles."), index: str | None = IndexOpt,
         skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
         workers: int = WorkersOpt, as_json: bool = JsonOpt):
     """Add new or changed articles; identical ones are a no-op."""
@@ -81,7 +108,7 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articl
 
 @app.command()
 def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths they were loaded from."),
-           index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+           index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Remove articles by id or path."""
     from qa.admin import remove as remove_articles
 
@@ -94,7 +121,7 @@ def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths 
 
 
 @app.command("list")
-def list_(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+def list_(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """List indexed articles: id, title, outlet, date."""
     from qa.admin import list_articles
 
@@ -108,7 +135,7 @@ def list_(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 
 
 @app.command()
-def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+def stats(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Articles, chunks, model, backend and size on disk."""
     from qa.admin import stats as index_stats
 
@@ -121,7 +148,7 @@ def stats(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 
 
 @app.command()
-def verify(index: Path | None = IndexOpt, full: bool = typer.Option(False, "--full", help="Compare every vector with the database's copy (default: a sample)."),
+def verify(index: str | None = IndexOpt, full: bool = typer.Option(False, "--full", help="Compare every vector with the database's copy (default: a sample)."),
            as_json: bool = JsonOpt):
     """Check the index for damage or inconsistency; non-zero exit when any is found."""
     from qa.admin import verify as verify_index
@@ -144,7 +171,7 @@ def verify(index: Path | None = IndexOpt, full: bool = typer.Option(False, "--fu
 
 
 @app.command()
-def repair(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+def repair(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Rebuild a damaged or missing vector file from the vectors the database keeps (no re-embedding)."""
     from qa.admin import repair as repair_index
 
@@ -157,7 +184,7 @@ def repair(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
 
 
 @app.command()
-def optimize(index: Path | None = IndexOpt, as_json: bool = JsonOpt):
+def optimize(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Merge the vector segments into one file and drop removed vectors (writes also merge past a threshold)."""
     from qa.admin import optimize as optimize_index
 

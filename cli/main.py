@@ -40,7 +40,7 @@ def _date(value: str | None, flag: str, *, end: bool = False, as_json: bool = Fa
 
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
-        index: Path | None = typer.Option(None, "--index", "-i", help="Index directory (default: $BYLINE_INDEX or the user data dir)."),
+        index: str | None = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH (default: $BYLINE_INDEX, the config file, or the user data dir)."),
         source: list[str] = typer.Option(None, "--source", "-s", help="Only articles from this outlet (repeatable)."),
         since: str | None = typer.Option(None, help="Only articles published on or after YYYY-MM-DD (or YYYY-MM, YYYY, 7 Dec 2021)."),
         until: str | None = typer.Option(None, help="Only articles published on or before YYYY-MM-DD (a month or year: its last day)."),
@@ -71,14 +71,14 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
 
 
 @app.command()
-def chat(index: Path | None = typer.Option(None, "--index", "-i", help="Index directory."),
+def chat(index: str | None = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH."),
          export_dir: Path | None = typer.Option(
              None, "--export-dir", help="Folder for Ctrl+E exports (default: $BYLINE_EXPORT_DIR, else Byline "
                                         "in your documents folder, else exports in Byline's data folder).")):
     """Open the terminal chat app."""
     from tui.app import run
 
-    run(str(index) if index else None, str(export_dir) if export_dir else None)
+    run(index or None, str(export_dir) if export_dir else None)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,6 +22,13 @@ def seeds_index_dir(cache_root: str | Path) -> Path:
     return Path(cache_root) / "eval-seeds"
 
 
+def _location(index: str | Path) -> str | Path:
+    """A folder as a Path; `qdrant+URL` / `qdrant+PATH` as given."""
+    from qa.admin import index_dir
+
+    return index_dir(index)
+
+
 def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache_root: str | Path,
                    progress=None):
     """Return `(assistant, index_dir)`.
@@ -37,12 +44,12 @@ def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache
         source = Path(corpus).expanduser()
         if not source.exists():
             raise SetupError(f"--corpus {corpus}: no such file or directory")
-        index_dir = Path(index).expanduser() if index is not None else corpus_index_dir(source, cache_root)
+        index_dir = _location(index) if index is not None else corpus_index_dir(source, cache_root)
         qa.build_index([source.resolve()], index_dir, progress=progress)
         return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
     if index is not None:
-        index_dir = Path(index).expanduser()
-        if not index_dir.exists():
+        index_dir = _location(index)
+        if isinstance(index_dir, Path) and not index_dir.exists():
             raise SetupError(f"--index {index}: no such directory (give --corpus to build one)")
         return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
     from qa.admin import build

@@ -21,7 +21,7 @@ from index.prepare import DEFAULT_WORKERS, encoder_threads
 from index.reader import DB_NAME, Reader
 from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
-from index.settings import IndexSettings
+from index.settings import IndexSettings, built_differently
 from index.verify import Verification, verify
 from index.writer import Writer
 
@@ -83,12 +83,10 @@ class Index:
 
     def check_compatible(self, settings: IndexSettings) -> None:
         """Refuse (one line) settings that differ from the ones the index was built with."""
-        mine = (self.settings.model, self.settings.backend, self.settings.chunking())
-        theirs = (settings.model, settings.backend, settings.chunking())
-        if mine != theirs:
-            raise IndexMismatchError(
-                f"The index at {self.path} was built with model {mine[0]!r}, backend {mine[1]!r}, "
-                f"chunking {mine[2]}; to change them rebuild: byline index build --rebuild PATH --index {self.path}")
+        built = built_differently(self.settings, settings)
+        if built:
+            raise IndexMismatchError(f"The index at {self.path} was built with {built}; to change them rebuild: "
+                                     f"byline index build --rebuild PATH --index {self.path}")
 
     def close(self) -> None:
         self.reader.close()

@@ -56,6 +56,14 @@ class IndexSettings:
         return asdict(self)
 
 
+def built_differently(built: IndexSettings, wanted: IndexSettings) -> str | None:
+    """"model 'M', backend 'B', chunking {...}" of `built` when `wanted` differs from it, else None."""
+    mine = (built.model, built.backend, built.chunking())
+    if mine == (wanted.model, wanted.backend, wanted.chunking()):
+        return None
+    return f"model {mine[0]!r}, backend {mine[1]!r}, chunking {mine[2]}"
+
+
 def default_index_dir() -> Path:
     """$BYLINE_INDEX, else `<user data dir>/byline/index`. Read when called, never at import."""
     env = os.environ.get("BYLINE_INDEX")

@@ -9,12 +9,17 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from index import backend as backends
 from index.api import AddReport, Index, default_corpus_paths
-from index.settings import IndexSettings, default_index_dir
+from index.config import index_location
+from index.errors import InputError
+from index.settings import IndexSettings
 
 
-def index_dir(path: str | Path | None) -> Path:
-    return Path(path).expanduser().resolve() if path else default_index_dir()
+def index_dir(path: str | Path | None) -> str | Path:
+    """The index a command uses: `path` (`--index`: a folder or `qdrant+URL`/`qdrant+PATH`), else
+    $BYLINE_INDEX, else the config file's `index`, else the user data folder (`index.config`)."""
+    return index_location(path)
 
 
 def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool = False, model: str | None = None,
@@ -25,6 +30,15 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
     paths = list(paths) if paths else default_corpus_paths()
     options = {k: v for k, v in (("model", model), ("backend", backend), ("chunk_words", chunk_words),
                                  ("chunk_stride", chunk_stride)) if v is not None}
+    if backend_of(directory) == "qdrant":
+        if rebuild:
+            raise InputError("--rebuild swaps a folder index; for Qdrant, build into a new location "
+                             "(or drop the collections) instead")
+        index = backends.create_index(directory, IndexSettings(**options))
+        try:
+            return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
+        finally:
+            index.close()
     if not rebuild:
         if Index.exists(directory):
             index = Index.open(directory)
@@ -41,9 +55,14 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
                          skip_near_duplicates=skip_near_duplicates, workers=workers)
 
 
+def backend_of(location: str | Path) -> str:
+    """"qdrant" for `qdrant+…`, else "embedded"."""
+    return "qdrant" if backends.is_qdrant(location) else "embedded"
+
+
 def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None,
         workers: int = 1) -> AddReport:
-    index = Index.open(directory) if Index.exists(directory) else Index.create(directory)
+    index = backends.open_index(directory) if backends.exists(directory) else backends.create_index(directory)
     try:
         return index.add_paths(list(paths), progress=progress, skip_near_duplicates=skip_near_duplicates,
                                workers=workers)
@@ -52,7 +71,7 @@ def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: b
 
 
 def remove(keys: Sequence[str], directory: Path) -> list[str]:
-    index = Index.open(directory)
+    index = backends.open_index(directory)
     try:
         return index.remove(keys)
     finally:
@@ -61,7 +80,7 @@ def remove(keys: Sequence[str], directory: Path) -> list[str]:
 
 @contextmanager
 def _reading(directory: Path):
-    index = Index.open(directory)
+    index = backends.open_index(directory)
     try:
         yield index
     finally:
@@ -88,6 +107,8 @@ def verify(directory: Path, full: bool = False) -> dict:
 
 def optimize(directory: Path) -> dict:
     """Merge the index's vector segments into one and drop removed vectors; what was merged."""
+    if backends.is_qdrant(directory):
+        raise InputError("optimize merges an embedded index's vector segments; Qdrant merges its own")
     index = Index.open(directory)
     try:
         return index.optimize().to_dict()
@@ -97,8 +118,42 @@ def optimize(directory: Path) -> dict:
 
 def repair(directory: Path) -> int:
     """Rebuild the vector file from the vectors the database keeps; returns how many were written."""
+    if backends.is_qdrant(directory):
+        raise InputError("repair rewrites an embedded index's vector file; Qdrant keeps its own "
+                         "(see its snapshots and replicas)")
     index = Index.open(directory)
     try:
         return index.repair()
+    finally:
+        index.close()
+
+
+def migrate(directory: Path, to: str, progress=None) -> AddReport:
+    """Copy the embedded index at `directory` into `to` (`qdrant+URL` or `qdrant+PATH`), vectors included."""
+    if not backends.is_qdrant(to):
+        raise InputError(f"--to {to!r}: migrate copies into Qdrant; give qdrant+URL or qdrant+PATH")
+    if backends.is_qdrant(directory):
+        raise InputError("--index names a Qdrant index; migrate reads an embedded index folder")
+    from index.migrate import migrate as copy
+
+    with _reading(directory) as source:
+        target = backends.create_index(to, source.settings)
+        try:
+            return copy(source, target, progress)
+        finally:
+            target.close()
+
+
+def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: str | None, *,
+                    model: str | None = None, backend_name: str | None = None, progress=None) -> AddReport:
+    """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.ray_ingest`)."""
+    if not backends.is_qdrant(location):
+        raise InputError("--ray writes to Qdrant; give --qdrant URL|PATH (or --index qdrant+…)")
+    from index.ray_ingest import ingest
+
+    options = {k: v for k, v in (("model", model), ("backend", backend_name)) if v is not None}
+    index = backends.create_index(location, IndexSettings(**options))
+    try:
+        return ingest(list(paths) if paths else default_corpus_paths(), index, address=address, progress=progress)
     finally:
         index.close()

@@ -7,7 +7,9 @@ from dataclasses import replace
 from collections.abc import Callable
 from pathlib import Path
 
+from index import backend
 from index.api import Index, default_corpus_paths
+from index.config import index_location
 from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
 from qa import titled
@@ -30,7 +32,7 @@ def build_index(paths: list[str | Path], index_dir: str | Path, *, settings: Ind
                 progress: Progress | None = None, skip_near_duplicates: bool = False):
     """Add (or update) the articles under `paths` in the index at `index_dir`, creating it if needed.
     Unchanged articles are skipped by content hash. Returns the index's AddReport."""
-    index = Index.create(index_dir, settings)
+    index = backend.create_index(index_dir, settings)
     try:
         return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
     finally:
@@ -60,7 +62,8 @@ class Assistant:
     def open(cls, index_dir: str | Path | None = None, *, model: str | None = None,
              progress: Progress | None = None, build_default: bool | None = None,
              settings: QASettings | None = None, index_settings: IndexSettings | None = None) -> "Assistant":
-        """Open the index at `index_dir` (default: $BYLINE_INDEX or the user's data dir).
+        """Open the index at `index_dir`: a folder, or `qdrant+URL` / `qdrant+PATH` (default:
+        $BYLINE_INDEX, the config file's `index`, or the user's data dir; see `index.config`).
 
         The bundled seed corpus is indexed first only where there is nothing yet (a missing or empty
         folder) and only in the default location, unless `build_default` says otherwise (True: also
@@ -68,18 +71,22 @@ class Assistant:
         Raises a BylineError subclass with one clear line when the index is missing, corrupt or
         made with another model.
         """
-        default = default_index_dir()
-        path = Path(index_dir).expanduser() if index_dir else default
-        if build_default is None:
-            build_default = path.resolve() == default.expanduser().resolve()
-        if not Index.exists(path):
-            empty = not path.exists() or (path.is_dir() and not any(path.iterdir()))
-            if not (build_default and empty):
-                why = "" if empty else " (the folder holds other files, so nothing was built there)"
-                raise IndexMissingError(f"No index at {path}{why}; build one with: "
-                                        f"byline index build PATH --index {path}")
-            build_index(default_corpus_paths(), path, settings=index_settings, progress=progress)
-        index = Index.open(path, model=model)
+        location = index_location(index_dir)
+        if backend.is_qdrant(location):  # never built into implicitly: `byline index build` does that
+            index = backend.open_index(location, model=model)
+        else:
+            default = default_index_dir()
+            path = Path(index_dir).expanduser() if index_dir else location
+            if build_default is None:
+                build_default = path.resolve() == default.expanduser().resolve()
+            if not Index.exists(path):
+                empty = not path.exists() or (path.is_dir() and not any(path.iterdir()))
+                if not (build_default and empty):
+                    why = "" if empty else " (the folder holds other files, so nothing was built there)"
+                    raise IndexMissingError(f"No index at {path}{why}; build one with: "
+                                            f"byline index build PATH --index {path}")
+                build_index(default_corpus_paths(), path, settings=index_settings, progress=progress)
+            index = Index.open(path, model=model)
         if progress:
             progress("loading model", 0, 1)
         index.encoder  # noqa: B018 - load now, not on the first question

@@ -1,0 +1,123 @@
+"""Keyword terms for backends without FTS5 (Qdrant): Byline tokenizes and weights text itself, so
+nothing is downloaded and the keyword leg reads the same words as the embedded index.
+
+- Tokens: FTS5's `unicode61 remove_diacritics 2` tokenizer as SQLite applies it to `chunks_fts`
+  (runs of letters and digits, lower case, diacritics removed), so `vocabulary` and `doc_freq` name
+  the same words on both backends.
+- Term ids: 32 bits of the BLAKE2b hash of the token (Qdrant sparse indices are uint32). Two tokens
+  of a 1M-word vocabulary share an id with odds of about 1 in 8,600 per pair drawn; a collision only
+  merges two words' keyword scores.
+- Weights: a chunk's value for a term is BM25's saturated term frequency (k1 = 1.2, b = 0.75, FTS5's
+  bm25 defaults) with the window length against `avg_words` (windows are fixed-size, so the average
+  is known); Qdrant multiplies it by its own IDF (`Modifier.IDF`, recomputed as points come and go).
+- Prefixes: FTS5 matches `"russia"*` against every token starting with it, as one term; here each
+  token also gives the terms `russ*`, `russi*`, … `russia*` (from 4 letters, as `qa.query` asks for
+  prefixes), so a prefix query is one sparse term with its own document count, as in FTS5.
+- IDF: Qdrant's IDF has a `1 +` inside the logarithm that FTS5's has not; the query weight
+  `fts_weight` scales each term back to FTS5's (from the term's window count), so both backends
+  rank keyword hits by the same bm25 score.
+- Numbers written with digit groups ("100,000") are two tokens for FTS5, matched there as a phrase;
+  here each adjacent pair of digit tokens is also a term of its own ("100 000"), so the phrase query
+  `"100 000"` becomes that pair term.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+K1, B = 1.2, 0.75  # FTS5 bm25() defaults
+PREFIX_MIN = 4  # qa.query asks for a stem prefix only from 4 letters
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_PART = re.compile(r'"((?:[^"]|"")*)"(\*?)')
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(token: str) -> str:
+    """Lower case without diacritics, as `unicode61 remove_diacritics 2` folds a token."""
+    decomposed = unicodedata.normalize("NFKD", token.lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokenize(text: str) -> list[str]:
+    return [t for t in (fold(m) for m in _TOKEN.findall(text)) if t]
+
+
+@lru_cache(maxsize=1 << 18)
+def term_id(term: str) -> int:
+    return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "big")
+
+
+def _pairs(tokens: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a.isdigit() and b.isdigit()]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """A chunk's keyword side: its distinct words (for `doc_freq`/`vocabulary`) and its sparse vector."""
+
+    words: tuple[str, ...]
+    pairs: tuple[str, ...]  # adjacent digit tokens ("100 000"), counted like words for the query's IDF
+    indices: tuple[int, ...]
+    values: tuple[float, ...]
+
+
+def prefix_terms(tokens: list[str]) -> list[str]:
+    """`stem*` for every prefix of a token of at least PREFIX_MIN letters, the whole token included (FTS5: "russia"* matches russia)."""
+    return [t[:i] + "*" for t in tokens for i in range(PREFIX_MIN, len(t) + 1)]
+
+
+def chunk_terms(text: str, avg_words: float) -> Terms:
+    tokens = tokenize(text)
+    pairs = _pairs(tokens)
+    counts = Counter(tokens + pairs + prefix_terms(tokens))
+    norm = K1 * (1 - B + B * len(tokens) / max(avg_words, 1.0))
+    weights: dict[int, float] = {}
+    for term, tf in counts.items():  # colliding ids add up (see the module note)
+        tid = term_id(term)
+        weights[tid] = weights.get(tid, 0.0) + tf * (K1 + 1) / (tf + norm)
+    return Terms(tuple(sorted(set(tokens))), tuple(sorted(set(pairs))), tuple(weights), tuple(weights.values()))
+
+
+def fts_weight(total: int, hits: int) -> float:
+    """A query term's weight that turns Qdrant's IDF, ln(1 + (N - n + 0.5) / (n + 0.5)), into FTS5's
+    bm25 IDF, ln((N - n + 0.5) / (n + 0.5)) floored at 1e-6: with the window's BM25 term frequency
+    as its value, the keyword score is then FTS5's bm25 (0 when no window holds the term)."""
+    if hits <= 0 or total <= 0:
+        return 0.0
+    ratio = (total - hits + 0.5) / (hits + 0.5)
+    return max(math.log(ratio), 1e-6) / math.log(1.0 + ratio)
+
+
+@dataclass(frozen=True)
+class KeywordQuery:
+    """An FTS5 query as `qa.query.fts_query` writes it (`"word"`, `"stem"*`, `"100 000"`, joined by OR)."""
+
+    words: tuple[str, ...]  # whole words and the pair terms of phrases
+    prefixes: tuple[str, ...]  # expanded to the indexed words that start with them
+
+
+def parse_match(match: str) -> KeywordQuery:
+    words: list[str] = []
+    prefixes: list[str] = []
+    for body, star in _PART.findall(match):
+        tokens = tokenize(body.replace('""', '"'))
+        if not tokens:
+            continue
+        if len(tokens) > 1:
+            words += _pairs(tokens) or tokens
+        elif star:
+            prefixes.append(tokens[0])
+        else:
+            words.append(tokens[0])
+    return KeywordQuery(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(prefixes)))
+
+
+def heads(term: str) -> list[str]:
+    """Every prefix of a word (its own first letters up to the whole word), for prefix look-ups."""
+    return [term[:i] for i in range(1, len(term) + 1)]

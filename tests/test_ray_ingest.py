@@ -1,0 +1,65 @@
+"""Ingestion through Ray Data on a one-node cluster (`ray.init(num_cpus=2)`) into Qdrant local mode:
+the five seed articles, split and embedded by Ray actors, answer as the embedded index does, and a
+second run writes nothing new. Needs the cluster extra (CI installs it); about 30 s, most of it
+Ray starting its actors."""
+
+from __future__ import annotations
+
+import pytest
+
+ray = pytest.importorskip("ray")  # only a guard for users without `byline[cluster]`: CI runs it
+pytest.importorskip("ray.data")
+pytest.importorskip("qdrant_client")
+
+pytestmark = [pytest.mark.cluster, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def one_node():
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield
+    if started:
+        ray.shutdown()
+
+
+@pytest.fixture(scope="module")
+def ingested(one_node, tmp_path_factory, seed_corpus):
+    from index import backend
+    from index.ray_ingest import ingest
+
+    index = backend.create_index(f"qdrant+{tmp_path_factory.mktemp('ray') / 'qdrant'}")
+    report = ingest([seed_corpus], index, concurrency=2)
+    yield index, report
+    index.close()
+
+
+def test_ray_ingests_every_seed_article_once(ingested, assistant):
+    index, report = ingested
+    embedded = assistant.index
+    assert sorted(report.added) == sorted(r.id for r in embedded.list())
+    assert report.issues == []
+    assert index.chunk_count() == embedded.chunk_count() == report.chunks_embedded
+
+
+def test_the_ray_built_index_answers_as_the_embedded_one(ingested, assistant):
+    """Answer for answer: the five articles are one Ray block, encoded in the batches a local build
+    uses (see `index.ray_ingest.DOCS_A_BLOCK`)."""
+    from eval.questions import load_questions
+    from qa import Assistant
+
+    index, _ = ingested
+    ours = Assistant(index)
+    questions = [q.question for q in load_questions()]
+    assert [ours.ask(q).text for q in questions] == [assistant.ask(q).text for q in questions]
+
+
+def test_running_the_pipeline_again_writes_nothing(ingested, seed_corpus):
+    from index.ray_ingest import ingest
+
+    index, first = ingested
+    count = index.chunk_count()
+    again = ingest([seed_corpus], index, concurrency=2)
+    assert sorted(again.unchanged) == sorted(first.added) and again.added == again.updated == []
+    assert index.chunk_count() == count
