@@ -23,9 +23,9 @@ from index.documents import Document
 from index.near_duplicates import simhash
 from index.settings import IndexSettings
 
-# Measured with `python -m bench indexing --workers 1,2` on the shared 2-core machine (bench/README.md):
-# the encoder already runs beside the preparation, so a second process does not pay there; more
-# cores do. One unless asked.
+# `python -m bench indexing --workers 1,2` on the shared 2-core machine (bench/README.md): preparing
+# in 2 processes ran at 0.72x and 0.76x of one (no free core; the encoder already runs beside it), the
+# least disturbed builds took 27.4 s with 1 and 44.9 s with 2. One unless asked; more cores may pay.
 DEFAULT_WORKERS = 1
 BATCH = 4  # articles a task: big enough that pickling is small beside splitting and spaCy
 AHEAD = 2  # batches in flight per worker: keeps each busy while the writer consumes in order
