@@ -20,7 +20,7 @@ def run(args) -> dict:
     from index.annotate import annotate_many, pipeline
     from index.documents import Document
     from index.encoders import load_encoder
-    from index.prepare import split
+    from index.points import split
     from index.settings import IndexSettings
     from index.terms import chunk_terms
 

@@ -26,7 +26,7 @@ from index.documents import Document
 from index.errors import InputError
 from index.reports import AddReport, Stats
 from index.settings import IndexSettings
-from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
+from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 
 QDRANT_PREFIX = "qdrant+"
 

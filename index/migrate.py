@@ -3,7 +3,7 @@
 Nothing is re-embedded or re-annotated: articles, sentences, named entities and windows are read
 from the embedded index's SQLite file, and each window's vector is its stored 8-bit codes decoded
 (`index.quantize.decode`), the very values FAISS searches. Point ids are the content-hash ids a
-direct Qdrant build gives (`index.prepare`), so migrating twice, or migrating then adding the same
+direct Qdrant build gives (`index.points`), so migrating twice, or migrating then adding the same
 files, writes no duplicates.
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 from index.api import Index
 from index.chunking import Chunk
 from index.documents import Document
-from index.prepare import Prepared
+from index.points import Prepared
 from index.reports import AddReport
 
 BATCH = 64  # articles a write

@@ -1,10 +1,10 @@
 """An article made ready for a retrieval backend that is not the embedded SQLite + FAISS index:
 sentences, named entities, windows, their vectors and their keyword terms, as plain data.
 
-The same steps and settings as `index.writer` (one home each: `index.chunking`, `index.annotate`,
-`index.quantize`), so both backends hold the same windows and the same vectors: a vector is the
-encoder's output passed through the 8-bit codes the embedded index keeps (`quantize.decode(encode(v))`),
-which is also what `index migrate` reads back from an embedded index, with no re-embedding.
+The same steps and settings as `index.writer` (one home each: `index.prepare`, `index.quantize`), so
+both backends hold the same windows and the same vectors: a vector is the encoder's output passed
+through the 8-bit codes the embedded index keeps (`quantize.decode(encode(v))`), which is also what
+`index migrate` reads back from an embedded index, with no re-embedding.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.annotate import Entity, annotate_many
-from index.chunking import Chunk, chunk_document, sentence_spans
+from index.chunking import Chunk
 from index.documents import Document
+from index.prepare import prepare_all
 from index.quantize import decode, encode
 from index.settings import IndexSettings
 
@@ -58,18 +58,11 @@ class Prepared:
 
 
 def split(docs: Iterable[Document], settings: IndexSettings) -> list[Prepared]:
-    """Sentences, entities and windows of each document (no vectors yet); documents with no
+    """Sentences, entities and windows of each document, as the embedded writer makes them
+    (`index.prepare.prepare`: one home for both backends; no vectors yet); documents with no
     words are dropped (the embedded writer reports them; the caller does here)."""
-    staged = []
-    for doc in docs:
-        sentences = sentence_spans(doc)
-        chunks = chunk_document(doc, sentences, settings.chunk_words, settings.chunk_stride, settings.embed_header)
-        if chunks:
-            staged.append(Prepared(doc, sentences, [], chunks))
-    found: list[list[Entity]] = annotate_many([(p.doc.text, p.sentences) for p in staged])
-    for p, entities in zip(staged, found):
-        p.entities = [(e.start, e.end, e.label) for e in entities]
-    return staged
+    return [Prepared(p.doc, p.sentences, [(e.start, e.end, e.label) for e in p.entities], p.chunks)
+            for p in prepare_all(docs, settings) if p.chunks]
 
 
 def as_stored(vectors: np.ndarray) -> np.ndarray:

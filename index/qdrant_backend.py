@@ -21,10 +21,10 @@ from index.errors import BylineError, IndexMismatchError, IndexMissingError
 from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID, Allowed, connect,
                                  create_collections, disconnect, match, one_line, search_filter)
 from index.qdrant_words import MEMORY_LIMIT, CountedWords, MemoryWords
-from index.prepare import article_key
+from index.points import article_key
 from index.reports import Stats
 from index.settings import FORMAT_VERSION, IndexSettings, built_differently
-from index.store import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
+from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.terms import PREFIX_MIN, fts_weight, parse_match, term_id, tokenize
 
 ARTICLE_CACHE = 512  # articles kept in memory between questions (dropped when a writer commits)

@@ -1,13 +1,13 @@
 """How a Byline index is laid out in Qdrant: three collections, their payloads and filters.
 
-- `byline_chunks`: one point a window, id = `index.prepare.chunk_key` (a hash of the article, its
+- `byline_chunks`: one point a window, id = `index.points.chunk_key` (a hash of the article, its
   content and the window's place: a retried write overwrites, never duplicates). Vectors: `dense`
   (the encoder's 384-d vectors as the embedded index stores them, dot product as FAISS) and
   `keyword` (sparse, Byline's own BM25 term weights, `Modifier.IDF`: Qdrant keeps the IDF up to
   date as points are added and deleted). Payload: article id and row key, outlet (as given and
   case-folded), day (a datetime, for range filters), the window's character span and sentence span,
   its distinct words.
-- `byline_articles`: payload-only points, id = `index.prepare.article_key`: text, title, outlet,
+- `byline_articles`: payload-only points, id = `index.points.article_key`: text, title, outlet,
   date, url, path, source file, content hash, sentence spans and named entities, so that answers
   cite exact passages. `complete` turns true once the article's windows are all written.
 - `byline_terms`: payload-only, one point a word (id = its keyword term id): the word and all its
@@ -30,7 +30,7 @@ from pathlib import Path
 from qdrant_client import QdrantClient, models
 
 from index.errors import IndexBusyError
-from index.prepare import Prepared
+from index.points import Prepared
 
 CHUNKS, ARTICLES, TERMS, META = "byline_chunks", "byline_articles", "byline_terms", "byline_meta"
 DENSE, KEYWORD = "dense", "keyword"

@@ -1,7 +1,7 @@
 """Writing to a Qdrant index (`index.qdrant_backend.QdrantBackend`): the write surface of the backend
 protocol.
 
-Every write is idempotent: point ids are hashes of content (`index.prepare`), so writing the same
+Every write is idempotent: point ids are hashes of content (`index.points`), so writing the same
 article twice (a retried Ray task, a rerun build) overwrites the same points. An article is written
 in three steps: its article point with `complete: false`, its windows (after deleting the windows of
 an older version of it), then `complete: true`. A write cut short leaves an incomplete article that
@@ -19,7 +19,7 @@ from qdrant_client import models
 
 from index.documents import Document, LoadIssue
 from index.errors import InputError
-from index.prepare import Prepared, article_key, embed, split
+from index.points import Prepared, article_key, embed, split
 from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, KEYWORD, META, META_ID, TERMS, WRITE_BATCH,
                                  article_payload, chunk_payload, match_any)
 from index.reports import AddReport
@@ -34,7 +34,7 @@ def _batches(items: list, size: int):
 
 
 def upsert(backend, prepared: Sequence[Prepared]) -> None:
-    """Write articles whose windows carry vectors (`index.prepare.embed`), replacing older versions."""
+    """Write articles whose windows carry vectors (`index.points.embed`), replacing older versions."""
     if not prepared:
         return
     client = backend.client
@@ -157,6 +157,7 @@ def add_paths(backend, paths: Sequence[str | Path], **kw) -> AddReport:
     report = AddReport()  # a path that does not exist is refused at once, before anything is written
     docs = iter_documents(paths, report.issues, max_bytes=backend.settings.max_file_bytes)
     kw.pop("skip_near_duplicates", None)  # near-duplicate detection is the embedded index's (simhash in SQLite)
+    kw.pop("workers", None)  # preparing in processes is the embedded writer's; Qdrant scales out with --ray
     return add_documents(backend, docs, report=report, **kw)
 
 

@@ -4,12 +4,12 @@ for one machine's cores. Needs `pip install 'byline[cluster]'`.
 The pipeline:
 1. read and clean (`index.loading`, in the driver, streaming): each article's content hash is
    checked against the backend in batches, so unchanged articles never reach the cluster;
-2. split, annotate, chunk (`index.prepare.split`): a stateless `map_batches` stage;
+2. split, annotate, chunk (`index.points.split`): a stateless `map_batches` stage;
 3. embed: `map_batches(Embed, compute=ActorPoolStrategy(size=N))` (Ray 2.51+ spelling of
    `concurrency=N`), a callable class that loads the ONNX encoder once
    per actor and encodes whole batches of windows;
 4. write (`backend.upsert`), batch by batch as results stream back to the driver. Point ids are
-   content hashes (`index.prepare`), so a task Ray retries, or a whole rerun, overwrites the same
+   content hashes (`index.points`), so a task Ray retries, or a whole rerun, overwrites the same
    points: no duplicates. The driver writes because Qdrant's local mode is one process's folder;
    against a Qdrant server the write could be a fourth `map_batches` stage on the workers.
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.prepare import embed, split
+from index.points import embed, split
 from index.reports import AddReport
 from index.settings import IndexSettings
 

@@ -207,7 +207,7 @@ def test_a_retried_write_makes_no_duplicates(tmp_path, seed_corpus):
     """What a retried Ray task does: the same prepared articles written twice."""
     from index import backend
     from index.documents import Document
-    from index.prepare import embed, split
+    from index.points import embed, split
 
     index = backend.create_index(f"qdrant+{tmp_path / 'q'}")
     try:
