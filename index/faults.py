@@ -19,9 +19,22 @@ POINTS = (
     "after_rename",         # the new vector file has its final name; SQLite has not committed
     "after_commit",         # SQLite has committed the new version; old vector files not yet removed
     "during_swap",          # --rebuild: the old index is moved aside, the new one not yet in place
+    "ray_embed",            # a Ray embedding worker, on its first batch (once: see ONCE)
 )
+ONCE = "BYLINE_FAULT_ONCE"  # a file: the point fires only while it does not exist, and creates it
+
+
+def forwarded() -> dict[str, str]:
+    """The fault settings a worker process on another node must see (Ray's runtime_env)."""
+    return {k: os.environ[k] for k in (ENV, ONCE) if k in os.environ}
 
 
 def fault_point(name: str) -> None:
     if os.environ.get(ENV) == name:
+        once = os.environ.get(ONCE)
+        if once:
+            try:
+                os.close(os.open(once, os.O_CREAT | os.O_EXCL))  # the first process to get here dies
+            except FileExistsError:
+                return
         os.kill(os.getpid(), signal.SIGKILL)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.faults import fault_point, forwarded
 from index.points import embed, split
 from index.reports import AddReport
 from index.settings import IndexSettings
@@ -37,6 +38,13 @@ from index.settings import IndexSettings
 # test compares answers one by one); smaller blocks moved one seed answer of 58 (lead_correct -0.017).
 DOCS_A_BLOCK = 16
 ARTICLES_A_CHECK = 256  # articles whose stored hashes are read in one request
+
+
+def _retried() -> dict:
+    """Ray Data restarts a killed actor and runs its batch again (its actor pools retry by default;
+    writes are idempotent, so nothing is written twice); crash tests' fault settings go along."""
+    env = forwarded()
+    return {"runtime_env": {"env_vars": env}} if env else {}
 
 
 def _pack(items: Iterable) -> dict:
@@ -67,6 +75,7 @@ class Embed:
         self.batch_size = batch_size
 
     def __call__(self, batch: dict) -> dict:
+        fault_point("ray_embed")  # crash tests: a worker killed mid-build; Ray restarts it and retries
         prepared = _unpack(batch)
         embed(prepared, self.encoder, self.batch_size)
         return _pack(prepared)
@@ -99,7 +108,8 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     ds = ds.map_batches(Split, fn_constructor_kwargs={"settings": s.to_dict()}, batch_size=per_batch,
                         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), batch_format="numpy")
     ds = ds.map_batches(Embed, fn_constructor_kwargs={"model": s.model, "backend": s.backend, "batch_size": s.batch_size},
-                        batch_size=per_batch, compute=ray.data.ActorPoolStrategy(size=actors), batch_format="numpy")
+                        batch_size=per_batch, compute=ray.data.ActorPoolStrategy(size=actors), batch_format="numpy",
+                        **_retried())
     for batch in ds.iter_batches(batch_size=DOCS_A_BLOCK * 4, batch_format="numpy"):
         prepared = _unpack(batch)
         index.upsert(prepared)

@@ -63,3 +63,23 @@ def test_running_the_pipeline_again_writes_nothing(ingested, seed_corpus):
     again = ingest([seed_corpus], index, concurrency=2)
     assert sorted(again.unchanged) == sorted(first.added) and again.added == again.updated == []
     assert index.chunk_count() == count
+
+
+def test_a_worker_killed_mid_build_is_replaced_and_nothing_is_written_twice(one_node, tmp_path, seed_corpus,
+                                                                            monkeypatch, ingested):
+    from index import backend
+    from index.faults import ENV, ONCE
+    from index.ray_ingest import ingest
+
+    fired = tmp_path / "fired"
+    monkeypatch.setenv(ENV, "ray_embed")
+    monkeypatch.setenv(ONCE, str(fired))
+    index = backend.create_index(f"qdrant+{tmp_path / 'qdrant'}")
+    try:
+        report = ingest([seed_corpus], index, concurrency=2)
+        assert fired.exists()  # an embedding worker was killed (SIGKILL) on its first batch
+        first, _ = ingested
+        assert len(report.added) == 5 and index.chunk_count() == first.chunk_count()
+        assert sorted(a.id for a in index.list()) == sorted(a.id for a in first.list())
+    finally:
+        index.close()
