@@ -18,6 +18,9 @@ from qa.query import Query
 from qa.settings import QASettings
 
 
+FULL_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
 class Phrasing:
     def __init__(self, index, settings: QASettings, idf: Callable[[str], float]):
         self.index = index
@@ -25,16 +28,24 @@ class Phrasing:
         self.idf = idf
 
     def full_name(self, lead) -> str:
-        """A person the lead names by surname alone ("Messi") under the fullest name its article
-        gives ("Lionel Messi"); any other phrase as it stands."""
+        """A name the lead gives in part, under the fullest form its article gives: a person by
+        surname or first name alone ("Messi", "Sam": "Lionel Messi", "Sam Altman"), an organisation or
+        a place by its last words ("Vikings": "Minnesota Vikings"); any other phrase as it stands."""
         p = lead.phrase
-        if p.label != "PERSON" or len(p.text[max(0, p.core - p.start):].split()) > 1:
+        name = p.text[max(0, p.core - p.start):]
+        if p.label not in FULL_NAME_LABELS or p.items > 1 or len(name.split()) > 1 and p.label == "PERSON":
             return p.text
-        text = lead.article.text
-        forms = [text[s:e] for s, e, label in self.index.entities(lead.article_rowid, 0, len(text))
-                 if label == "PERSON" and sa.key(sa.Phrase(text[s:e], s, e, label="PERSON", core=s)) == sa.key(p)]
-        longest = max(forms, key=len, default=p.text)
-        return longest if len(longest.split()) > 1 else p.text
+        text, low = lead.article.text, name.casefold()
+        forms = [re.sub(r"^[Tt]he\s+", "", text[s:e])
+                 for s, e, label in self.index.entities(lead.article_rowid, 0, len(text)) if label == p.label]
+        if p.label == "PERSON":
+            fuller = [f for f in forms if len(f.split()) > 1 and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
+        else:
+            fuller = [f for f in forms if len(f) > len(name) and f.casefold().endswith(" " + low)]
+        counts = sorted(((fuller.count(f), f) for f in set(fuller)), reverse=True)
+        if not counts or len(counts) > 1 and counts[0][0] == counts[1][0]:
+            return p.text  # none, or two people it could be ("Sam": Sam Altman and Sam Bankman-Fried)
+        return p.text[: max(0, p.core - p.start)] + counts[0][1]  # the fuller form the article uses most
 
     def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict) -> None:
         """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them

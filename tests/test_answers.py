@@ -284,3 +284,20 @@ def test_a_name_takes_the_label_its_article_gives_it_most_often():
     ents[3] = (ents[3][0], ents[3][1], "GPE")  # the tagger's slip
     ents.append((text.index("Geneva"), text.index("Geneva") + 6, "GPE"))
     assert [label for _, _, label in _majority_labels(sorted(ents), text)] == ["PERSON"] * 3 + ["GPE", "PERSON"]
+
+
+def test_a_name_given_in_part_opens_under_its_fullest_form(tmp_path):
+    from qa import Assistant, build_index
+
+    (tmp_path / "a.txt").write_text(
+        "Vikings edge Packers in the wild card race\n\n"
+        "The Minnesota Vikings beat the Green Bay Packers 24-10 on Sunday, and Brock Purdy watched from San "
+        "Francisco. Minnesota Vikings coach Kevin O'Connell praised the defence.\n\n"
+        "Fans of the Vikings had waited years for a win at Lambeau Field.\n", encoding="utf-8")
+    build_index([tmp_path / "a.txt"], tmp_path / "index")
+    a = Assistant.open(tmp_path / "index", build_default=False)
+    try:
+        short = a.ask("Which team had fans who waited years for a win at Lambeau Field?").short_answer
+        assert short.text == "Minnesota Vikings" and short.end - short.start == len("Vikings")  # cited as written
+    finally:
+        a.close()
