@@ -134,6 +134,10 @@ class Composer:
                 c.score *= s.speaker_boost if does else s.role_penalty if does is False else 1.0
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
+        if typed and _WHO_SAID.match(query.text):
+            for c in out:
+                if c.phrase is None:
+                    _said_next(c, query, by_position.get((c.article_rowid, c.idx + 1)))
         out.sort(key=lambda c: c.score, reverse=True)
         if asked.kind in VOTING_KINDS and not sa.plural(asked):  # one name is pooled, not a list
             self.phrasing.vote(out)
@@ -341,6 +345,28 @@ def _does(actor: str, act: str, text: str) -> bool | None:
             return True
         undergoes = undergoes or mentions(" ".join(text[m.end():].split()[:ACT_WORDS]), actor)
     return False if undergoes else None
+
+
+_WHO_SAID = re.compile(r"^\s*(?i:who)\s+(?:\w+\s+)?(?i:said|says|warned|told|stressed|announced|claimed|argued|"
+                       r"insisted|noted|added|called|described|promised|admitted)\b")
+ATTRIBUTION_WORDS = 16  # "That is a leverage of the West, “said Sullivan.”": a short sentence naming the speaker
+
+
+def _said_next(c: Candidate, query: Query, after: Candidate | None) -> None:
+    """"Who said …?" of a statement whose speaker the next sentence names ("… could exert pressure on
+    Russia. That is a leverage of the West, “said Sullivan.”"): both sentences, the speaker as the answer."""
+    if after is None or len(after.text.split()) > ATTRIBUTION_WORDS or "\n\n" in c.article.text[c.end:after.start]:
+        return
+    who = speaker(after.text)
+    if not who:
+        return
+    text = c.article.text
+    found = [p for p in sa.phrases(query.asked, query.text, text, after.start, after.end, after.entities)
+             if p.text.endswith(who.split()[-1])]
+    if found:
+        c.phrase, c.phrases = found[0], found
+        c.end, c.text = after.end, text[c.start:after.end]
+        c.score = c.relevance  # the statement asked about, and who made it: no type penalty
 
 
 def _majority_labels(entities: list, text: str) -> list:

@@ -39,7 +39,8 @@ class Phrasing:
         forms = [re.sub(r"^[Tt]he\s+", "", text[s:e])
                  for s, e, label in self.index.entities(lead.article_rowid, 0, len(text)) if label == p.label]
         if p.label == "PERSON":
-            fuller = [f for f in forms if len(f.split()) > 1 and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
+            fuller = [f for f in forms if len(f.split()) > 1
+                      and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
         else:
             fuller = [f for f in forms if len(f) > len(name) and f.casefold().endswith(" " + low)]
         counts = sorted(((fuller.count(f), f) for f in set(fuller)), reverse=True)

@@ -85,8 +85,9 @@ class Sentence:
 class ShortAnswer:
     """The answer phrase itself ("some 100,000 troops", "Eric Green", "January 9-10"), taken from a
     cited sentence: `citation` is the Source number, `start`/`end` its span in the cleaned article text.
-    A person named there by surname alone is given the full name the same article uses ("Lionel
-    Messi" for "Messi"); `start`/`end` still mark the mention in the cited sentence."""
+    A name given there in part is given the fullest form the same article uses ("Lionel Messi" for
+    "Messi", "Minnesota Vikings" for "Vikings"); `start`/`end` still mark the mention in the cited
+    sentence."""
 
     text: str
     citation: int
