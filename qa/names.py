@@ -105,8 +105,8 @@ def mentions(text: str, name: str) -> bool:
         return False
     low = fold(text)
     forms = set(ALIASES[_GROUP[key]]) if key in _GROUP else {key}
-    for form in forms:
-        if re.search(r"(?<!\w)" + re.escape(form), low):
+    for form in forms:  # a plain substring test first: most forms are not in most texts
+        if form in low and re.search(r"(?<!\w)" + re.escape(form), low):
             return True
     if _acronym_in(name, text):
         return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council
@@ -124,7 +124,8 @@ def _acronym_in(name: str, text: str) -> bool:
     words = [w for w in re.findall(r"[\w’']+", name) if w[:1].isupper()]
     if len(words) < 2:
         return False
-    return re.search(r"(?<!\w)" + "".join(w[0] for w in words) + r"[\d-]*(?!\w)", text) is not None
+    initials = "".join(w[0] for w in words)
+    return initials in text and re.search(r"(?<!\w)" + initials + r"[\d-]*(?!\w)", text) is not None
 
 
 def proper_names(text: str) -> list[str]:
