@@ -16,7 +16,7 @@ import re
 
 from qa.dates import period_start
 from qa.names import mentions, normalise, regional
-from qa.query import stem
+from qa.query import indexed
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -48,7 +48,7 @@ _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 def _unknown(name: str, doc_freq) -> bool:
     """No indexed window holds one of the name's words ("Istanbul")."""
     words = [w.casefold() for w in re.findall(r"[^\W\d_]{3,}", name)]
-    return any(doc_freq(w, False) == 0 and doc_freq(stem(w), True) == 0 for w in words)
+    return not all(indexed(w, doc_freq) for w in words)
 
 
 def key_names(query) -> list[str]:

@@ -34,6 +34,11 @@ def stem(word: str) -> str:
     return w
 
 
+def indexed(word: str, doc_freq) -> bool:
+    """Some indexed window holds the word as it is, or a word with its stem (`doc_freq(term, prefix)`)."""
+    return bool(doc_freq(word, False) or doc_freq(stem(word), True))
+
+
 def tokens(text: str) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(text)]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
-from qa.query import STOPWORDS, stem
+from qa.query import STOPWORDS, indexed
 
 MIN_LENGTH = 4  # shorter words are left alone: too many near neighbours
 SHORT_WORD = 5  # words up to this long take one edit (optimal string alignment distance), longer ones two
@@ -49,7 +49,7 @@ def correct(question: str, doc_freq: Callable[[str, bool], int],
     def fix(m: re.Match) -> str:
         word = m.group()
         low = word.casefold()
-        if len(low) < MIN_LENGTH or low in STOPWORDS or doc_freq(low, False) or doc_freq(stem(low), True):
+        if len(low) < MIN_LENGTH or low in STOPWORDS or indexed(low, doc_freq):
             return word
         name = word[0].isupper() and m.start() > 0  # a name: one edit, and only to a word of the articles
         right = _nearest(low, vocabulary, name)
