@@ -84,6 +84,8 @@ _ROLE_OF = re.compile(r"\b(?i:president|prime minister|minister|chancellor|leade
                       r"premier)\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
 _ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
                    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
+_WHO_SAID = re.compile(r"^\s*(?i:who)\s+(?:\w+\s+)?(?i:said|says|warned|told|stressed|announced|claimed|argued|"
+                       r"insisted|noted|added|called|described|promised|admitted)\b")
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
 
@@ -99,6 +101,7 @@ class Asked:
     located: str | None = None  # "Where was Putin…": whose whereabouts are asked (the place must be his)
     actor: str | None = None  # "What did Russia accuse Ukraine of?": who does it (Russia)…
     act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
+    who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
     side: str | None = None  # the nationality a person asked for belongs to: "the Russian delegation"
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
@@ -129,12 +132,13 @@ def _kind_of_opening(q: str) -> str | None:
 
 
 def analyse_question(question: str) -> Asked:
+    who_said = bool(_WHO_SAID.match(question))
     question = _LEADING.sub("", question)  # "And in which country…" asks what "In which country…" asks
     core = _FRONTED.sub("", question)  # the kind and focus are read from the question word on
     q = core.casefold()
     future = bool(_NOT_PAST.search(q))
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=bool(_PAST.match(q)) and not future,
-                  future=future)
+                  future=future, who_said=who_said)
     m = _ACTS.match(core)
     if m and m.group(2) not in _STOP_PHRASE and m.group(2) not in ("been", "being", "ever", "also", "still", "never"):
         asked.actor, asked.act = m.group(1), m.group(2)

@@ -134,7 +134,7 @@ class Composer:
                 c.score *= s.speaker_boost if does else s.role_penalty if does is False else 1.0
             if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
-        if typed and _WHO_SAID.match(query.text):
+        if typed and asked.who_said:
             for c in out:
                 if c.phrase is None:
                     _said_next(c, query, by_position.get((c.article_rowid, c.idx + 1)))
@@ -347,8 +347,6 @@ def _does(actor: str, act: str, text: str) -> bool | None:
     return False if undergoes else None
 
 
-_WHO_SAID = re.compile(r"^\s*(?i:who)\s+(?:\w+\s+)?(?i:said|says|warned|told|stressed|announced|claimed|argued|"
-                       r"insisted|noted|added|called|described|promised|admitted)\b")
 ATTRIBUTION_WORDS = 16  # "That is a leverage of the West, “said Sullivan.”": a short sentence naming the speaker
 
 
