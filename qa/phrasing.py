@@ -62,8 +62,9 @@ class Phrasing:
         if not sa.names_met(names, c.text, context):
             right = []  # the sentence is about something else than the question's names
         elif asked.side:  # "Which French politician…": said to be French here, or titled in an article on France
-            near = mentions(context + " " + c.text, asked.side)
-            right = [p for p in right if near or (p.core > p.start and mentions(text, asked.side))]
+            if not mentions(context + " " + c.text, asked.side):
+                article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
+                right = [p for p in right if p.core > p.start and article]
         supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
         if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
             right = [p for p in right if supports[p][0] >= s.min_support or supports[p][1] >= s.min_support_terms]
