@@ -185,7 +185,7 @@ def period_start(text: str, near: str | None, year_alone: bool = False) -> date 
         return None
 
 
-_YEAR_ALONE = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,])")
+_YEAR_ALONE = re.compile(r"(?<!\d)(?<!\d[,.])(?:19|20)\d\d(?!\d|[,.]\d)")  # not inside "12,2022" or "2022,000"
 
 
 # ------------------------------------------------------------------ dates a user types (filters)

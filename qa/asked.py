@@ -102,7 +102,7 @@ class Asked:
     actor: str | None = None  # "What did Russia accuse Ukraine of?": who does it (Russia)…
     act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
     who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
-    side: str | None = None  # the nationality a person asked for belongs to: "the Russian delegation"
+    side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
     @property
@@ -163,6 +163,8 @@ def analyse_question(question: str) -> Asked:
             if (asked.kind is None or asked.kind == "who") and heads and not re.match(r"\s*how\b", q):
                 asked.kind = _NOUN_KIND[_head(head)]
     asked.party = _party(question, modifiers, asked)
+    if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
+        asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
     if asked.kind in ("person", "who"):
         asked.side = next((n for n in asked.names if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)
@@ -187,9 +189,11 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
     for word in modifiers:
         if demonym(word) or word in asked.names:
             return word
-    m = re.search(r"\b(?:did|does|do|had|has|have|is|are|was|were|will|would|could)\s+(?:the\s+)?"
+    m = re.search(r"\b(?:did|does|do|had|has|have|is|are|was|were|will|would|could)\s+(the\s+)?"
                   r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
-    return m.group(1).strip() if m else None
+    if m and m.group(1) and not demonym(m.group(2).strip()) and re.match(r"[a-z]+\s+[a-z]", question[m.end(2):]):
+        return None  # "has the Donbass rebellion killed": the name only qualifies the subject
+    return m.group(2).strip() if m else None
 
 
 def fills(kind: str | None, label: str, text: str) -> bool:

@@ -76,6 +76,13 @@ def normalise(name: str) -> str:
     return re.sub(r"^the\s+", "", n)
 
 
+def other_polity(place: str, side: str) -> bool:
+    """The place is known to stand for another country than the side: "Moscow" for "Which
+    Ukrainian city…"."""
+    group = _GROUP.get(normalise(place))
+    return group is not None and group != _GROUP.get(normalise(side))
+
+
 def same_party(a: str, b: str) -> bool:
     x, y = normalise(a), normalise(b)
     if not x or not y:
@@ -108,8 +115,8 @@ def mentions(text: str, name: str) -> bool:
     for form in forms:  # a plain substring test first: most forms are not in most texts
         if form in low and re.search(r"(?<!\w)" + re.escape(form), low):
             return True
-    if _acronym_in(name, text):
-        return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council
+    if _acronym_in(name, text) or expansion_in(name.strip(), text):
+        return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council, and back
     if len(key) >= FUZZY_MIN and fuzz.partial_ratio(key, low, score_cutoff=FUZZY_SCORE):
         return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
     words = key.split()
@@ -126,6 +133,31 @@ def _acronym_in(name: str, text: str) -> bool:
         return False
     initials = "".join(w[0] for w in words)
     return initials in text and re.search(r"(?<!\w)" + initials + r"[\d-]*(?!\w)", text) is not None
+
+
+_CONNECTORS = frozenset("of for and in on the de du la".split())
+
+
+def expansion_in(acronym: str, text: str) -> bool:
+    """The words an acronym stands for, written out in the text: "OSCE" in "the Organization for
+    Security and Cooperation in Europe" (small connecting words are not part of the initials)."""
+    if not (3 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):  # "US": too many pairs
+        return False
+    words = re.findall(r"[\w’'-]+", text)
+    for i, first in enumerate(words):
+        if first[:1] != acronym[0]:
+            continue
+        initials = ""
+        for w in words[i:]:
+            if w[:1].isupper():
+                initials += w[0]
+            elif w not in _CONNECTORS:
+                break
+            if not acronym.startswith(initials):
+                break
+            if initials == acronym:
+                return True
+    return False
 
 
 def proper_names(text: str) -> list[str]:

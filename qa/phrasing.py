@@ -61,15 +61,18 @@ class Phrasing:
         context = before.text if before is not None and not credit else ""
         if not sa.names_met(names, c.text, context):
             right = []  # the sentence is about something else than the question's names
-        elif asked.side:  # "Which French politician…": said to be French here, or titled in an article on France
+        elif asked.side and asked.kind != "place":  # "Which French politician…": said to be French here, or titled in an article on France
             if not mentions(context + " " + c.text, asked.side):
                 article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
                 right = [p for p in right if p.core > p.start and article]
         supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
+        acronyms = re.findall(r"\b[A-Z]{3,8}\b", query.text)
+        conjuncts = {p: sa.conjunct_support(query.terms, acronyms, text, p, c.start, c.end) for p in right}
         if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
-            right = [p for p in right if supports[p][0] >= s.min_support or supports[p][1] >= s.min_support_terms]
+            right = [p for p in right if supports[p][0] >= s.min_support or
+                     max(supports[p][1], conjuncts[p]) >= s.min_support_terms]
         near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
-        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near)
+        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts)
         if c.phrase is None:
             c.score *= s.role_penalty if c.wrong_party else s.type_penalty
             return

@@ -3,10 +3,12 @@ the kind of answer it asks for (`qa.asked`)."""
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from qa.asked import Asked, analyse_question
 from qa.dates import find_dates  # one home for dates: "Dec. 7, 2021" is that day
@@ -24,10 +26,18 @@ _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 _WORDY = re.compile(r"\w", re.UNICODE)
 
 
+# Irregular verb forms and their base ("began": "begin", "led": "lead"), taken from the spaCy English
+# model's lemmatizer exceptions (tests/test_qa.py checks them against it), less the regular forms the
+# suffixes below handle and the forms that are more often another word ("left", "found", "saw", "lay").
+# Loaded from a file: importing spaCy's lookups at ask time costs 2 s.
+IRREGULAR = json.loads((Path(__file__).with_name("irregular_verbs.json")).read_text(encoding="utf-8"))
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
-    """A crude English stem, the same for question words and article words."""
+    """A crude English stem, the same for question words and article words ("began" meets "begin")."""
     w = word.casefold()
+    w = IRREGULAR.get(w, w)
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s", "ly"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from qa.asked import Asked, fills
-from qa.names import demonym, mentions, same_party
+from qa.names import demonym, expansion_in, mentions, other_polity, same_party
 from qa.query import stem, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
@@ -240,6 +240,29 @@ def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, 
     return share, count
 
 
+_CONJUNCT = re.compile(r",\s+(?:and|but|while|whereas)\s+|;\s+")
+
+
+def conjunct_support(question_terms: list[str], acronyms: list[str], text: str, phrase: Phrase,
+                     lo: int, hi: int) -> int:
+    """How many of the question's words the phrase's own conjunct holds, where the sentence joins
+    several ("… the NATO-Russia Council in Brussels on Wednesday, and the meeting of the Permanent
+    Council of the OSCE in Vienna on Thursday": Vienna for the OSCE); 0 in a sentence of one part."""
+    at = phrase.core if phrase.core >= 0 else phrase.start
+    start, end = lo, hi
+    for m in _CONJUNCT.finditer(text, lo, hi):
+        if m.end() <= at:
+            start = m.end()
+        elif m.start() >= phrase.end:
+            end = m.start()
+            break
+    if (start, end) == (lo, hi):
+        return 0
+    part = text[start:end]
+    count = len({stem(t) for t in question_terms} & {stem(t) for t in tokens(part)})
+    return count + sum(expansion_in(a, part) for a in acronyms)
+
+
 def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
     """The phrase's title names the nationality the question asks for."""
     return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
@@ -266,6 +289,8 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     for no title."""
     if asked.kind == "org" and asked.focus in MEDIA_NOUNS:  # "Which newspaper…": a medium, not the Kremlin
         return bool(_MEDIA.search(text[lo:hi]))
+    if asked.kind == "place":  # "Which Ukrainian city…": not Moscow
+        return not asked.side or not other_polity(phrase.text, asked.side)
     if asked.kind == "person" and asked.focus in BYLINE_ROLES and credit_line(text, phrase, lo, hi):
         return True
     if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
@@ -292,10 +317,12 @@ def names_met(names: list[str], sentence: str, before: str = "") -> bool:
     return found * 2 > len(names) or (len(names) > 3 and found >= 2)
 
 
-def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, similarity: dict) -> Phrase | None:
-    """The phrase the question's words surround most closely (`supports`: each phrase's `support`
-    share), then the one in the window most like the question (`similarity`); for a plural question
-    ("which ambassadors"), with the list it belongs to."""
+def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, similarity: dict,
+         conjuncts: dict | None = None) -> Phrase | None:
+    """The phrase in the part of the sentence that holds most of the question's words (`conjuncts`),
+    then the one they surround most closely (`supports`: each phrase's `support` share), then the one
+    in the window most like the question (`similarity`); for a plural question ("which
+    ambassadors"), with the list it belongs to."""
     if not candidates:
         return None
     several = plural(asked)
@@ -304,6 +331,7 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
                                           _on_side(asked, text, p),
                                           _titled_as_asked(asked, text, p),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
+                                          (conjuncts or {}).get(p, 0),
                                           round(supports[p], 2),
                                           round(similarity.get(p, 0.0), 2)))
     return _with_list(pick, ordered, text) if several else pick

@@ -49,8 +49,8 @@ def correct(question: str, doc_freq: Callable[[str, bool], int],
     def fix(m: re.Match) -> str:
         word = m.group()
         low = word.casefold()
-        if len(low) < MIN_LENGTH or low in STOPWORDS or indexed(low, doc_freq):
-            return word
+        if len(low) < MIN_LENGTH or low in STOPWORDS or indexed(low, doc_freq) or word.isupper():
+            return word  # an acronym ("OSCE") is not a misspelt word: the articles may spell it out
         name = word[0].isupper() and m.start() > 0  # a name: one edit, and only to a word of the articles
         right = _nearest(low, vocabulary, name)
         if right is None:
