@@ -52,6 +52,7 @@ NOUN_KINDS = {
     "law": "bill law act treaty agreement accord",
 }
 _NOUN_KIND = {noun: kind for kind, nouns in NOUN_KINDS.items() for noun in nouns.split()}
+KIND_NOUNS = frozenset(_NOUN_KIND)  # "which country": the kind of answer, not what the question is about
 _DURATION_UNIT = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
 _CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"

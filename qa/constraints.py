@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 
+from qa.asked import KIND_NOUNS
 from qa.dates import period_start
 from qa.names import mentions, normalise, regional
-from qa.query import indexed
+from qa.query import IRREGULAR, indexed
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -51,6 +52,20 @@ def _unknown(name: str, doc_freq) -> bool:
     return not all(indexed(w, doc_freq) for w in words)
 
 
+def _topic_unknown(query, doc_freq) -> str | None:
+    """The word a question asks about when no indexed window holds it in any form, and it is the
+    only thing the question asks besides its names and the kind of answer: "What did Biden and
+    Putin eat?", "Which country did Blinken visit?"."""
+    named = {w.casefold() for n in query.asked.names for w in re.findall(r"\w+", n)}
+    rest = [t for t in query.terms if t not in named and t not in KIND_NOUNS and not t.isdigit()]
+    if len(rest) != 1:
+        return None
+    word = rest[0]
+    base = IRREGULAR.get(word, word)
+    forms = {word, base, *(form for form, b in IRREGULAR.items() if b == base)}
+    return None if any(indexed(f, doc_freq) for f in forms) else word
+
+
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [normalise(o) for o in query.outlets]
@@ -75,6 +90,9 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
             if len(named[c.article_rowid]) < len(names):
                 c.score *= settings.name_penalty
         cands = sorted(cands, key=lambda c: c.score, reverse=True)
+    topic = _topic_unknown(query, doc_freq) if doc_freq is not None else None
+    if topic:
+        return [], f"The indexed articles never use the word “{topic}” in any form."
     dated = next((c.article.published_at for c in cands if c.article.published_at), None)
     # "What happened on 9 December?" (past) and "Who won the 2022 election?" (a year: no tense needed); a
     # month alone in a question without tense ("…achieved 100 million users in March") may be either March
