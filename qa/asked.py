@@ -52,7 +52,10 @@ NOUN_KINDS = {
     "law": "bill law act treaty agreement accord",
 }
 _NOUN_KIND = {noun: kind for kind, nouns in NOUN_KINDS.items() for noun in nouns.split()}
-KIND_NOUNS = frozenset(_NOUN_KIND)  # "which country": the kind of answer, not what the question is about
+# "which country", "what is his role": the kind of answer, not what the question is about
+KIND_NOUNS = frozenset(_NOUN_KIND) | frozenset("""role roles job jobs position positions title titles post name names
+    purpose reason reasons meaning outcome result results significance view views stance opinion response reaction
+    number amount kind type sort""".split())
 _DURATION_UNIT = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
 _CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
@@ -115,6 +118,7 @@ class Asked:
 _OPENINGS = tuple((re.compile(r"\s*(?:" + pattern + r")\b"), kind) for pattern, kind in (
     (r"(?:at )?what time", "time"),
     (r"how long", "duration"),
+    (r"how many (?:seconds|minutes|hours|days|weeks|months|years|decades)", "duration"),
     (r"how many", "count"),
     (r"how much(?=.*\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|"
      r"funding)\b)", "money"),

@@ -57,7 +57,8 @@ def _topic_unknown(query, doc_freq) -> str | None:
     only thing the question asks besides its names and the kind of answer: "What did Biden and
     Putin eat?", "Which country did Blinken visit?"."""
     named = {w.casefold() for n in query.asked.names for w in re.findall(r"\w+", n)}
-    rest = [t for t in query.terms if t not in named and t not in KIND_NOUNS and not t.isdigit()]
+    rest = [t for t in query.terms if t not in named and t not in KIND_NOUNS and not t.isdigit()
+            and not t.endswith("ly")]  # "What did he say, specifically?": a manner, not a topic
     if len(rest) != 1:
         return None
     word = rest[0]

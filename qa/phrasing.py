@@ -56,15 +56,15 @@ class Phrasing:
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
         c.wrong_party = bool(found) and not right
         right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
-        c.phrases = right  # all of them take part in the vote (_vote)
         credit = any(sa.credit_line(text, p, c.start, c.end) for p in found)  # stands alone: "Name, ARD Moscow"
         context = before.text if before is not None and not credit else ""
+        # "Which French politician…": said to be French here, or titled in an article on France
+        if asked.side and asked.kind != "place" and right and not mentions(context + " " + c.text, asked.side):
+            article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
+            right = [p for p in right if p.core > p.start and article]
+        c.phrases = right  # all of the asked side take part in the vote, whatever names their sentence gives
         if not sa.names_met(names, c.text, context):
             right = []  # the sentence is about something else than the question's names
-        elif asked.side and asked.kind != "place":  # "Which French politician…": said to be French here, or titled in an article on France
-            if not mentions(context + " " + c.text, asked.side):
-                article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
-                right = [p for p in right if p.core > p.start and article]
         supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
         acronyms = re.findall(r"\b[A-Z]{3,8}\b", query.text)
         conjuncts = {p: sa.conjunct_support(query.terms, acronyms, text, p, c.start, c.end) for p in right}

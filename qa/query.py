@@ -20,7 +20,7 @@ having he her here hers herself him himself his how i if in into is it its itsel
 no nor not now of off on once only or other our ours out over own same she should so some such than that the
 their theirs them themselves then there these they this those through to too under until up very was we were
 what when where which while who whom why will with would you your yours yourself also according did say said
-tell told many much kind way ones one""".split())
+tell told many much kind way ones one else ever exactly specifically actually really even yet already""".split())
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 _WORDY = re.compile(r"\w", re.UNICODE)
