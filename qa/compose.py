@@ -374,6 +374,11 @@ def _majority_labels(entities: list, text: str) -> list:
     for s, e, label in entities:
         by = counts.setdefault(text[s:e], {})
         by[label] = by.get(label, 0) + 1
+    for s, e, label in entities:  # "Sam Bankman-Fried" is a person, so "Bankman-Fried" alone is one too
+        words = text[s:e].split()
+        if label == "PERSON" and len(words) > 1 and words[-1] in counts:
+            by = counts[words[-1]]
+            by["PERSON"] = by.get("PERSON", 0) + 1
     out = []
     for s, e, label in entities:
         by = counts[text[s:e]]
