@@ -367,6 +367,9 @@ def _said_next(c: Candidate, query: Query, after: Candidate | None) -> None:
         c.score = c.relevance  # the statement asked about, and who made it: no type penalty
 
 
+FULL_NAME_VOTES = 2  # a full name tagged PERSON outweighs its surname's own tag: the tagger is surer of it
+
+
 def _majority_labels(entities: list, text: str) -> list:
     """Each name with the label its article gives it most often: the tagger reads "Biden" as a
     place once in ten, and "Which city…" must not be answered "Biden"."""
@@ -378,7 +381,7 @@ def _majority_labels(entities: list, text: str) -> list:
         words = text[s:e].split()
         if label == "PERSON" and len(words) > 1 and words[-1] in counts:
             by = counts[words[-1]]
-            by["PERSON"] = by.get("PERSON", 0) + 1
+            by["PERSON"] = by.get("PERSON", 0) + FULL_NAME_VOTES
     out = []
     for s, e, label in entities:
         by = counts[text[s:e]]
