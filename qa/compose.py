@@ -252,7 +252,8 @@ class Composer:
         lead = chosen[0]
         short = None
         if lead.phrase is not None:
-            full = self.phrasing.full_name(lead)
+            others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
+            full = self.phrasing.full_name(lead, tuple(others.items()))
             short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)

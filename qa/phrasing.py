@@ -27,26 +27,34 @@ class Phrasing:
         self.settings = settings
         self.idf = idf
 
-    def full_name(self, lead) -> str:
+    def full_name(self, lead, others: tuple = ()) -> str:
         """A name the lead gives in part, under the fullest form its article gives: a person by
         surname or first name alone ("Messi", "Sam": "Lionel Messi", "Sam Altman"), an organisation or
-        a place by its last words ("Vikings": "Minnesota Vikings"); any other phrase as it stands."""
+        a place by its last words ("Vikings": "Minnesota Vikings"); any other phrase as it stands. An
+        article that never writes the name in full borrows the form from the other articles retrieved
+        with it (`others`: their stored rows), if they agree on one."""
         p = lead.phrase
         name = p.text[max(0, p.core - p.start):]
         if p.label not in FULL_NAME_LABELS or p.items > 1 or len(name.split()) > 1 and p.label == "PERSON":
             return p.text
-        text, low = lead.article.text, name.casefold()
-        forms = [re.sub(r"^[Tt]he\s+", "", text[s:e])
-                 for s, e, label in self.index.entities(lead.article_rowid, 0, len(text)) if label == p.label]
-        if p.label == "PERSON":
-            fuller = [f for f in forms if len(f.split()) > 1
-                      and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
-        else:
-            fuller = [f for f in forms if len(f) > len(name) and f.casefold().endswith(" " + low)]
+        low = name.casefold()
+        fuller = self._fuller(lead.article_rowid, lead.article.text, p.label, name, low)
+        if not fuller:
+            fuller = [f for rowid, text in others if rowid != lead.article_rowid
+                      for f in self._fuller(rowid, text, p.label, name, low)]
         counts = sorted(((fuller.count(f), f) for f in set(fuller)), reverse=True)
         if not counts or len(counts) > 1 and counts[0][0] == counts[1][0]:
             return p.text  # none, or two people it could be ("Sam": Sam Altman and Sam Bankman-Fried)
-        return p.text[: max(0, p.core - p.start)] + counts[0][1]  # the fuller form the article uses most
+        return p.text[: max(0, p.core - p.start)] + counts[0][1]  # the fuller form the articles use most
+
+    def _fuller(self, rowid: int, text: str, label: str, name: str, low: str) -> list[str]:
+        """Every fuller form of the name that an article's entities of its label give."""
+        forms = [re.sub(r"^[Tt]he\s+", "", text[s:e]) for s, e, lab in self.index.entities(rowid, 0, len(text))
+                 if lab == label or label == "PERSON" and lab == "ORG" and sa.personal(text[s:e])]
+        if label == "PERSON":  # the tagger reads some full names as organisations: "Brock Purdy"
+            return [f for f in forms if len(f.split()) > 1
+                    and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
+        return [f for f in forms if len(f) > len(name) and f.casefold().endswith(" " + low)]
 
     def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict) -> None:
         """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them

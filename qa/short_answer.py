@@ -22,6 +22,11 @@ _TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chan
 GENERIC_ROLES = frozenset("""official officials person people individual individuals figure figures member members
     leader leaders representative representatives man woman""".split())
 _PERSONAL = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s[A-Z][a-zà-ÿ'’-]+){1,2}$")  # "Olaf Scholz": two or three names
+
+
+def personal(value: str) -> bool:
+    """Written like a person's name: two or three capitalised words ("Olaf Scholz", "Brock Purdy")."""
+    return _PERSONAL.match(value) is not None
 SIDE_BONUS = 0.3  # a person whose title names the asked nationality ("Russian Deputy Foreign Minister")
 BYLINE_ROLES = frozenset("correspondent correspondents reporter reporters journalist journalists".split())
 ROLE_STEM = 5  # role words compared by their first letters: adviser = advisor, minister = ministers

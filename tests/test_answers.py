@@ -317,11 +317,16 @@ def test_a_name_given_in_part_opens_under_its_fullest_form(tmp_path):
         "The Minnesota Vikings beat the Green Bay Packers 24-10 on Sunday, and Brock Purdy watched from San "
         "Francisco. Minnesota Vikings coach Kevin O'Connell praised the defence.\n\n"
         "Fans of the Vikings had waited years for a win at Lambeau Field.\n", encoding="utf-8")
-    build_index([tmp_path / "a.txt"], tmp_path / "index")
+    (tmp_path / "b.txt").write_text(  # a recap that only ever says "Purdy": the full name is in a.txt
+        "49ers rout Cowboys\n\nThat's four touchdowns for Purdy alone, and San Francisco is pouring it all on the "
+        "Cowboys. The 49ers won 42-10.\n", encoding="utf-8")
+    build_index([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "index")
     a = Assistant.open(tmp_path / "index", build_default=False)
     try:
         short = a.ask("Which team had fans who waited years for a win at Lambeau Field?").short_answer
         assert short.text == "Minnesota Vikings" and short.end - short.start == len("Vikings")  # cited as written
+        short = a.ask("Which quarterback threw four touchdowns against the Cowboys?").short_answer
+        assert short.text == "Brock Purdy" and short.end - short.start == len("Purdy")
     finally:
         a.close()
 
