@@ -17,8 +17,9 @@ import numpy as np
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import key_names, unmet
-from qa.names import mentions, same_party
 from qa.phrasing import Phrasing
+from qa import reading
+from qa.reading import fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, stem, tokens
 from qa.settings import QASettings
 from qa.tidy import display
@@ -104,7 +105,7 @@ class Composer:
                 if idx not in entry["prior"]:
                     continue
                 text = article.text[start:end]
-                if (article.title and text == article.title.strip()) or _heading(text):
+                if (article.title and text == article.title.strip()) or heading(text):
                     continue  # a headline or a section label is not a statement to cite as an answer
                 best = 0.0
                 for (cid, ws, we, _, _, _), c in zip(windows, cos):
@@ -127,12 +128,12 @@ class Composer:
             c.relevance = c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
             if typed:
                 self.phrasing.answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos)
-            if asked.speaker and _speaks(asked.speaker, c.text):
+            if asked.speaker and speaks(asked.speaker, c.text):
                 c.score *= s.speaker_boost
             if asked.act:  # "What did Russia accuse Ukraine of?"
-                does = _does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
+                does = reading.does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
                 c.score *= s.speaker_boost if does else s.role_penalty if does is False else 1.0
-            if len(c.stems) < 4 or _fragment(c.text):  # headlines and fragments say little on their own
+            if len(c.stems) < 4 or fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         if typed and asked.who_said:
             for c in out:
@@ -158,7 +159,7 @@ class Composer:
             return
         nxt_cand = next((c for c in cands if c.article_rowid == lead.article_rowid and c.idx == lead.idx + 1), None)
         close = nxt_cand is not None and nxt_cand.relevance >= self.settings.extend_ratio * lead.relevance
-        if close or _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or _open_quote(lead.text) or \
+        if close or _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or open_quote(lead.text) or \
                 (follow[:1] in "“\"" and _ATTRIBUTED.search(lead.text)):
             lead.end = end
             lead.text = lead.article.text[lead.start:end]
@@ -170,7 +171,7 @@ class Composer:
         for c in cands:
             lo_hi = spans.setdefault(c.article_rowid, [c.start, c.end])
             lo_hi[0], lo_hi[1] = min(lo_hi[0], c.start), max(lo_hi[1], c.end)
-        found = {rowid: _majority_labels(self.index.entities(rowid, lo, hi), cands_text[rowid])
+        found = {rowid: majority_labels(self.index.entities(rowid, lo, hi), cands_text[rowid])
                  for rowid, (lo, hi) in spans.items()}  # by start
         starts = {rowid: [e[0] for e in ents] for rowid, ents in found.items()}
         for c in cands:
@@ -321,31 +322,6 @@ _CONTINUES = re.compile(r"^[“\"]?(?:It|Its|It’s|It's|This|That|These|Those|T
                         r"|^(?:A|An|The)\s+\w+\s+(?:that|which|who)\b")
 _ATTRIBUTED = re.compile(r"\b(?:said|says|warned|added|stressed|noted|explained|insisted|recalled|told \w+)"
                          r"(?:\s+[A-Z][\w’'\-]+){0,3}\s*[.:]$")
-_FRAGMENT = re.compile(r"""^(?:[a-z]|["”’]\s|[,;.:])""")
-
-
-HEADING_WORDS = 12  # a line this short with no closing punctuation is a heading, not a statement
-
-
-def _heading(text: str) -> bool:
-    """A short line with no closing punctuation and no comma: a headline or a section label (a
-    credit line such as "Demian von Osten, ARD Moscow, …" has commas and stays)."""
-    t = text.rstrip()
-    return len(t.split()) <= HEADING_WORDS and "," not in t and not t.endswith((".", "!", "?", '"', "”", "’", "'", ")"))
-
-
-ACT_WORDS = 4  # the one an act is done to is named this close after the verb ("accusing Russia of")
-
-
-def _does(actor: str, act: str, text: str) -> bool | None:
-    """Does `actor` do `act` in the sentence (named just before the verb: "Russia rejects this and
-    accuses Ukraine"), or only undergo it ("The US has been accusing Russia")? None: neither is said."""
-    undergoes = False
-    for m in re.finditer(r"\b" + re.escape(act[:5]) + r"\w*", text, re.I):
-        if mentions(" ".join(text[:m.start()].split()[-ACT_WORDS - 2:]), actor):
-            return True
-        undergoes = undergoes or mentions(" ".join(text[m.end():].split()[:ACT_WORDS]), actor)
-    return False if undergoes else None
 
 
 ATTRIBUTION_WORDS = 16  # "That is a leverage of the West, “said Sullivan.”": a short sentence naming the speaker
@@ -366,47 +342,6 @@ def _said_next(c: Candidate, query: Query, after: Candidate | None) -> None:
         c.phrase, c.phrases = found[0], found
         c.end, c.text = after.end, text[c.start:after.end]
         c.score = c.relevance  # the statement asked about, and who made it: no type penalty
-
-
-FULL_NAME_VOTES = 2  # a full name tagged PERSON outweighs its surname's own tag: the tagger is surer of it
-
-
-def _majority_labels(entities: list, text: str) -> list:
-    """Each name with the label its article gives it most often: the tagger reads "Biden" as a
-    place once in ten, and "Which city…" must not be answered "Biden"."""
-    counts: dict[str, dict[str, int]] = {}
-    for s, e, label in entities:
-        by = counts.setdefault(text[s:e], {})
-        by[label] = by.get(label, 0) + 1
-    for s, e, label in entities:  # "Sam Bankman-Fried" is a person, so "Bankman-Fried" alone is one too
-        words = text[s:e].split()
-        if label == "PERSON" and len(words) > 1 and words[-1] in counts:
-            by = counts[words[-1]]
-            by["PERSON"] = by.get("PERSON", 0) + FULL_NAME_VOTES
-    out = []
-    for s, e, label in entities:
-        by = counts[text[s:e]]
-        top = max(by, key=by.get)
-        out.append((s, e, top if by[top] > by[label] else label))
-    return out
-
-
-def _open_quote(text: str) -> bool:
-    """A quotation opens in the sentence and does not close there: what it says runs on."""
-    return text.count("“") > text.count("”")
-
-
-def _speaks(who: str, text: str) -> bool:
-    """Does the sentence report words of `who` (a name, or another name for the same party)?"""
-    said_by = speaker(text)
-    if said_by and (same_party(said_by, who) or same_party(said_by.split()[-1], who.split()[-1])):
-        return True
-    return quotes(who.split()[-1], text)
-
-
-def _fragment(text: str) -> bool:
-    """A piece that starts mid-sentence: lower case, a closing quote, or punctuation."""
-    return bool(_FRAGMENT.match(text))
 
 
 def _digits(text: str) -> str:

@@ -295,18 +295,18 @@ def test_the_president_of_a_country_is_the_one_titled_by_it(assistant):
 
 
 def test_a_name_takes_the_label_its_article_gives_it_most_often():
-    from qa.compose import _majority_labels
+    from qa.reading import majority_labels
 
     text = "Biden met Putin. Biden spoke. Biden left. In Geneva, Biden smiled."
     ents = [(m.start(), m.end(), "PERSON") for m in __import__("re").finditer("Biden", text)]
     ents[3] = (ents[3][0], ents[3][1], "GPE")  # the tagger's slip
     ents.append((text.index("Geneva"), text.index("Geneva") + 6, "GPE"))
-    assert [label for _, _, label in _majority_labels(sorted(ents), text)] == ["PERSON"] * 3 + ["GPE", "PERSON"]
+    assert [label for _, _, label in majority_labels(sorted(ents), text)] == ["PERSON"] * 3 + ["GPE", "PERSON"]
     # a surname alone, read as an organisation, is the person its full name is (MultiHop: "Bankman-Fried"
     # tagged ORG lost "Who persuaded Adam Yedidia to leave Jane Street…" to another name nearby)
     text = "Sam Bankman-Fried denied it. After Bankman-Fried left Jane Street, he persuaded Yedidia."
     ents = [(0, 17, "PERSON"), (text.index("Bankman-Fried left"), text.index(" left"), "ORG")]
-    assert [label for _, _, label in _majority_labels(ents, text)] == ["PERSON", "PERSON"]
+    assert [label for _, _, label in majority_labels(ents, text)] == ["PERSON", "PERSON"]
 
 
 def test_a_name_given_in_part_opens_under_its_fullest_form(tmp_path):
