@@ -160,8 +160,12 @@ class Assistant:
                 f"No indexed article matches the filters ({filters.describe()})."))
         else:
             cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
-            cands = _not_said_before(cands, conversation)
-            answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
+            fresh = _not_said_before(cands, conversation)
+            answer = self.composer.build(query.text, query, ranked.hits[:k], fresh)
+            if answer.abstained and len(fresh) < len(cands):  # only what was said before answers it: say it again
+                answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
+                if not answer.abstained:
+                    answer.notes.append("The articles say no more about this than the previous answer.")
         t2 = time.perf_counter()
         answer.question = question if len(question) <= self.settings.max_question_chars else query.text
         answer.resolved_question = resolved

@@ -158,8 +158,12 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             if not _in_question(m.group(1), question, asked.names):
                 found.append(Phrase(m.group(1), m.start(1), m.end(1)))
         return found
+    titles = [(_with_title(text, s, start), s) for s, e, label in ents if label == "PERSON"] \
+        if asked.kind in ("person", "who") else []
     for s, e, label in ents:
         value = text[s:e]
+        if label != "PERSON" and any(t <= s and e <= p for t, p in titles):
+            continue  # "Secretary of State Antony Blinken": State is his title, he is the one named
         if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
                 and _TITLE.search(text[max(start, s - 30):s]):
             label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger

@@ -54,6 +54,7 @@ def test_a_count_of_the_other_party_answers_when_that_party_is_asked_for(assista
     ("Which ARD correspondent reported on the video summit from Moscow?", "Demian von Osten"),  # a credit line,
     # not the Washington correspondent's, whose line follows a sentence that mentions Moscow
     ("Who leads the US delegation in Geneva?", "Wendy Sherman"),  # "headed by", not Blinken named in 3 articles
+    ("Who did Blinken brief on Friday?", "Mélanie Joly"),  # not "State", the title of the Blinken asked about
 ])
 def test_who_questions_open_with_the_person_and_their_title(assistant, question, name):
     answer = assistant.ask(question)
@@ -166,6 +167,17 @@ def test_a_follow_up_does_not_repeat_the_previous_answer(assistant):
     again = assistant.ask("And what else did he say about it?", conversation=conversation)
     assert not again.abstained
     assert {(s.article_id, s.start) for s in again.sources}.isdisjoint({(s.article_id, s.start) for s in first.sources})
+
+
+def test_a_follow_up_only_the_previous_answer_answers_repeats_it_and_says_so(assistant):
+    from qa import Conversation
+
+    conversation = Conversation()
+    first = assistant.ask("Who is the Kremlin spokesman?")
+    conversation.add("Who is the Kremlin spokesman?", first)
+    again = assistant.ask("What did he say before the interview?", conversation=conversation)
+    assert not again.abstained and "no plans to attack anyone" in again.sentences[0].text
+    assert "The articles say no more about this than the previous answer." in again.notes
 
 
 def test_he_after_a_question_about_biden_stays_biden_and_she_finds_the_woman(assistant):
