@@ -239,6 +239,8 @@ def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, 
     before, after = _around(text, phrase, lo, len(text) if hi is None else hi)
     wanted = {stem(t) for t in question_terms}
     count = len(wanted & {stem(t) for t in tokens(before + " " + after)})
+    count += sum(_described_by(text, lo, phrase, name) for name in asked.names
+                 if not {stem(w) for w in tokens(name)} <= {stem(t) for t in tokens(before)})
     if not wanted:
         return 0.0, count
     share = count / len(wanted)
@@ -270,6 +272,20 @@ def conjunct_support(question_terms: list[str], acronyms: list[str], text: str, 
     part = text[start:end]
     count = len({stem(t) for t in question_terms} & {stem(t) for t in tokens(part)})
     return count + sum(expansion_in(a, part) for a in acronyms)
+
+
+APPOSITIVE_WORDS = 12  # "Simon Miles, diplomatic and international historian of the Cold War at Duke University"
+
+
+def _described_by(text: str, lo: int, phrase: Phrase, name: str) -> bool:
+    """The phrase ends the description set off after a name: "Simon Miles, … historian … at Duke
+    University" answers "Which university is Simon Miles at?" however far the name is."""
+    at = text.rfind(name, lo, phrase.start)
+    if at < 0:
+        return False
+    between = text[at + len(name):phrase.start]
+    return (between.startswith(", ") and not re.search(r"[,.;:“”\"()]", between[2:])
+            and len(between.split()) <= APPOSITIVE_WORDS)
 
 
 def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
