@@ -135,7 +135,13 @@ def _acronym_in(name: str, text: str) -> bool:
     return initials in text and re.search(r"(?<!\w)" + initials + r"[\d-]*(?!\w)", text) is not None
 
 
-_CONNECTORS = frozenset("of for and in on the de du la".split())
+_CONNECTORS = "of|for|and|in|on|the|de|du|la"  # small words that take no initial: "Organization for Security"
+
+
+@lru_cache(maxsize=4096)
+def _expansion(acronym: str) -> re.Pattern:
+    gap = rf"(?:\s+(?:{_CONNECTORS}))*\s+"
+    return re.compile(r"(?<![\w’'-])" + gap.join(re.escape(ch) + r"[\w’'-]*" for ch in acronym))
 
 
 def expansion_in(acronym: str, text: str) -> bool:
@@ -143,21 +149,7 @@ def expansion_in(acronym: str, text: str) -> bool:
     Security and Cooperation in Europe" (small connecting words are not part of the initials)."""
     if not (3 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):  # "US": too many pairs
         return False
-    words = re.findall(r"[\w’'-]+", text)
-    for i, first in enumerate(words):
-        if first[:1] != acronym[0]:
-            continue
-        initials = ""
-        for w in words[i:]:
-            if w[:1].isupper():
-                initials += w[0]
-            elif w not in _CONNECTORS:
-                break
-            if not acronym.startswith(initials):
-                break
-            if initials == acronym:
-                return True
-    return False
+    return _expansion(acronym).search(text) is not None
 
 
 def proper_names(text: str) -> list[str]:
