@@ -198,7 +198,7 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
                   r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
     if m and m.group(1) and not demonym(m.group(2).strip()) and re.match(r"[a-z]+\s+[a-z]", question[m.end(2):]):
         return None  # "has the Donbass rebellion killed": the name only qualifies the subject
-    return m.group(2).strip() if m else None
+    return m.group(2).strip() if m and not regional(m.group(2).split()[0]) else None  # "Western sanctions"
 
 
 def fills(kind: str | None, label: str, text: str) -> bool:

@@ -32,6 +32,8 @@ BYLINE_ROLES = frozenset("correspondent correspondents reporter reporters journa
 ROLE_STEM = 5  # role words compared by their first letters: adviser = advisor, minister = ministers
 PARTY_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON"})
 OWNER_AFTER_WORDS = 3  # "100,000 Russian troops": a party named this close after the figure owns it
+_MODIFIED = re.compile(r"[’']?\s+(?:officials?|administrations?|aides?|advis[eo]rs?|camp|team|government|allies|"
+                       r"ally|spokes(?:man|woman|person)|loyalists?|supporters?|critics?)\b")
 _QUOTED = re.compile(r"[“\"‘']([^“”\"‘’']{3,60})[”\"’']")
 _NUMBERISH = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|"
                         r"hundreds?|thousands?|millions?|billions?)\b", re.I)
@@ -119,14 +121,23 @@ COUNTED_ALIKE = (frozenset("soldiers troops servicemen forces personnel military
 COUNTED_WORDS = 3  # the counted noun follows the figure this closely: "some 100,000 troops", "24 former U.S. …"
 
 
+_COUNT_STOPS = frozenset("of in on at to from with by for who that which and or than since were was are is had "
+                         "have has".split())  # the counted noun comes before these: "100,000 of its soldiers"
+
+
 def _counts_other(after: str, focus: str) -> bool:
     """The figure counts another thing than the question: "100,000 troops" for "how many tanks"."""
     words = re.findall(r"[A-Za-z][\w’'.\-]*", after)[:COUNTED_WORDS + 3]
     alike = next((g for g in COUNTED_ALIKE if focus in g), frozenset({focus}))
     if any(w.casefold() in alike or w.casefold()[:5] == focus[:5] for w in words):
         return False
-    counted = next((w for w in words[:COUNTED_WORDS] if w.islower() and w.endswith("s") and len(w) > 3
-                    and not w.endswith("ss")), None)
+    counted = None
+    for w in words[:COUNTED_WORDS + 3]:  # "24 former U.S. national security officials": past the modifiers
+        if w.casefold() in _COUNT_STOPS:
+            break
+        if w.islower() and w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
+            counted = w
+            break
     return counted is not None and not _UNITS.fullmatch(counted)
 
 
@@ -167,8 +178,13 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
                 and _TITLE.search(text[max(start, s - 30):s]):
             label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger
-        if not fills(asked.kind, label, value) or _in_question(value, question, asked.names):
+        if asked.kind == "duration" and label == "DATE" and re.search(r"\bsince\s+$", text[max(start, s - 7):s]):
+            s, value, label = s - len(re.search(r"since\s+$", text[max(start, s - 7):s]).group()), "", "DURATION"
+            value = text[s:e]  # "How long has the conflict lasted?": "since 2014"
+        elif not fills(asked.kind, label, value) or _in_question(value, question, asked.names):
             continue
+        if label == "PERSON" and _MODIFIED.match(text[e:e + 20]):
+            continue  # "a senior Putin official", "the Biden administration": not the person
         if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
             continue
         if asked.kind == "count" and asked.focus and (_measures_other(value + " " + text[e:e + 25], asked.focus)

@@ -78,6 +78,7 @@ def test_who_questions_open_with_the_person_and_their_title(assistant, question,
     ("Where will the OSCE Permanent Council meet?", "Vienna"),
     ("How many people has the Donbass rebellion killed?", "14,000"),  # Donbass qualifies the rebellion: no party
     ("How many hours did Biden and Putin speak?", "two hours"),  # "how many hours" asks for a duration
+    ("How long have Western sanctions been in place against Russia?", "since 2014"),  # a start answers "how long"
 ])
 def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, phrase):
     answer = assistant.ask(question)
@@ -110,6 +111,7 @@ def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     "Who mediated the talks between Russia and Ukraine in Istanbul?",  # no indexed article holds "Istanbul"
     "What did Biden and Putin eat?",  # the one thing asked besides the names: no article says "eat" in any form
     "Which Chinese official attended the summit?",  # Ushakov, named in three articles, is no Chinese official
+    "How many former ambassadors signed the statement?",  # "24 former U.S. national security officials"
 ])
 def test_near_misses_get_the_articles_dont_say(assistant, question):
     answer = assistant.ask(question)
@@ -149,6 +151,7 @@ def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assi
     ("After the summit, how many troops did Russia keep at the border?", "count", "Russia"),
     ("How many people has the Donbass rebellion killed?", "count", None),
     ("How many troops did the Russian army move?", "count", "Russian"),
+    ("How long have Western sanctions been in place against Russia?", "duration", None),  # a region, no party
     ("On what date did the earlier Geneva summit, whose positive spirit Putin wanted to continue, take place?",
      "date", None),
 ])
@@ -385,3 +388,12 @@ def test_an_outlet_the_question_names_is_where_the_answer_must_come_from(assista
     answer = assistant.ask("According to Le Figaro, when are the Geneva talks?")  # Le Figaro is `lefigaro`
     assert not answer.abstained and "Jan. 9-10" in answer.sentences[0].text  # put best by another article…
     assert "The lead is from another outlet than lefigaro, whose articles answer less closely." in answer.notes
+
+
+def test_a_name_that_only_qualifies_a_noun_is_not_the_person_asked_for():
+    from qa import short_answer as sa
+
+    text = "A senior Putin official confirmed on Friday that Russia is maintaining its demands."
+    ents = [(text.index("Putin"), text.index("Putin") + 5, "PERSON")]
+    question = "Which Russian official confirmed the demands?"
+    assert sa.phrases(analyse_question(question), question, text, 0, len(text), ents) == []
