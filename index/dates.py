@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import date, datetime, timezone
+from datetime import date, timedelta, datetime, timezone
 
 MONTHS = {
     name: number
@@ -186,6 +186,29 @@ def period_start(text: str, near: str | None, year_alone: bool = False) -> date 
 
 
 _YEAR_ALONE = re.compile(r"(?<!\d)(?<!\d[,.])(?:19|20)\d\d(?!\d|[,.]\d)")  # not inside "12,2022" or "2022,000"
+
+
+_WEEKDAY = re.compile(r"^(?:(?:on|this|next|last|coming|past)\s+)?(monday|tuesday|wednesday|thursday|friday|"
+                      r"saturday|sunday)$", re.I)
+_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_date(phrase: str, published: str | None, ahead: bool) -> date | None:
+    """The day a weekday names, seen from the article's date: "this Thursday" in an article of
+    Tuesday 7 December 2021 is 9 December. "next"/"this"/"coming", or `ahead` (the sentence looks
+    forward), take the first such day from the article's date on; "last"/"past", or a sentence that
+    looks back, the last one up to it. None without a full date or a weekday alone."""
+    m = _WEEKDAY.match(phrase.strip())
+    if not m or not published or len(published) < 10:
+        return None
+    try:
+        pub = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    word = phrase.strip().split()[0].casefold()
+    forward = word in ("this", "next", "coming") or (word not in ("last", "past") and ahead)
+    delta = (_DAYS.index(m.group(1).casefold()) - pub.weekday()) % 7
+    return pub + timedelta(days=delta) if forward else pub - timedelta(days=(7 - delta) % 7)
 
 
 # ------------------------------------------------------------------ dates a user types (filters)

@@ -16,7 +16,8 @@ import numpy as np
 
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
-from qa.constraints import from_outlets, key_names, unmet
+from qa.constraints import from_outlets, key_names, looks_ahead, unmet
+from qa.dates import weekday_date
 from qa.phrasing import Phrasing
 from qa import reading
 from qa.reading import fragment, heading, majority_labels, open_quote, speaks
@@ -255,6 +256,10 @@ class Composer:
         if lead.phrase is not None:
             others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
             full = self.phrasing.full_name(lead, tuple(others.items()))
+            day = weekday_date(full, lead.article.published_at, looks_ahead(lead.text)) \
+                if asked.kind == "date" else None
+            if day is not None:  # "this Thursday" in an article of 7 December 2021
+                full = f"{full} ({day.day} {day:%B %Y})"
             short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)

@@ -39,6 +39,11 @@ def _article_mentions(article, name: str) -> bool:
     return any(mentions(part, name) for part in (article.text, article.title or "", article.source or ""))
 
 
+def looks_ahead(text: str) -> bool:
+    """The sentence speaks of something still to come ("will", "is due to", "would speak")."""
+    return bool(_FUTURE.search(text) or re.search(r"\bwould\b", text))
+
+
 def _announced_only(text: str) -> bool:
     return bool(_FUTURE.search(text)) and not _REPORTED.search(text)
 

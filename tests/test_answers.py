@@ -17,7 +17,8 @@ def _short_is_cited(assistant, answer):
     article = assistant.article(source.article_id)
     cited = article.text[short.start:short.end]  # the mention; the text may be the article's fuller name for it
     assert cited == short.text or (short.kind in ("person", "who", "org", "place") and cited in short.text
-                                   and short.text in article.text)
+                                   and short.text in article.text) or (
+        short.kind == "date" and short.text.startswith(cited + " ("))  # "this Thursday (9 December 2021)"
     assert source.start <= short.start and short.end <= source.end
 
 
@@ -397,3 +398,27 @@ def test_a_name_that_only_qualifies_a_noun_is_not_the_person_asked_for():
     ents = [(text.index("Putin"), text.index("Putin") + 5, "PERSON")]
     question = "Which Russian official confirmed the demands?"
     assert sa.phrases(analyse_question(question), question, text, 0, len(text), ents) == []
+
+
+@pytest.mark.parametrize("question, short", [
+    # Le Figaro, Sunday 9 January 2022: "being held in Geneva on Monday"
+    ("When is the bilateral summit between the Americans and the Russians held in Geneva?", "Monday (10 January 2022)"),
+    # ARD, Tuesday 7 December 2021: "Biden would speak to … Zelensky this Thursday"
+    ("When would Biden speak to Zelensky, according to Sullivan?", "this Thursday (9 December 2021)"),
+])
+def test_a_weekday_is_dated_from_its_articles_date(assistant, question, short):
+    answer = assistant.ask(question)
+    assert answer.short_answer.text == short
+    _short_is_cited(assistant, answer)  # the citation still points at the weekday as written
+
+
+def test_weekdays_count_forward_or_back_from_the_article():
+    from datetime import date
+
+    from qa.dates import weekday_date
+
+    assert weekday_date("this Thursday", "2021-12-07", ahead=False) == date(2021, 12, 9)
+    assert weekday_date("on Friday", "2021-12-31", ahead=False) == date(2021, 12, 31)  # that day
+    assert weekday_date("Sunday", "2021-12-31", ahead=True) == date(2022, 1, 2)
+    assert weekday_date("last Monday", "2021-12-07", ahead=True) == date(2021, 12, 6)
+    assert weekday_date("Thursday", None, ahead=True) is None  # an undated article: left as written
