@@ -107,6 +107,7 @@ class Asked:
     act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
     who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
     side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
+    titled: bool = False  # the side is in the role asked for ("the president of Poland"): the title must say it
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
 
     @property
@@ -174,7 +175,8 @@ def analyse_question(question: str) -> Asked:
         asked.side = next((n for n in asked.names if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)
         if asked.side is None and m and any(m.group(1) in n for n in asked.names):
-            asked.side = m.group(1)  # "the president of France" is the French president
+            asked.side = m.group(1)  # "the president of France" is the French president…
+            asked.titled = True  # …titled so: not a president named next to "Ambassador to Poland"
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
     return asked

@@ -70,6 +70,8 @@ class Phrasing:
         if asked.side and asked.kind != "place" and right and not mentions(context + " " + c.text, asked.side):
             article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
             right = [p for p in right if p.core > p.start and article]
+        if asked.titled:
+            right = [p for p in right if sa.on_side(asked, text, p)]
         c.phrases = right  # all of the asked side take part in the vote, whatever names their sentence gives
         if not sa.names_met(names, c.text, context):
             right = []  # the sentence is about something else than the question's names

@@ -262,7 +262,7 @@ def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, 
     share = count / len(wanted)
     if asked.kind in ("person", "who") and _TITLE.search(before):
         share += TITLE_BONUS
-    if _on_side(asked, text, phrase):
+    if on_side(asked, text, phrase):
         share += SIDE_BONUS
     return share, count
 
@@ -304,7 +304,7 @@ def _described_by(text: str, lo: int, phrase: Phrase, name: str) -> bool:
             and len(between.split()) <= APPOSITIVE_WORDS)
 
 
-def _on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
+def on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
     """The phrase's title names the nationality the question asks for."""
     return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
 
@@ -369,7 +369,7 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
     several = plural(asked)
     ordered = sorted(candidates, key=lambda p: p.start)
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
-                                          _on_side(asked, text, p),
+                                          on_side(asked, text, p),
                                           _titled_as_asked(asked, text, p),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
                                           (conjuncts or {}).get(p, 0),

@@ -113,6 +113,7 @@ def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     "What did Biden and Putin eat?",  # the one thing asked besides the names: no article says "eat" in any form
     "Which Chinese official attended the summit?",  # Ushakov, named in three articles, is no Chinese official
     "How many former ambassadors signed the statement?",  # "24 former U.S. national security officials"
+    "Who is the president of Poland?",  # not "Presidents Obama" named after "Ambassador to Poland"
 ])
 def test_near_misses_get_the_articles_dont_say(assistant, question):
     answer = assistant.ask(question)
