@@ -54,7 +54,8 @@ class Phrasing:
         if label == "PERSON":  # the tagger reads some full names as organisations: "Brock Purdy"
             return [f for f in forms if len(f.split()) > 1
                     and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
-        return [f for f in forms if len(f) > len(name) and f.casefold().endswith(" " + low)]
+        return [f for f in forms if len(f) > len(name) and " " in f and (f.casefold().endswith(" " + low)
+                or len(low) >= 3 and f.split()[0].casefold().startswith(low))]  # "Vikings", "Fed": the Federal Reserve
 
     def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict) -> None:
         """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them
@@ -111,7 +112,7 @@ class Phrasing:
             voters[k] = voters.get(k, 0) + 1
         for k in votes:  # a name that half the archive repeats ("Ukraine") is weak evidence of anything
             words = re.findall(r"\w+", k)
-            votes[k] *= self.idf(max(words, key=len)) if words else 1.0
+            votes[k] *= self.idf(max(words, key=len)) ** s.vote_idf_power if words else 1.0
         if not votes:
             return
         winner = max(votes, key=votes.get)

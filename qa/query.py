@@ -137,20 +137,33 @@ def compact(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
-OUTLET_WORDS = 4  # an outlet's name runs over at most this many words of a question ("The Sydney Morning Herald")
+OUTLET_WORDS = 8  # an outlet's name runs over at most this many words ("Cnbc | World Business News Leader")
 
 
 def find_outlets(question: str, outlets: list[str]) -> list[str]:
-    """The outlets a question names, however it spaces them: "Le Figaro" is the outlet `lefigaro`."""
-    words = re.findall(r"[\w'’.&-]+", question.casefold())
-    spans = {compact(" ".join(words[i:i + n])) for n in range(1, OUTLET_WORDS + 1) for i in range(len(words))}
+    """The outlets a question names, however it spaces them ("Le Figaro" is the outlet `lefigaro`).
+    A name that is also an English word must be written as a name: "The Age" and "Fortune", not "at
+    the age of 16" or "a fortune"; "techcrunch" and "lefigaro" in lower case are still outlets."""
+    words = re.findall(r"[\w'’.&-]+", question)
+    spans: dict[str, bool] = {}  # compacted run of words -> written with a capital
+    for n in range(1, OUTLET_WORDS + 1):
+        for i in range(len(words)):
+            key = compact(" ".join(words[i:i + n]))
+            spans[key] = spans.get(key, False) or words[i].lstrip("'’.&-")[:1].isupper()
     found = []
     for name in outlets:
         key = name.casefold()
         bare = compact(key[4:] if key.startswith("the ") else key)
-        if len(bare) >= 3 and (bare in spans or compact(key) in spans):
+        hit = next((k for k in (bare, compact(key)) if len(bare) >= 3 and k in spans), None)
+        if hit is not None and (spans[hit] or not _english_word(bare)):
             found.append(name)
     return found
+
+
+def _english_word(word: str) -> bool:
+    from qa.spelling import english  # the frequency list loads (0.2 s) only for a lower-case outlet name
+
+    return word in english()
 
 
 def _without_outlets(terms: list[str], outlets: list[str]) -> list[str]:

@@ -380,6 +380,9 @@ def test_an_outlet_the_question_names_is_where_the_answer_must_come_from(assista
 
     assert find_outlets("According to Le Figaro, when are the Geneva talks?", ["ARD", "lefigaro"]) == ["lefigaro"]
     assert find_outlets("Is this a standard view?", ["ARD"]) == []  # a word that holds the name is not it
+    assert find_outlets("her ordeal at the age of 16", ["The Age"]) == []  # a word, not written as a name…
+    assert find_outlets("as reported by The Age", ["The Age"]) == ["The Age"]
+    assert find_outlets("what did lefigaro report", ["lefigaro"]) == ["lefigaro"]  # …unless it is no word
     assert analyse("According to Le Figaro, when are the Geneva talks?", ["lefigaro"], 2000).terms == [
         "geneva", "talks"]  # the outlet filters; its name is not a word the answer must hold
     answer = assistant.ask("How many Russian troops were at the border according to ARD?")
