@@ -168,10 +168,18 @@ class Writer:
 
     # ------------------------------------------------------------------ changes
     def add_documents(self, docs: Iterable[Document], report: AddReport, *, progress: Progress | None = None,
-                      skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS) -> AddReport:
+                      skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS, sessions: int = 1,
+                      threads: int | None = None) -> AddReport:
         self.check_vectors()  # before anything is embedded or stored
         plan = []
-        queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress)
+
+        def spare():  # a further encoder session (index.embed_queue), on `threads` threads
+            from index.encoders import load_encoder
+
+            return load_encoder(self.settings.model, self.settings.backend, threads)
+
+        queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress,
+                           sessions=sessions, spare_encoder=spare)
         try:
             for item in self._plan(docs, report, skip_near_duplicates, progress, workers):
                 plan.append(item)

@@ -44,6 +44,17 @@ def test_two_workers_store_the_same_chunks_as_one(tmp_path, seed_corpus):
     assert len(stored[1]["articles"]) == 19 and len(stored[1]["chunks"]) > 1000
     for table in TABLES:
         assert stored[2][table] == stored[1][table], table
+    # two encoder sessions at once (index.embed_queue), on the two steps of 1,024 texts: the same vectors
+    from index.api import Index
+
+    index = Index.create(tmp_path / "idx-sessions")
+    try:
+        index.add_paths([seed_corpus, folder], encoders=2)
+    finally:
+        index.close()
+    two = rows(tmp_path / "idx-sessions")
+    for table in TABLES:
+        assert two[table] == stored[1][table], table
 
 
 def test_a_bad_worker_count_is_one_line(tmp_path):
