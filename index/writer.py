@@ -74,6 +74,8 @@ class Writer:
             store = Store(db, "rw")
             try:
                 if not fresh:
+                    if store.has_manifest_table() and store.manifest():
+                        check_manifest(path, store.manifest())  # another format: refused before any table is added
                     store.create_schema()  # tables added since the index was made (tombstones)
                 if fresh or not store.has_manifest_table() or not store.manifest():
                     _initialise(store, create or IndexSettings())
@@ -82,6 +84,7 @@ class Writer:
                 writer = cls(path, store, settings_of(manifest), encoder)
                 writer.remove_leftovers(manifest)
                 yield writer
+                store.truncate_log()
             finally:
                 store.close()
 

@@ -15,8 +15,8 @@ TABLES = {
     "articles": "SELECT a.rowid, a.id, a.title, a.source, a.published_at, a.text, a.content_hash, a.simhash "
                 "FROM articles a ORDER BY a.rowid",
     "chunks": "SELECT id, article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks ORDER BY id",
-    "sentences": "SELECT article, idx, start, end FROM sentences ORDER BY article, idx",
-    "entities": "SELECT article, start, end, label FROM entities ORDER BY article, start",
+    "sentences": "SELECT article, spans FROM sentence_spans ORDER BY article",
+    "entities": "SELECT article, entities FROM article_entities ORDER BY article",
     "keywords": "SELECT rowid FROM chunks_fts ORDER BY rowid",
     "embeddings": "SELECT hash, vector FROM embeddings ORDER BY hash",
 }
