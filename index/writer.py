@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import swap
+from index import checked, swap
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
@@ -69,8 +69,9 @@ class Writer:
                 raise IndexMissingError(f"No index at {path}; build one with: byline index build PATH --index {path}")
             path.mkdir(parents=True, exist_ok=True)
             fresh = not db.exists()
-            if not fresh:
+            if not fresh and not checked.unchanged(db):  # unchanged since a clean write: checked then
                 _check_before_writing(db, path)
+            checked.drop(db)
             store = Store(db, "rw")
             try:
                 if not fresh:
@@ -87,6 +88,7 @@ class Writer:
                 store.truncate_log()
             finally:
                 store.close()
+            checked.stamp(db)  # reached only when the write ended cleanly
 
     @property
     def encoder(self):
