@@ -19,7 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
-from index.packing import pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans, unpack_text
+from index.packing import (Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans,
+                           unpack_text)
 from index.quantize import decode, from_blob, to_blob
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, StoredHash, Window
 from index.sql import (
@@ -65,7 +66,7 @@ class Store:
         self.path = path
         self.mode = mode
         self.in_read = False
-        self._unpacked: dict = {}  # (what, article rowid) -> unpacked spans or entities; rowids are never reused
+        self._unpacked = Unpacked()  # (what, article rowid) -> its unpacked text, spans or entities
         try:
             if mode == "rw":
                 self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -149,7 +150,7 @@ class Store:
 
     def end_read(self) -> None:
         self.in_read = False
-        self._unpacked: dict = {}  # (what, article rowid) -> unpacked spans or entities; rowids are never reused
+        self._unpacked = Unpacked()  # (what, article rowid) -> its unpacked text, spans or entities
         try:
             open_transaction = self.db.in_transaction
         except sqlite3.ProgrammingError:  # closed (the database was swapped while reopening)
@@ -181,9 +182,10 @@ class Store:
         self._many(SET_MANIFEST, [(k, json.dumps(v)) for k, v in values.items()])
 
     # -- articles
-    @staticmethod
-    def _article(row) -> ArticleRow | None:
-        return ArticleRow(*row[:7], unpack_text(row[7]), row[8]) if row else None
+    def _article(self, row) -> ArticleRow | None:
+        if not row:
+            return None
+        return ArticleRow(*row[:7], self._unpacked.get(("text", row[0]), lambda: unpack_text(row[7])), row[8])
 
     def article(self, article_id: str) -> ArticleRow | None:
         return self._article(self._one(GET_ARTICLE, (article_id,)))
@@ -314,16 +316,11 @@ class Store:
         return {r[0]: ChunkRow(*r) for r in self._rows(sql, list(ids))}
 
     def _unpack(self, what: str, sql: str, article_rowid: int, unpack) -> list:
-        key = (what, article_rowid)
-        found = self._unpacked.get(key)
-        if found is None:
+        def load():
             row = self._one(sql, (article_rowid,))
-            found = unpack(row[0]) if row else []
-            if row:
-                if len(self._unpacked) >= 256:  # a few questions' worth of articles
-                    self._unpacked.clear()
-                self._unpacked[key] = found
-        return found
+            return unpack(row[0]) if row else None
+
+        return self._unpacked.get((what, article_rowid), load) or []
 
     def sentences(self, article_rowid: int, lo: int, hi: int) -> list[SentenceSpan]:
         spans = self._unpack("sentences", SENTENCES_OF, article_rowid, unpack_spans)
