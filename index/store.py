@@ -150,7 +150,6 @@ class Store:
 
     def end_read(self) -> None:
         self.in_read = False
-        self._unpacked = Unpacked()  # (what, article rowid) -> its unpacked text, spans or entities
         try:
             open_transaction = self.db.in_transaction
         except sqlite3.ProgrammingError:  # closed (the database was swapped while reopening)
