@@ -105,7 +105,9 @@ report = index.add_paths([path])
 build_s = time.perf_counter() - t
 out = {"build_s": build_s, "chunks": index.store.count("chunks"), "embedded": report.chunks_embedded,
        "articles": index.store.count("articles")}
-texts = [r[0] for r in index.store.db.execute("SELECT substr(a.text, c.start + 1, c.end - c.start) FROM chunks c JOIN articles a ON a.rowid = c.article LIMIT 2000")]
+spans = index.store.db.execute("SELECT c.article, c.start, c.end FROM chunks c LIMIT 2000").fetchall()
+bodies = {a: index.store.article_by_row(a).text for a in {r[0] for r in spans}}
+texts = [bodies[a][s:e] for a, s, e in spans]
 if not spec["stand_in"]:
     t = time.perf_counter(); index.reader.encoder.encode(texts, 32); out["encode_s_per_chunk"] = (time.perf_counter() - t) / len(texts)
 out["build_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -17,7 +17,7 @@ from index import swap
 from index.documents import Document
 from index.errors import IndexMismatchError, IndexMissingError, InputError
 from index.lock import writable, writer_lock
-from index.prepare import DEFAULT_WORKERS, encoder_threads
+from index.prepare import DEFAULT_WORKERS, encoder_plan
 from index.reader import DB_NAME, Reader
 from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
@@ -123,15 +123,16 @@ class Index:
 
     def add_documents(self, docs: Iterable[Document], *, progress: Progress | None = None,
                       skip_near_duplicates: bool = False, report: AddReport | None = None,
-                      workers: int = DEFAULT_WORKERS) -> AddReport:
+                      workers: int = DEFAULT_WORKERS, encoders: int | None = None) -> AddReport:
         """Add new or changed documents; `workers` processes split and annotate them (index.prepare)
-        while the encoder runs here, on the cores they leave."""
+        while the encoder runs here, on the cores they leave, in `encoders` sessions (None: as
+        `index.prepare.encoder_plan` divides them)."""
         report = report or AddReport()
-        if workers > 1:
-            self.reader.encoder_threads = encoder_threads(workers)  # if the encoder is not loaded yet
+        sessions, threads = encoder_plan(workers, encoders)
+        self.reader.encoder_threads = threads  # if the encoder is not loaded yet
         with self._session() as writer:
             writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates,
-                                 workers=workers)
+                                 workers=workers, sessions=sessions, threads=threads)
         return report
 
     def add_paths(self, paths: Sequence[str | Path], **kw) -> AddReport:

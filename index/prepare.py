@@ -29,6 +29,11 @@ from index.settings import IndexSettings
 DEFAULT_WORKERS = 1
 BATCH = 4  # articles a task: big enough that pickling is small beside splitting and spaCy
 AHEAD = 2  # batches in flight per worker: keeps each busy while the writer consumes in order
+# Intra-op threads an encoder session. 16 cores (the lent machine, bench/cores.py), 1,536 MultiHop
+# windows: one session of 1/2/4/8/16 threads 200/369/521/693/580 windows/s; sessions x threads
+# 2x8 1,069, 4x4 1,239, 8x2 1,742, 16x1 1,034. Building 150 articles: 58.5 s with one session on
+# every core, 38.9-40.6 s with 2-8 workers and one session, 22.6 s with 4 workers and 6 sessions of 2.
+SESSION_THREADS = 2
 
 
 @dataclass
@@ -52,10 +57,31 @@ def _prepare_batch(docs: list[Document], settings: IndexSettings) -> list[Prepar
     return [prepare(d, settings) for d in docs]
 
 
-def encoder_threads(workers: int) -> int | None:
+def cores() -> int:
+    """The cores this process may run on (its affinity: `taskset`, a container's CPU set)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def encoder_threads(workers: int) -> int:
     """Intra-op threads for the encoder beside `workers` preparing processes: the cores left (at
-    least one); None (the runtime's own choice) with one worker."""
-    return None if workers <= 1 else max(1, (os.cpu_count() or 1) - workers)
+    least one); every core this process may use with one worker. Always a number: left to choose
+    (0), ONNX Runtime starts a thread for each core of the machine and pins each to its core,
+    outside the process's CPU set (seen under `taskset -c 0`: one of its threads on core 1)."""
+    return max(1, cores() - workers) if workers > 1 else cores()
+
+
+def encoder_plan(workers: int, sessions: int | None = None) -> tuple[int, int]:
+    """(encoder sessions, intra-op threads of each) beside `workers` preparing processes: the cores
+    the workers leave, in sessions of about SESSION_THREADS threads; `sessions` given: that many,
+    sharing the cores left. One session on both cores of a 2-core machine, as before."""
+    left = max(1, cores() - (workers if workers > 1 else 0))
+    if sessions is None:
+        sessions = max(1, left // SESSION_THREADS)
+    sessions = max(1, min(sessions, left))
+    return sessions, max(1, left // sessions)
 
 
 def prepare_all(docs: Iterable[Document], settings: IndexSettings,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import checked
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.lock import writable
 from index.reports import Stats
@@ -74,7 +75,7 @@ class Reader:
                                         f"rebuild it with: byline index build --rebuild PATH --index {self.path}")
             # SQLite's quick check on open (O(size): ~10 ms for the seeds; see the note of issue 11):
             # a damaged page is reported before any answer is built from it.
-            problem = store.quick_check()
+            problem = None if checked.unchanged(db) else store.quick_check()  # index.checked
             if problem:
                 raise IndexCorruptError(f"The index database {db} is damaged ({problem}); rebuild it from your "
                                         f"articles: byline index build --rebuild PATH --index {self.path}")

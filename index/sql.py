@@ -11,17 +11,16 @@ CREATE TABLE IF NOT EXISTS articles (
     rowid INTEGER PRIMARY KEY AUTOINCREMENT,
     id TEXT NOT NULL UNIQUE,
     title TEXT, source TEXT, source_key TEXT, published_at TEXT, day TEXT, url TEXT, path TEXT,
-    text TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    simhash INTEGER NOT NULL DEFAULT 0
+    simhash INTEGER NOT NULL DEFAULT 0,
+    chars INTEGER NOT NULL,  -- len(text) in characters
+    text BLOB NOT NULL  -- format 4: zlib-compressed UTF-8 (index.packing), last so the small columns stay on the row's first page
 );
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source_key);
 CREATE INDEX IF NOT EXISTS articles_day ON articles(day);
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
-CREATE TABLE IF NOT EXISTS sentences (
-    article INTEGER NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL,
-    PRIMARY KEY (article, idx)
-) WITHOUT ROWID;
+-- format 4: one blob an article, the sentence spans in order (index.packing)
+CREATE TABLE IF NOT EXISTS sentence_spans (article INTEGER PRIMARY KEY, spans BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS chunks (
     id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: a stale vector id can only miss, never mislead
     article INTEGER NOT NULL,
@@ -45,11 +44,9 @@ CREATE TABLE IF NOT EXISTS article_files (
 CREATE INDEX IF NOT EXISTS article_files_file ON article_files(file);
 """
 # Format 2 (issue 10): the named entities of each sentence, found by spaCy at index time (index.annotate).
+# Format 4: one blob an article (index.packing), not a row an entity.
 ENTITY_SCHEMA = """
-CREATE TABLE IF NOT EXISTS entities (
-    article INTEGER NOT NULL, start INTEGER NOT NULL, end INTEGER NOT NULL, label TEXT NOT NULL,
-    PRIMARY KEY (article, start)
-) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS article_entities (article INTEGER PRIMARY KEY, entities BLOB NOT NULL);
 """
 # Segments (issue 13): chunk ids removed since the last merge whose vectors are still in a segment file
 # (index.segments); a search drops them, a merge empties the table. Ids are never reused (chunks.id).
@@ -72,22 +69,22 @@ LIST_ARTICLES = "SELECT id, title, source, published_at, path FROM articles ORDE
 HASH_OF = "SELECT rowid, content_hash FROM articles WHERE id = ?"
 ALL_SIMHASHES = "SELECT id, simhash FROM articles"
 INSERT_ARTICLE = """INSERT INTO articles(id, title, source, source_key, published_at, day, url, path,
-    text, content_hash, simhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+    text, content_hash, simhash, chars) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 INSERT_FILE = "INSERT OR REPLACE INTO article_files(article, file) VALUES (?, ?)"
-INSERT_SENTENCE = "INSERT INTO sentences(article, idx, start, end) VALUES (?, ?, ?, ?)"
+INSERT_SENTENCES = "INSERT OR REPLACE INTO sentence_spans(article, spans) VALUES (?, ?)"
 INSERT_CHUNK = """INSERT INTO chunks(article, ordinal, start, end, sent_lo, sent_hi, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
 INSERT_FTS = "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)"
 CHUNK_IDS_OF = "SELECT id FROM chunks WHERE article = ?"
-# a contentless FTS5 row is deleted by giving back the exact text it indexed (SQLite counts characters as Python does)
-DELETE_FTS = """INSERT INTO chunks_fts(chunks_fts, rowid, text)
-    SELECT 'delete', c.id, substr(a.text, c.start + 1, c.end - c.start) FROM chunks c
-    JOIN articles a ON a.rowid = c.article WHERE c.article = ?"""
+CHUNK_SPANS_OF = "SELECT id, start, end FROM chunks WHERE article = ?"
+TEXT_OF = "SELECT text FROM articles WHERE rowid = ?"
+# a contentless FTS5 row is deleted by giving back the exact text it indexed
+DELETE_FTS = "INSERT INTO chunks_fts(chunks_fts, rowid, text) VALUES ('delete', ?, ?)"
 DELETE_CHUNKS = "DELETE FROM chunks WHERE article = ?"
-DELETE_SENTENCES = "DELETE FROM sentences WHERE article = ?"
-INSERT_ENTITY = "INSERT OR IGNORE INTO entities(article, start, end, label) VALUES (?, ?, ?, ?)"
-DELETE_ENTITIES = "DELETE FROM entities WHERE article = ?"
-ENTITIES_IN = "SELECT start, end, label FROM entities WHERE article = ? AND start >= ? AND start < ? ORDER BY start"
+DELETE_SENTENCES = "DELETE FROM sentence_spans WHERE article = ?"
+INSERT_ENTITIES = "INSERT OR REPLACE INTO article_entities(article, entities) VALUES (?, ?)"
+DELETE_ENTITIES = "DELETE FROM article_entities WHERE article = ?"
+ENTITIES_OF = "SELECT entities FROM article_entities WHERE article = ?"
 DELETE_FILE = "DELETE FROM article_files WHERE article = ?"
 DELETE_ARTICLE = "DELETE FROM articles WHERE rowid = ?"
 GET_EMBEDDING = "SELECT vector FROM embeddings WHERE hash = ?"
@@ -105,10 +102,10 @@ CLEAR_TOMBSTONES = "DELETE FROM tombstones"
 LIVE_TOMBSTONES = "SELECT count(*) FROM tombstones t JOIN chunks c ON c.id = t.id"
 COUNT = {"articles": "SELECT count(*) FROM articles", "chunks": "SELECT count(*) FROM chunks",
          "fts": "SELECT count(*) FROM chunks_fts", "embeddings": "SELECT count(*) FROM embeddings",
-         "sentences": "SELECT count(*) FROM sentences"}
+         "sentences": "SELECT count(*) FROM sentence_spans"}
 CHUNK_ROWS = """SELECT c.id, a.id, c.start, c.end, c.sent_lo, c.sent_hi, a.rowid
     FROM chunks c JOIN articles a ON a.rowid = c.article WHERE c.id IN ({marks})"""
-SENTENCES_OF = "SELECT idx, start, end FROM sentences WHERE article = ? AND idx BETWEEN ? AND ?"
+SENTENCES_OF = "SELECT spans FROM sentence_spans WHERE article = ?"
 OUTLETS = "SELECT source, count(*) FROM articles WHERE source IS NOT NULL GROUP BY source_key ORDER BY 2 DESC"
 FILTERED_CHUNK_IDS = "SELECT c.id FROM chunks c JOIN articles a ON a.rowid = c.article WHERE {where}"
 KEYWORD_SEARCH = """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f {join}
@@ -119,10 +116,10 @@ WINDOWS = """SELECT c.id, c.start, c.end, c.sent_lo, c.sent_hi, e.vector FROM ch
     JOIN embeddings e ON e.hash = c.hash WHERE c.article = ? AND c.sent_hi >= ? AND c.sent_lo <= ?"""
 ORPHAN_CHUNKS = "SELECT count(*) FROM chunks WHERE article NOT IN (SELECT rowid FROM articles)"
 ARTICLES_WITHOUT_CHUNKS = "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM chunks)"
-ARTICLES_WITHOUT_SENTENCES = "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM sentences)"
+ARTICLES_WITHOUT_SENTENCES = "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM sentence_spans)"
 MISSING_VECTORS = "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.hash = c.hash WHERE e.hash IS NULL"
 BAD_SPANS = """SELECT count(*) FROM chunks c JOIN articles a ON a.rowid = c.article
-    WHERE c.start < 0 OR c.end > length(a.text) OR c.start >= c.end"""
+    WHERE c.start < 0 OR c.end > a.chars OR c.start >= c.end"""
 
 
 def filter_clause(sources: Sequence[str], since: str | None, until: str | None,

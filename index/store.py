@@ -19,18 +19,20 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
+from index.packing import (Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans,
+                           unpack_text)
 from index.quantize import decode, from_blob, to_blob
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, StoredHash, Window
 from index.sql import (
     SCHEMA, GET_MANIFEST, GET_MANIFEST_KEY,
     SET_MANIFEST, HAS_MANIFEST_TABLE, GET_ARTICLE, GET_ARTICLE_BY_ROW,
     FIND_BY_FILE, FIND_BY_STORED_PATH, LIST_ARTICLES, HASH_OF, ALL_SIMHASHES,
-    INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCE, INSERT_CHUNK, INSERT_FTS,
-    CHUNK_IDS_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
+    INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
+    CHUNK_IDS_OF, CHUNK_SPANS_OF, TEXT_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_VECTORS, ALL_CHUNK_IDS,
     CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
-    INSERT_ENTITY, DELETE_ENTITIES, ENTITIES_IN, filter_clause,
+    INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, filter_clause,
     ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, MISSING_VECTORS, BAD_SPANS,
     HAS_TOMBSTONES_TABLE, ALL_TOMBSTONES, ADD_TOMBSTONE, REMOVE_TOMBSTONE, CLEAR_TOMBSTONES, LIVE_TOMBSTONES,
 )
@@ -64,6 +66,7 @@ class Store:
         self.path = path
         self.mode = mode
         self.in_read = False
+        self._unpacked = Unpacked()  # (what, article rowid) -> its unpacked text, spans or entities
         try:
             if mode == "rw":
                 self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -120,6 +123,15 @@ class Store:
         result = self._one("PRAGMA quick_check")[0]
         return None if result == "ok" else one_line(result)
 
+    def truncate_log(self) -> None:
+        """Copy the write-ahead log into the database and empty it, when no reader holds it (else
+        the next write does). A build writes as much log as it adds (100 MB of -wal beside a
+        3k-article index, a third of its size, before this); readers then open no long log."""
+        try:
+            self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error:
+            pass  # busy: a reader holds the log; it stays, whole and valid
+
     # -- transactions
     def begin(self) -> None:
         self._run("BEGIN IMMEDIATE")
@@ -169,13 +181,16 @@ class Store:
         self._many(SET_MANIFEST, [(k, json.dumps(v)) for k, v in values.items()])
 
     # -- articles
+    def _article(self, row) -> ArticleRow | None:
+        if not row:
+            return None
+        return ArticleRow(*row[:7], self._unpacked.get(("text", row[0]), lambda: unpack_text(row[7])), row[8])
+
     def article(self, article_id: str) -> ArticleRow | None:
-        row = self._one(GET_ARTICLE, (article_id,))
-        return ArticleRow(*row) if row else None
+        return self._article(self._one(GET_ARTICLE, (article_id,)))
 
     def article_by_row(self, rowid: int) -> ArticleRow | None:
-        row = self._one(GET_ARTICLE_BY_ROW, (rowid,))
-        return ArticleRow(*row) if row else None
+        return self._article(self._one(GET_ARTICLE_BY_ROW, (rowid,)))
 
     def ids_for_file(self, resolved: str) -> list[str]:
         """Articles loaded from the file `resolved`, or from any file under the folder `resolved`."""
@@ -200,17 +215,18 @@ class Store:
         source_key = doc.source.casefold() if doc.source else None
         day = doc.published_at[:10] if doc.published_at else None
         cur = self._run(INSERT_ARTICLE, (doc.id, doc.title, doc.source, source_key, doc.published_at,
-                                         day, doc.url, doc.path, doc.text, doc.content_hash, simhash))
+                                         day, doc.url, doc.path, pack_text(doc.text), doc.content_hash, simhash,
+                                         len(doc.text)))
         rowid = int(cur.lastrowid)
         if file:
             self._run(INSERT_FILE, (rowid, file))
         return rowid
 
     def insert_sentences(self, article: int, spans: Sequence[tuple[int, int]]) -> None:
-        self._many(INSERT_SENTENCE, [(article, i, s, e) for i, (s, e) in enumerate(spans)])
+        self._run(INSERT_SENTENCES, (article, pack_spans(spans)))
 
     def insert_entities(self, article: int, entities: Iterable) -> None:
-        self._many(INSERT_ENTITY, [(article, e.start, e.end, e.label) for e in entities])
+        self._run(INSERT_ENTITIES, (article, pack_entities(entities)))
 
     def insert_chunk(self, article: int, chunk, hash_: str) -> int:
         cur = self._run(INSERT_CHUNK, (article, chunk.ordinal, chunk.start, chunk.end,
@@ -221,10 +237,14 @@ class Store:
 
     def delete_article(self, rowid: int) -> list[int]:
         """Remove an article and everything hanging off it; returns its chunk ids."""
-        ids = [r[0] for r in self._rows(CHUNK_IDS_OF, (rowid,))]
-        for sql in (DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_ENTITIES, DELETE_FILE, DELETE_ARTICLE):
+        spans = self._rows(CHUNK_SPANS_OF, (rowid,))
+        text_row = self._one(TEXT_OF, (rowid,))
+        if text_row and spans:
+            text = unpack_text(text_row[0])
+            self._many(DELETE_FTS, [(cid, text[s:e]) for cid, s, e in spans])
+        for sql in (DELETE_CHUNKS, DELETE_SENTENCES, DELETE_ENTITIES, DELETE_FILE, DELETE_ARTICLE):
             self._run(sql, (rowid,))
-        return ids
+        return [cid for cid, _, _ in spans]
 
     # -- embeddings cache
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
@@ -294,8 +314,16 @@ class Store:
         sql = CHUNK_ROWS.format(marks=",".join("?" * len(ids)))
         return {r[0]: ChunkRow(*r) for r in self._rows(sql, list(ids))}
 
+    def _unpack(self, what: str, sql: str, article_rowid: int, unpack) -> list:
+        def load():
+            row = self._one(sql, (article_rowid,))
+            return unpack(row[0]) if row else None
+
+        return self._unpacked.get((what, article_rowid), load) or []
+
     def sentences(self, article_rowid: int, lo: int, hi: int) -> list[SentenceSpan]:
-        return [SentenceSpan(*r) for r in self._rows(SENTENCES_OF, (article_rowid, lo, hi))]
+        spans = self._unpack("sentences", SENTENCES_OF, article_rowid, unpack_spans)
+        return [SentenceSpan(i, s, e) for i, (s, e) in enumerate(spans[max(lo, 0):hi + 1], start=max(lo, 0))]
 
     def windows(self, article_rowid: int, lo: int, hi: int) -> list[Window]:
         """Chunks of an article touching sentences lo..hi, with their vectors."""
@@ -307,7 +335,8 @@ class Store:
 
     def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
         """(start, end, label) of the named entities that begin inside [start, end) of an article."""
-        return self._rows(ENTITIES_IN, (article_rowid, start, end))
+        found = self._unpack("entities", ENTITIES_OF, article_rowid, unpack_entities)
+        return [e for e in found if start <= e[0] < end]
 
     def vocabulary(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Indexed words starting with `prefix`, with the number of chunks holding each."""

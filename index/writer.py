@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import swap
+from index import checked, swap
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
@@ -69,11 +69,14 @@ class Writer:
                 raise IndexMissingError(f"No index at {path}; build one with: byline index build PATH --index {path}")
             path.mkdir(parents=True, exist_ok=True)
             fresh = not db.exists()
-            if not fresh:
+            if not fresh and not checked.unchanged(db):  # unchanged since a clean write: checked then
                 _check_before_writing(db, path)
+            checked.drop(db)
             store = Store(db, "rw")
             try:
                 if not fresh:
+                    if store.has_manifest_table() and store.manifest():
+                        check_manifest(path, store.manifest())  # another format: refused before any table is added
                     store.create_schema()  # tables added since the index was made (tombstones)
                 if fresh or not store.has_manifest_table() or not store.manifest():
                     _initialise(store, create or IndexSettings())
@@ -82,8 +85,10 @@ class Writer:
                 writer = cls(path, store, settings_of(manifest), encoder)
                 writer.remove_leftovers(manifest)
                 yield writer
+                store.truncate_log()
             finally:
                 store.close()
+            checked.stamp(db)  # reached only when the write ended cleanly
 
     @property
     def encoder(self):
@@ -168,10 +173,18 @@ class Writer:
 
     # ------------------------------------------------------------------ changes
     def add_documents(self, docs: Iterable[Document], report: AddReport, *, progress: Progress | None = None,
-                      skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS) -> AddReport:
+                      skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS, sessions: int = 1,
+                      threads: int | None = None) -> AddReport:
         self.check_vectors()  # before anything is embedded or stored
         plan = []
-        queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress)
+
+        def spare():  # a further encoder session (index.embed_queue), on `threads` threads
+            from index.encoders import load_encoder
+
+            return load_encoder(self.settings.model, self.settings.backend, threads)
+
+        queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress,
+                           sessions=sessions, spare_encoder=spare)
         try:
             for item in self._plan(docs, report, skip_near_duplicates, progress, workers):
                 plan.append(item)

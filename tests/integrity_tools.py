@@ -90,7 +90,7 @@ def half_present(index_dir: Path) -> int:
     try:
         return sum(db.execute(sql).fetchone()[0] for sql in (
             "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM chunks)",
-            "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM sentences)",
+            "SELECT count(*) FROM articles WHERE rowid NOT IN (SELECT article FROM sentence_spans)",
             "SELECT count(*) FROM chunks WHERE id NOT IN (SELECT rowid FROM chunks_fts)",
             "SELECT count(*) FROM chunks c LEFT JOIN embeddings e ON e.hash = c.hash WHERE e.hash IS NULL",
         ))

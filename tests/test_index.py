@@ -112,6 +112,27 @@ def test_a_newer_format_version_is_refused(fresh_index):
         Index.open(fresh_index)
 
 
+def test_an_older_format_is_refused_and_left_as_it_was(fresh_index, tmp_path):
+    """Format 3 kept a row a sentence and entity and the text uncompressed; format 4 reads neither."""
+    db = sqlite3.connect(fresh_index / "byline.sqlite")
+    db.execute("UPDATE manifest SET value = '3' WHERE key = 'format_version'")
+    db.commit()
+    tables = db.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
+    db.close()
+    with pytest.raises(IndexMismatchError, match="format version 3, this Byline reads version 4; rebuild it"):
+        Index.open(fresh_index)
+    from cli.main import app
+    from typer.testing import CliRunner
+
+    article = tmp_path / "one.txt"
+    article.write_text("A headline\n\nSome words about a thing that happened in the city today.", encoding="utf-8")
+    done = CliRunner().invoke(app, ["index", "add", str(article), "--index", str(fresh_index)])
+    assert done.exit_code == 1 and "byline index build --rebuild" in done.output
+    db = sqlite3.connect(fresh_index / "byline.sqlite")
+    assert db.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall() == tables
+    db.close()
+
+
 def test_missing_and_damaged_indexes_say_what_to_do(tmp_path, fresh_index):
     with pytest.raises(IndexMissingError, match="byline index build"):
         Index.open(tmp_path / "nothing-here")

@@ -298,3 +298,19 @@ def test_readers_beside_a_writer_see_no_false_damage_and_no_wrong_citation(fresh
     assert result["writer_ok"] is True and result["cycles"] >= 100
     assert result["false_damage"] == [] and result["wrong_citations"] == 0
     assert result["citations"] >= 30 and result["reads_while_writing"] == 130  # every read beside the writer
+
+
+def test_the_whole_file_check_is_skipped_only_while_nothing_else_wrote_the_database(fresh_index, tmp_path,
+                                                                                   seed_corpus):
+    """index.checked: a clean write leaves a stamp; random bytes over a page (a write) void it, so
+    the next add still refuses the damaged file."""
+    from index.checked import unchanged
+
+    db = fresh_index / "byline.sqlite"
+    new = write_articles(tmp_path / "new", seed_corpus, 2)
+    assert byline("index", "add", str(new[0]), "--index", str(fresh_index)).returncode == 0
+    assert unchanged(db)
+    damage_page(fresh_index, np.random.default_rng(11))
+    assert not unchanged(db)
+    done = byline("index", "add", str(new[1]), "--index", str(fresh_index))
+    assert done.returncode == 1 and "damaged" in done.stderr

@@ -15,8 +15,8 @@ TABLES = {
     "articles": "SELECT a.rowid, a.id, a.title, a.source, a.published_at, a.text, a.content_hash, a.simhash "
                 "FROM articles a ORDER BY a.rowid",
     "chunks": "SELECT id, article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks ORDER BY id",
-    "sentences": "SELECT article, idx, start, end FROM sentences ORDER BY article, idx",
-    "entities": "SELECT article, start, end, label FROM entities ORDER BY article, start",
+    "sentences": "SELECT article, spans FROM sentence_spans ORDER BY article",
+    "entities": "SELECT article, entities FROM article_entities ORDER BY article",
     "keywords": "SELECT rowid FROM chunks_fts ORDER BY rowid",
     "embeddings": "SELECT hash, vector FROM embeddings ORDER BY hash",
 }
@@ -44,6 +44,17 @@ def test_two_workers_store_the_same_chunks_as_one(tmp_path, seed_corpus):
     assert len(stored[1]["articles"]) == 19 and len(stored[1]["chunks"]) > 1000
     for table in TABLES:
         assert stored[2][table] == stored[1][table], table
+    # two encoder sessions at once (index.embed_queue), on the two steps of 1,024 texts: the same vectors
+    from index.api import Index
+
+    index = Index.create(tmp_path / "idx-sessions")
+    try:
+        index.add_paths([seed_corpus, folder], encoders=2)
+    finally:
+        index.close()
+    two = rows(tmp_path / "idx-sessions")
+    for table in TABLES:
+        assert two[table] == stored[1][table], table
 
 
 def test_a_bad_worker_count_is_one_line(tmp_path):
