@@ -48,6 +48,9 @@ class Prepared:
     entities: list[tuple[int, int, str]]
     chunks: list[Chunk]
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # one row a chunk
+    # the article's place in the order articles were written (what the embedded index's rowids
+    # follow; keyword ties are ordered by it): set by the writer (`qdrant_write.upsert`) when None
+    seq: int | None = None
 
     @property
     def key(self) -> int:
