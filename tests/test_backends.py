@@ -76,11 +76,9 @@ def test_both_backends_rank_the_same_articles_for_the_seed_questions(seed_runs):
     embedded, qdrant = seed_runs["embedded"], seed_runs["qdrant"]
     assert [o.id for o in embedded] == [o.id for o in qdrant]
     assert [set(o.retrieved_articles) for o in embedded] == [set(o.retrieved_articles) for o in qdrant]
-    assert [o.retrieved_articles[:1] for o in embedded] == [o.retrieved_articles[:1] for o in qdrant]
-    # in order too: keyword scores agree to float32 precision, but the two builds embed in different
-    # batches, and one question of 70 swaps two articles at ranks 3-5 on a near-tie of dense scores
-    same_order = sum(a.retrieved_articles == b.retrieved_articles for a, b in zip(embedded, qdrant))
-    assert same_order >= len(embedded) - 1
+    # in order too: the same vectors (the seeds are one encoding batch on both), keyword scores equal
+    # to float32 precision and keyword ties in FTS5's order (one question of 70 differed before that)
+    assert [o.retrieved_articles for o in embedded] == [o.retrieved_articles for o in qdrant]
 
 
 def test_both_backends_give_the_same_answers_and_eval_metrics(seed_runs):
