@@ -112,7 +112,7 @@ def article_payload(p: Prepared, complete: bool) -> dict:
             "outlet_key": d.source.casefold() if d.source else None, "published_at": d.published_at,
             "day": day_of(d.published_at), "url": d.url, "path": d.path, "file": d.file, "text": d.text,
             "content_hash": d.content_hash, "sentences": [list(s) for s in p.sentences],
-            "entities": [list(e) for e in p.entities], "complete": complete, "seq": p.seq, "windows": len(p.chunks)}
+            "entities": [[e.start, e.end, e.label] for e in p.entities], "complete": complete, "seq": p.seq, "windows": len(p.chunks)}
 
 
 def chunk_payload(p: Prepared, chunk, words: Sequence[str]) -> dict:
