@@ -17,7 +17,8 @@ from index.qdrant_schema import CHUNKS, KEYWORD
 from index.terms import PREFIX_MIN, fts_weight, parse_match, term_id
 
 PREFIX_TERMS = 1_000  # most indexed words a prefix term of a keyword query expands to
-TIE_SLACK = 16  # extra hits fetched, so that a tie at the cut is usually seen whole at once
+FETCH = 4  # hits fetched first, times k: a tie at the cut is then usually seen whole (a second request
+# costs little on a server, but a second scan of every point in local mode: 3-6 s at 88k windows)
 TIE_MOST = 10_000  # most hits fetched to find every window tied with the k-th
 
 
@@ -52,7 +53,7 @@ def search(client, weighted: dict[int, float], k: int, flt: models.Filter | None
         return client.query_points(CHUNKS, query=vector, using=KEYWORD, limit=limit, query_filter=flt,
                                    score_threshold=threshold, with_payload=["seq", "article_id", "start"]).points
 
-    limit = k + TIE_SLACK
+    limit = FETCH * k
     points = query(limit)
     while len(points) == limit and points[-1].score >= points[k - 1].score and limit < TIE_MOST:
         # the windows tied with the k-th may go on past those fetched: fetch every one of them
