@@ -32,13 +32,18 @@ def weights(match: str, total: int, words) -> dict[int, float]:
     """Term id -> query weight for the words and prefixes of `match` (`words`: index.qdrant_words)."""
     query = parse_match(match)
     out: dict[int, float] = {}
+
+    def add(tid: int, weight: float) -> None:  # a phrase repeated in the query counts each time, as in FTS5's bm25
+        out[tid] = out.get(tid, 0.0) + weight
+
     for word in query.words:
-        out[term_id(word)] = fts_weight(total, words.count(word))
+        add(term_id(word), fts_weight(total, words.count(word)))
     for prefix in query.prefixes:
         if len(prefix) >= PREFIX_MIN:  # indexed as a term of its own (index.terms.prefix_terms)
-            out[term_id(prefix + "*")] = fts_weight(total, words.count_prefix(prefix))
+            add(term_id(prefix + "*"), fts_weight(total, words.count_prefix(prefix)))
         else:
-            out.update((term_id(w), fts_weight(total, n)) for w, n in words.words(prefix, PREFIX_TERMS))
+            for w, n in words.words(prefix, PREFIX_TERMS):
+                add(term_id(w), fts_weight(total, n))
     return {i: w for i, w in out.items() if w > 0}
 
 

@@ -123,8 +123,8 @@ def fts_weight(total: int, hits: int) -> float:
 class KeywordQuery:
     """An FTS5 query as `qa.query.fts_query` writes it (`"word"`, `"stem"*`, `"100 000"`, joined by OR)."""
 
-    words: tuple[str, ...]  # whole words and the pair terms of phrases
-    prefixes: tuple[str, ...]  # expanded to the indexed words that start with them
+    words: tuple[str, ...]  # whole words and the pair terms of phrases, repeats included
+    prefixes: tuple[str, ...]  # expanded to the indexed words that start with them, repeats included
 
 
 def parse_match(match: str) -> KeywordQuery:
@@ -140,7 +140,7 @@ def parse_match(match: str) -> KeywordQuery:
             prefixes.append(tokens[0])
         else:
             words.append(tokens[0])
-    return KeywordQuery(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(prefixes)))
+    return KeywordQuery(tuple(words), tuple(prefixes))  # repeats kept: FTS5's bm25 adds a phrase once each time
 
 
 def heads(term: str) -> list[str]:

@@ -169,6 +169,17 @@ def test_equal_keyword_scores_come_in_write_order_not_article_id_order(tmp_path,
         assert their_scores == pytest.approx(our_scores, rel=0.01)
 
 
+def test_a_phrase_repeated_in_the_query_counts_twice_as_in_fts5(assistants):
+    """FTS5's bm25 adds a phrase's score once each time the query names it (qa can write
+    `"valu"* … "valu"*`: 1 of the first 40 MultiHop questions did, and its keyword list differed)."""
+    call = ("keyword", '"troop"* OR "border" OR "troop"* OR "putin" OR "border"', 20, ((), {}))
+    (ours, our_scores), (theirs, their_scores) = (_search(assistants[kind].index, call) for kind in BACKENDS)
+    once = _search(assistants["embedded"].index, ("keyword", '"troop"* OR "border" OR "putin"', 20, ((), {})))
+    assert our_scores != pytest.approx(once[1], rel=1e-3)  # FTS5 does count the repeats
+    assert ours == theirs
+    assert their_scores == pytest.approx(our_scores, rel=1e-4)
+
+
 TRICKY = ("Bills vs. Bengals 🥶 pic.twitter.com/G7DXUAEpPo — “Cincinnati” (@Bengals)", "8½ inches, 2½ hours",
           "𝗦𝗜𝗫 𝗧𝗢 𝗙𝗜𝗡𝗜𝗦𝗛 post🤯 #\u2066CollegeGameDay\u2069", "Médecins Sans Frontières, Zürich, Ångström",
           "ﬁnance ① Ⅻ x² ＦＵＬＬ ﬀ", "100,000 troops; 1.5% — it’s “done”… ‘yes’", "日本語のテキスト と 한국어 и русский")
