@@ -3,6 +3,7 @@ render."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import typer
@@ -46,6 +47,14 @@ def _report(report, as_json: bool, verb: str) -> None:
         err.print(f"{issue.level}: {issue}", markup=False, highlight=False, soft_wrap=True)
 
 
+def _ray_address(ray: str) -> str | None:
+    """`local`: a one-node cluster started here; `auto`: $RAY_ADDRESS when set, else the same (never a
+    cluster someone else happened to start on this machine); anything else: that address."""
+    if ray == "auto":
+        return os.environ.get("RAY_ADDRESS") or None
+    return None if ray == "local" else ray
+
+
 @app.command()
 def build(paths: list[Path] = typer.Argument(None, help="Files or folders of articles (default: the bundled corpus)."),
           index: str | None = IndexOpt, rebuild: bool = typer.Option(False, "--rebuild", help="Start from an empty index."),
@@ -53,8 +62,9 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           backend: str | None = typer.Option(None, help="onnx-int8 (default), onnx or torch; `qdrant` with --qdrant."),
           qdrant: str | None = typer.Option(None, "--qdrant", help="Build into Qdrant: a URL (server) or a folder "
                                                                    "(local mode); same as --index qdrant+URL|PATH."),
-          ray: str | None = typer.Option(None, "--ray", help="Ingest through Ray Data: a cluster address, or "
-                                                             "`local` for a one-node cluster here (Qdrant only)."),
+          ray: str | None = typer.Option(None, "--ray", help="Ingest through Ray Data: a cluster address, "
+                                                             "`local` for a one-node cluster here, or `auto` "
+                                                             "($RAY_ADDRESS, else local) (Qdrant only)."),
           chunk_words: int | None = typer.Option(None, help="Words per window."),
           chunk_stride: int | None = typer.Option(None, help="Words between window starts."),
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
@@ -70,7 +80,7 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
     with (one_line_errors("interrupted; the index is as it was before this build", as_json=as_json),
           progress_bar(not as_json) as progress):
         if ray:
-            report = ingest_with_ray(paths or None, location, None if ray == "local" else ray, model=model,
+            report = ingest_with_ray(paths or None, location, _ray_address(ray), model=model,
                                      backend_name=backend, progress=progress)
         else:
             report = build(paths or None, location, rebuild=rebuild, model=model, backend=backend,

@@ -13,11 +13,14 @@ from collections.abc import Callable
 
 import numpy as np
 
+from index.annotate import Entity
 from index.api import Index
 from index.chunking import Chunk
 from index.documents import Document
 from index.points import Prepared
+from index.qdrant_write import keep_average
 from index.reports import AddReport
+from index.terms import tokenize
 
 BATCH = 64  # articles a write
 WHOLE = 1 << 62  # "every sentence / every entity" of an article
@@ -29,12 +32,12 @@ def read_article(index: Index, article_id: str) -> Prepared:
     doc = Document(id=row.id, text=row.text, title=row.title, source=row.source, published_at=row.published_at,
                    url=row.url, path=row.path)
     sentences = [(s, e) for _, s, e in index.sentences(row.rowid, 0, WHOLE)]
-    entities = [tuple(e) for e in index.entities(row.rowid, 0, WHOLE)]
+    entities = [Entity(*e) for e in index.entities(row.rowid, 0, WHOLE)]
     windows = sorted(index.windows(row.rowid, 0, WHOLE), key=lambda w: w.start)
     chunks = [Chunk(n, w.start, w.end, w.sent_lo, w.sent_hi, row.text[w.start:w.end], row.text[w.start:w.end])
               for n, w in enumerate(windows)]
     vectors = np.vstack([w.vector for w in windows]).astype(np.float32) if windows else np.zeros((0, 0), np.float32)
-    return Prepared(doc, sentences, entities, chunks, vectors)
+    return Prepared(doc, sentences, chunks, entities, vectors=vectors, seq=row.rowid)  # written in the source's order
 
 
 def migrate(source: Index, target, progress: Callable[[str, int, int], None] | None = None) -> AddReport:
@@ -42,6 +45,9 @@ def migrate(source: Index, target, progress: Callable[[str, int, int], None] | N
     report = AddReport()
     ids = [r.id for r in source.list()]
     held = set(target.article_ids(ids))
+    with source.snapshot():  # bm25's average window length over every window, as FTS5 has it
+        keep_average(target, [len(tokenize(row.text[w.start:w.end])) for row in map(source.article, ids)
+                              for w in source.windows(row.rowid, 0, WHOLE)])
     for start in range(0, len(ids), BATCH):
         part = ids[start:start + BATCH]
         with source.snapshot():

@@ -1,5 +1,6 @@
-"""An article made ready for a retrieval backend that is not the embedded SQLite + FAISS index:
-sentences, named entities, windows, their vectors and their keyword terms, as plain data.
+"""Articles made ready for a retrieval backend that is not the embedded SQLite + FAISS index: the
+windows' vectors on top of what `index.prepare` makes for both backends (`Prepared`, one class:
+sentences, named entities, windows; and the content-hash point ids).
 
 The same steps and settings as `index.writer` (one home each: `index.prepare`, `index.quantize`), so
 both backends hold the same windows and the same vectors: a vector is the encoder's output passed
@@ -9,60 +10,21 @@ through the 8-bit codes the embedded index keeps (`quantize.decode(encode(v))`),
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.chunking import Chunk
 from index.documents import Document
-from index.prepare import prepare_all
+from index.prepare import Prepared, article_key, chunk_key, point_id, prepare_all  # noqa: F401 - re-exported
 from index.quantize import decode, encode
 from index.settings import IndexSettings
-
-
-def point_id(*parts: str) -> int:
-    """63 bits of the SHA-1 of the parts: a stable id, the same on every retry of the same content."""
-    h = hashlib.sha1("\x00".join(parts).encode("utf-8")).digest()
-    return int.from_bytes(h[:8], "big") >> 1
-
-
-def article_key(article_id: str) -> int:
-    """The row number an article has on a backend without SQLite rowids."""
-    return point_id("article", article_id)
-
-
-def chunk_key(article_id: str, content_hash: str, ordinal: int) -> int:
-    """A window's id: its article, that article's content and its place in it (a changed article
-    gets new ids; the same article sent twice gets the same ones, so a retry writes no duplicate)."""
-    return point_id("chunk", article_id, content_hash, str(ordinal))
-
-
-@dataclass
-class Prepared:
-    """One article and everything a backend stores for it."""
-
-    doc: Document
-    sentences: list[tuple[int, int]]
-    entities: list[tuple[int, int, str]]
-    chunks: list[Chunk]
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # one row a chunk
-
-    @property
-    def key(self) -> int:
-        return article_key(self.doc.id)
-
-    def chunk_ids(self) -> list[int]:
-        return [chunk_key(self.doc.id, self.doc.content_hash, c.ordinal) for c in self.chunks]
 
 
 def split(docs: Iterable[Document], settings: IndexSettings) -> list[Prepared]:
     """Sentences, entities and windows of each document, as the embedded writer makes them
     (`index.prepare.prepare`: one home for both backends; no vectors yet); documents with no
     words are dropped (the embedded writer reports them; the caller does here)."""
-    return [Prepared(p.doc, p.sentences, [(e.start, e.end, e.label) for e in p.entities], p.chunks)
-            for p in prepare_all(docs, settings) if p.chunks]
+    return [p for p in prepare_all(docs, settings) if p.chunks]
 
 
 def as_stored(vectors: np.ndarray) -> np.ndarray:

@@ -10,12 +10,15 @@ in the writing process: they are a small share of the work (see bench/README.md,
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import numpy as np
 
 from index.annotate import Entity, annotate, pipeline
 from index.chunking import Chunk, chunk_document, sentence_spans
@@ -36,13 +39,45 @@ AHEAD = 2  # batches in flight per worker: keeps each busy while the writer cons
 SESSION_THREADS = 2
 
 
+def point_id(*parts: str) -> int:
+    """63 bits of the SHA-1 of the parts: a stable id, the same on every retry of the same content."""
+    h = hashlib.sha1("\x00".join(parts).encode("utf-8")).digest()
+    return int.from_bytes(h[:8], "big") >> 1
+
+
+def article_key(article_id: str) -> int:
+    """The row number an article has on a backend without SQLite rowids (Qdrant)."""
+    return point_id("article", article_id)
+
+
+def chunk_key(article_id: str, content_hash: str, ordinal: int) -> int:
+    """A window's id on such a backend: its article, that article's content and its place in it (a
+    changed article gets new ids; the same article sent twice gets the same ones: no duplicates)."""
+    return point_id("chunk", article_id, content_hash, str(ordinal))
+
+
 @dataclass
 class Prepared:
+    """One article made ready for a backend: sentences, windows, named entities and the
+    near-duplicate signature (the embedded writer), then the windows' vectors and the article's
+    place in the write order (Qdrant: `index.points.embed`, `index.qdrant_write.number`)."""
+
     doc: Document
     sentences: list[tuple[int, int]]
     chunks: list[Chunk]
     entities: list[Entity]
-    simhash: int
+    simhash: int = 0
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))  # one row a chunk
+    # the article's place in the order articles were written (what the embedded index's rowids
+    # follow; keyword ties are ordered by it): set by the writer (`qdrant_write.number`) when None
+    seq: int | None = None
+
+    @property
+    def key(self) -> int:
+        return article_key(self.doc.id)
+
+    def chunk_ids(self) -> list[int]:
+        return [chunk_key(self.doc.id, self.doc.content_hash, c.ordinal) for c in self.chunks]
 
 
 def prepare(doc: Document, settings: IndexSettings) -> Prepared:

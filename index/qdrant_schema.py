@@ -112,14 +112,14 @@ def article_payload(p: Prepared, complete: bool) -> dict:
             "outlet_key": d.source.casefold() if d.source else None, "published_at": d.published_at,
             "day": day_of(d.published_at), "url": d.url, "path": d.path, "file": d.file, "text": d.text,
             "content_hash": d.content_hash, "sentences": [list(s) for s in p.sentences],
-            "entities": [list(e) for e in p.entities], "complete": complete}
+            "entities": [[e.start, e.end, e.label] for e in p.entities], "complete": complete, "seq": p.seq, "windows": len(p.chunks)}
 
 
 def chunk_payload(p: Prepared, chunk, words: Sequence[str]) -> dict:
     d = p.doc
     return {"article_id": d.id, "article_key": p.key, "outlet_key": d.source.casefold() if d.source else None,
             "day": day_of(d.published_at), "start": chunk.start, "end": chunk.end, "ordinal": chunk.ordinal,
-            "sent_lo": chunk.sent_lo, "sent_hi": chunk.sent_hi, "words": list(words)}
+            "sent_lo": chunk.sent_lo, "sent_hi": chunk.sent_hi, "words": list(words), "seq": p.seq}
 
 
 def match(field: str, value) -> models.FieldCondition:

@@ -88,13 +88,14 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     import ray
 
     from index.loading import iter_documents
-    from index.qdrant_write import changed_batches, note_empty, note_written
+    from index.qdrant_write import changed_batches, measure_average, note_empty, note_written, reserve
 
     report = AddReport()
     loaded = iter_documents(paths, report.issues, max_bytes=index.settings.max_file_bytes)  # refuses a missing path
     docs = [d for batch in changed_batches(index, loaded, report, ARTICLES_A_CHECK) for d in batch]
     if not docs:
         return report
+    measure_average(index, docs)  # bm25's average window length, from the whole input (up to 1,000 articles)
     if not ray.is_initialized():
         ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,
                  log_to_driver=False, logging_level=logging.WARNING)
@@ -102,6 +103,8 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     actors = concurrency or max(1, int(ray.cluster_resources().get("CPU", os.cpu_count() or 1)))
     s = index.settings
     held = set(index.article_ids([d.id for d in docs]))
+    first = reserve(index, len(docs))  # places in the write order, in input order (Ray returns batches in any)
+    seq = {d.id: first + n for n, d in enumerate(docs)}
     ray.data.DataContext.get_current().enable_progress_bars = False
     per_batch = DOCS_A_BLOCK  # not fewer for a small corpus: see DOCS_A_BLOCK
     ds = ray.data.from_items([{"blob": pickle.dumps(d)} for d in docs], override_num_blocks=-(-len(docs) // per_batch))
@@ -112,6 +115,8 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
                         **_retried())
     for batch in ds.iter_batches(batch_size=DOCS_A_BLOCK * 4, batch_format="numpy"):
         prepared = _unpack(batch)
+        for p in prepared:
+            p.seq = seq[p.doc.id]
         index.upsert(prepared)
         note_written(report, prepared, held)
         if progress:
