@@ -75,7 +75,6 @@ INSERT_SENTENCES = "INSERT OR REPLACE INTO sentence_spans(article, spans) VALUES
 INSERT_CHUNK = """INSERT INTO chunks(article, ordinal, start, end, sent_lo, sent_hi, hash)
     VALUES (?, ?, ?, ?, ?, ?, ?)"""
 INSERT_FTS = "INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)"
-CHUNK_IDS_OF = "SELECT id FROM chunks WHERE article = ?"
 CHUNK_SPANS_OF = "SELECT id, start, end FROM chunks WHERE article = ?"
 TEXT_OF = "SELECT text FROM articles WHERE rowid = ?"
 # a contentless FTS5 row is deleted by giving back the exact text it indexed

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from qa.asked import Asked, fills
+from qa.counted import counts_other, measures_other
 from qa.names import demonym, expansion_in, mentions, other_polity, same_party
 from qa.query import lemma, tokens
 
@@ -90,10 +91,6 @@ def _with_title(text: str, s: int, floor: int) -> int:
     return new if _TITLE.search(text[new:s]) else s
 
 
-_UNITS = re.compile(r"\b(?:miles?|kilomet(?:re|er)s?|km|metres?|meters?|feet|tons?|tonnes?|percent|per cent|"
-                    r"dollars?|euros?|pounds?|hours?|minutes?|days?|weeks?|months?|years?)\b", re.I)
-
-
 _REPORTED_ON = re.compile(r"\b(?:said|says|told|tells|announced|reported|wrote|added|stated|confirmed|"
                           r"insisted|explained)\b[^.;]{0,25}?\b(?:on|this|last)\s*$")
 
@@ -115,37 +112,6 @@ MEDIA_NOUNS = frozenset("newspaper newspapers outlet outlets broadcaster broadca
                         "magazine magazines paper papers channel channels website websites agency agencies".split())
 _MEDIA = re.compile(r"\b(?:newspapers?|papers?|daily|dailies|outlets?|broadcasters?|publications?|magazines?|"
                     r"weekly|agenc(?:y|ies)|channels?|radio|television|TV|news|websites?)\b", re.I)
-# Nouns that count the same thing in news ("How many soldiers…" is answered by "100,000 troops").
-COUNTED_ALIKE = (frozenset("soldiers troops servicemen forces personnel military men".split()),
-                 frozenset("people persons civilians residents inhabitants lives individuals".split()))
-COUNTED_WORDS = 3  # the counted noun follows the figure this closely: "some 100,000 troops", "24 former U.S. …"
-
-
-_COUNT_STOPS = frozenset("of in on at to from with by for who that which and or than since were was are is had "
-                         "have has".split())  # the counted noun comes before these: "100,000 of its soldiers"
-
-
-def _counts_other(after: str, focus: str) -> bool:
-    """The figure counts another thing than the question: "100,000 troops" for "how many tanks"."""
-    words = re.findall(r"[A-Za-z][\w’'.\-]*", after)[:COUNTED_WORDS + 3]
-    alike = next((g for g in COUNTED_ALIKE if focus in g), frozenset({focus}))
-    if any(w.casefold() in alike or w.casefold()[:5] == focus[:5] for w in words):
-        return False
-    counted = None
-    for w in words[:COUNTED_WORDS + 3]:  # "24 former U.S. national security officials": past the modifiers
-        if w.casefold() in _COUNT_STOPS:
-            break
-        if w.islower() and w.endswith("s") and len(w) > 3 and not w.endswith("ss"):
-            counted = w
-            break
-    return counted is not None and not _UNITS.fullmatch(counted)
-
-
-def _measures_other(text: str, focus: str) -> bool:
-    m = _UNITS.search(text)
-    return bool(m) and not m.group().casefold().startswith(focus[:4].casefold())
-
-
 def owner(text: str, start: int, end: int, entities: list[tuple[int, int, str]]) -> str | None:
     """Whose figure the entity at [start, end) is: a party named just after it ("100,000 Russian
     troops"), else the nearest party named before it in the sentence ("Russia's … 100,000 troops",
@@ -187,8 +153,8 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue  # "a senior Putin official", "the Biden administration": not the person
         if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
             continue
-        if asked.kind == "count" and asked.focus and (_measures_other(value + " " + text[e:e + 25], asked.focus)
-                                                      or _counts_other(text[e:min(end, e + 60)], asked.focus)):
+        if asked.kind == "count" and asked.focus and (measures_other(value + " " + text[e:e + 25], asked.focus)
+                                                      or counts_other(text[e:min(end, e + 60)], asked.focus)):
             continue  # "thousands of miles" does not count troops, nor "100,000 troops" tanks
         if asked.kind in ("date", "time") and _REPORTED_ON.search(text[max(start, s - 40):s]):
             continue  # "told reporters on Friday": the day of the report, not of the event
