@@ -7,7 +7,10 @@ not happened when they were written) must get "the articles don't say", not a to
 - a question about what did happen is not answered by a sentence that announces it for later
   ("will be followed by … on Thursday"), unless the sentence reports someone saying so;
 - an event the question dates (a month, perhaps a day) cannot be reported by an article published
-  before that date.
+  before that date;
+- an outlet the question names must have come up;
+- a question that asks for no kind of thing, about one word no indexed window holds in any form
+  ("What did Biden and Putin eat?"), is not answered.
 """
 
 from __future__ import annotations
