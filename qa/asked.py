@@ -81,7 +81,8 @@ _FRONTED = re.compile(r"^\s*(?:besides|apart from|aside from|other than|except f
                       r"during|since|until|by|in|on|at|for|as of)\b(?:(?!" + _WH_WORD + r")[^,?]){1,60},\s*"
                       r"(?=" + _WH_WORD + r")", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
-_WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:[A-Z][\w’'.\-]*\s*){1,4}\?*\s*$")
+_WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"
+                        r"(?:(?:[A-Z][\w’'.\-]*|von|van|der|den|de|del|da|di|du|la|le|al|bin|ibn)\s*){0,4}\?*\s*$")
 _LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
                       r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
 _ROLE_OF = re.compile(r"\b(?i:president|prime minister|minister|chancellor|leader|king|queen|ambassador|envoy|head|"

@@ -16,9 +16,9 @@ from qa import titled
 from qa.compose import Composer
 from qa.conversation import Conversation
 from qa.filters import check_filters
-from qa.followup import resolve
+from qa.followup import carried_terms, resolve
 from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions, first_words
-from qa.query import analyse
+from qa.query import analyse, content_terms, fts_query
 from qa.retrieval import Retriever
 from qa.settings import QASettings
 from qa.spelling import correct
@@ -112,6 +112,10 @@ class Assistant:
         spelled, fixes = correct(query.text, self.retriever.doc_freq, self.index.vocabulary)
         resolved, context = resolve(spelled, conversation, self._earlier_articles(conversation))
         if resolved == query.text:
+            carried = carried_terms(query.text, conversation)
+            if carried:  # "When do they start?" after "Where are the talks in January held?": talks, January
+                query.terms = query.terms + [t for t in content_terms(carried) if t not in query.terms]
+                query.match = fts_query(query.terms)
             return query, None, context
         notes = query.notes + [f"“{wrong}” read as “{right}”." for wrong, right in fixes]
         query = analyse(resolved, self.outlets(), self.settings.max_question_chars)

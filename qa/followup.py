@@ -121,3 +121,16 @@ def resolve(question: str, conversation: Conversation | None,
     last = conversation.turns[-1]
     context = " ".join(t for t in (last.question, last.text[:300]) if t)
     return resolved, context or None
+
+
+_THING = re.compile(r"\b(it|its|they|them|their|this|that|these|those)\b", re.I)
+
+
+def carried_terms(question: str, conversation: Conversation | None) -> str | None:
+    """The earlier question a follow-up about a thing refers to ("When do they start?" after "Where
+    are the talks in January held?"): its words join the follow-up's for matching sentences. Only
+    when the follow-up names nothing itself and speaks of a thing, not of a person."""
+    if not conversation or not conversation.turns or not _THING.search(question) or _PRONOUN.search(question) \
+            or proper_names(question):
+        return None
+    return conversation.turns[-1].question

@@ -277,6 +277,18 @@ def test_a_lead_that_opens_a_quotation_runs_on_until_it_closes(assistant):
 def test_who_is_a_named_person_describes_them_instead_of_naming_another(assistant):
     answer = assistant.ask("Who is Yuri Ushakov?")
     assert answer.short_answer is None and "foreign policy advisor Yuri Ushakov" in answer.sentences[0].text
+    answer = assistant.ask("Who is Ursula von der Leyen?")  # a name with its particles is still one name
+    assert answer.short_answer is None and "EU Commission President Ursula von der Leyen" in answer.sentences[0].text
+
+
+def test_a_follow_up_about_a_thing_carries_the_earlier_questions_words(assistant):
+    from qa import Conversation
+
+    conversation = Conversation()
+    first = assistant.ask("Where are the talks in January held?")
+    conversation.add("Where are the talks in January held?", first)
+    again = assistant.ask("When do they start?", conversation=conversation)  # they: the talks in January
+    assert not again.abstained and again.short_answer.text == "January"
 
 
 def test_a_figure_owned_by_the_us_written_u_s_counts_for_the_us(assistant):
