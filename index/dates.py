@@ -188,6 +188,11 @@ def period_start(text: str, near: str | None, year_alone: bool = False) -> date 
 _YEAR_ALONE = re.compile(r"(?<!\d)(?<!\d[,.])(?:19|20)\d\d(?!\d|[,.]\d)")  # not inside "12,2022" or "2022,000"
 
 
+def names_year(text: str) -> bool:
+    """The text names a year, as `period_start` reads one: "the 2022 election", "In 2022, …"."""
+    return _YEAR_ALONE.search(text) is not None
+
+
 _WEEKDAY = re.compile(r"^(?:(?:on|this|next|last|coming|past)\s+)?(monday|tuesday|wednesday|thursday|friday|"
                       r"saturday|sunday)$", re.I)
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

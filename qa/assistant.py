@@ -111,16 +111,16 @@ class Assistant:
         query = analyse(question, self.outlets(), self.settings.max_question_chars)
         spelled, fixes = correct(query.text, self.retriever.doc_freq, self.index.vocabulary)
         resolved, context = resolve(spelled, conversation, self._earlier_articles(conversation))
-        if resolved == query.text:
-            carried = carried_terms(query.text, conversation)
-            if carried:  # "When do they start?" after "Where are the talks in January held?": talks, January
-                query.terms = query.terms + [t for t in content_terms(carried) if t not in query.terms]
-                query.match = fts_query(query.terms)
-            return query, None, context
-        notes = query.notes + [f"“{wrong}” read as “{right}”." for wrong, right in fixes]
-        query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
-        query.notes = notes
-        return query, resolved, context
+        rewritten = resolved != query.text
+        if rewritten:
+            notes = query.notes + [f"“{wrong}” read as “{right}”." for wrong, right in fixes]
+            query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
+            query.notes = notes
+        carried = carried_terms(query.text, conversation)
+        if carried:  # "When do they start?" after "Where are the talks in January held?": talks, January
+            query.terms = query.terms + [t for t in content_terms(carried) if t not in query.terms]
+            query.match = fts_query(query.terms)
+        return query, resolved if rewritten else None, context
 
     def _earlier_articles(self, conversation: Conversation | None, most: int = 3) -> list[str]:
         """The texts of the articles the last answer cited (genders for pronouns are read from them)."""

@@ -19,8 +19,7 @@ from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import from_outlets, key_names, looks_ahead, unmet
 from qa.dates import weekday_date
 from qa.phrasing import Phrasing
-from qa import reading
-from qa.reading import fragment, heading, majority_labels, open_quote, speaks
+from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, lemma, stem, tokens
 from qa.settings import QASettings
 from qa.tidy import display
@@ -132,8 +131,8 @@ class Composer:
             if asked.speaker and speaks(asked.speaker, c.text):
                 c.score *= s.speaker_boost
             if asked.act:  # "What did Russia accuse Ukraine of?"
-                does = reading.does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
-                c.score *= s.speaker_boost if does else s.role_penalty if does is False else 1.0
+                done = does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
+                c.score *= s.speaker_boost if done else s.role_penalty if done is False else 1.0
             if len(c.stems) < 4 or fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
         if typed and asked.who_said:

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 
 from qa.asked import KIND_NOUNS
-from qa.dates import period_start
+from qa.dates import names_year, period_start
 from qa.names import mentions, regional
-from qa.query import IRREGULAR, compact, indexed
+from qa.query import compact, indexed, verb_forms
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -51,9 +51,6 @@ def _announced_only(text: str) -> bool:
     return bool(_FUTURE.search(text)) and not _REPORTED.search(text)
 
 
-_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-
-
 def _unknown(name: str, doc_freq) -> bool:
     """No indexed window holds one of the name's words ("Istanbul")."""
     words = [w.casefold() for w in re.findall(r"[^\W\d_]{3,}", name)]
@@ -70,9 +67,7 @@ def _topic_unknown(query, doc_freq) -> str | None:
     if len(rest) != 1:
         return None
     word = rest[0]
-    base = IRREGULAR.get(word, word)
-    forms = {word, base, *(form for form, b in IRREGULAR.items() if b == base)}
-    return None if any(indexed(f, doc_freq) for f in forms) else word
+    return None if any(indexed(f, doc_freq) for f in verb_forms(word)) else word
 
 
 def from_outlets(c, outlets: list[str]) -> bool:
@@ -116,7 +111,7 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
     dated = next((c.article.published_at for c in cands if c.article.published_at), None)
     # "What happened on 9 December?" (past) and "Who won the 2022 election?" (a year: no tense needed); a
     # month alone in a question without tense ("…achieved 100 million users in March") may be either March
-    dated_question = asked.past or _YEAR.search(query.text)
+    dated_question = asked.past or names_year(query.text)
     if not asked.future and dated_question and dated and period_start(query.text, dated, True):
         def too_early(c) -> bool:
             """Published before the asked date, or the sentence dates its own event earlier."""

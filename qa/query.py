@@ -31,6 +31,16 @@ _WORDY = re.compile(r"\w", re.UNICODE)
 # suffixes below handle and the forms that are more often another word ("left", "found", "saw", "lay").
 # Loaded from a file: importing spaCy's lookups at ask time costs 2 s.
 IRREGULAR = json.loads((Path(__file__).with_name("irregular_verbs.json")).read_text(encoding="utf-8"))
+_FORMS: dict[str, set[str]] = {}  # base -> its irregular forms ("begin": began, begun)
+for _form, _base in IRREGULAR.items():
+    _FORMS.setdefault(_base, set()).add(_form)
+
+
+def verb_forms(word: str) -> set[str]:
+    """The word, its base and every irregular form of that base: "began" -> began, begin, begun."""
+    w = word.casefold()
+    base = IRREGULAR.get(w, w)
+    return {w, base} | _FORMS.get(base, set())
 
 
 @lru_cache(maxsize=1 << 16)
