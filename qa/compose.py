@@ -16,7 +16,7 @@ import numpy as np
 
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
-from qa.constraints import from_outlets, key_names, looks_ahead, unmet
+from qa.constraints import key_names, looks_ahead, unmet
 from qa.dates import weekday_date
 from qa.phrasing import Phrasing
 from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
@@ -262,7 +262,7 @@ class Composer:
             short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)
-        if query.outlets and not from_outlets(lead, query.outlets):
+        if query.outlets and not query.names_outlet_of(lead.article):
             notes.append(f"The lead is from another outlet than {' or '.join(query.outlets)}, "
                          f"whose articles answer less closely.")
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)

@@ -70,10 +70,6 @@ def _topic_unknown(query, doc_freq) -> str | None:
     return None if any(indexed(f, doc_freq) for f in verb_forms(word)) else word
 
 
-def from_outlets(c, outlets: list[str]) -> bool:
-    return (c.article.source or "").casefold() in {o.casefold() for o in outlets}
-
-
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [compact(o) for o in query.outlets]  # "Le Figaro" is the outlet lefigaro
@@ -101,7 +97,7 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
     # "according to ARD": none of that outlet's articles came up. (Leading only with the named outlets'
     # sentences, or demoting the others, cost MultiHop inference lead_correct 0.764 -> 0.730 / 0.747: the
     # fact asked for is often put best by another outlet; the answer then says so, see Composer.build.)
-    if query.outlets and not any(from_outlets(c, query.outlets) for c in cands):
+    if query.outlets and not any(query.names_outlet_of(c.article) for c in cands):
         return [], f"No passage found in the articles from {' or '.join(query.outlets)} says this."
     # only a question that asks for no kind of thing: "Which university does Simon Miles teach at?" is answered
     # by "historian … at Duke University", though no article says "teach"

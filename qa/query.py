@@ -125,6 +125,11 @@ class Query:
     notes: list[str] = field(default_factory=list)
     asked: Asked = field(default_factory=Asked)  # answer kind, focus, party and names (qa.asked)
 
+    def names_outlet_of(self, article) -> bool:
+        """The question names the article's outlet ("according to ARD")."""
+        outlet = (article.source or "").casefold()
+        return bool(outlet) and any(outlet == o.casefold() for o in self.outlets)
+
 
 def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     """Normalize a question or refuse it with one clear line."""

@@ -93,16 +93,15 @@ class Retriever:
             return articles[rowid]
 
         if query.outlets or query.date_range:
-            wanted = {o.casefold() for o in query.outlets}
             lo, hi = query.date_range or (None, None)
             for cid in order:
                 row = rows.get(cid)
                 if row is None:
                     continue
                 a = article(row.article_rowid)
-                outlet, day = (a.source or "").casefold(), (a.published_at or "")[:10]
+                day = (a.published_at or "")[:10]
                 boost = 0.0
-                if wanted and outlet in wanted:
+                if query.names_outlet_of(a):
                     boost += s.mention_boost
                 if query.date_range and day and (lo is None or day >= lo) and (hi is None or day <= hi):
                     boost += s.mention_boost
