@@ -171,8 +171,8 @@ class Composer:
         for c in cands:
             lo_hi = spans.setdefault(c.article_rowid, [c.start, c.end])
             lo_hi[0], lo_hi[1] = min(lo_hi[0], c.start), max(lo_hi[1], c.end)
-        found = {rowid: majority_labels(self.index.entities(rowid, lo, hi), cands_text[rowid])
-                 for rowid, (lo, hi) in spans.items()}  # by start
+        found = majority_labels({rowid: (self.index.entities(rowid, lo, hi), cands_text[rowid])
+                                 for rowid, (lo, hi) in spans.items()})  # by start
         starts = {rowid: [e[0] for e in ents] for rowid, ents in found.items()}
         for c in cands:
             at = starts[c.article_rowid]

@@ -34,11 +34,10 @@ def does(actor: str, act: str, text: str) -> bool | None:
 
 
 FULL_NAME_VOTES = 2  # a full name tagged PERSON outweighs its surname's own tag: the tagger is surer of it
+OWN_ARTICLE_VOTES = 2  # a name's tag in its own article counts this many times its tag in the other retrieved ones
 
 
-def majority_labels(entities: list, text: str) -> list:
-    """Each name with the label its article gives it most often: the tagger reads "Biden" as a
-    place once in ten, and "Which city…" must not be answered "Biden"."""
+def _votes(entities: list, text: str) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for s, e, label in entities:
         by = counts.setdefault(text[s:e], {})
@@ -48,11 +47,30 @@ def majority_labels(entities: list, text: str) -> list:
         if label == "PERSON" and len(words) > 1 and words[-1] in counts:
             by = counts[words[-1]]
             by["PERSON"] = by.get("PERSON", 0) + FULL_NAME_VOTES
-    out = []
-    for s, e, label in entities:
-        by = counts[text[s:e]]
-        top = max(by, key=by.get)
-        out.append((s, e, top if by[top] > by[label] else label))
+    return counts
+
+
+def majority_labels(articles: dict) -> dict:
+    """Each name with the label its article gives it most often, its votes counted double, the other
+    retrieved articles' votes for PERSON added: the tagger reads "Biden" as a place now and then ("In
+    the wake of the Biden-Putin call"), and "Which city…" must not be answered "Biden". `articles`
+    maps a key to (entities, text); the same keys come back with the entities relabelled."""
+    votes = {key: _votes(ents, text) for key, (ents, text) in articles.items()}
+    people: dict[str, int] = {}  # the other articles vote only for PERSON: pooling every label cost MultiHop
+    for counts in votes.values():  # leads ("Wallabies' World Cup" read as the organisation asked for)
+        for name, by in counts.items():
+            people[name] = people.get(name, 0) + by.get("PERSON", 0)
+    out = {}
+    for key, (ents, text) in articles.items():
+        own = votes[key]
+        relabelled = []
+        for s, e, label in ents:
+            name = text[s:e]
+            by = {lb: OWN_ARTICLE_VOTES * n for lb, n in own[name].items()}
+            by["PERSON"] = by.get("PERSON", 0) + people[name] - own[name].get("PERSON", 0)
+            top = max(by, key=by.get)
+            relabelled.append((s, e, top if by[top] > by[label] else label))
+        out[key] = relabelled
     return out
 
 
