@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.names import demonym, proper_names, regional
+from qa.verbs import past_form
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -138,13 +139,27 @@ def _kind_of_opening(q: str) -> str | None:
     return next((kind for pattern, kind in _OPENINGS if pattern.match(q)), None)
 
 
+_SUBJECT = re.compile(r"^\s*(who|what|which)\s+((?:[a-z][\w-]*\s*){1,3})")
+
+
+def _past_subject(q: str) -> bool:
+    """The question's own verb, right after who / what or after which's noun, is in the past:
+    "Who chaired…", "What happened…", "Which hotel hosted…"."""
+    m = _SUBJECT.match(q)
+    if not m:
+        return False
+    words = m.group(2).split()
+    return any(past_form(w) for w in (words[:1] if m.group(1) in ("who", "what") else words[1:3]))
+
+
 def analyse_question(question: str) -> Asked:
     who_said = bool(_WHO_SAID.match(question))
     question = _LEADING.sub("", question)  # "And in which country…" asks what "In which country…" asks
     core = _FRONTED.sub("", question)  # the kind and focus are read from the question word on
     q = core.casefold()
     future = bool(_NOT_PAST.search(q))
-    asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=bool(_PAST.match(q)) and not future,
+    past = bool(_PAST.match(q)) or _past_subject(q)
+    asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past and not future,
                   future=future, who_said=who_said)
     m = _ACTS.match(core)
     if m and m.group(2) not in _STOP_PHRASE and m.group(2) not in ("been", "being", "ever", "also", "still", "never"):
@@ -173,7 +188,7 @@ def analyse_question(question: str) -> Asked:
     if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
         asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
     if asked.kind in ("person", "who"):
-        asked.side = next((n for n in asked.names if demonym(n) and not regional(n)), None)
+        asked.side = next((n for n in [*asked.names, *modifiers] if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)
         if asked.side is None and m and any(m.group(1) in n for n in asked.names):
             asked.side = m.group(1)  # "the president of France" is the French president…

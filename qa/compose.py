@@ -124,10 +124,12 @@ class Composer:
         typed = bool(asked.labels) or asked.kind == "name"
         by_position = {(c.article_rowid, c.idx): c for c in out}
         names = key_names(query)
+        texts = tuple({c.article_rowid: c.article.text for c in out}.values())
         for c in out:
             c.relevance = c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
             if typed:
-                self.phrasing.answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos)
+                self.phrasing.answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos,
+                                            texts)
             if asked.speaker and speaks(asked.speaker, c.text):
                 c.score *= s.speaker_boost
             if asked.act:  # "What did Russia accuse Ukraine of?"

@@ -20,7 +20,8 @@ import re
 from qa.asked import KIND_NOUNS
 from qa.dates import names_year, period_start
 from qa.names import mentions, regional
-from qa.query import compact, indexed, verb_forms
+from qa.query import compact, indexed
+from qa.verbs import past_form, verb_forms
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -89,6 +90,27 @@ def _names_year_from(text: str, year: int) -> bool:
     return any(int(y) >= year for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
 
 
+_WHICH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?which((?:\s+[a-z][\w-]*){1,3})", re.I)
+_VERBISH = frozenset("did does do is are was were has have had will would can could should may might must".split())
+
+
+def _thing_unknown(query, doc_freq) -> str | None:
+    """The kind of thing a "which" question asks for, when no indexed window names one in any
+    form: "Which hotel hosted the Geneva talks?" in an archive that never mentions a hotel."""
+    m = _WHICH_NOUN.match(query.text)
+    if not m:
+        return None
+    phrase = []  # "which multilateral meetings were…": the noun ends where the verb starts
+    for w in m.group(1).casefold().split():
+        if w in _VERBISH or past_form(w):
+            break
+        phrase.append(w)
+    word = phrase[-1] if phrase else None
+    if word is None or len(word) < 3 or word in KIND_NOUNS:
+        return None
+    return None if indexed(word, doc_freq) else word  # "hotels" too: a stem prefix
+
+
 def key_names(query) -> list[str]:
     """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
     outlets = [compact(o) for o in query.outlets]  # "Le Figaro" is the outlet lefigaro
@@ -132,6 +154,9 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
     topic = _topic_unknown(query, doc_freq) if doc_freq is not None and asked.kind is None else None
     if topic:
         return [], f"The indexed articles never use the word “{topic}” in any form."
+    thing = _thing_unknown(query, doc_freq) if doc_freq is not None and asked.kind is None else None
+    if thing:
+        return [], f"The indexed articles never mention any {thing}."
     dated = next((c.article.published_at for c in cands if c.article.published_at), None)
     # "What happened on 9 December?" (past) and "Who won the 2022 election?" (a year: no tense needed); a
     # month alone in a question without tense ("…achieved 100 million users in March") may be either March

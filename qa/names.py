@@ -170,3 +170,26 @@ def proper_names(text: str) -> list[str]:
             if len(part) >= 2 and not _NOT_A_NAME.match(part):
                 out.append(part)
     return out
+
+
+_TITLE_RUN = r"((?:(?:[A-Z][\w.’'-]*|of|the)\s+){1,6})"  # "US President Joe ", "Russian Foreign Minister Sergey "
+
+
+def titled_other_side(name: str, side: str, texts) -> bool:
+    """Some of the texts title the person with another nationality than `side`, and none with it:
+    "US President Joe Biden" is not the "Russian official" a question asks for."""
+    last = name.split()[-1]
+    if len(last) < 3 or not last[:1].isupper():
+        return False
+    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    other = False
+    for text in texts:
+        if last not in text:
+            continue
+        for m in pattern.finditer(text):
+            for word in m.group(1).split():
+                if demonym(word):
+                    if same_party(word, side):
+                        return False
+                    other = True
+    return other

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from qa import short_answer as sa
-from qa.names import mentions
+from qa.names import mentions, titled_other_side
 from qa.query import Query
 from qa.settings import QASettings
 
@@ -57,9 +57,10 @@ class Phrasing:
         return [f for f in forms if len(f) > len(name) and " " in f and (f.casefold().endswith(" " + low)
                 or len(low) >= 3 and f.split()[0].casefold().startswith(low))]  # "Vikings", "Fed": the Federal Reserve
 
-    def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict) -> None:
+    def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict, others=()) -> None:
         """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them
-        (`c.phrase`), and the sentence's score read around that phrase."""
+        (`c.phrase`), and the sentence's score read around that phrase. `others`: the texts of every
+        retrieved article, where a person's title may say which side they are on."""
         s, asked, text = self.settings, query.asked, c.article.text
         found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
@@ -73,6 +74,8 @@ class Phrasing:
             right = [p for p in right if p.core > p.start and article]
         if asked.titled:
             right = [p for p in right if sa.on_side(asked, text, p)]
+        if asked.side and asked.kind in ("person", "who") and right and others:  # "Which Russian official…"
+            right = [p for p in right if p.label != "PERSON" or not titled_other_side(p.text, asked.side, others)]
         c.phrases = right  # all of the asked side take part in the vote, whatever names their sentence gives
         if not sa.names_met(names, c.text, context):
             right = []  # the sentence is about something else than the question's names

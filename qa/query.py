@@ -3,16 +3,15 @@ the kind of answer it asks for (`qa.asked`)."""
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from qa.asked import Asked, analyse_question
 from qa.dates import find_dates  # one home for dates: "Dec. 7, 2021" is that day
 from qa.errors import QuestionError
+from qa.verbs import IRREGULAR
 
 STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
 being below between both but by can could did do does doing down during each few for from further had has have
@@ -24,23 +23,6 @@ tell told many much kind way ones one else ever exactly specifically actually re
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 _WORDY = re.compile(r"\w", re.UNICODE)
-
-
-# Irregular verb forms and their base ("began": "begin", "led": "lead"), taken from the spaCy English
-# model's lemmatizer exceptions (tests/test_answers.py checks them against it), less the regular forms the
-# suffixes below handle and the forms that are more often another word ("left", "found", "saw", "lay").
-# Loaded from a file: importing spaCy's lookups at ask time costs 2 s.
-IRREGULAR = json.loads((Path(__file__).with_name("irregular_verbs.json")).read_text(encoding="utf-8"))
-_FORMS: dict[str, set[str]] = {}  # base -> its irregular forms ("begin": began, begun)
-for _form, _base in IRREGULAR.items():
-    _FORMS.setdefault(_base, set()).add(_form)
-
-
-def verb_forms(word: str) -> set[str]:
-    """The word, its base and every irregular form of that base: "began" -> began, begin, begun."""
-    w = word.casefold()
-    base = IRREGULAR.get(w, w)
-    return {w, base} | _FORMS.get(base, set())
 
 
 @lru_cache(maxsize=1 << 16)
