@@ -111,6 +111,7 @@ class Asked:
     side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
     titled: bool = False  # the side is in the role asked for ("the president of Poland"): the title must say it
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
+    about: str | None = None  # "Who is Yuri Ushakov?": the person whose role or title is asked for
 
     @property
     def labels(self) -> frozenset[str]:
@@ -169,6 +170,7 @@ def analyse_question(question: str) -> Asked:
     asked.located = m.group(1).strip() if asked.where and m else None
     if asked.kind == "who" and _WHO_NAMED.match(core):
         asked.kind = None  # "Who is Yuri Ushakov?" asks what he is, not for another person
+        asked.about = max(asked.names, key=len, default=None)
     modifiers: list[str] = []
     m = _WH_NOUN.match(core) or _WHO_IS.match(core)
     if m:

@@ -19,6 +19,7 @@ from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import key_names, looks_ahead, unmet
 from qa.dates import weekday_date
 from qa.phrasing import Phrasing
+from qa.describe import description
 from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, lemma, stem, tokens
 from qa.settings import QASettings
@@ -238,6 +239,9 @@ class Composer:
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
+        described = self._described(asked.about, cands) if asked.about else None
+        if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
+            cands = [described[0]] + [c for c in cands if c is not described[0]]
         chosen = self.choose(query, cands)
         if chosen[0].phrase is None:
             lead = chosen[0]
@@ -262,6 +266,9 @@ class Composer:
             if day is not None:  # "this Thursday" in an article of 7 December 2021
                 full = f"{full} ({day.day} {day:%B %Y})"
             short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
+        elif described is not None and described[0] is lead:
+            d0, d1 = described[1]
+            short = ShortAnswer(display(lead.article.text[d0:d1]), 1, d0, d1, "description")
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)
         if query.outlets and not query.names_outlet_of(lead.article):
@@ -270,6 +277,17 @@ class Composer:
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)
+
+    def _described(self, name: str, cands: list[Candidate]):
+        """(the best sentence close enough to the top that says what the person is, its span) or None."""
+        top = cands[0].score
+        for c in cands[: self.settings.typed_depth]:
+            if c.score < top * self.settings.keep_ratio:
+                break
+            span = description(name, c.article.text, c.start, c.end, c.entities)
+            if span:
+                return c, span
+        return None
 
     def _too_far(self, cands: list[Candidate]) -> bool:
         s = self.settings

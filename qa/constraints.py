@@ -151,7 +151,8 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
         return [], f"No passage found in the articles from {' or '.join(query.outlets)} says this."
     # only a question that asks for no kind of thing: "Which university does Simon Miles teach at?" is answered
     # by "historian … at Duke University", though no article says "teach"
-    topic = _topic_unknown(query, doc_freq) if doc_freq is not None and asked.kind is None else None
+    topic = _topic_unknown(query, doc_freq) if doc_freq is not None and asked.kind is None \
+        and not re.match(r"\s*how\b", query.text, re.I) else None  # "How did Putin respond?": a manner, said otherwise
     if topic:
         return [], f"The indexed articles never use the word “{topic}” in any form."
     thing = _thing_unknown(query, doc_freq) if doc_freq is not None and asked.kind is None else None

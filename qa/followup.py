@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from qa.conversation import Conversation, Turn
-from qa.names import ALIASES, normalise, proper_names
+from qa.names import ALIASES, demonym, normalise, proper_names
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
 _STARTS = re.compile(r"^\s*(and|so|also|what about|how about|then)\b", re.I)
@@ -21,6 +21,7 @@ _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 _FEMININE = {"she", "her", "hers"}
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w-]+\s+){0,3}?(?:official|minister|adviser|advisor|person|"
                        r"spokes\w+|diplomat|leader|president|secretary|ambassador|correspondent|envoy|general))\b", re.I)
+_WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+)?[A-Z]")  # "Who is Jake Sullivan?": about him
 _TITLES = {"State", "Secretary", "Deputy", "President", "Minister", "Foreign", "Prime", "Chancellor", "General",
            "Ambassador", "Advisor", "Adviser", "Spokesman", "Spokeswoman", "Former", "Senior", "US", "U.S.",
            "Director", "National", "Security", "Council"}
@@ -31,7 +32,8 @@ GENDER_WINDOW = 120  # characters after a name searched for the pronoun that ref
 
 def _strip_titles(name: str) -> str:
     words = name.split()
-    while len(words) > 1 and words[0] in _TITLES:
+    while len(words) > 1 and (words[0] in _TITLES or words[0] in ("of", "the")
+                              or demonym(words[0]) and words[1] in _TITLES):  # "Ukrainian President …"
         words = words[1:]
     return " ".join(words)
 
@@ -58,13 +60,23 @@ def _speakers(turn: Turn) -> list[str]:
     return [s.speaker for s in turn.answer.sentences if s.speaker]
 
 
-def _candidates(turn: Turn) -> list[str]:
-    """The people a turn makes available to a pronoun, most plausible first."""
+def _candidates(turn: Turn) -> tuple[list[str], bool]:
+    """The people a turn makes available to a pronoun, most plausible first, and whether the first
+    is the one the turn was about (then a pronoun means them unless a text says they are of the
+    other gender): the person a "who" question was answered with, or the one "Who is Jake
+    Sullivan?" asks about, though its answer names Putin first."""
     asked = people(turn.question)
     named = _speakers(turn) + people(turn.text)
+    short = turn.answer.short_answer if turn.answer is not None else None
+    if _ASKS_WHO.match(turn.question) and short is not None and short.kind in ("person", "who"):
+        found = people(short.text)
+        if found:
+            return found + asked + named, True
+    if _WHO_IS.match(turn.question) and asked:
+        return asked + named, True
     if _ASKS_WHO.match(turn.question) or not asked:
-        return named + asked
-    return asked + named
+        return named + asked, False
+    return asked + named, False
 
 
 def gender(name: str, texts: list[str], others: list[str] = ()) -> str | None:
@@ -103,13 +115,16 @@ def resolve(question: str, conversation: Conversation | None,
     for turn in conversation.turns:
         if person and _PRONOUN.search(turn.question):
             continue  # a turn that itself said "he" keeps the person it meant
-        names = _candidates(turn)
+        names, about = _candidates(turn)
         if not names:
             continue
         if wanted is None:
             person = names[0]
             continue
         genders = [gender(n, evidence, names) for n in names]
+        if about:
+            person = next((n for n, g in zip(names, genders) if g in (wanted, None)), None) or person
+            continue
         person = next((n for n, g in zip(names, genders) if g == wanted), None) or \
             next((n for n, g in zip(names, genders) if g is None), None) or person
     resolved = question
