@@ -143,14 +143,14 @@ def _kind_of_opening(q: str) -> str | None:
 _SUBJECT = re.compile(r"^\s*(who|what|which)\s+((?:[a-z][\w-]*\s*){1,3})")
 
 
-def _past_subject(q: str) -> bool:
-    """The question's own verb, right after who / what or after which's noun, is in the past:
-    "Who chaired…", "What happened…", "Which hotel hosted…"."""
+def _past_subject(q: str) -> str | None:
+    """The question's own verb, right after who / what or after which's noun, when it is in the
+    past: "Who chaired…", "What happened…", "Which hotel hosted…"."""
     m = _SUBJECT.match(q)
     if not m:
-        return False
+        return None
     words = m.group(2).split()
-    return any(past_form(w) for w in (words[:1] if m.group(1) in ("who", "what") else words[1:3]))
+    return next((w for w in (words[:1] if m.group(1) in ("who", "what") else words[1:3]) if past_form(w)), None)
 
 
 def analyse_question(question: str) -> Asked:
@@ -159,7 +159,7 @@ def analyse_question(question: str) -> Asked:
     core = _FRONTED.sub("", question)  # the kind and focus are read from the question word on
     q = core.casefold()
     future = bool(_NOT_PAST.search(q))
-    past = bool(_PAST.match(q)) or _past_subject(q)
+    past = bool(_PAST.match(q)) or _past_subject(q) is not None
     asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past and not future,
                   future=future, who_said=who_said)
     m = _ACTS.match(core)

@@ -193,3 +193,42 @@ def titled_other_side(name: str, side: str, texts) -> bool:
                         return False
                     other = True
     return other
+
+
+_ROLE_WORD = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chancellor|Spokes(?:man|woman|person)|"
+                        r"General|Adviser|Advisor|Senator|Envoy|Chief|Governor|Mayor|Premier|Commissioner|CEO|"
+                        r"Chairman|Chairwoman|Leader)\b", re.I)
+
+
+_TITLE_NOUNS = frozenset("""State Defense Defence Foreign Security National Commission Council Affairs Treasury
+    Justice Interior Finance House Staff Intelligence""".split())  # "Secretary of State", "National Security Adviser"
+
+
+def role_aliases(name: str, texts) -> set[str]:
+    """The titles the texts give a person before their name, for a sentence that names them by title
+    alone: "US President Joe Biden" makes "the US president was accompanied by…" a sentence about
+    Biden. Only titles of two words or more ("the president" alone could be anyone's)."""
+    last = name.split()[-1]
+    if len(last) < 3 or not last[:1].isupper():
+        return set()
+    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    out = set()
+    for text in texts:
+        if last not in text:
+            continue
+        for m in pattern.finditer(text):
+            words = m.group(1).split()
+            ends = [i for i, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:\w\.){2,}", w)]
+            words = words[ends[-1] + 1:] if ends else words  # "Vladimir Putin. Presidents Biden": another sentence
+            while words and not _ROLE_WORD.fullmatch(words[-1]) and words[-1] not in _TITLE_NOUNS:
+                words.pop()  # "Joe", "Vladimir": the person's own names
+            while words and words[0] in ("the", "of"):
+                words.pop(0)
+            if len(words) >= 2:
+                out.add(" ".join(words).casefold())
+    return out
+
+
+def named_by_role(aliases: set[str], text: str) -> bool:
+    low = fold(text)
+    return any(a in low and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", low) for a in aliases)

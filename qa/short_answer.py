@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qa.asked import Asked, fills
 from qa.counted import counts_other, measures_other
-from qa.names import demonym, expansion_in, mentions, other_polity, same_party
+from qa.names import demonym, expansion_in, mentions, named_by_role, other_polity, same_party
 from qa.query import lemma, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
@@ -315,12 +315,14 @@ def credit_line(text: str, phrase: Phrase, lo: int, hi: int) -> bool:
             and len(text[lo:hi].split()) <= CREDIT_WORDS)
 
 
-def names_met(names: list[str], sentence: str, before: str = "") -> bool:
+def names_met(names: list[str], sentence: str, before: str = "", aliases: dict | None = None) -> bool:
     """The sentence of a short answer (with the one before it) names the question's names: more
-    than half of them, or two when the question uses more than three (it may join several articles)."""
+    than half of them, or two when the question uses more than three (it may join several articles).
+    `aliases`: the titles the articles give each name ("the US president" for Biden)."""
     if not names:
         return True
-    found = sum(mentions(before + " " + sentence, n) for n in names)
+    text = before + " " + sentence
+    found = sum(mentions(text, n) or bool(aliases and named_by_role(aliases.get(n, set()), text)) for n in names)
     return found * 2 > len(names) or (len(names) > 3 and found >= 2)
 
 

@@ -394,6 +394,19 @@ def test_what_one_party_did_to_another_is_not_answered_by_the_reverse(assistant)
     assert answer.sentences[0].text.startswith("Russia rejects this and accuses Ukraine of having deployed")
 
 
+def test_a_sentence_naming_a_person_by_title_alone_is_about_them(assistant):
+    # "The US president was accompanied by Secretary of State Antony Blinken…": the US president is
+    # Biden, as "US President Joe Biden" in ARD's article says
+    answer = assistant.ask("Who accompanied Biden?")
+    assert answer.short_answer.text == "Secretary of State Antony Blinken"
+    assert answer.sentences[0].text.startswith("The US president was accompanied by")
+    from qa.names import role_aliases
+
+    text = "US President Joe Biden met Russian President Vladimir Putin. Presidents Biden and Putin spoke."
+    assert role_aliases("Biden", [text]) == {"us president"}  # not "Russian President", a sentence before
+    assert role_aliases("Blinken", ["Secretary of State Antony Blinken"]) == {"secretary of state"}
+
+
 def test_an_official_of_one_country_is_not_a_person_titled_with_another(assistant):
     # "Biden is due to speak by phone on Sunday with Ukrainian President Volodymyr Zelensky" named the
     # wrong side's president; "US" before the role noun is the side, as "Russian" or "American" is
