@@ -16,7 +16,7 @@ from qa import titled
 from qa.compose import Composer
 from qa.conversation import Conversation
 from qa.filters import check_filters
-from qa.followup import carried_terms, resolve
+from qa.followup import carried_terms, resolve, who_said_so
 from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions, first_words
 from qa.query import analyse, content_terms, fts_query
 from qa.retrieval import Retriever
@@ -154,6 +154,10 @@ class Assistant:
              k: int | None) -> Answer:
         t0 = time.perf_counter()
         check_filters(filters, self.outlets())
+        said = who_said_so(question, conversation)
+        if said is not None:  # "Who said so?": the previous answer's attribution, nothing retrieved anew
+            said.timings = {"total": round((time.perf_counter() - t0) * 1000, 3)}
+            return said
         query, resolved, context = self._prepare(question, conversation)
         k = k or 10
         ranked = self.retriever.search(query, filters, max(k, self.settings.rerank_depth), context)

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 
+from dataclasses import replace
+
 from qa.conversation import Conversation, Turn
+from qa.types import Answer, Sentence, ShortAnswer
 from qa.names import ALIASES, demonym, normalise, proper_names
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
@@ -149,3 +152,32 @@ def carried_terms(question: str, conversation: Conversation | None) -> str | Non
             or proper_names(question):
         return None
     return conversation.turns[-1].question
+
+
+_WHO_SAID_SO = re.compile(r"^\s*(?:and\s+|but\s+)?(?:(?:who|which\s+\w+)\s+(?:said|says|reported|reports|claimed|claims|"
+                          r"wrote|writes|stated|states)\s+(?:so|that|this|it)\b|says\s+who\b|according\s+to\s+whom\b|"
+                          r"(?:what|which)\s+(?:is|was)\s+the\s+source\b|who\s+is\s+the\s+source\b)", re.I)
+
+
+def who_said_so(question: str, conversation: Conversation | None) -> Answer | None:
+    """"Who said so?" after an answer: the speaker of its first sentence, cited where the sentence
+    names them, or the outlets that report it without naming anyone. None: not such a follow-up."""
+    last = conversation.turns[-1].answer if conversation and conversation.turns else None
+    if not _WHO_SAID_SO.match(question) or last is None or last.abstained or not last.sentences:
+        return None
+    lead = last.sentences[0]
+    sources = [replace(s, number=i + 1) for i, s in enumerate(x for x in last.sources if x.number in lead.citations)]
+    if not sources:
+        return None
+    sentence = Sentence(lead.text, tuple(s.number for s in sources), lead.speaker)
+    short, notes = None, []
+    at = sources[0].quote.find(lead.speaker) if lead.speaker else -1
+    if at >= 0:
+        start = sources[0].start + at
+        short = ShortAnswer(lead.speaker, 1, start, start + len(lead.speaker), "person")
+    else:
+        outlets = sorted({s.outlet for s in sources if s.outlet})
+        by = " and ".join(outlets) if outlets else "The article"
+        notes.append(f"{by} {'reports' if len(outlets) < 2 else 'report'} this; the sentence quotes no one by name.")
+    text = f"{lead.text} " + "".join(f"[{n}]" for n in sentence.citations)
+    return Answer(question=question, text=text, sentences=[sentence], sources=sources, notes=notes, short_answer=short)

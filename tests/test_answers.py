@@ -264,6 +264,23 @@ def test_who_is_a_person_is_answered_with_the_title_the_articles_give(assistant,
     _short_is_cited(assistant, answer)
 
 
+def test_who_said_so_answers_with_the_previous_answers_speaker_or_its_outlet(assistant):
+    from qa import Conversation
+
+    conversation = Conversation()
+    conversation.add("Was the meeting useful?", assistant.ask("Was the meeting useful?"))
+    said = assistant.ask("Who said so?", conversation=conversation)
+    assert said.short_answer.text == "Sullivan" and said.sentences[0].text.startswith("Sullivan said")
+    _short_is_cited(assistant, said)
+    conversation = Conversation()
+    first = assistant.ask("What did Russia accuse Ukraine of?")
+    conversation.add("What did Russia accuse Ukraine of?", first)
+    said = assistant.ask("According to whom?", conversation=conversation)
+    assert said.short_answer is None and said.sentences[0].text == first.sentences[0].text
+    assert said.notes == ["ARD reports this; the sentence quotes no one by name."]
+    assert said.sources[0].quote == first.source(first.sentences[0].citations[0]).quote
+
+
 def test_a_misspelt_word_is_read_as_the_indexed_one_and_said_so(assistant):
     answer = assistant.ask("Which Canadian minster did Blinken brief on the Biden-Putin call?")
     assert answer.resolved_question == "Which Canadian minister did Blinken brief on the Biden-Putin call?"
