@@ -152,6 +152,13 @@ def expansion_in(acronym: str, text: str) -> bool:
     return _expansion(acronym).search(text) is not None
 
 
+def expansion_spans(acronym: str, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Where text[start:end] writes an acronym out ("Organization for Security and Cooperation in Europe")."""
+    if not expansion_in(acronym, text[start:end]):
+        return []
+    return [m.span() for m in _expansion(acronym).finditer(text, start, len(text) if end is None else end)]
+
+
 def proper_names(text: str) -> list[str]:
     """Runs of capitalised words, less question words and a sentence's first word when it is common."""
     out = []
@@ -188,11 +195,14 @@ def titled_other_side(name: str, side: str, texts) -> bool:
             continue
         for m in pattern.finditer(text):
             for word in m.group(1).split():
-                if demonym(word):
+                if demonym(word) or word in AFFILIATIONS:
                     if same_party(word, side):
                         return False
                     other = True
     return other
+
+
+AFFILIATIONS = frozenset({"NATO", "EU", "UN", "OSCE", "Kremlin", "Pentagon"})  # "NATO Secretary General": no Russian
 
 
 _ROLE_WORD = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chancellor|Spokes(?:man|woman|person)|"

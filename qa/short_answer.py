@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from qa.asked import Asked, fills
 from qa.counted import counts_other, measures_other
-from qa.names import demonym, expansion_in, mentions, named_by_role, other_polity, same_party
+from qa.names import demonym, expansion_in, expansion_spans, mentions, named_by_role, other_polity, same_party
 from qa.query import lemma, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
@@ -137,6 +137,8 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         return found
     titles = [(_with_title(text, s, start), s) for s, e, label in ents if label == "PERSON"] \
         if asked.kind in ("person", "who") else []
+    titles += [span for a in re.findall(r"\b[A-Z]{3,8}\b", question)  # "Cooperation in Europe": the OSCE's name
+               for span in expansion_spans(a, text, start, end)]
     for s, e, label in ents:
         value = text[s:e]
         if label != "PERSON" and any(t <= s and e <= p for t, p in titles):
