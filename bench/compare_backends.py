@@ -108,7 +108,7 @@ def compare_points(emb, q) -> dict:
         cos = (a * b).sum(1) / np.maximum(np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1), 1e-12)
         out["vectors"] = {"identical": int((diff == 0).sum()), "of": len(both),
                           "max_abs_diff": float(diff.max()), "mean_max_abs_diff": float(diff.mean()),
-                          "cos_min": float(cos.min()), "cos_mean": float(cos.mean()),
+                          "cos_min": float(cos.min()), "cos_median": float(np.median(cos)), "cos_mean": float(cos.mean()),
                           "cos_p01": float(np.percentile(cos, 1)),
                           "within_one_code": int((diff <= 0.64 / 255 + 1e-6).sum())}
     stored_avg = float(q.meta().get("avg_tokens") or 0.0)

@@ -12,7 +12,7 @@ downloaded at run time.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Protocol
@@ -34,6 +34,17 @@ class Encoder(Protocol):
     def encode(self, texts: list[str], batch_size: int = 32, progress: Progress | None = None) -> np.ndarray: ...
 
     def count_tokens(self, text: str) -> int: ...
+
+
+def encode_articles(encoder: Encoder, articles: Sequence[Sequence[str]], batch_size: int = 32) -> list[np.ndarray]:
+    """Each article's windows encoded on their own (length-sorted batches of `batch_size`, in the
+    article's window order), never beside another article's: the int8 model quantizes activations
+    per batch (`DynamicQuantizeLinear` over the whole input tensor), so a window's vector depends on
+    the windows that share its batch and on their padding. Batched this way, a vector is a function
+    of its article alone: the embedded writer (`index.embed_queue`), the Qdrant writer and every Ray
+    actor (`index.points.embed`) give the same bytes for the same article, however articles are
+    grouped into steps, blocks or workers (tested: tests/test_ray_ingest.py)."""
+    return [encoder.encode(list(texts), batch_size) for texts in articles]
 
 
 def resolve_model_path(model: str) -> Path:

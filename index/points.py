@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from index.documents import Document
+from index.encoders import encode_articles
 from index.prepare import Prepared, article_key, chunk_key, point_id, prepare_all  # noqa: F401 - re-exported
 from index.quantize import decode, encode
 from index.settings import IndexSettings
@@ -33,12 +34,8 @@ def as_stored(vectors: np.ndarray) -> np.ndarray:
 
 
 def embed(prepared: Sequence[Prepared], encoder, batch_size: int = 32) -> None:
-    """Fill in every window's vector, encoding all windows of the batch together."""
-    texts = [c.embed_text for p in prepared for c in p.chunks]
-    if not texts:
-        return
-    vectors = as_stored(encoder.encode(texts, batch_size))
-    at = 0
-    for p in prepared:
-        p.vectors = vectors[at:at + len(p.chunks)]
-        at += len(p.chunks)
+    """Fill in every window's vector, each article's windows encoded on their own
+    (`index.encoders.encode_articles`: the same vectors whatever else shares the call)."""
+    for p, vectors in zip(prepared, encode_articles(encoder, [[c.embed_text for c in p.chunks] for p in prepared],
+                                                     batch_size)):
+        p.vectors = as_stored(vectors)

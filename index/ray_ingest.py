@@ -6,8 +6,9 @@ The pipeline:
    checked against the backend in batches, so unchanged articles never reach the cluster;
 2. split, annotate, chunk (`index.points.split`): a stateless `map_batches` stage;
 3. embed: `map_batches(Embed, compute=ActorPoolStrategy(size=N))` (Ray 2.51+ spelling of
-   `concurrency=N`), a callable class that loads the ONNX encoder once
-   per actor and encodes whole batches of windows;
+   `concurrency=N`), a callable class that loads the ONNX encoder once per actor and encodes each
+   article's windows on their own, so an article has the same vectors whichever actor, block or
+   build (embedded or Ray) encodes it;
 4. write (`backend.upsert`), batch by batch as results stream back to the driver. Point ids are
    content hashes (`index.points`), so a task Ray retries, or a whole rerun, overwrites the same
    points: no duplicates. The driver writes because Qdrant's local mode is one process's folder;
@@ -32,10 +33,8 @@ from index.points import embed, split
 from index.reports import AddReport
 from index.settings import IndexSettings
 
-# Articles a Ray block (a task's batch). Its windows are encoded together, and the int8 encoder
-# quantizes activations per batch, so vectors depend a little on how articles are batched: with whole
-# blocks, a corpus of up to 16 articles is encoded exactly as `byline index build` encodes it (the
-# test compares answers one by one); smaller blocks moved one seed answer of 58 (lead_correct -0.017).
+# Articles a Ray block (a task's batch). The vectors do not depend on it: each article's windows are
+# encoded in their own batches (`index.encoders.encode_articles`), as `byline index build` encodes them.
 DOCS_A_BLOCK = 16
 ARTICLES_A_CHECK = 256  # articles whose stored hashes are read in one request
 
@@ -66,7 +65,7 @@ class Split:
 
 
 class Embed:
-    """The encoder, loaded once per actor; every window of a batch encoded together."""
+    """The encoder, loaded once per actor; each article's windows encoded on their own."""
 
     def __init__(self, model: str, backend: str, batch_size: int):
         from index.encoders import load_encoder
@@ -106,7 +105,7 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     first = reserve(index, len(docs))  # places in the write order, in input order (Ray returns batches in any)
     seq = {d.id: first + n for n, d in enumerate(docs)}
     ray.data.DataContext.get_current().enable_progress_bars = False
-    per_batch = DOCS_A_BLOCK  # not fewer for a small corpus: see DOCS_A_BLOCK
+    per_batch = DOCS_A_BLOCK
     ds = ray.data.from_items([{"blob": pickle.dumps(d)} for d in docs], override_num_blocks=-(-len(docs) // per_batch))
     ds = ds.map_batches(Split, fn_constructor_kwargs={"settings": s.to_dict()}, batch_size=per_batch,
                         compute=ray.data.ActorPoolStrategy(min_size=1, max_size=actors), batch_format="numpy")

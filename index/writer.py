@@ -188,8 +188,7 @@ class Writer:
         try:
             for item in self._plan(docs, report, skip_near_duplicates, progress, workers):
                 plan.append(item)
-                for c in item[2]:
-                    queue.add(chunk_hash(c.embed_text), c.embed_text)
+                queue.add([chunk_hash(c.embed_text) for c in item[2]], [c.embed_text for c in item[2]])
             queue.finish()
         finally:
             queue.close()

@@ -76,7 +76,7 @@ def test_both_backends_rank_the_same_articles_for_the_seed_questions(seed_runs):
     embedded, qdrant = seed_runs["embedded"], seed_runs["qdrant"]
     assert [o.id for o in embedded] == [o.id for o in qdrant]
     assert [set(o.retrieved_articles) for o in embedded] == [set(o.retrieved_articles) for o in qdrant]
-    # in order too: the same vectors (the seeds are one encoding batch on both), keyword scores equal
+    # in order too: the same vectors (each article encoded on its own on both), keyword scores equal
     # to float32 precision and keyword ties in FTS5's order (one question of 70 differed before that)
     assert [o.retrieved_articles for o in embedded] == [o.retrieved_articles for o in qdrant]
 

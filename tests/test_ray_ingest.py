@@ -1,6 +1,6 @@
 """Ingestion through Ray Data on a one-node cluster (`ray.init(num_cpus=2)`) into Qdrant local mode:
-the five seed articles, split and embedded by Ray actors, answer as the embedded index does, and a
-second run writes nothing new. Needs the cluster extra (CI installs it); about 30 s, most of it
+the five seed articles, split and embedded by Ray actors in blocks of two, hold the embedded index's
+vectors bit for bit and answer as it does, and a second run writes nothing new. Needs the cluster extra (CI installs it); about 30 s, most of it
 Ray starting its actors."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ pytest.importorskip("ray.data")
 pytest.importorskip("qdrant_client")
 
 pytestmark = [pytest.mark.cluster, pytest.mark.slow]
+BLOCK = 2  # articles a Ray block here: the local build encodes all five seed articles in one step
 
 
 def _point_ids(index) -> list[int]:
@@ -41,7 +42,9 @@ def ingested(one_node, tmp_path_factory, seed_corpus):
     from index.ray_ingest import ingest
 
     index = backend.create_index(f"qdrant+{tmp_path_factory.mktemp('ray') / 'qdrant'}")
-    report = ingest([seed_corpus], index, concurrency=2)
+    with pytest.MonkeyPatch.context() as patch:  # three blocks on two actors, none like the local build's
+        patch.setattr("index.ray_ingest.DOCS_A_BLOCK", BLOCK)
+        report = ingest([seed_corpus], index, concurrency=2)
     yield index, report
     index.close()
 
@@ -54,9 +57,20 @@ def test_ray_ingests_every_seed_article_once(ingested, assistant):
     assert index.chunk_count() == embedded.chunk_count() == report.chunks_embedded
 
 
+def test_the_ray_built_index_holds_the_embedded_vectors_bit_for_bit(ingested, assistant):
+    """Every window has the same id, span and vector bytes on both: each article's windows are
+    encoded on their own (`index.encoders.encode_articles`), whichever block and actor encodes it."""
+    from bench.compare_backends import compare_points
+
+    index, _ = ingested
+    found = compare_points(assistant.index, index)
+    assert found["windows"]["same_ids"] == assistant.index.chunk_count() == index.chunk_count()
+    assert found["windows"]["spans_differ"] == found["windows"]["texts_differ"] == 0
+    assert found["vectors"]["identical"] == found["vectors"]["of"] == assistant.index.chunk_count()
+
+
 def test_the_ray_built_index_answers_as_the_embedded_one(ingested, assistant):
-    """Answer for answer: the five articles are one Ray block, encoded in the batches a local build
-    uses (see `index.ray_ingest.DOCS_A_BLOCK`)."""
+    """Answer for answer, from the same vectors (above) and the same keyword scores."""
     from eval.questions import load_questions
     from qa import Assistant
 

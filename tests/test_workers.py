@@ -1,5 +1,6 @@
 """`--workers N`: articles are split and annotated in N processes while the encoder runs in the
-writer; the index stored is the same, row for row, as with one."""
+writer; the index stored is the same, row for row, as with one. An article's vectors are its own:
+the same whether it is indexed alone or beside others."""
 
 from __future__ import annotations
 
@@ -60,3 +61,22 @@ def test_two_workers_store_the_same_chunks_as_one(tmp_path, seed_corpus):
 def test_a_bad_worker_count_is_one_line(tmp_path):
     done = CliRunner().invoke(app, ["index", "build", "--workers", "0", "--index", str(tmp_path / "idx")])
     assert done.exit_code == 1 and done.output.strip() == "error: --workers must be 1 to 64, not 0; try --workers 2"
+
+
+def test_an_article_indexed_alone_gets_the_vectors_it_has_beside_others(tmp_path, seed_corpus, seed_index_dir):
+    """The int8 encoder's vectors depend on what shares their batch; each article is encoded in its own
+    batches, so one seed article indexed alone has the very bytes it has in the index of all five."""
+    from index import backend
+
+    files = tmp_path / "articles"
+    files.mkdir()
+    name = "004_2c58ce0929758757.txt"
+    (files / name).write_bytes((seed_corpus / name).read_bytes())
+    index = backend.create_index(tmp_path / "alone")
+    try:
+        index.add_paths([files])
+    finally:
+        index.close()
+    alone = rows(tmp_path / "alone")["embeddings"]
+    assert len(alone) > 50
+    assert set(alone) <= set(rows(seed_index_dir)["embeddings"])
