@@ -228,6 +228,9 @@ def run(args) -> dict:
     out["quick_check_s"] = build.get("quick_check_s")
     questions = [q["question"] for q in load_jsonl(MH_QUESTIONS)][:70]
     out["ask"] = ask_stages(tmp / "index", questions, warm=10)
+    if getattr(args, "keep_index", None):  # for measurements on the built index afterwards
+        shutil.move(str(tmp / "index"), args.keep_index)
+        out["kept_index"] = args.keep_index
     shutil.rmtree(tmp, ignore_errors=True)
     return out
 
