@@ -32,6 +32,10 @@ def main(argv=None) -> int:
     p.add_argument("--to-index", help="compact: where to write its format-3 conversion (default: a temporary folder)")
     p.add_argument("--stand-in-vectors", metavar="DIR",
                    help="scale: take vectors from this index's real ones plus noise instead of the encoder")
+    p.add_argument("--stand-in-preparation", action="store_true",
+                   help="scale: map each source article's real sentences and entities onto its variants "
+                        "(bench/scale_prepare.py) instead of running pysbd and spaCy on every article")
+    p.add_argument("--keep-index", metavar="DIR", help="scale: move the built index here instead of deleting it")
     p.add_argument("--workers", help="indexing: also build with each of these worker counts, e.g. 1,2")
     p.add_argument("--report", action="store_true", help="only print the tables from --out, run nothing")
     args = p.parse_args(argv)

@@ -11,6 +11,10 @@ come from a fast stand-in, as the issue allows at large N: a real MultiHop windo
 the text's hash, plus gaussian noise (std 0.02 a dimension), normalised. The output says so; dense
 recall is then meaningless, while sizes, SQLite, the keyword index, the vector file and asking are real.
 
+Preparation: real (pysbd and spaCy on every article, ~0.2 s each here) by default. With
+`--stand-in-preparation` the build maps each source article's real preparation onto its variants
+(`bench/scale_prepare.py`); the 5 articles added afterwards are prepared for real.
+
 Build runs in a child process, so its peak RSS is its own; then, with the model loaded, 5 more articles
 are added one at a time (each writes a vector segment) and removed one at a time (each writes
 tombstones), dense search is timed over those segments, `optimize` merges them, and dense search is
@@ -41,27 +45,63 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
 def _vary(article: dict, copy: int, rng: random.Random, outlets, weights) -> dict:
+    return _varied(article, copy, rng, outlets, weights)[0]
+
+
+def _varied(article: dict, copy: int, rng: random.Random, outlets, weights) -> tuple[dict, list[int]]:
+    """The varied article, and for each character of its text the offset in `article["text"]` it
+    was copied from (-1: written here, the dateline and the joins). A figure shifted to a longer
+    one maps its last character to the source figure's last (what a span's end follows)."""
     shift = rng.randint(1, 9)
-    paragraphs = []
+    paragraphs: list[tuple[str, list[int]]] = []
+    base = 0
     for para in article["text"].split("\n"):
-        kept = [s for s in _SENTENCE.split(para) if s and rng.random() > 0.125]
-        text = " ".join(kept)
-        paragraphs.append(_FIGURE.sub(lambda m: str(int(m.group()) + shift), text))
+        cuts = [0] + [x for m in _SENTENCE.finditer(para) for x in (m.start(), m.end())] + [len(para)]
+        joined, src = [], []
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            if para[a:b] and rng.random() > 0.125:
+                if joined:
+                    joined.append(" ")
+                    src.append(-1)
+                joined.append(para[a:b])
+                src.extend(range(base + a, base + b))
+        text, out, out_src, last = "".join(joined), [], [], 0
+        for m in _FIGURE.finditer(text):
+            new, width = str(int(m.group()) + shift), m.end() - m.start()
+            out.append(text[last:m.start()] + new)
+            out_src.extend(src[last:m.start()])
+            out_src.extend(src[m.start() + min(k, width - 1)] if k < len(new) - 1 else src[m.end() - 1]
+                           for k in range(len(new)))
+            last = m.end()
+        out.append(text[last:])
+        out_src.extend(src[last:])
+        paragraphs.append(("".join(out), out_src))
+        base += len(para) + 1
     day = f"{rng.randint(2015, 2024)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
     outlet = rng.choices(outlets, weights)[0]
-    body = "\n".join(p for p in paragraphs if p)
-    return {"id": f"{article['id']}-{copy}", "title": f"{article['title']} ({outlet}, {day})", "source": outlet,
-            "published_at": day, "url": f"{article.get('url') or 'https://example.org/a'}?copy={copy}",
-            "text": f"{outlet.upper()}, {day} (copy {copy}) - {body}"}
+    head = f"{outlet.upper()}, {day} (copy {copy}) - "
+    body, body_src = [], [-1] * len(head)
+    for text, src in (p for p in paragraphs if p[0]):
+        if body:
+            body_src.append(-1)
+        body.append(text)
+        body_src.extend(src)
+    return ({"id": f"{article['id']}-{copy}", "title": f"{article['title']} ({outlet}, {day})", "source": outlet,
+             "published_at": day, "url": f"{article.get('url') or 'https://example.org/a'}?copy={copy}",
+             "text": head + "\n".join(body)}, body_src)
+
+
+def outlet_weights(base: list[dict]) -> tuple[list[str], list[int]]:
+    counts: dict[str, int] = {}
+    for a in base:
+        counts[a["source"]] = counts.get(a["source"], 0) + 1
+    return list(counts), list(counts.values())
 
 
 def generate(n: int, folder: Path, first: int = 0) -> Path:
     """N varied MultiHop articles (copies `first`..`first`+n-1) as one JSONL file in `folder`."""
     base = load_jsonl(ARTICLES)
-    counts: dict[str, int] = {}
-    for a in base:
-        counts[a["source"]] = counts.get(a["source"], 0) + 1
-    outlets, weights = list(counts), list(counts.values())
+    outlets, weights = outlet_weights(base)
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"scale-{first}-{n}.jsonl"
     with out.open("w", encoding="utf-8") as fh:
@@ -100,11 +140,18 @@ if spec["stand_in"]:
     index.reader._encoder = StandIn()
 else:
     index.reader.encoder.encode(["warm up"])  # the model loads outside the timed build
+if spec.get("stand_in_preparation"):
+    import importlib
+    from bench.scale_prepare import StandInPreparation
+    writer = importlib.import_module("index.writer")  # `import index.writer` would rebind `index`
+    real_prepare, writer.prepare_all = writer.prepare_all, StandInPreparation()
 t = time.perf_counter()
 report = index.add_paths([path])
 build_s = time.perf_counter() - t
 out = {"build_s": build_s, "chunks": index.store.count("chunks"), "embedded": report.chunks_embedded,
        "articles": index.store.count("articles")}
+if spec.get("stand_in_preparation"):  # the added articles below are prepared for real
+    out["preparation"], writer.prepare_all = writer.prepare_all.report(), real_prepare
 spans = index.store.db.execute("SELECT c.article, c.start, c.end FROM chunks c LIMIT 2000").fetchall()
 bodies = {a: index.store.article_by_row(a).text for a in {r[0] for r in spans}}
 texts = [bodies[a][s:e] for a, s, e in spans]
@@ -162,8 +209,9 @@ def run(args) -> dict:
     extra = [generate(1, tmp / "in", first=n + i) for i in range(EXTRA)]
     out = {"method": __doc__.strip(), "articles": n, "generate_s": time.perf_counter() - t,
            "vectors": "stand-in (real MultiHop vectors reused with noise)" if args.stand_in_vectors else "real"}
+    out["preparation"] = "real" if not args.stand_in_preparation else "stand-in (see build.preparation)"
     spec = {"dir": str(tmp / "index"), "path": str(path), "extra": [str(e) for e in extra], "noise": NOISE,
-            "stand_in": args.stand_in_vectors}
+            "stand_in": args.stand_in_vectors, "stand_in_preparation": args.stand_in_preparation}
     r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], cwd=ROOT, capture_output=True, text=True)
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT")]
     if r.returncode or not line:
@@ -180,6 +228,9 @@ def run(args) -> dict:
     out["quick_check_s"] = build.get("quick_check_s")
     questions = [q["question"] for q in load_jsonl(MH_QUESTIONS)][:70]
     out["ask"] = ask_stages(tmp / "index", questions, warm=10)
+    if getattr(args, "keep_index", None):  # for measurements on the built index afterwards
+        shutil.move(str(tmp / "index"), args.keep_index)
+        out["kept_index"] = args.keep_index
     shutil.rmtree(tmp, ignore_errors=True)
     return out
 
@@ -190,7 +241,8 @@ def table(res: dict):
     from bench import fmt_s
 
     b = res["build"]
-    t = Table(title=f"scale: {res['articles']:,} generated articles, {b['chunks']:,} windows, vectors {res['vectors']}")
+    t = Table(title=f"scale: {res['articles']:,} generated articles, {b['chunks']:,} windows, vectors {res['vectors']}, "
+              f"preparation {res.get('preparation', 'real')}")
     for c in ("build s", "build/encode", "KB per article", "build peak RSS MB", "ask peak RSS MB",
               "add 1 s", "remove 1 s", "segments / removed before optimize", "optimize s",
               "dense ms: segments / one", "open + first ask ms"):

@@ -11,6 +11,7 @@ from functools import lru_cache
 from qa.asked import Asked, analyse_question
 from qa.dates import find_dates  # one home for dates: "Dec. 7, 2021" is that day
 from qa.errors import QuestionError
+from qa.settings import QASettings
 from qa.verbs import IRREGULAR
 
 STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
@@ -78,8 +79,8 @@ def fts_query(terms: list[str]) -> str:
     return " OR ".join(parts)
 
 
-def keyword_match(terms: list[str], doc_freq, total: int, common: float = 0.1, min_total: int = 1000,
-                  max_terms: int | None = None) -> str:
+def keyword_match(terms: list[str], doc_freq, total: int, common: float = QASettings.keyword_common,
+                  min_total: int = 1000, max_terms: int | None = None) -> str:
     """The FTS5 query without the terms found in more than `common` of all chunks (on indexes of
     at least `min_total` chunks), and with at most `max_terms` of the rarest: bm25 gives common
     terms almost no weight, yet scoring every row that holds one is what makes keyword search slow

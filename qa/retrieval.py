@@ -37,7 +37,8 @@ class Retriever:
     def match(self, query: Query) -> str:
         if self._total is None:
             self._total = self.index.chunk_count()
-        return keyword_match(query.terms, self.doc_freq, self._total, max_terms=self.settings.keyword_terms)
+        return keyword_match(query.terms, self.doc_freq, self._total, common=self.settings.keyword_common,
+                             max_terms=self.settings.keyword_terms)
 
     def embed(self, text: str, context: str | None = None) -> np.ndarray:
         texts = [text] + ([text + " " + context] if context else [])

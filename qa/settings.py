@@ -10,6 +10,10 @@ class QASettings:
     k_dense: int = 60  # candidates from each search before fusion
     k_keyword: int = 60
     keyword_terms: int | None = None  # keep only the N rarest terms in the keyword query (None: all; see README)
+    # drop keyword terms found in more than this share of windows (indexes of 1,000+ windows). MultiHop dev
+    # (569): 0.1 / 0.02 mh_mrr@10 0.627 / 0.631, lead_correct 0.301 / 0.299, keyword p95 51 / 34 ms; at
+    # 10,000 generated articles (1.28M windows) keyword p50 245 / 129 ms (bench/README.md, issue 13)
+    keyword_common: float = 0.02
     rrf_k: int = 20  # reciprocal rank fusion constant
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
