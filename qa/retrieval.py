@@ -37,7 +37,9 @@ class Retriever:
     def match(self, query: Query) -> str:
         if self._total is None:
             self._total = self.index.chunk_count()
-        return keyword_match(query.terms, self.doc_freq, self._total, common=self.settings.keyword_common,
+        s = self.settings
+        common = s.keyword_common_large if self._total >= s.keyword_large else s.keyword_common
+        return keyword_match(query.terms, self.doc_freq, self._total, common=common,
                              max_terms=self.settings.keyword_terms)
 
     def embed(self, text: str, context: str | None = None) -> np.ndarray:

@@ -10,10 +10,14 @@ class QASettings:
     k_dense: int = 60  # candidates from each search before fusion
     k_keyword: int = 60
     keyword_terms: int | None = None  # keep only the N rarest terms in the keyword query (None: all; see README)
-    # drop keyword terms found in more than this share of windows (indexes of 1,000+ windows). MultiHop dev
-    # (569): 0.1 / 0.02 mh_mrr@10 0.627 / 0.631, lead_correct 0.301 / 0.299, keyword p95 51 / 34 ms; at
-    # 10,000 generated articles (1.28M windows) keyword p50 245 / 129 ms (bench/README.md, issue 13)
-    keyword_common: float = 0.02
+    # drop keyword terms found in more than this share of windows (indexes of 1,000+ windows), and past
+    # `keyword_large` windows more than `keyword_common_large`. MultiHop dev (569, 88k windows) at 0.1 / 0.02:
+    # mh_mrr@10 0.627 / 0.630, inference lead_correct 0.822 / 0.816, wrong leads 0.109 / 0.126, keyword
+    # p95 51 / 34 ms (ask p95 was 53 ms, within target, at 0.1); at 10,000 generated articles (1.28M windows)
+    # keyword p50 245 / 129 ms (bench/README.md, issue 13): answers first at sizes that are fast anyway
+    keyword_common: float = 0.1
+    keyword_common_large: float = 0.02
+    keyword_large: int = 500_000
     rrf_k: int = 20  # reciprocal rank fusion constant
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
