@@ -84,6 +84,8 @@ _FRONTED = re.compile(r"^\s*(?:besides|apart from|aside from|other than|except f
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"
                         r"(?:(?:[A-Z][\w’'.\-]*|von|van|der|den|de|del|da|di|du|la|le|al|bin|ibn)\s*){0,4}\?*\s*$")
+_GOES = re.compile(r"\b(?:visit\w*|travel\w*|went|go|goes|flew|fly|host\w*|held|hold|holds|arriv\w*|"
+                   r"return\w*|based|located|take place|took place|takes place)\b")
 _LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
                       r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
 _ROLE_OF = re.compile(r"\b(?i:president|prime minister|minister|chancellor|leader|king|queen|ambassador|envoy|head|"
@@ -189,6 +191,7 @@ def analyse_question(question: str) -> Asked:
     asked.party = _party(question, modifiers, asked)
     if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
         asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
+        asked.where = asked.where or bool(_GOES.search(q))  # "Which country did Blinken visit?" asks where
     if asked.kind in ("person", "who"):
         asked.side = next((n for n in [*asked.names, *modifiers] if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)

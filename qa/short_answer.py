@@ -22,6 +22,9 @@ _TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chan
 # role nouns ("general", "minister", "correspondent") must appear in the sentence itself
 GENERIC_ROLES = frozenset("""official officials person people individual individuals figure figures member members
     leader leaders representative representatives man woman""".split())
+_ATTRIBUTE = re.compile(r"(?:[’']s\b|\s+(?:side|sides|presence|government|officials|positions?|support|delegation|"
+                        r"administration|president|forces|troops|concerns|interests|allies|embassy|diplomacy|"
+                        r"stance|policy|intelligence|military|army|authorities|leaders?|counterparts?)\b)")
 _PERSONAL = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s[A-Z][a-zà-ÿ'’-]+){1,2}$")  # "Olaf Scholz": two or three names
 
 
@@ -95,6 +98,7 @@ _REPORTED_ON = re.compile(r"\b(?:said|says|told|tells|announced|reported|wrote|a
                           r"insisted|explained)\b[^.;]{0,25}?\b(?:on|this|last)\s*$")
 
 
+_VISITED = re.compile(r"\b(?:visit(?:ed|s|ing)?|host(?:ed|s|ing)?(?:\s+by)?|held\s+by)\s+(?:the\s+)?$", re.I)
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|on|to|into|inside|outside|within|across|around|via|outside of|off)"
                        r"\s+(?:the\s+)?$", re.I)
 
@@ -162,9 +166,10 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue  # "told reporters on Friday": the day of the report, not of the event
         if asked.kind == "place" and label != "GPE" and asked.focus in POLITIES:
             continue  # "Which city…" is not answered by "the West" or "the Black Sea"
-        if asked.kind == "place" and _TITLE.match(text[e:e + 30].lstrip()):
-            continue  # "US Secretary of State Antony Blinken": a nationality in a title, not a place
-        if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]):
+        if asked.kind == "place" and (_TITLE.match(text[e:e + 30].lstrip()) or _ATTRIBUTE.match(text[e:e + 30])):
+            continue  # "US Secretary of State Antony Blinken", "the US's support", "the US side": whose, not where
+        if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]) \
+                and not _VISITED.search(text[max(start, s - 30):s]):
             continue  # "Where did the talks take place?": "in Geneva", not "convey to Putin that the United States…"
         if asked.located and not _whereabouts(asked.located, text[max(start, s - 60):s]):
             continue  # "Where was Putin?": "Putin, who was in Sochi", not "Putin discussed the conflict in Ukraine"

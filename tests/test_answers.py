@@ -117,6 +117,7 @@ def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     "How many former ambassadors signed the statement?",  # "24 former U.S. national security officials"
     "Who is the president of Poland?",  # not "Presidents Obama" named after "Ambassador to Poland"
     "Which hotel hosted the Geneva talks?",  # no article mentions a hotel: not the talks' announcement
+    "Which country did Blinken visit?",  # not "the US's unwavering support", nor "aggression against Ukraine"
     "Who led the Geneva talks in 2023?",  # undated articles beside ones of 2021 and 2022 name no later year
 ])
 def test_near_misses_get_the_articles_dont_say(assistant, question):
@@ -342,6 +343,14 @@ def test_an_event_the_question_times_itself_by_is_named_by_the_answers_article(a
     from qa.constraints import anchor_event
     assert anchor_event("Who spoke after the meeting in Geneva?") == "meeting"
     assert anchor_event("What lighter moments took place during the conversation?") is None
+
+
+def test_where_a_meeting_is_hosted_is_a_place_it_is_held_in(assistant):
+    # "which city will host" asks where, as "where" does: "the NATO-Russia Council in Brussels"
+    answer = assistant.ask("Which city will host the NATO-Russia Council meeting?")
+    assert answer.short_answer.text == "Brussels"
+    assert analyse_question("Which country did Blinken visit?").where
+    assert not analyse_question("Which country threatened sanctions?").where
 
 
 def test_a_question_quoting_an_articles_title_is_asked_of_that_article(assistant):
