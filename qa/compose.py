@@ -18,8 +18,8 @@ from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import key_names, looks_ahead, unmet
 from qa.dates import weekday_date
-from qa.phrasing import Phrasing
 from qa.describe import description
+from qa.phrasing import Phrasing
 from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, lemma, stem, tokens
 from qa.settings import QASettings

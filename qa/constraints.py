@@ -34,7 +34,8 @@ _WH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:what|which|who|whom|when|where|how)\b"
 # "after the video summit": the event a question times itself by ("during" is left out: "during the
 # conversation" is the meeting the article calls an interview)
 _ANCHOR = re.compile(r"\b(?:after|before|following|since|ahead of)\s+(?:the|this|that|their|his|her|its)\s+"
-                     r"((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)(?=\s*(?:[?,.;]|$|\s(?:in|on|at|with|of|by|between|and|to)\b))", re.I)
+                     r"((?:[a-z][\w-]*\s+){0,2}?[a-z][\w-]*)"
+                     r"(?=\s*(?:[?,.;]|$|\s(?:in|on|at|with|of|by|between|and|to)\b))", re.I)
 FEW_NAMES = 2  # a question naming more (several articles joined) abstains only when half of them are unknown
 
 
@@ -90,7 +91,8 @@ def _names_year_from(text: str, year: int) -> bool:
     return any(int(y) >= year for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
 
 
-_WHICH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?which((?:\s+[a-z][\w-]*){1,3})", re.I)
+_WHICH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?which((?:\s+[a-z][\w-]*){1,3})",
+                         re.I)
 _VERBISH = frozenset("did does do is are was were has have had will would can could should may might must".split())
 
 

@@ -15,8 +15,8 @@ import re
 from dataclasses import replace
 
 from qa.conversation import Conversation, Turn
-from qa.types import Answer, Sentence, ShortAnswer
 from qa.names import ALIASES, demonym, normalise, proper_names
+from qa.types import Answer, Sentence, ShortAnswer
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
 _STARTS = re.compile(r"^\s*(and|so|also|what about|how about|then)\b", re.I)
