@@ -11,7 +11,6 @@ its articles). The earlier question is kept as context for the dense search.
 from __future__ import annotations
 
 import re
-
 from dataclasses import replace
 
 from qa.conversation import Conversation, Turn
