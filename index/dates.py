@@ -193,6 +193,11 @@ def names_year(text: str) -> bool:
     return _YEAR_ALONE.search(text) is not None
 
 
+def latest_year(text: str) -> int | None:
+    """The latest year the text names, read as `names_year` reads one, or None."""
+    return max((int(y) for y in _YEAR_ALONE.findall(text)), default=None)
+
+
 _WEEKDAY = re.compile(r"^(?:(?:on|this|next|last|coming|past)\s+)?(monday|tuesday|wednesday|thursday|friday|"
                       r"saturday|sunday)$", re.I)
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

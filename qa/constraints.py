@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 
 from qa.asked import KIND_NOUNS
-from qa.dates import names_year, period_start
+from qa.dates import latest_year, names_year, period_start
 from qa.names import mentions, regional
 from qa.query import compact, indexed
 from qa.verbs import past_form, verb_forms
@@ -85,10 +85,6 @@ def anchor_event(text: str) -> str | None:
 def _names_event(article, head: str) -> bool:
     pattern = re.compile(rf"\b{re.escape(head.rstrip('s'))}s?\b", re.I)
     return any(pattern.search(part) for part in (article.text, article.title or ""))
-
-
-def _names_year_from(text: str, year: int) -> bool:
-    return any(int(y) >= year for y in re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text))
 
 
 _WHICH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?which((?:\s+[a-z][\w-]*){1,3})",
@@ -174,7 +170,7 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
                 return True
             start = start or period_start(query.text, dated, True)
             if not c.article.published_at and names_year(query.text) and latest < start.isoformat() \
-                    and not _names_year_from(c.article.text, start.year):
+                    and (latest_year(c.article.text) or 0) < start.year:
                 return True  # undated, beside articles all older than the year asked, and naming none as late
             said = period_start(c.text, start.isoformat())
             return said is not None and said < start

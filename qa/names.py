@@ -182,23 +182,34 @@ def proper_names(text: str) -> list[str]:
 _TITLE_RUN = r"((?:(?:[A-Z][\w.’'-]*|of|the)\s+){1,6})"  # "US President Joe ", "Russian Foreign Minister Sergey "
 
 
+def _titles_before(name: str, texts: tuple[str, ...]):
+    """The words written before each mention of the person's surname in the texts, as far back as
+    capitalised words (and "of", "the") run: ["US", "President", "Joe"] for "US President Joe Biden"."""
+    last = name.split()[-1]
+    if len(last) < 3 or not last[:1].isupper():
+        return
+    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    for text in texts:
+        if last in text:
+            for m in pattern.finditer(text):
+                yield m.group(1).split()
+
+
 def titled_other_side(name: str, side: str, texts) -> bool:
     """Some of the texts title the person with another nationality than `side`, and none with it:
     "US President Joe Biden" is not the "Russian official" a question asks for."""
-    last = name.split()[-1]
-    if len(last) < 3 or not last[:1].isupper():
-        return False
-    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    return _titled_other_side(name, side, tuple(texts))
+
+
+@lru_cache(maxsize=256)  # asked once a phrase, of the same retrieved texts: read them once a person
+def _titled_other_side(name: str, side: str, texts: tuple[str, ...]) -> bool:
     other = False
-    for text in texts:
-        if last not in text:
-            continue
-        for m in pattern.finditer(text):
-            for word in m.group(1).split():
-                if demonym(word) or word in AFFILIATIONS:
-                    if same_party(word, side):
-                        return False
-                    other = True
+    for words in _titles_before(name, texts):
+        for word in words:
+            if demonym(word) or word in AFFILIATIONS:
+                if same_party(word, side):
+                    return False
+                other = True
     return other
 
 
@@ -214,31 +225,28 @@ _TITLE_NOUNS = frozenset("""State Defense Defence Foreign Security National Comm
     Justice Interior Finance House Staff Intelligence""".split())  # "Secretary of State", "National Security Adviser"
 
 
-def role_aliases(name: str, texts) -> set[str]:
+def role_aliases(name: str, texts) -> frozenset[str]:
     """The titles the texts give a person before their name, for a sentence that names them by title
     alone: "US President Joe Biden" makes "the US president was accompanied by…" a sentence about
     Biden. Only titles of two words or more ("the president" alone could be anyone's)."""
-    last = name.split()[-1]
-    if len(last) < 3 or not last[:1].isupper():
-        return set()
-    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    return _role_aliases(name, tuple(texts))
+
+
+@lru_cache(maxsize=256)  # asked once a candidate sentence, of the same retrieved texts
+def _role_aliases(name: str, texts: tuple[str, ...]) -> frozenset[str]:
     out = set()
-    for text in texts:
-        if last not in text:
-            continue
-        for m in pattern.finditer(text):
-            words = m.group(1).split()
-            ends = [i for i, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:\w\.){2,}", w)]
-            words = words[ends[-1] + 1:] if ends else words  # "Vladimir Putin. Presidents Biden": another sentence
-            while words and not _ROLE_WORD.fullmatch(words[-1]) and words[-1] not in _TITLE_NOUNS:
-                words.pop()  # "Joe", "Vladimir": the person's own names
-            while words and words[0] in ("the", "of"):
-                words.pop(0)
-            if len(words) >= 2:
-                out.add(" ".join(words).casefold())
-    return out
+    for words in _titles_before(name, texts):
+        ends = [i for i, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:\w\.){2,}", w)]
+        words = words[ends[-1] + 1:] if ends else words  # "Vladimir Putin. Presidents Biden": another sentence
+        while words and not _ROLE_WORD.fullmatch(words[-1]) and words[-1] not in _TITLE_NOUNS:
+            words.pop()  # "Joe", "Vladimir": the person's own names
+        while words and words[0] in ("the", "of"):
+            words.pop(0)
+        if len(words) >= 2:
+            out.add(" ".join(words).casefold())
+    return frozenset(out)
 
 
-def named_by_role(aliases: set[str], text: str) -> bool:
+def named_by_role(aliases: frozenset[str], text: str) -> bool:
     low = fold(text)
     return any(a in low and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", low) for a in aliases)

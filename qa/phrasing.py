@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from qa import short_answer as sa
-from qa.names import mentions, role_aliases, titled_other_side
+from qa.names import mentions, titled_other_side
 from qa.query import Query
 from qa.settings import QASettings
 
@@ -77,7 +77,7 @@ class Phrasing:
         if asked.side and asked.kind in ("person", "who") and right and others:  # "Which Russian official…"
             right = [p for p in right if p.label != "PERSON" or not titled_other_side(p.text, asked.side, others)]
         c.phrases = right  # all of the asked side take part in the vote, whatever names their sentence gives
-        if not sa.names_met(names, c.text, context, self._aliases(names, others)):
+        if not sa.names_met(names, c.text, context, others):
             right = []  # the sentence is about something else than the question's names
         supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
         acronyms = re.findall(r"\b[A-Z]{3,8}\b", query.text)
@@ -96,13 +96,6 @@ class Phrasing:
         c.relevance = max(c.relevance, c.score)
         if sa.plural(asked) and c.phrase.items == 1:
             c.score *= s.single_penalty  # "Which leaders…": a sentence that lists them answers better
-
-    def _aliases(self, names: list[str], texts) -> dict:
-        """Each name's titles in the retrieved articles, read once a question (`texts` is its tuple)."""
-        if getattr(self, "_aliases_for", None) != (names, id(texts)):
-            self._aliases_for = (list(names), id(texts))
-            self._aliases_of = {n: role_aliases(n, texts) for n in names}
-        return self._aliases_of
 
     def vote(self, cands: list) -> None:
         """Several articles naming the same answer outweigh one sentence: the phrase that most of

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 from qa.asked import Asked, fills
 from qa.counted import counts_other, measures_other
-from qa.names import demonym, expansion_in, expansion_spans, mentions, named_by_role, other_polity, same_party
+from qa.names import (demonym, expansion_in, expansion_spans, mentions, named_by_role, other_polity, role_aliases,
+                      same_party)
 from qa.query import lemma, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
@@ -322,14 +323,14 @@ def credit_line(text: str, phrase: Phrase, lo: int, hi: int) -> bool:
             and len(text[lo:hi].split()) <= CREDIT_WORDS)
 
 
-def names_met(names: list[str], sentence: str, before: str = "", aliases: dict | None = None) -> bool:
+def names_met(names: list[str], sentence: str, before: str = "", texts=()) -> bool:
     """The sentence of a short answer (with the one before it) names the question's names: more
     than half of them, or two when the question uses more than three (it may join several articles).
-    `aliases`: the titles the articles give each name ("the US president" for Biden)."""
+    A name is also met by a title that the retrieved `texts` give it ("the US president" for Biden)."""
     if not names:
         return True
     text = before + " " + sentence
-    found = sum(mentions(text, n) or bool(aliases and named_by_role(aliases.get(n, set()), text)) for n in names)
+    found = sum(mentions(text, n) or bool(texts) and named_by_role(role_aliases(n, texts), text) for n in names)
     return found * 2 > len(names) or (len(names) > 3 and found >= 2)
 
 
