@@ -177,7 +177,7 @@ print("RESULT" + json.dumps(out))
 
 
 def _size(folder: Path) -> int:
-    return sum(f.stat().st_size for f in folder.iterdir() if f.is_file() and not f.name.endswith(".lock"))
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file() and not f.name.endswith(".lock"))  # keywords/ too
 
 
 def ask_stages(folder: Path, questions: list[str], warm: int) -> dict:

@@ -148,7 +148,7 @@ class Index:
     def remove(self, keys: Sequence[str]) -> list[str]:
         """Remove articles by id or by the path they were loaded from; returns the removed ids."""
         with self._session() as writer:
-            return writer.remove(keys)
+            return writer.remove([str(k) for k in keys])  # a Path names its file
 
     def repair(self) -> int:
         """Rebuild the vector file from the vectors SQLite keeps; returns how many were written."""

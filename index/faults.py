@@ -18,6 +18,7 @@ POINTS = (
     "before_rename",        # the new vector file is written to its temporary name, not renamed
     "after_rename",         # the new vector file has its final name; SQLite has not committed
     "after_commit",         # SQLite has committed the new version; old vector files not yet removed
+    "keywords_before_commit",  # a large index's tantivy keyword directory is being changed, not committed
     "during_swap",          # --rebuild: the old index is moved aside, the new one not yet in place
     "ray_embed",            # a Ray embedding worker, on its first batch (once: see ONCE)
 )

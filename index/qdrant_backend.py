@@ -376,7 +376,7 @@ class QdrantBackend:
             size = sum(f.stat().st_size for f in Path(self.target).rglob("*") if f.is_file())
         return Stats(f"qdrant+{self.target}", articles, self.chunk_count(), self.settings.model,
                      self.settings.backend, self.dimension, "qdrant", size, int(self._meta["format_version"]),
-                     self.settings.chunking())
+                     self.settings.chunking(), keyword_index="qdrant")
 
     def verification(self, full: bool = False):
         from index.verify import Verification

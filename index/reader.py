@@ -25,6 +25,7 @@ from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, Senten
 from index.segments import SegmentedVectors, live_files, load, segments_of
 from index.settings import FORMAT_VERSION, IndexSettings
 from index.store import Store
+from index.tantivy_keywords import DIR_NAME, KeywordSearcher
 from index.vectors import VectorFileError
 
 DB_NAME = "byline.sqlite"
@@ -32,7 +33,7 @@ SNAPSHOT_TRIES = 5  # a writer would have to commit this many times during one s
 
 
 def settings_of(manifest: dict) -> IndexSettings:
-    merging = {k: manifest[k] for k in ("max_segments", "merge_tombstones") if k in manifest}
+    merging = {k: manifest[k] for k in ("max_segments", "merge_tombstones", "keyword_index_above") if k in manifest}
     return IndexSettings(model=manifest["model"], backend=manifest["backend"], **manifest["chunking"],
                          approximate_above=manifest.get("approximate_above", 50_000), **merging)
 
@@ -61,6 +62,7 @@ class Reader:
         self._guard = threading.RLock()
         self._encoder = None
         self.encoder_threads: int | None = None  # ONNX Runtime intra-op threads, when the encoder loads
+        self._keywords = KeywordSearcher(path)
         self._open_store()
 
     def _open_store(self) -> None:
@@ -186,6 +188,8 @@ class Reader:
     def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:
+        if self._keywords.current(self.version()):  # a large index's tantivy directory, when up to date
+            return self._keywords.search(match, k, sources, since, until, no_outlet, no_date)
         where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
         return self.store.keyword_search(match, k, where, params)
 
@@ -214,6 +218,10 @@ class Reader:
         return self.store.count("chunks")
 
     def doc_freq(self, term: str, prefix: bool = False) -> int:
+        if self._keywords.current(self.version()):  # tantivy's term dictionary: no walk of the posting lists
+            found = self._keywords.doc_freq(term, prefix)
+            if found is not None:
+                return found
         return self.store.doc_freq(term, prefix)
 
     def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -222,6 +230,8 @@ class Reader:
 
     def vocabulary(self, prefix: str, limit: int = 20_000) -> list[tuple[str, int]]:
         """Indexed words starting with `prefix` and their chunk counts (for spelling correction)."""
+        if self._keywords.current(self.version()):
+            return self._keywords.vocabulary(prefix, limit)
         return self.store.vocabulary(prefix, limit)
 
     def stats(self) -> Stats:
@@ -232,9 +242,11 @@ class Reader:
         live = live_files(m)
         size = sum(f.stat().st_size for f in self.path.iterdir()  # the index, not leftovers of a crash
                    if f.is_file() and ".faiss" not in f.name and not f.name.endswith(".lock") or f.name in live)
+        size += sum(f.stat().st_size for f in (self.path / DIR_NAME).rglob("*") if f.is_file())  # tantivy's
         kind = self._vectors.kind if self._vectors is not None else (
             "ivf" if chunks > self.settings.approximate_above else "flat")
         segments = segments_of(m)
         return Stats(str(self.path), articles, chunks, m["model"], m["backend"], int(m.get("dimension") or 0),
                      kind, size, m["format_version"], m["chunking"],
-                     len(segments) if segments is not None else int(bool(m.get("vectors_version"))), tombstones)
+                     len(segments) if segments is not None else int(bool(m.get("vectors_version"))), tombstones,
+                     "tantivy" if self._keywords.current(int(m.get("vectors_version") or 0)) else "fts5")

@@ -38,6 +38,7 @@ class Stats:
     chunking: dict
     segments: int = 1  # vector files (index.segments)
     deleted_vectors: int = 0  # tombstoned vectors still in a segment until the next merge
+    keyword_index: str = "fts5"  # "tantivy" on a large index (index.tantivy_keywords)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

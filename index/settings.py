@@ -27,6 +27,12 @@ class IndexSettings:
     embed_header: bool = False  # prefix the embedded text with headline, outlet and date
     batch_size: int = 32
     approximate_above: int = 50_000  # chunks; above, IVF (recall@10 0.994 on MultiHop, ask p50 38 -> 17 ms at 88k)
+    # Keyword search by tantivy above this many windows (index.tantivy_keywords), FTS5 below. The
+    # searches qa sends for 100 MultiHop questions take FTS5 p50 10.5 / p95 17.1 ms at 88,238 windows
+    # and 104 / 171 ms at 1,276,288; tantivy 0.5 / 0.6 and 2.2 / 2.9 ms (python -m bench.keyword_engines).
+    # Tantivy's directory costs 17-21 KB an article beside FTS5's 13; an index of MultiHop's size (609
+    # articles, 88,238 windows) stays under 150 KB an article and exactly as the Qdrant backend scores.
+    keyword_index_above: int = 100_000
     max_file_bytes: int = 20_000_000
     lock_timeout: float = 10.0  # seconds a second writer waits before giving up
     # Segments (index.segments): a write that would leave more vector files than this merges the small
@@ -43,6 +49,8 @@ class IndexSettings:
                              "index can be trained on)")
         if self.backend not in BACKENDS:
             raise ValueError(f"unknown backend {self.backend!r}; choose one of {', '.join(BACKENDS)}")
+        if self.keyword_index_above < 0:
+            raise ValueError("keyword_index_above must be at least 0")
         if self.max_segments < 1 or not 0 < self.merge_tombstones <= 1:
             raise ValueError("max_segments must be at least 1 and merge_tombstones in (0, 1]")
         if not 4 <= self.chunk_words <= 512 or not 1 <= self.chunk_stride <= self.chunk_words:

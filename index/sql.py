@@ -109,6 +109,9 @@ OUTLETS = "SELECT source, count(*) FROM articles WHERE source IS NOT NULL GROUP 
 FILTERED_CHUNK_IDS = "SELECT c.id FROM chunks c JOIN articles a ON a.rowid = c.article WHERE {where}"
 KEYWORD_SEARCH = """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f {join}
     WHERE chunks_fts MATCH ? {where} ORDER BY score LIMIT ?"""
+# the windows of chunks, article by article (index.tantivy_keywords): every chunk, or those of ids
+WINDOW_SPANS = "SELECT id, article, start, end FROM chunks {where} ORDER BY article, id"
+ARTICLE_KEYS = "SELECT text, source_key, day FROM articles WHERE rowid = ?"
 DOC_FREQ = "SELECT sum(doc) FROM chunks_vocab WHERE term >= ? AND term < ?"
 VOCABULARY = "SELECT term, doc FROM chunks_vocab WHERE term >= ? AND term < ? LIMIT ?"
 WINDOWS = """SELECT c.id, c.start, c.end, c.sent_lo, c.sent_hi, e.vector FROM chunks c

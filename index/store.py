@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from index.sql import (
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_VECTORS, ALL_CHUNK_IDS,
     CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
-    INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, filter_clause,
+    INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, WINDOW_SPANS, ARTICLE_KEYS, filter_clause,
     ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, MISSING_VECTORS, BAD_SPANS,
     HAS_TOMBSTONES_TABLE, ALL_TOMBSTONES, ADD_TOMBSTONE, REMOVE_TOMBSTONE, CLEAR_TOMBSTONES, LIVE_TOMBSTONES,
 )
@@ -313,6 +313,20 @@ class Store:
             return {}
         sql = CHUNK_ROWS.format(marks=",".join("?" * len(ids)))
         return {r[0]: ChunkRow(*r) for r in self._rows(sql, list(ids))}
+
+    def window_texts(self, ids: Sequence[int] | None = None) -> Iterator[tuple[int, str, str | None, str | None]]:
+        """(chunk id, window text, outlet key, day) of every chunk, or of `ids`, article by article,
+        streamed (one article's text in memory at a time)."""
+        batches = [None] if ids is None else [list(ids)[i:i + 500] for i in range(0, len(ids), 500)]
+        for batch in batches:
+            where = "" if batch is None else f"WHERE id IN ({','.join('?' * len(batch))})"
+            last, text, key, day = None, "", None, None
+            for cid, article, start, end in self.db.execute(WINDOW_SPANS.format(where=where), batch or []):
+                if article != last:
+                    last = article
+                    blob, key, day = self._one(ARTICLE_KEYS, (article,))
+                    text = unpack_text(blob)
+                yield cid, text[start:end], key, day
 
     def _unpack(self, what: str, sql: str, article_rowid: int, unpack) -> list:
         def load():

@@ -78,7 +78,7 @@ def term_id(term: str) -> int:
     return int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=4).digest(), "big")
 
 
-def _pairs(tokens: list[str]) -> list[str]:
+def digit_pairs(tokens: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(tokens, tokens[1:]) if a.isdigit() and b.isdigit()]
 
 
@@ -99,7 +99,7 @@ def prefix_terms(tokens: list[str]) -> list[str]:
 
 def chunk_terms(text: str, avg_words: float) -> Terms:
     tokens = tokenize(text)
-    pairs = _pairs(tokens)
+    pairs = digit_pairs(tokens)
     counts = Counter(tokens + pairs + prefix_terms(tokens))
     norm = K1 * (1 - B + B * len(tokens) / max(avg_words, 1.0))
     weights: dict[int, float] = {}
@@ -135,7 +135,7 @@ def parse_match(match: str) -> KeywordQuery:
         if not tokens:
             continue
         if len(tokens) > 1:
-            words += _pairs(tokens) or tokens
+            words += digit_pairs(tokens) or tokens
         elif star:
             prefixes.append(tokens[0])
         else:

@@ -19,7 +19,16 @@ from index.quantize import CODE_LOW, CODE_WIDTH
 from index.settings import IVF_MIN_LISTS, IVF_MIN_VECTORS
 
 SMALL = 50_000  # vectors; below this one thread searches faster than a pool
+# IVF lists searched: an eighth of them, at most NPROBE_MAX. Recall@10 against exact search over the same
+# codes: 0.993 at 88,238 real MultiHop vectors (148 of 1,188 lists); at 1,276,288 stand-in vectors (4,518
+# lists) 0.996 with 256 as with 564 (an eighth), in 5.6 instead of 11.5 ms, 0.970 with 160 (bench/README.md,
+# issue 13, sixth part). An eighth grows with the index; the cap keeps a search near 60k-250k codes.
+NPROBE_MAX = 256
 _THREADS = os.cpu_count() or 1
+
+
+def _nprobe(nlist: int) -> int:
+    return max(8, min(nlist // 8, NPROBE_MAX))
 
 
 class VectorIndex:
@@ -61,7 +70,7 @@ class VectorIndex:
             sample = vectors[rng.choice(len(vectors), size=min(len(vectors), nlist * 64), replace=False)]
             ivf.train(np.ascontiguousarray(sample, dtype=np.float32))
             _fix_range(ivf.sq)
-            ivf.nprobe = nprobe or max(8, nlist // 8)  # recall@10 0.994 on real MultiHop vectors
+            ivf.nprobe = nprobe or _nprobe(nlist)
             ivf.set_direct_map_type(faiss.DirectMap.Hashtable)  # ids can be removed and read back
             index = ivf
         else:
@@ -174,7 +183,11 @@ class VectorIndex:
             raise VectorFileError(path, "is damaged (FAISS cannot read it)") from exc
         if index.d != dimension:
             raise VectorFileError(path, f"has dimension {index.d}, the index says {dimension}")
-        return cls(index, dimension)
+        out = cls(index, dimension)
+        if out._is_ivf():  # a file trained before NPROBE_MAX searches as one trained now
+            ivf = faiss.extract_index_ivf(index)
+            ivf.nprobe = min(ivf.nprobe, _nprobe(ivf.nlist))
+        return out
 
 
 def _fix_range(sq) -> None:

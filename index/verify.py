@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index import tantivy_keywords
 from index.reader import SNAPSHOT_TRIES, Reader
 from index.segments import live_files, load, segments_of, vector_file
 from index.swap import BUILDING, OLD, READY, sibling
@@ -57,6 +58,7 @@ def leftovers(path: Path, manifest: dict) -> list[Path]:
         if (tmp and not _alive(int(tmp.group(1)))) or (vec and int(vec.group(1)) <= version and f.name not in live):
             found.append(f)
     found += [p for p in (sibling(path, s) for s in (BUILDING, READY, OLD)) if p.exists()]
+    found += [p for p in (path / tantivy_keywords.BUILDING,) if p.exists()]  # a keyword build cut short
     return found
 
 

@@ -17,13 +17,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 
-from index import checked, swap
+from index import checked, swap, tantivy_keywords
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
@@ -101,6 +102,7 @@ class Writer:
         for f in self.path.iterdir():
             if _OURS.match(f.name) and f.name not in keep:
                 f.unlink(missing_ok=True)
+        shutil.rmtree(self.path / tantivy_keywords.BUILDING, ignore_errors=True)  # a keyword build cut short
 
     def check_vectors(self) -> None:
         """Refuse to write beside a damaged vector file (a missing one is rebuilt from SQLite)."""
@@ -168,6 +170,8 @@ class Writer:
             target.with_name(target.name + f".tmp{os.getpid()}").unlink(missing_ok=True)
             raise
         fault_point("after_commit")
+        tantivy_keywords.sync(self.path, store, self.settings.keyword_index_above, version, version + 1,
+                              removed, new_ids, total)
         self.remove_leftovers(store.manifest())
         return how
 
@@ -295,7 +299,8 @@ def _initialise(store: Store, settings: IndexSettings) -> None:
     store.set_manifest(format_version=FORMAT_VERSION, model=settings.model, backend=settings.backend,
                        dimension=0, chunking=settings.chunking(), vectors_version=0, segments=[],
                        approximate_above=settings.approximate_above, max_segments=settings.max_segments,
-                       merge_tombstones=settings.merge_tombstones, articles=0, chunks=0)
+                       merge_tombstones=settings.merge_tombstones,
+                       keyword_index_above=settings.keyword_index_above, articles=0, chunks=0)
     store.commit()
 
 

@@ -121,9 +121,9 @@ def mentions(text: str, name: str) -> bool:
         return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
     words = key.split()
     stem = key[: max(4, int(len(key) * STEM_SHARE + 0.5))] if len(words) == 1 and len(key) >= 5 else None
-    if stem and re.search(r"\b" + re.escape(stem), low):
+    if stem and stem in low and re.search(r"\b" + re.escape(stem), low):  # a substring test first, as above
         return True
-    return len(words) > 1 and all(re.search(r"\b" + re.escape(w) + r"\b", low) for w in words[-1:])
+    return len(words) > 1 and all(w in low and re.search(r"\b" + re.escape(w) + r"\b", low) for w in words[-1:])
 
 
 def _acronym_in(name: str, text: str) -> bool:

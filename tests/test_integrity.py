@@ -261,7 +261,8 @@ def test_a_rebuild_killed_while_building_leaves_the_old_index(fresh_index):
 
 def test_every_fault_point_is_exercised():
     tested = {"after_embedding", "before_rename", "after_rename", "after_commit", "during_swap",
-              "ray_embed"}  # the last in tests/test_ray_ingest.py
+              "ray_embed",  # in tests/test_ray_ingest.py
+              "keywords_before_commit"}  # in tests/test_tantivy_keywords.py
     assert set(POINTS) == tested
 
 

@@ -1,0 +1,102 @@
+"""FTS5 against tantivy on one index, with the keyword searches `qa` sends (issue 13).
+
+    python -m bench.keyword_engines INDEX_DIR QUESTIONS.jsonl [--limit 100]
+
+Builds the index's tantivy keyword directory when it has none (`index.tantivy_keywords.build`, what
+a write does past `keyword_index_above`), asks each question once to record the searches the
+retriever sends, then times each search on both engines (a warm-up round, then a timed one) and
+prints p50 / p95 ms and how much of FTS5's top 60 and top 10 tantivy returns (ties with FTS5's n-th
+included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+
+def record(index_dir: Path, questions: list[str]) -> list[tuple[str, int, tuple]]:
+    from qa import Assistant
+
+    assistant = Assistant.open(index_dir, build_default=False)
+    index, seen = assistant.retriever.index, []
+    send = index.search_keyword
+
+    def recorded(match, k, *filters):
+        seen.append((match, k, filters))
+        return send(match, k, *filters)
+
+    index.search_keyword = recorded
+    for q in questions:
+        assistant.ask(q)
+    assistant.close()
+    return seen
+
+
+def _reach(hits: list[tuple[int, float]], n: int) -> set[int]:
+    """FTS5's top `n` with every window tied with the n-th (near-copies of one text score alike, in
+    no set order: at 10,000 generated articles a top 10 is often one tie)."""
+    floor = hits[min(n, len(hits)) - 1][1] * (1 - 1e-6)
+    return {i for i, s in hits if s >= floor}
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))]
+
+
+def compare(index_dir: Path, searches) -> dict:
+    from index import tantivy_keywords
+    from index.api import Index
+    from index.store import Store
+
+    index = Index.open(index_dir)
+    reader = index.reader
+    if not reader._keywords.current(reader.version()):
+        tantivy_keywords.build(index_dir, reader.store.window_texts(), reader.version())
+        assert reader._keywords.current(reader.version())
+    times: dict[str, list[float]] = {"fts5": [], "tantivy": []}
+    top60, top10, first = [], [], 0
+    for timed in (False, True):
+        for match, k, filters in searches:
+            where, params = Store.filter_sql(*filters)
+            t0 = time.perf_counter()
+            fts5 = reader.store.keyword_search(match, k, where, params)
+            t1 = time.perf_counter()
+            ours = reader._keywords.search(match, k, *filters)
+            t2 = time.perf_counter()
+            if not timed or not fts5:
+                continue
+            times["fts5"].append((t1 - t0) * 1000)
+            times["tantivy"].append((t2 - t1) * 1000)
+            mine = [i for i, _ in ours]
+            top60.append(len(_reach(fts5, len(fts5)) & set(mine)) / len(fts5))
+            top10.append(len(_reach(fts5, 10) & set(mine[:10])) / min(10, len(fts5)))
+            first += bool(mine) and mine[0] in _reach(fts5, 1)
+    index.close()
+    out = {name: {"p50": pct(v, 50), "p95": pct(v, 95)} for name, v in times.items()}
+    out.update(searches=len(top60), top60_shared=statistics.mean(top60), top10_shared=statistics.mean(top10),
+               same_first=first)
+    return out
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("index", type=Path)
+    p.add_argument("questions", type=Path)
+    p.add_argument("--limit", type=int, default=100)
+    args = p.parse_args()
+    with args.questions.open(encoding="utf-8") as f:
+        questions = [json.loads(line)["question"] for line in f if line.strip()][: args.limit]
+    res = compare(args.index, record(args.index, questions))
+    print(json.dumps(res, indent=1))
+    print(f"{res['searches']} searches: FTS5 p50 {res['fts5']['p50']:.1f} / p95 {res['fts5']['p95']:.1f} ms, "
+          f"tantivy {res['tantivy']['p50']:.1f} / {res['tantivy']['p95']:.1f} ms; of FTS5's top 60 "
+          f"{res['top60_shared']:.3f} shared, top 10 {res['top10_shared']:.3f}, same first {res['same_first']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Keyword search by tantivy on a large index (issue 13): built when the index passes
+`keyword_index_above` windows, kept up to date by every write, searched only while it holds the
+version the reader sees, FTS5 answering otherwise (a kill between the two commits, a lost
+directory); the same hits as FTS5 on the seed questions, the same filters, the same answers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index import tantivy_keywords
+from index.api import Index
+from qa import Assistant
+from tests.integrity_tools import byline, write_articles
+from tests.test_segments import set_manifest
+
+MATCHES = ('"troops" OR "border" OR "ukrain"*', '"nord" OR "stream" OR "sanction"*', '"100 000" OR "soldier"*',
+           '"sullivan" OR "gas"', '"putin" OR "biden" OR "video" OR "summit"', '"blinken" OR "canad"*')
+
+
+@pytest.fixture()
+def large(tmp_path, seed_index_dir, seed_corpus) -> Path:
+    """The seed index with the threshold at 0 windows, and one article added: the add builds the keyword directory."""
+    path = Path(shutil.copytree(seed_index_dir, tmp_path / "idx"))
+    set_manifest(path, keyword_index_above=0)
+    new = write_articles(tmp_path / "new", seed_corpus, 1)
+    assert not (path / tantivy_keywords.DIR_NAME).exists()
+    Index.open(path).add_paths(new)
+    return path
+
+
+def fts5(index: Index, match: str, k: int = 60, *filters) -> list[tuple[int, float]]:
+    from index.store import Store
+
+    where, params = Store.filter_sql(*filters) if filters else ("", [])
+    return index.reader.store.keyword_search(match, k, where, params)
+
+
+def searched_by_tantivy(index: Index) -> bool:
+    return index.reader._keywords.current(index.reader.version())
+
+
+def test_a_large_index_searches_keywords_with_tantivy_and_finds_what_fts5_finds(large):
+    index = Index.open(large)
+    assert searched_by_tantivy(index) and index.stats().keyword_index == "tantivy"
+    shared = 0
+    for match in MATCHES:
+        ours, theirs = index.search_keyword(match, 60), fts5(index, match)
+        assert theirs, match
+        best = theirs[0][1]
+        assert ours[0][0] in {i for i, s in theirs if s >= 0.98 * best}, match  # FTS5's best, or one tied with it
+        assert ours[0][1] == pytest.approx(best, rel=0.05)  # FTS5's bm25, to tantivy's rounding of lengths
+        shared += len({i for i, _ in theirs[:10]} & {i for i, _ in ours[:10]})
+    assert shared >= 54  # of 60: measured 55 (and 0.966 of the top 10 over the 71 searches of the seed questions)
+
+
+@pytest.mark.parametrize("filters", [(["Reuters"], None, None), ([], "2021-12-08", None), ([], None, "2021-12-07"),
+                                     ([], None, None, True, False), ([], None, None, False, True),
+                                     (["ARD", "Reuters"], "2021-12-01", "2022-01-31", False, True)])
+def test_outlet_and_date_filters_keep_the_windows_fts5_keeps(large, filters):
+    index = Index.open(large)
+    assert searched_by_tantivy(index)
+    for match in MATCHES:
+        ours = {i for i, _ in index.search_keyword(match, 1000, *filters)}
+        assert ours == {i for i, _ in fts5(index, match, 1000, *filters)}, (match, filters)
+
+
+def test_adds_and_removes_reach_the_keyword_directory_in_the_same_write(large, tmp_path, seed_corpus):
+    index = Index.open(large)
+    new = write_articles(tmp_path / "more", seed_corpus, 1, seed=11, prefix="extra")[0]
+    new.write_text(new.read_text() + "\nThe zanzibarian delegation arrived on Tuesday.\n")
+    index.add_paths([new])
+    assert searched_by_tantivy(index)
+    found = index.search_keyword('"zanzibarian"', 10)
+    assert found and found == [(i, pytest.approx(s, rel=0.05)) for i, s in fts5(index, '"zanzibarian"', 10)]
+    index.remove([new.stem])
+    assert searched_by_tantivy(index) and index.search_keyword('"zanzibarian"', 10) == []
+
+
+def test_a_write_killed_before_the_keyword_commit_leaves_fts5_answering_until_the_next_write(large, tmp_path,
+                                                                                          seed_corpus):
+    new = write_articles(tmp_path / "more", seed_corpus, 2, seed=11, prefix="extra")
+    new[0].write_text(new[0].read_text() + "\nThe zanzibarian delegation arrived on Tuesday.\n")
+    killed = byline("index", "add", str(new[0]), "--index", str(large), fault="keywords_before_commit")
+    assert killed.returncode == -9, killed.stderr
+    index = Index.open(large)
+    assert not searched_by_tantivy(index)  # the directory is behind the database
+    assert index.search_keyword('"zanzibarian"', 10) == fts5(index, '"zanzibarian"', 10) != []
+    done = byline("index", "add", str(new[1]), "--index", str(large), "--json")
+    assert done.returncode == 0, done.stderr
+    index = Index.open(large)
+    assert searched_by_tantivy(index)  # rebuilt from SQLite by the next write
+    assert [i for i, _ in index.search_keyword('"zanzibarian"', 10)] == [i for i, _ in fts5(index, '"zanzibarian"', 10)]
+    assert index.verification().leftovers == []
+
+
+def test_a_lost_or_garbled_keyword_directory_is_never_trusted(large):
+    (large / tantivy_keywords.DIR_NAME / "generation").write_text("garbage")
+    index = Index.open(large)
+    assert not searched_by_tantivy(index) and index.stats().keyword_index == "fts5"
+    assert index.search_keyword(MATCHES[0], 60) == fts5(index, MATCHES[0])
+    shutil.rmtree(large / tantivy_keywords.DIR_NAME)
+    index = Index.open(large)
+    assert not searched_by_tantivy(index) and index.search_keyword(MATCHES[1], 60) == fts5(index, MATCHES[1])
+    optimized = byline("index", "optimize", "--index", str(large), "--json")
+    assert optimized.returncode == 0, optimized.stderr
+    assert searched_by_tantivy(Index.open(large))
+
+
+def test_answers_read_the_same_with_tantivy_as_with_fts5(large, tmp_path):
+    question = "How many soldiers had Russia gathered near the Ukrainian border?"
+    with_tantivy = Assistant.open(large, build_default=False).ask(question)
+    shutil.rmtree(large / tantivy_keywords.DIR_NAME)
+    with_fts5 = Assistant.open(large, build_default=False).ask(question)
+    assert "100,000" in with_tantivy.text
+    assert with_tantivy.text == with_fts5.text
