@@ -31,6 +31,8 @@ ALIASES = (
 )
 _GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
 FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
+# no combining mark lies below U+0300 or among the general punctuation (curly quotes, dashes)
+_MAYBE_MARK = re.compile(r"[^\x00-\u02ff\u2000-\u206f]")
 _NOT_A_NAME = re.compile(r"^(?:[A-Z]\d[\w:]*|[A-Z]{1,2})$")  # "T21" (from a timestamp), "PM"
 FUZZY_MIN = 6  # names at least this long also match another spelling…
 FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
@@ -49,6 +51,8 @@ def fold(text: str) -> str:
     names checked against it (cached), and the combining marks are found among its distinct
     characters, not character by character."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if not _MAYBE_MARK.search(decomposed):
+        return decomposed  # only characters that are never combining marks (most news text)
     marks = {ch for ch in set(decomposed) if unicodedata.combining(ch)}
     return decomposed.translate({ord(m): None for m in marks}) if marks else decomposed
 
