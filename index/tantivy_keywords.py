@@ -30,6 +30,8 @@ in `<index>/keywords/` and searches there.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -42,6 +44,10 @@ DIR_NAME = "keywords"
 BUILDING = "keywords.building"
 _GENERATION = "generation"
 _HEAP = 200_000_000  # bytes of tantivy's in-memory segment before it writes one out
+# A write of this many windows waits for the merges its commit starts. Not waiting, a 30,000-article
+# build in batches left 76 segments and 3.8 GB of files for 564 MB of live ones (merges cut short
+# when the writer closed); a one-article add does not wait (a merge of large segments takes seconds).
+MERGE_AFTER = 10_000
 
 
 def _tantivy():
@@ -89,6 +95,24 @@ def generation(path: Path) -> int | None:
         return None
 
 
+_SEGMENT_FILE = re.compile(r"^([0-9a-f]{32})\.")
+
+
+def _sweep(directory: Path) -> None:
+    """Delete the segment files `meta.json` does not list: those of merges cut short when an earlier
+    writer closed, which tantivy's own clean-up does not know (3.2 GB beside 564 MB of live files
+    after a 30,000-article build in batches). We hold the index's write lock."""
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+        live = {s["segment_id"].replace("-", "") for s in meta["segments"]}
+    except (OSError, ValueError, KeyError):
+        return
+    for f in directory.iterdir():
+        m = _SEGMENT_FILE.match(f.name)
+        if m and m.group(1) not in live:
+            f.unlink(missing_ok=True)
+
+
 def _set_generation(directory: Path, version: int) -> None:
     tmp = directory / (_GENERATION + ".tmp")
     tmp.write_text(str(version))
@@ -121,35 +145,43 @@ def build(path: Path, rows: Iterable[Row], version: int) -> int:
     return n
 
 
-def update(path: Path, removed: Sequence[int], rows: Iterable[Row], before: int, version: int) -> bool:
+def update(path: Path, removed: Sequence[int], rows: Iterable[Row], before: int, version: int,
+           merge: bool = False) -> bool:
     """Apply one commit's change to a directory that holds `before`; False (nothing done) when it
-    holds another version, so that the caller rebuilds it."""
+    holds another version, so that the caller rebuilds it. A large change (a build's batch) or
+    `merge` (optimize) waits for tantivy's merges; a small add leaves them to a later write."""
     if generation(path) != before:
         return False
     t = _tantivy()
     directory = path / DIR_NAME
     _set_generation(directory, -1)  # being changed: no reader may trust it until the new generation
+    _sweep(directory)
     index = t.Index.open(str(directory))
     writer = index.writer(heap_size=_HEAP, num_threads=1)
     if removed:
         schema = index.schema
         writer.delete_documents_by_query(t.Query.term_set_query(schema, "id", [int(i) for i in removed]))
+    added = 0
     for row in rows:
         writer.add_document(_document(*row))
+        added += 1
     fault_point("keywords_before_commit")
     writer.commit()
+    writer.garbage_collect_files()  # files of merges an earlier write left unfinished
+    if merge or added >= MERGE_AFTER:
+        writer.wait_merging_threads()
     _set_generation(directory, version)
     return True
 
 
 def sync(path: Path, store, above: int, before: int, version: int, removed: Sequence[int],
-         added: Sequence[int], total: int) -> None:
+         added: Sequence[int], total: int, merge: bool = False) -> None:
     """After the SQLite commit of `version` (from `before`): bring the keyword directory to it, or
     build it when the index has grown past `above` windows. A failure leaves FTS5 answering."""
     if total <= above and not (path / DIR_NAME).exists():
         return
     try:
-        if not update(path, removed, store.window_texts(added), before, version):
+        if not update(path, removed, store.window_texts(added), before, version, merge):
             build(path, store.window_texts(), version)
     except (OSError, ValueError):  # disk full, a damaged directory: searched by FTS5 until the next write
         discard(path)

@@ -171,7 +171,7 @@ class Writer:
             raise
         fault_point("after_commit")
         tantivy_keywords.sync(self.path, store, self.settings.keyword_index_above, version, version + 1,
-                              removed, new_ids, total)
+                              removed, new_ids, total, merge)
         self.remove_leftovers(store.manifest())
         return how
 

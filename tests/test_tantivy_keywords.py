@@ -116,3 +116,15 @@ def test_answers_read_the_same_with_tantivy_as_with_fts5(large, tmp_path):
     with_fts5 = Assistant.open(large, build_default=False).ask(question)
     assert "100,000" in with_tantivy.text
     assert with_tantivy.text == with_fts5.text
+
+
+def test_a_write_clears_segment_files_an_earlier_writer_left_unfinished(large, tmp_path, seed_corpus):
+    keywords = large / tantivy_keywords.DIR_NAME
+    left = keywords / ("0123456789abcdef" * 2 + ".idx")  # a merge cut short: no segment in meta.json names it
+    left.write_bytes(b"\0" * 4096)
+    live = sorted(f.name for f in keywords.iterdir() if f.name != left.name)
+    Index.open(large).add_paths(write_articles(tmp_path / "more", seed_corpus, 1, seed=11, prefix="extra"))
+    assert not left.exists()
+    assert set(live) - {f.name for f in keywords.iterdir()} <= {"generation.tmp"}  # the live segments stay
+    index = Index.open(large)
+    assert searched_by_tantivy(index) and index.search_keyword(MATCHES[0], 5)
