@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from index.sql import (
     FIND_BY_FILE, FIND_BY_STORED_PATH, LIST_ARTICLES, HASH_OF, ALL_SIMHASHES,
     INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
     CHUNK_SPANS_OF, TEXT_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
-    DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_VECTORS, ALL_CHUNK_IDS,
+    DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_VECTORS, ALL_CHUNK_IDS, CHUNK_VECTORS_AFTER,
     CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
     INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, filter_clause,
@@ -273,8 +273,17 @@ class Store:
         return (np.array([r[0] for r in rows], dtype=np.int64),
                 decode(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), dimension)))
 
+    def chunk_vector_blocks(self, dimension: int, block: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Every live vector as (ids, float32 rows) blocks of up to `block`, in id order (index.merging)."""
+        last = -1
+        while rows := self._rows(CHUNK_VECTORS_AFTER, (last, block)):
+            last = rows[-1][0]
+            yield (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+                   decode(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), dimension)))
+
     def chunk_ids(self) -> np.ndarray:
-        return np.array([r[0] for r in self._rows(ALL_CHUNK_IDS)], dtype=np.int64)
+        """Every chunk id, in order, read as a stream (a list of rows held 1.3 GB at 14M windows)."""
+        return np.fromiter((r[0] for r in self._run(ALL_CHUNK_IDS)), dtype=np.int64)
 
     def chunk_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
         out: dict[int, np.ndarray] = {}
