@@ -146,7 +146,7 @@ if spec.get("stand_in_preparation"):
     writer = importlib.import_module("index.writer")  # `import index.writer` would rebind `index`
     real_prepare, writer.prepare_all = writer.prepare_all, StandInPreparation()
 t = time.perf_counter()
-report = index.add_paths([path])
+report = index.add_paths([path], **({"commit_windows": spec["commit_windows"]} if spec.get("commit_windows") else {}))
 build_s = time.perf_counter() - t
 out = {"build_s": build_s, "chunks": index.store.count("chunks"), "embedded": report.chunks_embedded,
        "articles": index.store.count("articles")}
@@ -216,8 +216,10 @@ def run(args) -> dict:
     out = {"method": __doc__.strip(), "articles": n, "generate_s": time.perf_counter() - t,
            "vectors": "stand-in (real MultiHop vectors reused with noise)" if args.stand_in_vectors else "real"}
     out["preparation"] = "real" if not args.stand_in_preparation else "stand-in (see build.preparation)"
+    out["commit_windows"] = getattr(args, "commit_windows", None) or "default"
     spec = {"dir": str(tmp / "index"), "path": str(path), "extra": [str(e) for e in extra], "noise": NOISE,
-            "stand_in": args.stand_in_vectors, "stand_in_preparation": args.stand_in_preparation}
+            "stand_in": args.stand_in_vectors, "stand_in_preparation": args.stand_in_preparation,
+            "commit_windows": getattr(args, "commit_windows", None)}
     r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], cwd=ROOT, capture_output=True, text=True)
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT")]
     if r.returncode or not line:

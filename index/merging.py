@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from index.errors import IndexCorruptError
 from index.vectors import VectorIndex
 
 # Vectors read from SQLite and added to FAISS at a time: 64 Ki of them are 25 MB of codes and 100 MB
@@ -45,9 +46,14 @@ def gathered(store, ids: np.ndarray, dimension: int, block: int = BLOCK) -> np.n
     """The stored vectors of `ids`, in that order, as one float32 array (read `block` at a time)."""
     out = np.empty((len(ids), dimension), dtype=np.float32)
     for start in range(0, len(ids), block):
-        part = ids[start:start + block]
-        found = store.chunk_vectors(part.tolist())
-        out[start:start + len(part)] = [found[int(i)] for i in part]
+        part = np.asarray(ids[start:start + block], dtype=np.int64)
+        found, rows = store.chunk_vector_rows(part, dimension)
+        order = np.argsort(found)
+        at = order[np.minimum(np.searchsorted(found, part, sorter=order), len(found) - 1)] if len(found) else None
+        if at is None or not np.array_equal(found[at], part):
+            raise IndexCorruptError(f"Some windows of the index at {store.path.parent} have no stored vector; "
+                                    f"rebuild it: byline index build --rebuild PATH --index {store.path.parent}")
+        out[start:start + len(part)] = rows[at]
     return out
 
 

@@ -8,6 +8,9 @@ A write happens in two phases so that nothing is lost and nothing is half-done:
    ones to the tombstones table, or segments are merged (`index.segments`); the segment list with
    each file's checksum is recorded in the manifest, and the SQLite commit switches to it. Files no
    longer listed go after.
+A long add repeats both phases a batch of whole articles at a time (`COMMIT_WINDOWS`), each batch
+its own commit, so that its memory stays flat however many articles it adds; merges read the
+vectors back from SQLite a block at a time (`index.merging`).
 A kill at any point leaves the last committed version whole (see `index.faults` for the tests).
 Before writing, SQLite's quick check must pass: a damaged database is never written to.
 """
@@ -34,7 +37,8 @@ from index.near_duplicates import closest
 from index.prepare import DEFAULT_WORKERS, prepare_all
 from index.reader import DB_NAME, check_manifest, settings_of
 from index.reports import AddReport, OptimizeReport
-from index.segments import APPEND, MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of, vector_file
+from index.segments import (APPEND, MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of,
+                            vector_file)
 from index.settings import FORMAT_VERSION, IndexSettings
 from index.store import Store
 from index.vectors import VectorIndex
