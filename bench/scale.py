@@ -145,11 +145,12 @@ if spec.get("stand_in_preparation"):
     from bench.scale_prepare import StandInPreparation
     writer = importlib.import_module("index.writer")  # `import index.writer` would rebind `index`
     real_prepare, writer.prepare_all = writer.prepare_all, StandInPreparation()
-t = time.perf_counter()
-report = index.add_paths([path], **({"commit_windows": spec["commit_windows"]} if spec.get("commit_windows") else {}))
+t, cpu = time.perf_counter(), time.process_time()
+batches = {"commit_windows": spec["commit_windows"]} if spec.get("commit_windows") else {}
+report = index.add_paths([path], **batches)
 build_s = time.perf_counter() - t
-out = {"build_s": build_s, "chunks": index.store.count("chunks"), "embedded": report.chunks_embedded,
-       "articles": index.store.count("articles")}
+out = {"build_s": build_s, "build_cpu_s": time.process_time() - cpu, "chunks": index.store.count("chunks"),
+       "embedded": report.chunks_embedded, "articles": index.store.count("articles")}
 if spec.get("stand_in_preparation"):  # the added articles below are prepared for real
     out["preparation"], writer.prepare_all = writer.prepare_all.report(), real_prepare
 spans = index.store.db.execute("SELECT c.article, c.start, c.end FROM chunks c LIMIT 2000").fetchall()
