@@ -44,9 +44,10 @@ from index.store import Store
 from index.vectors import VectorIndex
 
 Progress = Callable[[str, int, int], None]
-# Windows an add commits at a time (whole articles; see Writer.add_documents). One commit of 10,000
-# generated articles (1.28M windows) peaked at 8.5 GB; batches of this size keep a build's peak flat
-# (bench/README.md, "Issue 13, fifth part": MEASURED).
+# Windows an add commits at a time (whole articles; see Writer.add_documents). Building 3,000 generated
+# articles (381k windows; bench/README.md, "Issue 13, fifth part"): one commit peaked at 2,890 MB and
+# took 177.3 CPU s; batches of 20k / 50k / 150k windows peaked at 966 / 1,021 / 1,142 MB and took
+# 182.3 / 181.4 / 178.7 CPU s. 50k: ~2% more CPU, ~70 MB a batch, 280 batches at 100k articles.
 COMMIT_WINDOWS = 50_000
 _OURS = re.compile(r"^vectors-\d+\.faiss(\.tmp\d+)?$")
 
