@@ -48,7 +48,7 @@ def gathered(store, ids: np.ndarray, dimension: int, block: int = BLOCK) -> np.n
     out = np.empty((len(ids), dimension), dtype=np.float32)
     for start in range(0, len(ids), block):
         part = np.asarray(ids[start:start + block], dtype=np.int64)
-        found, rows = store.chunk_vector_rows(part, dimension)
+        found, rows = store.chunk_vector_rows(part)
         order = np.argsort(found)
         at = order[np.minimum(np.searchsorted(found, part, sorter=order), len(found) - 1)] if len(found) else None
         if at is None or not np.array_equal(found[at], part):
