@@ -36,6 +36,8 @@ def main(argv=None) -> int:
                    help="scale: map each source article's real sentences and entities onto its variants "
                         "(bench/scale_prepare.py) instead of running pysbd and spaCy on every article")
     p.add_argument("--keep-index", metavar="DIR", help="scale: move the built index here instead of deleting it")
+    p.add_argument("--commit-windows", type=int, metavar="N",
+                   help="scale: the build commits every N windows (default: index.writer.COMMIT_WINDOWS)")
     p.add_argument("--workers", help="indexing: also build with each of these worker counts, e.g. 1,2")
     p.add_argument("--report", action="store_true", help="only print the tables from --out, run nothing")
     args = p.parse_args(argv)

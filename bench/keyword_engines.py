@@ -56,7 +56,7 @@ def compare(index_dir: Path, searches) -> dict:
     index = Index.open(index_dir)
     reader = index.reader
     if not reader._keywords.current(reader.version()):
-        tantivy_keywords.build(index_dir, reader.store.window_texts(), reader.version())
+        tantivy_keywords.build(index_dir, tantivy_keywords.window_texts(reader.store), reader.version())
         assert reader._keywords.current(reader.version())
     times: dict[str, list[float]] = {"fts5": [], "tantivy": []}
     top60, top10, first = [], [], 0

@@ -145,11 +145,12 @@ if spec.get("stand_in_preparation"):
     from bench.scale_prepare import StandInPreparation
     writer = importlib.import_module("index.writer")  # `import index.writer` would rebind `index`
     real_prepare, writer.prepare_all = writer.prepare_all, StandInPreparation()
-t = time.perf_counter()
-report = index.add_paths([path])
+t, cpu = time.perf_counter(), time.process_time()
+batches = {"commit_windows": spec["commit_windows"]} if spec.get("commit_windows") else {}
+report = index.add_paths([path], **batches)
 build_s = time.perf_counter() - t
-out = {"build_s": build_s, "chunks": index.store.count("chunks"), "embedded": report.chunks_embedded,
-       "articles": index.store.count("articles")}
+out = {"build_s": build_s, "build_cpu_s": time.process_time() - cpu, "chunks": index.store.count("chunks"),
+       "embedded": report.chunks_embedded, "articles": index.store.count("articles")}
 if spec.get("stand_in_preparation"):  # the added articles below are prepared for real
     out["preparation"], writer.prepare_all = writer.prepare_all.report(), real_prepare
 spans = index.store.db.execute("SELECT c.article, c.start, c.end FROM chunks c LIMIT 2000").fetchall()
@@ -169,7 +170,13 @@ st = index.stats()
 out["before_optimize"] = {"segments": st.segments, "deleted_vectors": st.deleted_vectors}
 q = index.encoder.encode(["How did the company report its quarterly earnings?"])[0]
 t = time.perf_counter(); [index.search_dense(q, 60) for _ in range(20)]; out["dense_segments_ms"] = (time.perf_counter() - t) * 50
+try:  # the peak from here on (Linux: writing 5 to clear_refs resets VmHWM), so optimize's own
+    with open("/proc/self/clear_refs", "w") as f:
+        f.write("5")
+except OSError:
+    pass
 t = time.perf_counter(); index.optimize(); out["optimize_s"] = time.perf_counter() - t
+out["optimize_rss_mb"] = next((int(x.split()[1]) / 1024 for x in open("/proc/self/status") if x.startswith("VmHWM")), None)
 t = time.perf_counter(); [index.search_dense(q, 60) for _ in range(20)]; out["dense_one_ms"] = (time.perf_counter() - t) * 50
 index.close()
 print("RESULT" + json.dumps(out))
@@ -210,8 +217,10 @@ def run(args) -> dict:
     out = {"method": __doc__.strip(), "articles": n, "generate_s": time.perf_counter() - t,
            "vectors": "stand-in (real MultiHop vectors reused with noise)" if args.stand_in_vectors else "real"}
     out["preparation"] = "real" if not args.stand_in_preparation else "stand-in (see build.preparation)"
+    out["commit_windows"] = getattr(args, "commit_windows", None) or "default"
     spec = {"dir": str(tmp / "index"), "path": str(path), "extra": [str(e) for e in extra], "noise": NOISE,
-            "stand_in": args.stand_in_vectors, "stand_in_preparation": args.stand_in_preparation}
+            "stand_in": args.stand_in_vectors, "stand_in_preparation": args.stand_in_preparation,
+            "commit_windows": getattr(args, "commit_windows", None)}
     r = subprocess.run([sys.executable, "-c", CHILD, json.dumps(spec)], cwd=ROOT, capture_output=True, text=True)
     line = [x for x in r.stdout.splitlines() if x.startswith("RESULT")]
     if r.returncode or not line:
@@ -244,7 +253,7 @@ def table(res: dict):
     t = Table(title=f"scale: {res['articles']:,} generated articles, {b['chunks']:,} windows, vectors {res['vectors']}, "
               f"preparation {res.get('preparation', 'real')}")
     for c in ("build s", "build/encode", "KB per article", "build peak RSS MB", "ask peak RSS MB",
-              "add 1 s", "remove 1 s", "segments / removed before optimize", "optimize s",
+              "add 1 s", "remove 1 s", "segments / removed before optimize", "optimize s", "optimize peak RSS MB",
               "dense ms: segments / one", "open + first ask ms"):
         t.add_column(c)
     ratio = res.get("build_encode_ratio")
@@ -252,7 +261,7 @@ def table(res: dict):
     t.add_row(f"{b['build_s']:.1f}", f"{ratio:.2f}" if ratio else "-", f"{res['bytes_per_article'] / 1e3:.0f}",
               f"{b['build_rss_mb']:.0f}", f"{res['ask']['ask_rss_mb']:.0f}", fmt_s(res["add_s"], nd=3),
               fmt_s(res["remove_s"], nd=3), f"{seg.get('segments', '-')} / {seg.get('deleted_vectors', '-')}",
-              f"{res.get('optimize_s', float('nan')):.2f}",
+              f"{res.get('optimize_s', float('nan')):.2f}", f"{b.get('optimize_rss_mb') or float('nan'):.0f}",
               f"{b.get('dense_segments_ms', float('nan')):.1f} / {b.get('dense_one_ms', float('nan')):.1f}",
               f"{res['ask']['open_and_first_ask_ms']:.0f}")
     s = Table(title="warm ask by stage, ms (p50 / p95)")

@@ -23,7 +23,7 @@ from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.settings import IndexSettings, built_differently
 from index.verify import Verification, verify
-from index.writer import Writer
+from index.writer import COMMIT_WINDOWS, Writer
 
 __all__ = ["AddReport", "DB_NAME", "Index", "OptimizeReport", "Stats", "Verification", "default_corpus_paths"]
 
@@ -123,16 +123,18 @@ class Index:
 
     def add_documents(self, docs: Iterable[Document], *, progress: Progress | None = None,
                       skip_near_duplicates: bool = False, report: AddReport | None = None,
-                      workers: int = DEFAULT_WORKERS, encoders: int | None = None) -> AddReport:
+                      workers: int = DEFAULT_WORKERS, encoders: int | None = None,
+                      commit_windows: int = COMMIT_WINDOWS) -> AddReport:
         """Add new or changed documents; `workers` processes split and annotate them (index.prepare)
         while the encoder runs here, on the cores they leave, in `encoders` sessions (None: as
-        `index.prepare.encoder_plan` divides them)."""
+        `index.prepare.encoder_plan` divides them). Committed in batches of about `commit_windows`
+        windows (whole articles), each a whole version: memory stays flat however many are added."""
         report = report or AddReport()
         sessions, threads = encoder_plan(workers, encoders)
         self.reader.encoder_threads = threads  # if the encoder is not loaded yet
         with self._session() as writer:
             writer.add_documents(docs, report, progress=progress, skip_near_duplicates=skip_near_duplicates,
-                                 workers=workers, sessions=sessions, threads=threads)
+                                 workers=workers, sessions=sessions, threads=threads, commit_windows=commit_windows)
         return report
 
     def add_paths(self, paths: Sequence[str | Path], **kw) -> AddReport:

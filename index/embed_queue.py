@@ -102,12 +102,18 @@ class EmbedQueue:
             if self.progress:
                 self.progress("embedding", self.embedded, self.embedded + sum(n for n, _ in self.running))
 
-    def finish(self) -> None:
-        """Encode what is left and wait for every batch to be stored."""
+    def flush(self) -> None:
+        """Encode what is left and wait for every batch to be stored; the queue takes more after.
+        What it has seen is forgotten (it is in the cache now): that set grew with the whole add."""
         if self.pending:
             self._submit()
+        self._drain(wait=True)
+        self.seen.clear()
+
+    def finish(self) -> None:
+        """Encode what is left and wait for every batch to be stored."""
         try:
-            self._drain(wait=True)
+            self.flush()
         finally:
             self.close()
 

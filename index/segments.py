@@ -27,7 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from index.vectors import VectorFileError, VectorIndex, checksum
+from index.merging import merged
+from index.vectors import VectorFileError, VectorIndex, file_checksum
 
 MERGE_ALL, MERGE_SMALL, APPEND = "all", "small", "append"
 
@@ -161,8 +162,7 @@ def load(store, path: Path, manifest: dict, dimension: int, approximate_above: i
 
 def from_database(store, dimension: int, approximate_above: int) -> SegmentedVectors:
     """Every live vector, from SQLite, as one segment held in memory (no file)."""
-    ids, vecs = store.all_chunk_vectors(dimension)
-    vectors = VectorIndex.build(ids, vecs, dimension, approximate=len(ids) > approximate_above)
+    vectors = merged(store, dimension, store.count("chunks") > approximate_above)  # a block at a time
     return SegmentedVectors([(Segment(0, None, vectors.size, vectors.kind), vectors)],
                             np.zeros(0, dtype=np.int64), dimension)
 
@@ -184,13 +184,13 @@ def check_files(path: Path, manifest: dict) -> bool:
             st = file.stat()
             if segment.stamp is not None and (st.st_size, st.st_mtime_ns) == segment.stamp:
                 continue
-            data = file.read_bytes()
+            found = file_checksum(file) if segment.checksum is not None else None  # read as a stream
         except FileNotFoundError:
             whole = False
             continue
         except OSError as exc:
             raise VectorFileError(file, f"cannot be read ({exc.strerror})") from exc
-        if segment.checksum is not None and checksum(data) != segment.checksum:
+        if segment.checksum is not None and found != segment.checksum:
             raise VectorFileError(file, "is damaged (its checksum differs from the manifest's)")
     return whole and (bool(segments) or not manifest.get("chunks"))
 

@@ -88,9 +88,9 @@ DELETE_FILE = "DELETE FROM article_files WHERE article = ?"
 DELETE_ARTICLE = "DELETE FROM articles WHERE rowid = ?"
 GET_EMBEDDING = "SELECT vector FROM embeddings WHERE hash = ?"
 PUT_EMBEDDING = "INSERT OR IGNORE INTO embeddings(hash, vector) VALUES (?, ?)"
-ALL_CHUNK_VECTORS = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
-    ORDER BY c.id"""
 ALL_CHUNK_IDS = "SELECT id FROM chunks ORDER BY id"
+CHUNK_VECTORS_AFTER = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
+    WHERE c.id > ? ORDER BY c.id LIMIT ?"""
 CHUNK_VECTORS_OF = """SELECT c.id, e.vector FROM chunks c JOIN embeddings e ON e.hash = c.hash
     WHERE c.id IN ({marks})"""
 HAS_TOMBSTONES_TABLE = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'tombstones'"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,10 +29,10 @@ from index.sql import (
     FIND_BY_FILE, FIND_BY_STORED_PATH, LIST_ARTICLES, HASH_OF, ALL_SIMHASHES,
     INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
     CHUNK_SPANS_OF, TEXT_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
-    DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_VECTORS, ALL_CHUNK_IDS,
+    DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_IDS, CHUNK_VECTORS_AFTER,
     CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
-    INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, WINDOW_SPANS, ARTICLE_KEYS, filter_clause,
+    INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, filter_clause,
     ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, MISSING_VECTORS, BAD_SPANS,
     HAS_TOMBSTONES_TABLE, ALL_TOMBSTONES, ADD_TOMBSTONE, REMOVE_TOMBSTONE, CLEAR_TOMBSTONES, LIVE_TOMBSTONES,
 )
@@ -267,22 +267,38 @@ class Store:
         self._many(PUT_EMBEDDING, [(h, to_blob(v)) for h, v in items])  # 8-bit codes (index.quantize)
 
     def all_chunk_vectors(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
-        rows = self._rows(ALL_CHUNK_VECTORS)
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, dimension), dtype=np.float32)
-        return (np.array([r[0] for r in rows], dtype=np.int64),
-                decode(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), dimension)))
+        none = (np.zeros(0, np.int64), np.zeros((0, dimension), np.float32))
+        blocks = [*self.chunk_vector_blocks(dimension, 1 << 20)] or [none]
+        return np.concatenate([b[0] for b in blocks]), np.vstack([b[1] for b in blocks])
+
+    def chunk_vector_blocks(self, dimension: int, block: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Every live vector as (ids, float32 rows) blocks of up to `block`, in id order (index.merging)."""
+        last = -1
+        while rows := self._rows(CHUNK_VECTORS_AFTER, (last, block)):
+            last = rows[-1][0]
+            yield (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
+                   decode(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), dimension)))
 
     def chunk_ids(self) -> np.ndarray:
-        return np.array([r[0] for r in self._rows(ALL_CHUNK_IDS)], dtype=np.int64)
+        """Every chunk id, in order, read as a stream (a list of rows held 1.3 GB at 14M windows)."""
+        return np.fromiter((r[0] for r in self._run(ALL_CHUNK_IDS)), dtype=np.int64)
 
     def chunk_vectors(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        out: dict[int, np.ndarray] = {}
+        found, rows = self.chunk_vector_rows(ids)
+        return dict(zip(found.tolist(), rows))
+
+    def chunk_vector_rows(self, ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(the ids found, their float32 rows) of `ids`, in no set order, 500 a query, decoded at once."""
+        found, codes = [], []
         for i in range(0, len(ids), 500):
             part = [int(x) for x in ids[i:i + 500]]
-            sql = CHUNK_VECTORS_OF.format(marks=",".join("?" * len(part)))
-            out.update((r[0], from_blob(r[1])) for r in self._rows(sql, part))
-        return out
+            rows = self._rows(CHUNK_VECTORS_OF.format(marks=",".join("?" * len(part))), part)
+            found += [r[0] for r in rows]
+            codes += [r[1] for r in rows]
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
+        return (np.array(found, dtype=np.int64),
+                decode(np.frombuffer(b"".join(codes), dtype=np.uint8).reshape(len(found), -1)))
 
     # -- tombstones: removed chunk ids whose vectors a segment file still holds (index.segments)
     def tombstones(self) -> np.ndarray:
@@ -313,20 +329,6 @@ class Store:
             return {}
         sql = CHUNK_ROWS.format(marks=",".join("?" * len(ids)))
         return {r[0]: ChunkRow(*r) for r in self._rows(sql, list(ids))}
-
-    def window_texts(self, ids: Sequence[int] | None = None) -> Iterator[tuple[int, str, str | None, str | None]]:
-        """(chunk id, window text, outlet key, day) of every chunk, or of `ids`, article by article,
-        streamed (one article's text in memory at a time)."""
-        batches = [None] if ids is None else [list(ids)[i:i + 500] for i in range(0, len(ids), 500)]
-        for batch in batches:
-            where = "" if batch is None else f"WHERE id IN ({','.join('?' * len(batch))})"
-            last, text, key, day = None, "", None, None
-            for cid, article, start, end in self.db.execute(WINDOW_SPANS.format(where=where), batch or []):
-                if article != last:
-                    last = article
-                    blob, key, day = self._one(ARTICLE_KEYS, (article,))
-                    text = unpack_text(blob)
-                yield cid, text[start:end], key, day
 
     def _unpack(self, what: str, sql: str, article_rowid: int, unpack) -> list:
         def load():

@@ -33,11 +33,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from index.faults import fault_point
+from index.packing import unpack_text
+from index.sql import ARTICLE_KEYS, WINDOW_SPANS
 from index.terms import PREFIX_MIN, digit_pairs, fts_weight, parse_match, prefix_terms, tokenize
 
 DIR_NAME = "keywords"
@@ -85,6 +88,21 @@ def _document(chunk_id: int, text: str, outlet: str | None, day: str | None):
 
 
 Row = tuple[int, str, str | None, str | None]  # chunk id, window text, outlet key, day
+
+
+def window_texts(store, ids: Sequence[int] | None = None) -> Iterator[Row]:
+    """The rows of every chunk of the index, or of `ids`, article by article, streamed (one
+    article's text in memory at a time)."""
+    batches = [None] if ids is None else [list(ids)[i:i + 500] for i in range(0, len(ids), 500)]
+    for batch in batches:
+        where = "" if batch is None else f"WHERE id IN ({','.join('?' * len(batch))})"
+        last, text, key, day = None, "", None, None
+        for cid, article, start, end in store.db.execute(WINDOW_SPANS.format(where=where), batch or []):
+            if article != last:
+                last = article
+                blob, key, day = store.db.execute(ARTICLE_KEYS, (article,)).fetchone()
+                text = unpack_text(blob)
+            yield cid, text[start:end], key, day
 
 
 def generation(path: Path) -> int | None:
@@ -181,9 +199,9 @@ def sync(path: Path, store, above: int, before: int, version: int, removed: Sequ
     if total <= above and not (path / DIR_NAME).exists():
         return
     try:
-        if not update(path, removed, store.window_texts(added), before, version, merge):
-            build(path, store.window_texts(), version)
-    except (OSError, ValueError):  # disk full, a damaged directory: searched by FTS5 until the next write
+        if not update(path, removed, window_texts(store, added), before, version, merge):
+            build(path, window_texts(store), version)
+    except (OSError, ValueError, sqlite3.Error):  # disk full, a damaged directory: searched by FTS5 until the next write
         discard(path)
 
 

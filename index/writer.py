@@ -8,6 +8,9 @@ A write happens in two phases so that nothing is lost and nothing is half-done:
    ones to the tombstones table, or segments are merged (`index.segments`); the segment list with
    each file's checksum is recorded in the manifest, and the SQLite commit switches to it. Files no
    longer listed go after.
+A long add repeats both phases a batch of whole articles at a time (`COMMIT_WINDOWS`), each batch
+its own commit, so that its memory stays flat however many articles it adds; merges read the
+vectors back from SQLite a block at a time (`index.merging`).
 A kill at any point leaves the last committed version whole (see `index.faults` for the tests).
 Before writing, SQLite's quick check must pass: a damaged database is never written to.
 """
@@ -30,16 +33,23 @@ from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
 from index.faults import fault_point
 from index.lock import writer_lock
+from index.merging import merged, merged_ids
 from index.near_duplicates import closest
 from index.prepare import DEFAULT_WORKERS, prepare_all
 from index.reader import DB_NAME, check_manifest, settings_of
 from index.reports import AddReport, OptimizeReport
-from index.segments import MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of, vector_file
+from index.segments import (APPEND, MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of,
+                            vector_file)
 from index.settings import FORMAT_VERSION, IndexSettings
 from index.store import Store
 from index.vectors import VectorIndex
 
 Progress = Callable[[str, int, int], None]
+# Windows an add commits at a time (whole articles; see Writer.add_documents). Building 3,000 generated
+# articles (381k windows; bench/README.md, "Issue 13, fifth part"): one commit peaked at 2,890 MB and
+# took 177.3 CPU s; batches of 20k / 50k / 150k windows peaked at 966 / 1,021 / 1,142 MB and took
+# 182.3 / 181.4 / 178.7 CPU s. 50k: ~2% more CPU, ~70 MB a batch, 280 batches at 100k articles.
+COMMIT_WINDOWS = 50_000
 _OURS = re.compile(r"^vectors-\d+\.faiss(\.tmp\d+)?$")
 
 
@@ -113,11 +123,11 @@ class Writer:
         return int(self.store.manifest().get("dimension") or 0) or self.encoder.dimension
 
     def _commit(self, change: Callable[[Store], tuple[list[int], list[int], list[str]]], *,
-                merge: bool = False) -> str:
+                merge: bool = False, append: bool = False) -> str:
         """Apply `change(store)` -> (removed chunk ids, new chunk ids, their hashes) and the matching
         vector change as one new version: a segment of the new vectors, tombstones for the removed
-        ones, or a merge (`index.segments.plan`; `merge` forces one of everything, from SQLite).
-        Returns what was written: APPEND, MERGE_SMALL or MERGE_ALL."""
+        ones, or a merge (`index.segments.plan`; `merge` forces one of everything, from SQLite;
+        `append` a segment, unless files are missing). Returns APPEND, MERGE_SMALL or MERGE_ALL."""
         store = self.store
         dim = self._dimension()
         manifest = store.manifest()
@@ -134,20 +144,16 @@ class Writer:
             else:  # kept up to date, not counted: counting 13M rows (100k articles) costs about a second
                 total = int(manifest["chunks"]) - len(removed) + len(new_ids)
             s = self.settings
-            how = MERGE_ALL if merge else plan(segments, len(new_ids), len(store.tombstones()) + len(removed),
-                                                total > s.approximate_above, s.max_segments, s.merge_tombstones)
-            if how == MERGE_ALL:
+            how = MERGE_ALL if merge else APPEND if append else plan(
+                segments, len(new_ids), len(store.tombstones()) + len(removed), total > s.approximate_above,
+                s.max_segments, s.merge_tombstones)
+            if how == MERGE_ALL:  # read back from SQLite a block at a time (index.merging)
                 store.clear_tombstones()
-                ids, vecs = store.all_chunk_vectors(dim)
                 approximate = total > s.approximate_above
                 # a merge a write triggers keeps the trained IVF lists of the first segment (training is
                 # most of a merge's time); optimize, repair and crossing approximate_above train anew
                 trained = _trained_ivf(self.path, segments, dim) if approximate and not merge else None
-                if trained is not None:
-                    written = trained.emptied()
-                    written.add(ids, vecs)
-                else:
-                    written = VectorIndex.build(ids, vecs, dim, approximate=approximate)
+                written = merged(store, dim, approximate, trained)
                 kept = []
             else:
                 store.add_tombstones(removed)
@@ -155,8 +161,9 @@ class Writer:
                 kept = segments
                 if how == MERGE_SMALL:
                     kept = segments[:1]
-                    ids, vecs = _merge_small(store, self.path, segments[1:], ids, vecs, dim)
-                written = VectorIndex.build(ids, vecs, dim) if len(ids) else None
+                    written = merged_ids(store, _live_ids(store, self.path, segments[1:], dim), ids, vecs, dim)
+                else:
+                    written = VectorIndex.build(ids, vecs, dim) if len(ids) else None
             if written is not None and written.size:
                 digest = written.save(target, before_rename=lambda: fault_point("before_rename"))
                 fault_point("after_rename")
@@ -178,9 +185,15 @@ class Writer:
     # ------------------------------------------------------------------ changes
     def add_documents(self, docs: Iterable[Document], report: AddReport, *, progress: Progress | None = None,
                       skip_near_duplicates: bool = False, workers: int = DEFAULT_WORKERS, sessions: int = 1,
-                      threads: int | None = None) -> AddReport:
+                      threads: int | None = None, commit_windows: int = COMMIT_WINDOWS) -> AddReport:
+        """Add new or changed documents, committed a batch of whole articles at a time (about
+        `commit_windows` windows each), so that memory stays flat however many are added. Each batch
+        commit is a whole version; a rerun after a crash skips the articles committed (same content
+        hash) and finds the vectors of the batch cut short in the embedding cache. The batches but
+        the last each append a segment (no merge, whatever `plan` says: a long add would merge again
+        and again); the last commit merges as `plan` says (a build from nothing: one segment,
+        trained on every vector, as one commit makes)."""
         self.check_vectors()  # before anything is embedded or stored
-        plan = []
 
         def spare():  # a further encoder session (index.embed_queue), on `threads` threads
             from index.encoders import load_encoder
@@ -189,18 +202,27 @@ class Writer:
 
         queue = EmbedQueue(self.store, lambda: self.encoder, self.settings.batch_size, progress=progress,
                            sessions=sessions, spare_encoder=spare)
+        batch, windows, committed = [], 0, 0
         try:
             for item in self._plan(docs, report, skip_near_duplicates, progress, workers):
-                plan.append(item)
+                batch.append(item)
+                windows += len(item[2])
                 queue.add([chunk_hash(c.embed_text) for c in item[2]], [c.embed_text for c in item[2]])
+                if windows >= commit_windows:
+                    queue.flush()
+                    self._commit_batch(batch, progress, append=True)
+                    batch, windows, committed = [], 0, committed + 1
             queue.finish()
         finally:
             queue.close()
-        report.chunks_embedded, report.chunks_cached = queue.embedded, queue.cached
-        if plan:
-            fault_point("after_embedding")
-            self._commit(lambda store: _insert(store, plan, progress))
+            report.chunks_embedded, report.chunks_cached = queue.embedded, queue.cached
+        if batch or committed:
+            self._commit_batch(batch, progress, append=False)
         return report
+
+    def _commit_batch(self, batch: list, progress: Progress | None, append: bool) -> None:
+        fault_point("after_embedding")
+        self._commit(lambda store: _insert(store, batch, progress), append=append)
 
     def _changed(self, docs, report: AddReport):
         """The documents that are new or changed; a repeated id or an unchanged article is reported."""
@@ -329,21 +351,18 @@ def _cached(store: Store, hashes: list[int], dim: int) -> np.ndarray:
     return np.vstack([cache[h] for h in hashes]) if hashes else np.zeros((0, dim), np.float32)
 
 
-def _merge_small(store: Store, path: Path, small: list[Segment], ids: np.ndarray, vecs: np.ndarray,
-                 dim: int) -> tuple[np.ndarray, np.ndarray]:
-    """The live vectors of the `small` segments (from SQLite, tombstones dropped) and the new ones;
-    the tombstones those segments held are dropped from the table."""
+def _live_ids(store: Store, path: Path, small: list[Segment], dim: int) -> np.ndarray:
+    """The live ids of the `small` segments (tombstones dropped), read one file at a time; the
+    tombstones those segments held are dropped from the table."""
     held = np.concatenate([VectorIndex.load(vector_file(path, s.version), dim, s.checksum).ids() for s in small])
     dead = np.intersect1d(held, store.tombstones())
     store.remove_tombstones(dead)
-    live = np.setdiff1d(held, dead)
-    stored = store.chunk_vectors(live.tolist())
-    old = np.vstack([stored[int(i)] for i in live]) if len(live) else np.zeros((0, dim), np.float32)
-    return np.concatenate([live, ids]), np.vstack([old, vecs])
+    return np.setdiff1d(held, dead)
 
 
 def _trained_ivf(path: Path, segments: list[Segment] | None, dim: int) -> VectorIndex | None:
-    """The first segment when it is an IVF index (read and checked), else None."""
+    """The first segment's trained IVF lists, emptied (its file read and checked), when it is an IVF
+    index, else None."""
     if not segments or segments[0].kind != "ivf":
         return None
-    return VectorIndex.load(vector_file(path, segments[0].version), dim, segments[0].checksum)
+    return VectorIndex.load(vector_file(path, segments[0].version), dim, segments[0].checksum).emptied()
