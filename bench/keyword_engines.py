@@ -17,6 +17,8 @@ import statistics
 import time
 from pathlib import Path
 
+from bench import pct
+
 
 def record(index_dir: Path, questions: list[str]) -> list[tuple[str, int, tuple]]:
     from qa import Assistant
@@ -41,11 +43,6 @@ def _reach(hits: list[tuple[int, float]], n: int) -> set[int]:
     no set order: at 10,000 generated articles a top 10 is often one tie)."""
     floor = hits[min(n, len(hits)) - 1][1] * (1 - 1e-6)
     return {i for i, s in hits if s >= floor}
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, int(p / 100 * len(values)))]
 
 
 def compare(index_dir: Path, searches) -> dict:

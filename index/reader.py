@@ -185,11 +185,19 @@ class Reader:
     def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.vectors.search(vector, k, allowed)
 
+    def _tantivy(self, version: int | None = None) -> KeywordSearcher | None:
+        """A large index's tantivy keyword directory when it holds the version being read (inside a
+        snapshot, the one `_sync` loaded: no query per call), else None (FTS5 answers)."""
+        if version is None:
+            version = self._version if self.store.in_read and self._version is not None else self.version()
+        return self._keywords if self._keywords.current(version) else None
+
     def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:
-        if self._keywords.current(self.version()):  # a large index's tantivy directory, when up to date
-            return self._keywords.search(match, k, sources, since, until, no_outlet, no_date)
+        keywords = self._tantivy()
+        if keywords is not None:
+            return keywords.search(match, k, sources, since, until, no_outlet, no_date)
         where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
         return self.store.keyword_search(match, k, where, params)
 
@@ -218,10 +226,10 @@ class Reader:
         return self.store.count("chunks")
 
     def doc_freq(self, term: str, prefix: bool = False) -> int:
-        if self._keywords.current(self.version()):  # tantivy's term dictionary: no walk of the posting lists
-            found = self._keywords.doc_freq(term, prefix)
-            if found is not None:
-                return found
+        keywords = self._tantivy()  # its term dictionary: no walk of the posting lists
+        found = keywords.doc_freq(term, prefix) if keywords is not None else None
+        if found is not None:
+            return found
         return self.store.doc_freq(term, prefix)
 
     def entities(self, article_rowid: int, start: int, end: int) -> list[tuple[int, int, str]]:
@@ -230,8 +238,9 @@ class Reader:
 
     def vocabulary(self, prefix: str, limit: int = 20_000) -> list[tuple[str, int]]:
         """Indexed words starting with `prefix` and their chunk counts (for spelling correction)."""
-        if self._keywords.current(self.version()):
-            return self._keywords.vocabulary(prefix, limit)
+        keywords = self._tantivy()
+        if keywords is not None:
+            return keywords.vocabulary(prefix, limit)
         return self.store.vocabulary(prefix, limit)
 
     def stats(self) -> Stats:
@@ -249,4 +258,4 @@ class Reader:
         return Stats(str(self.path), articles, chunks, m["model"], m["backend"], int(m.get("dimension") or 0),
                      kind, size, m["format_version"], m["chunking"],
                      len(segments) if segments is not None else int(bool(m.get("vectors_version"))), tombstones,
-                     "tantivy" if self._keywords.current(int(m.get("vectors_version") or 0)) else "fts5")
+                     "tantivy" if self._tantivy(int(m.get("vectors_version") or 0)) else "fts5")

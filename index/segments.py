@@ -40,7 +40,7 @@ def vector_file(path: Path, version: int) -> Path:
 @dataclass(frozen=True)
 class Segment:
     version: int  # the commit that wrote it: its file is vectors-<version>.faiss
-    checksum: str | None  # index.vectors.checksum of the file's bytes
+    checksum: str | None  # index.vectors.Checksum of the file's bytes
     count: int  # vectors in the file, tombstoned ones included
     kind: str  # "flat" or "ivf"
     stamp: tuple[int, int] | None = None  # (size, mtime in ns) of the file as written: see check_files

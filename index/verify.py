@@ -59,7 +59,8 @@ def leftovers(path: Path, manifest: dict) -> list[Path]:
         if (tmp and not _alive(int(tmp.group(1)))) or (vec and int(vec.group(1)) <= version and f.name not in live):
             found.append(f)
     found += [p for p in (sibling(path, s) for s in (BUILDING, READY, OLD)) if p.exists()]
-    found += [p for p in (path / tantivy_keywords.BUILDING,) if p.exists()]  # a keyword build cut short
+    if (path / tantivy_keywords.BUILDING).exists():  # a keyword build cut short
+        found.append(path / tantivy_keywords.BUILDING)
     return found
 
 
