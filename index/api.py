@@ -187,6 +187,9 @@ class Index:
     def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.reader.search_dense(vector, k, allowed)
 
+    def dense_searcher(self):
+        return self.reader.dense_searcher()
+
     def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:

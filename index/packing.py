@@ -79,7 +79,7 @@ def unpack_entities(blob: bytes | None) -> list[tuple[int, int, str]]:
     labels = raw[4:4 + n].decode("utf-8").split("\n") if n else []
     ints = np.frombuffer(raw[4 + n:], dtype="<i4").astype(np.int64).reshape(3, -1)
     starts = np.cumsum(ints[0])
-    return [(int(s), int(s + ln), labels[c]) for s, ln, c in zip(starts, ints[1], ints[2])]
+    return list(zip(starts.tolist(), (starts + ints[1]).tolist(), [labels[c] for c in ints[2].tolist()]))
 
 
 class Unpacked:

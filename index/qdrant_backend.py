@@ -230,6 +230,10 @@ class QdrantBackend:
                                          with_payload=False)
         return [(int(p.id), float(p.score)) for p in found.points]
 
+    def dense_searcher(self) -> None:
+        """None: reads stay on the asking thread (Qdrant's local mode is not documented as thread-safe)."""
+        return None
+
     def search_keyword(self, match_: str, k: int, sources: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:

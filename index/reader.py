@@ -185,6 +185,11 @@ class Reader:
     def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.vectors.search(vector, k, allowed)
 
+    def dense_searcher(self):
+        """`search_dense` on the vectors of the version being read, without the snapshot's lock: for
+        another thread, while this one holds the snapshot (it reads no SQLite)."""
+        return self.vectors.search
+
     def _tantivy(self, version: int | None = None) -> KeywordSearcher | None:
         """A large index's tantivy keyword directory when it holds the version being read (inside a
         snapshot, the one `_sync` loaded: no query per call), else None (FTS5 answers)."""

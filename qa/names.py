@@ -53,8 +53,9 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     if not _MAYBE_MARK.search(decomposed):
         return decomposed  # only characters that are never combining marks (most news text)
-    marks = {ch for ch in set(decomposed) if unicodedata.combining(ch)}
-    return decomposed.translate({ord(m): None for m in marks}) if marks else decomposed
+    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+        decomposed = decomposed.replace(mark, "")  # a few marks a text: each a C scan, not a call a character
+    return decomposed
 
 
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # Russian, Ukrainian, Chinese, British, Israeli, French
@@ -111,32 +112,53 @@ def same_party(a: str, b: str) -> bool:
 
 def mentions(text: str, name: str) -> bool:
     """Does `text` name the party `name` (in any of the forms above)?"""
-    key = normalise(name)
-    if not key:
+    form = _forms(name)
+    if form is None:
         return False
+    key, forms, initials, acronym, stem, last = form
     low = fold(text)
-    forms = set(ALIASES[_GROUP[key]]) if key in _GROUP else {key}
-    for form in forms:  # a plain substring test first: most forms are not in most texts
-        if form in low and re.search(r"(?<!\w)" + re.escape(form), low):
-            return True
-    if _acronym_in(name, text) or expansion_in(name.strip(), text):
-        return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council, and back
+    if any(_at_word_start(f, low) for f in forms):
+        return True
+    if initials and initials in text and re.search(r"(?<!\w)" + initials + r"[\d-]*(?!\w)", text):
+        return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council…
+    if acronym and _expansion(acronym).search(text):
+        return True  # …and back
     if len(key) >= FUZZY_MIN and fuzz.partial_ratio(key, low, score_cutoff=FUZZY_SCORE):
         return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
-    words = key.split()
-    stem = key[: max(4, int(len(key) * STEM_SHARE + 0.5))] if len(words) == 1 and len(key) >= 5 else None
-    if stem and stem in low and re.search(r"\b" + re.escape(stem), low):  # a substring test first, as above
-        return True
-    return len(words) > 1 and all(w in low and re.search(r"\b" + re.escape(w) + r"\b", low) for w in words[-1:])
+    if stem and (_at_word_start(stem, low) if _WORD_START.match(stem) else re.search(r"\b" + re.escape(stem), low)):
+        return True  # a demonym: "Ukrain" for Ukrainian
+    return bool(last) and last in low and re.search(r"\b" + re.escape(last) + r"\b", low) is not None
 
 
-def _acronym_in(name: str, text: str) -> bool:
-    """The name's initials, in capitals, as a word of the text (a number may follow: "NS2")."""
+@lru_cache(maxsize=1024)
+def _forms(name: str):
+    """What `mentions` looks for, worked out once a name: (its key, the forms of its party, its
+    initials, the acronym it is, a demonym stem, the last of several words), or None."""
+    key = normalise(name)
+    if not key:
+        return None
     words = [w for w in re.findall(r"[\w’']+", name) if w[:1].isupper()]
-    if len(words) < 2:
-        return False
-    initials = "".join(w[0] for w in words)
-    return initials in text and re.search(r"(?<!\w)" + initials + r"[\d-]*(?!\w)", text) is not None
+    acronym = name.strip()
+    parts = key.split()
+    return (key, tuple(ALIASES[_GROUP[key]]) if key in _GROUP else (key,),
+            "".join(w[0] for w in words) if len(words) >= 2 else "",
+            acronym if 3 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper() else "",
+            key[: max(4, int(len(key) * STEM_SHARE + 0.5))] if len(parts) == 1 and len(key) >= 5 else "",
+            parts[-1] if len(parts) > 1 else "")
+
+
+_WORD_START = re.compile(r"\w")
+
+
+def _at_word_start(form: str, low: str) -> bool:
+    """`form` occurs in `low` where no word character precedes it (a regex `(?<!\\w)form`, found by
+    substring search: the texts are whole articles, and most forms are not in most of them)."""
+    at = low.find(form)
+    while at != -1:
+        if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):
+            return True
+        at = low.find(form, at + 1)
+    return False
 
 
 _CONNECTORS = "of|for|and|in|on|the|de|du|la"  # small words that take no initial: "Organization for Security"

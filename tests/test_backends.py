@@ -108,6 +108,15 @@ class _Searches:
         self.calls.append(("dense", vector, k, self.filters if allowed is not None else None))
         return self.index.search_dense(vector, k, allowed)
 
+    def dense_searcher(self):  # qa's dense search, run on another thread beside the keyword search
+        inner = self.index.dense_searcher()
+
+        def search(vector, k, allowed=None):
+            self.calls.append(("dense", vector, k, self.filters if allowed is not None else None))
+            return inner(vector, k, allowed)
+
+        return search
+
     def search_keyword(self, match, k, *args, **kw):
         self.calls.append(("keyword", match, k, (args, kw)))
         return self.index.search_keyword(match, k, *args, **kw)
