@@ -189,8 +189,8 @@ class Store:
     def article(self, article_id: str) -> ArticleRow | None:
         return self._article(self._one(GET_ARTICLE, (article_id,)))
 
-    def article_by_row(self, rowid: int) -> ArticleRow | None:
-        return self._article(self._one(GET_ARTICLE_BY_ROW, (rowid,)))
+    def article_by_row(self, rowid: int) -> ArticleRow | None:  # kept: a question reads each of its articles often
+        return self._unpacked.get(("row", rowid), lambda: self._article(self._one(GET_ARTICLE_BY_ROW, (rowid,))))
 
     def ids_for_file(self, resolved: str) -> list[str]:
         """Articles loaded from the file `resolved`, or from any file under the folder `resolved`."""

@@ -155,3 +155,26 @@ def test_dates_in_a_question_become_a_soft_preference():
     assert find_dates("the Guardian article published after October 7, 2023") == ("2023-10-07", None)
     assert find_dates("What did he say in January 2022?") == ("2022-01-01", "2022-01-31")
     assert find_dates("What did the Kremlin say on Tuesday?") is None
+
+
+def test_questions_asked_at_once_from_several_threads_get_the_answers_asked_one_at_a_time(assistant, seed_index_dir):
+    """Each question searches densely on a shared second thread while it runs its keyword search; the
+    chat app asks from worker threads, and another assistant on the same folder may ask at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from eval.questions import load_questions
+
+    def seen(answer):
+        return [(s.text, s.citations) for s in answer.sentences], [(s.article_id, s.start) for s in answer.sources]
+
+    questions = [q.question for q in load_questions()[:12]]
+    alone = [seen(assistant.ask(q)) for q in questions]
+    other = Assistant.open(seed_index_dir, build_default=False)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            jobs = [pool.submit(lambda a, q: seen(a.ask(q)), other if i % 2 else assistant, q)
+                    for i, q in enumerate(questions)]
+            together = [job.result(timeout=120) for job in jobs]
+    finally:
+        other.close()
+    assert together == alone and any(sentences for sentences, _ in alone)
