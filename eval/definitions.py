@@ -54,7 +54,8 @@ CATALOGUE: tuple[Metric, ...] = (
 
 LATENCY_DEFINITION = ("latency_<stage>_p50_ms / _p95_ms: the 50th / 95th percentile over questions of the "
                       "milliseconds ask() reports for that stage in Answer.timings (stage 'wall' is the "
-                      "clock time around the ask() call), linear interpolation; lower is better.")
+                      "clock time around the ask() call; 'embed' + 'dense' run on a second thread beside 'keyword', so the "
+                      "stages add up to more than 'total'), linear interpolation; lower is better.")
 
 PASS_CHECKS = {
     "retrieval": "answerable only: a gold article is in the top 5 articles (hit@5).",

@@ -3,8 +3,8 @@ search, fused by weighted reciprocal rank, with a soft boost for the outlets and
 names.
 
 The two searches run side by side: the question is embedded and searched densely on a second
-thread (ONNX Runtime and FAISS release the GIL) while this one builds the keyword query and runs it
-(SQLite and tantivy release it too). On 2 cores this takes the shorter of the two off every question.
+thread (ONNX Runtime and FAISS release the GIL while they compute) while this one builds the keyword
+query and runs it. On 2 cores this takes most of the shorter of the two off every question.
 """
 
 from __future__ import annotations
