@@ -111,41 +111,25 @@ def _batches(texts: list[str], batch_size: int):
         yield order[i:i + batch_size]
 
 
-# Calls of at most this many texts (a question, or a question and its context) run on a session whose
-# threads sleep as soon as it is done. ONNX Runtime's threads otherwise spin for a while after each
-# run: asking at 100,000 articles, a spinning thread took the core the keyword search runs on while
-# the dense search runs on the other (keyword p50 32 ms instead of 17, total p95 103 -> 98 ms).
-# Batches keep spinning threads: 4% faster (1,024 MultiHop windows, 2 threads: 1.88 s against 1.97).
-QUERY_TEXTS = 2
-
-
 class OnnxEncoder(_Tokenizing):
     def __init__(self, model: str, path: Path, onnx_file: Path, backend: str, threads: int | None = None):
-        self.model, self.path, self.backend = model, path, backend
-        self._file, self._threads = onnx_file, threads
-        self._inputs = {i.name for i in self._query_session.get_inputs()}
-        pooling = path / "1_Pooling" / "config.json"
-        self._cls = pooling.exists() and json.loads(pooling.read_text()).get("pooling_mode_cls_token", False)
-        self.dimension = int(self._query_session.get_outputs()[0].shape[-1] or self.encode(["x"]).shape[1])
-
-    def _new_session(self, spinning: bool):
         import onnxruntime as ort
 
+        self.model, self.path, self.backend = model, path, backend
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
-        if self._threads:
-            opts.intra_op_num_threads = self._threads
-        if not spinning:
-            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return ort.InferenceSession(str(self._file), opts, providers=["CPUExecutionProvider"])
-
-    @cached_property
-    def _query_session(self):
-        return self._new_session(spinning=False)
-
-    @cached_property
-    def _batch_session(self):
-        return self._new_session(spinning=True)
+        if threads:
+            opts.intra_op_num_threads = threads
+        # Its threads sleep as soon as a run is done. Left to spin a while (ONNX Runtime's default), they
+        # took the cores the rest of the work needs: asking at 100,000 articles, the keyword search's
+        # core (keyword p50 32 -> 17 ms, bench/README.md issue 13, eighth part); building MultiHop-60 on
+        # 2 cores, the writer's spaCy (28.3 -> 23.8 s). Encoding alone is 4% slower without the spin.
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self._session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
+        self._inputs = {i.name for i in self._session.get_inputs()}
+        pooling = path / "1_Pooling" / "config.json"
+        self._cls = pooling.exists() and json.loads(pooling.read_text()).get("pooling_mode_cls_token", False)
+        self.dimension = int(self._session.get_outputs()[0].shape[-1] or self.encode(["x"]).shape[1])
 
     def _pad_tokenizer(self):
         tok = self.tokenizer
@@ -154,7 +138,6 @@ class OnnxEncoder(_Tokenizing):
 
     def encode(self, texts: list[str], batch_size: int = 32, progress: Progress | None = None) -> np.ndarray:
         tok = self._pad_tokenizer()
-        session = self._query_session if len(texts) <= QUERY_TEXTS else self._batch_session
         out = np.zeros((len(texts), getattr(self, "dimension", 0) or 1), dtype=np.float32)
         done = 0
         for idx in _batches(texts, batch_size):
@@ -164,7 +147,7 @@ class OnnxEncoder(_Tokenizing):
             feed = {"input_ids": ids, "attention_mask": mask}
             if "token_type_ids" in self._inputs:
                 feed["token_type_ids"] = np.zeros_like(ids)
-            hidden = session.run(None, feed)[0]
+            hidden = self._session.run(None, feed)[0]
             if self._cls:
                 vecs = hidden[:, 0]
             else:
