@@ -123,7 +123,7 @@ class OnnxEncoder(_Tokenizing):
         # Its threads sleep as soon as a run is done. Left to spin a while (ONNX Runtime's default), they
         # took the cores the rest of the work needs: asking at 100,000 articles, the keyword search's
         # core (keyword p50 32 -> 17 ms, bench/README.md issue 13, eighth part); building MultiHop-60 on
-        # 2 cores, the writer's spaCy (28.3 -> 23.8 s). Encoding alone is 4% slower without the spin.
+        # 2 cores, the writer's spaCy (28.3 -> 23.5 s). Encoding alone is 4% slower without the spin.
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = ort.InferenceSession(str(onnx_file), opts, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in self._session.get_inputs()}

@@ -142,7 +142,7 @@ def _forms(name: str):
     parts = key.split()
     return (key, tuple(ALIASES[_GROUP[key]]) if key in _GROUP else (key,),
             "".join(w[0] for w in words) if len(words) >= 2 else "",
-            acronym if 3 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper() else "",
+            acronym if _acronym(acronym) else "",
             key[: max(4, int(len(key) * STEM_SHARE + 0.5))] if len(parts) == 1 and len(key) >= 5 else "",
             parts[-1] if len(parts) > 1 else "")
 
@@ -173,9 +173,11 @@ def _expansion(acronym: str) -> re.Pattern:
 def expansion_in(acronym: str, text: str) -> bool:
     """The words an acronym stands for, written out in the text: "OSCE" in "the Organization for
     Security and Cooperation in Europe" (small connecting words are not part of the initials)."""
-    if not (3 <= len(acronym) <= 8 and acronym.isalpha() and acronym.isupper()):  # "US": too many pairs
-        return False
-    return _expansion(acronym).search(text) is not None
+    return _acronym(acronym) and _expansion(acronym).search(text) is not None
+
+
+def _acronym(word: str) -> bool:
+    return 3 <= len(word) <= 8 and word.isalpha() and word.isupper()  # "US": too many pairs
 
 
 def expansion_spans(acronym: str, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
