@@ -44,16 +44,16 @@ class VectorIndex:
 
     @property
     def kind(self) -> str:
-        return "ivf" if self._is_ivf() else "flat"
+        return "ivf" if self._ivf() is not None else "flat"
 
-    def _is_ivf(self) -> bool:
+    def _ivf(self):
+        """The IVF part of the index, or None when it is flat."""
         import faiss
 
         try:
-            faiss.extract_index_ivf(self.index)
-            return True
+            return faiss.extract_index_ivf(self.index)
         except RuntimeError:
-            return False
+            return None
 
     @property
     def size(self) -> int:
@@ -124,7 +124,7 @@ class VectorIndex:
         if len(ids):
             ids = np.ascontiguousarray(ids, dtype=np.int64)
             # an IVF index with a hashtable id map removes only through an IDSelectorArray
-            selector = faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)) if self._is_ivf() else \
+            selector = faiss.IDSelectorArray(len(ids), faiss.swig_ptr(ids)) if self._ivf() is not None else \
                 faiss.IDSelectorBatch(ids)
             self.index.remove_ids(selector)
 
@@ -142,16 +142,16 @@ class VectorIndex:
             if len(allowed) == 0:
                 return []
             sel = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+        ivf = self._ivf()
         params = None
         if sel is not None:
-            if self._is_ivf():
-                params = faiss.SearchParametersIVF(sel=sel, nprobe=faiss.extract_index_ivf(self.index).nprobe)
+            if ivf is not None:
+                params = faiss.SearchParametersIVF(sel=sel, nprobe=ivf.nprobe)
             else:
                 params = faiss.SearchParameters(sel=sel)
         # Waking FAISS's thread pool costs more than scanning a small index on one thread.
         faiss.omp_set_num_threads(1 if self.size < SMALL else _THREADS)
-        if self._is_ivf():
-            ivf = faiss.extract_index_ivf(self.index)
+        if ivf is not None:
             ivf.parallel_mode = int(ivf.nprobe * ivf.ntotal >= PARALLEL_SCAN * ivf.nlist)
         scores, ids = self.index.search(q, min(k, self.size), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
@@ -160,9 +160,10 @@ class VectorIndex:
         """Every id the index holds (for verify and merges)."""
         import faiss
 
-        if not self._is_ivf():
+        ivf = self._ivf()
+        if ivf is None:
             return faiss.vector_to_array(self.index.id_map).astype(np.int64)
-        lists = faiss.extract_index_ivf(self.index).invlists
+        lists = ivf.invlists
         parts = [faiss.rev_swig_ptr(lists.get_ids(i), lists.list_size(i)).copy()
                  for i in range(lists.nlist) if lists.list_size(i)]
         return np.concatenate(parts).astype(np.int64) if parts else np.zeros(0, dtype=np.int64)
@@ -217,8 +218,8 @@ class VectorIndex:
         if index.d != dimension:
             raise VectorFileError(path, f"has dimension {index.d}, the index says {dimension}")
         out = cls(index, dimension)
-        if out._is_ivf():  # a file trained before NPROBE_MAX searches as one trained now
-            ivf = faiss.extract_index_ivf(index)
+        ivf = out._ivf()
+        if ivf is not None:  # a file trained before NPROBE_MAX searches as one trained now
             ivf.nprobe = min(ivf.nprobe, _nprobe(ivf.nlist))
         return out
 
