@@ -60,6 +60,8 @@ def run(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write report.json, report.md and plots into this directory.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="Only the first N questions (after --types).")] = None,
     types: Annotated[str | None, typer.Option("--types", help="Only these question types, comma-separated.")] = None,
+    every: Annotated[int | None, typer.Option("--every", help="Only every N-th question of the file (MultiHop dev: --every 3).")] = None,
+    half: Annotated[str | None, typer.Option("--half", help="Only the 'tune' or the 'test' half of the split (eval/splits.py).")] = None,
     floor_min: Annotated[list[str] | None, typer.Option("--min", help="Fail (exit 1) when METRIC < VALUE, e.g. --min hit@5=0.9. Repeatable.")] = None,
     floor_max: Annotated[list[str] | None, typer.Option("--max", help="Fail (exit 1) when METRIC > VALUE, e.g. --max latency_wall_p95_ms=500.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON on stdout (progress goes to stderr).")] = False,
@@ -89,7 +91,7 @@ def run(
     qpath = questions if questions is not None else default_path()
     type_list = [t for t in (types or "").split(",") if t.strip()]
     try:
-        chosen = select(load_questions(qpath), type_list, limit)
+        chosen = select(load_questions(qpath), type_list, limit, every=every, half=half)
     except QuestionFileError as e:
         raise _fail(str(e)) from None
 
@@ -113,6 +115,8 @@ def run(
                 "questions_sha256": file_sha256(qpath),
                 "types": type_list or None,
                 "limit": limit,
+                "every": every,
+                "half": half,
                 "corpus": str(corpus) if corpus else None,
                 "index_dir": str(index_dir),
                 "retrieve_depth": RETRIEVE_DEPTH,

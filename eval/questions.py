@@ -151,8 +151,18 @@ def load_questions(path: str | Path | None = None) -> list[Question]:
 
 
 def select(questions: list[Question], types: Iterable[str] | None = None,
-           limit: int | None = None) -> list[Question]:
-    """Keep the given types (all when empty), then the first `limit` in file order."""
+           limit: int | None = None, *, every: int | None = None, half: str | None = None) -> list[Question]:
+    """Keep every `every`-th question of the file (MultiHop dev: every 3rd), then one half of the
+    tuning/test split (`eval.splits`), then the given types (all when empty), then the first `limit`."""
+    if every is not None:
+        if every < 1:
+            raise QuestionFileError("--every must be at least 1")
+        questions = questions[::every]
+    if half is not None:
+        from eval.splits import HALVES, in_half
+        if half not in HALVES:
+            raise QuestionFileError(f"--half must be one of {', '.join(HALVES)}")
+        questions = in_half(questions, half)
     wanted = {t.strip() for t in (types or ()) if t.strip()}
     if wanted:
         known = {q.type for q in questions}
