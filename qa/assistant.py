@@ -230,7 +230,8 @@ class Assistant:
 
     def overview(self, settings: OverviewSettings | None = None) -> Overview:
         """What the index holds: every article's title (or first words), outlet and day, and example
-        questions made from its frequent names and headlines, those the index answers first. Read
+        questions made from its frequent names and headlines, only those the index answers with a
+        short answer (each is asked). Read
         from one committed version of the index, as a question is."""
         with self.index.snapshot() as changed:
             if changed:
@@ -253,15 +254,16 @@ class Assistant:
                                         titled, outlet or None, (published_at or "")[:10] or None))
             if titled:
                 titles.append(title)
-        candidates = example_questions(list(reversed(titles)), texts, limit=2 * s.examples,
+        candidates = example_questions(list(reversed(titles)), texts, limit=s.example_candidates,
                                        max_chars=s.max_example_chars)
-        answered = []
-        for question in candidates:  # those the index answers first
-            if len(answered) == s.examples:
+        examples = []
+        for question in candidates:  # only questions the index answers with a short answer
+            if len(examples) == s.examples:
                 break
-            if not self.ask(question).abstained:
-                answered.append(question)
-        examples = (answered + [q for q in candidates if q not in answered])[: s.examples]
+            answer = self.ask(question)
+            short = answer.short_answer.text.strip() if answer.short_answer is not None else ""
+            if not answer.abstained and short and short.casefold() not in question.casefold():
+                examples.append(question)
         return Overview(tuple(entries), tuple(examples))
 
     def settings_dict(self) -> dict:

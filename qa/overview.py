@@ -21,6 +21,7 @@ class OverviewSettings:
     sample_chars: int = 3000  # of each sampled article's text
     title_words: int = 8  # an untitled article is shown by this many first words
     examples: int = 3
+    example_candidates: int = 12  # questions asked at most to find examples with a short answer
     max_example_chars: int = 70  # so "1  <question>" fits one line at 80 columns
 
 
@@ -148,7 +149,7 @@ def _names(text: str) -> list[str]:
     names = []
     for m in _NAME.finditer(text):
         words = m.group(0).replace("-", " ").split()
-        while words and words[0].casefold() in _NOT_NAMES:
+        while words and {words[0].casefold(), words[0].casefold().removesuffix("s")} & _NOT_NAMES:  # "Presidents"
             words = words[1:]
         if words:
             names.append(" ".join(words))
@@ -157,7 +158,8 @@ def _names(text: str) -> list[str]:
 
 def example_questions(titles: list[str], texts: list[str], limit: int = OverviewSettings.examples,
                       max_chars: int = OverviewSettings.max_example_chars) -> list[str]:
-    """Questions made from the index: its most frequent people and places, and a headline.
+    """Candidate questions made from the index: its most frequent people and places, and a headline;
+    those whose kind gets a short answer (when, how long, who) first.
 
     A person is a multi-word name whose last word also stands alone in other articles ("Joe Biden"
     and "Biden"); a topic is a one-word name that never appears in lower case ("Ukraine", "NATO").
@@ -184,6 +186,15 @@ def example_questions(titles: list[str], texts: list[str], limit: int = Overview
               and len(n) > 2]
     candidates = []
     names = [p[1] for p in people]
+    # Questions of a kind that gets a short answer (a date, a duration, a description, a person)
+    # first; the caller keeps those the index answers with one (`Assistant.overview`).
+    if len(names) >= 2:
+        candidates.append(f"When did {names[0]} and {names[1]} talk?")
+        candidates.append(f"How long did {names[0]} and {names[1]} talk?")
+    for name in names[:4]:
+        candidates.append(f"Who is {name}?")
+    if names:
+        candidates.append(f"Who did {names[0]} talk to?")
     if names and topics:
         candidates.append(f"What did {names[0]} say about {topics[0]}?")
     if len(names) >= 2:

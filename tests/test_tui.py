@@ -204,9 +204,10 @@ async def test_new_user_journey_at_80x24(make_app):
         assert clip.startswith(f"## {examples[1]}\n")
         assert answer.sentences[0].text in clip and "\nSources:\n" in clip
         assert f"> {' '.join(answer.sources[0].quote.split())}" in clip
-        assert any(n.message.startswith("Copied the answer as Markdown") for n in app._notifications)
+        assert any(n.message.startswith("Copied the question, short answer and answer as Markdown")
+                   for n in app._notifications)
 
-        await pilot.press("tab", "enter")
+        await pilot.press("f2", "enter")  # at 80 columns the sources are a strip: F2 opens them
         await wait_for(pilot, lambda: isinstance(app.screen, ArticleScreen))
         await pilot.press("escape")
         assert app.screen is app.chat and isinstance(app.focused, SourcesPane)
@@ -284,7 +285,8 @@ async def test_copy_a_source_with_its_outlet_title_and_date(make_app):
         await pilot.press("y")
         assert app.clipboard == (f"> {' '.join(source.quote.split())}\n\n— ARD, "
                                  "“Video summit on the Ukraine conflict: dialogue without concessions”, 2021-12-07\n")
-        assert any(n.message.startswith(f"Copied quote [{source.number}]") for n in app._notifications)
+        assert any(n.message == f"Copied quote [{source.number}] with its outlet, title and date (no link stated)."
+                   for n in app._notifications)
 
 
 @journey
@@ -373,7 +375,7 @@ async def test_a_short_answer_is_shown_first_with_its_citation(make_app):
         assert answer.short_answer is not None and "100,000" in answer.short_answer.text
         shown = app.chat.query_one(ConversationView).turns[-1].render()
         lines = shown.plain.splitlines()
-        assert lines[1] == f"{answer.short_answer.text}[{answer.short_answer.citation}]"
+        assert lines[1] == f"{answer.short_answer.text} [{answer.short_answer.citation}]"
         start = shown.plain.index(lines[1])
         assert any("bold" in str(span.style) and span.start <= start < span.end for span in shown.spans)
 
@@ -574,3 +576,11 @@ def test_snapshot_chat_with_answer(snap_compare, make_app):
         await ready(pilot)
         await ask(pilot, FIRST)
     assert snap_compare(make_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_snapshot_chat_with_answer_80x24(snap_compare, make_app):
+    """At 80 columns the conversation keeps the height; the sources are a one-line strip (F2)."""
+    async def run_before(pilot):
+        await ready(pilot)
+        await ask(pilot, FIRST)
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)

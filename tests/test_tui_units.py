@@ -109,8 +109,8 @@ def test_short_answer_comes_first_in_bold_with_its_citation_and_read_as_above():
     answer.question = "How long did they talk?"
     bold, plain = Style(bold=True), Style()
     text = answer_body(answer, citation=plain, muted=plain, warning=plain, strong=bold)
-    assert text.plain.splitlines()[:3] == ["read as: How long did Biden and Putin talk?", "two hours[1]",
-                                           "Biden and Putin talked.[1]"]
+    assert text.plain.splitlines()[:3] == ["read as: How long did Biden and Putin talk?", "two hours [1]",
+                                           "Biden and Putin talked. [1]"]
     start = text.plain.index("two hours")
     assert any(s.start <= start and s.end >= start + 9 and s.style == bold for s in text.spans)
     md = answer_markdown(answer)

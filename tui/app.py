@@ -10,12 +10,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.worker import get_current_worker
 
+from tui.commands import AppCommands
 from tui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ class BylineApp(App[None]):
     TITLE = "Byline"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
     COMMAND_PALETTE_DISPLAY = "^p"
+    COMMANDS = {AppCommands}  # the chat screen's provider lists Byline's commands first, then these
+    # kept, with every printable key, until the question line exists; a line typed before the
+    # terminal left cooked mode ends in "\n", read as ctrl+j
+    EARLY_KEYS = ("enter", "ctrl+j", "backspace")
 
     class LoadProgress(Message):
         def __init__(self, stage: str, done: int, total: int) -> None:
@@ -64,6 +69,7 @@ class BylineApp(App[None]):
         self.answers_shown = 0
         self.last_answer_ms: float | None = None
         self.chat = ChatScreen(assistant=assistant, history=self.history, export_dir=export_dir)
+        self._early_keys: list[tuple[str, str | None]] | None = []  # None once handed to the chat
 
     def get_default_screen(self) -> ChatScreen:
         return self.chat
@@ -84,6 +90,19 @@ class BylineApp(App[None]):
         if self._given_assistant is None:
             self.chat.show_loading("loading model", 0, 0)
             self.call_after_refresh(self._load)  # the imports and model load start after the first paint
+
+    async def on_event(self, event: events.Event) -> None:
+        if (isinstance(event, events.Key) and not event.is_forwarded and self._early_keys is not None
+                and (event.is_printable or event.key in self.EARLY_KEYS)):
+            self._early_keys.append((event.key, event.character))  # typed while the app starts
+            return
+        await super().on_event(event)
+
+    @on(ChatScreen.KeysReady)
+    def _keys_ready(self) -> None:
+        keys, self._early_keys = self._early_keys or [], None
+        if keys:
+            self.chat.type_keys(keys)
 
     def _painted(self) -> None:
         if self.first_paint_ms is None:
@@ -107,6 +126,21 @@ class BylineApp(App[None]):
             assistant.close()
             return
         self.post_message(self.AssistantReady(assistant))
+
+    def switch_index(self, index: str) -> None:
+        """Open another index (in a worker, as at start); the chat starts empty on it."""
+        old = self.assistant
+        self.assistant = None
+        self.index_dir = index
+        self.chat.switching(index)
+        if old is not None and old is not self._given_assistant:
+            self._close_assistant(old)
+        self._load()
+
+    @work(thread=True, group="close", exit_on_error=False)
+    def _close_assistant(self, assistant: "Assistant") -> None:
+        with self.chat.assistant_lock:  # after the question or read still using it
+            assistant.close()
 
     @on(LoadProgress)
     def _progress(self, event: LoadProgress) -> None:

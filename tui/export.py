@@ -12,7 +12,7 @@ from pathlib import Path
 
 from qa import Answer, Conversation, Source
 from tui.render import NO_OUTLET, Titles, abstention_line, filters_line, literal, no_titles, one_line, \
-    short_date, source_title
+    quoted, short_date, source_title
 
 EXPORT_ENV = "BYLINE_EXPORT_DIR"
 
@@ -42,11 +42,43 @@ def source_markdown(source: Source, titles: Titles = no_titles) -> str:
 def quote_markdown(source: Source, titles: Titles = no_titles) -> str:
     """One quote with where it comes from, for the clipboard."""
     lines = [f"> {one_line(source.quote)}", "",
-             f"— {one_line(source.outlet) or NO_OUTLET}, “{source_title(source, titles)}”"
+             f"— {one_line(source.outlet) or NO_OUTLET}, {quoted(source_title(source, titles))}"
              + (f", {short_date(source.published_at)}" if source.published_at else "")]
     if source.url:
         lines.append(source.url.strip())
     return "\n".join(lines) + "\n"
+
+
+def copied_quote_message(source: Source) -> str:
+    """What `quote_markdown` put on the clipboard, said as it is: only the metadata the article has."""
+    held = [name for name, value in (("outlet", source.outlet), ("title", source.title),
+                                     ("date", source.published_at), ("link", source.url)) if (value or "").strip()]
+    missing = [name for name in ("outlet", "title", "date", "link") if name not in held]
+    message = f"Copied quote [{source.number}]"
+    if held:
+        message += " with its " + _and(held)
+    if missing:
+        message += (" (" if held else "; ") + f"no {_or(missing)} stated" + (")" if held else "")
+    return message + "."
+
+
+def copied_answer_message(answer: Answer) -> str:
+    """What `answer_markdown` (under its question) put on the clipboard."""
+    if answer.abstained:
+        n = len(answer.closest)
+        listed = f", with the {n} closest passage{'s' if n != 1 else ''}" if n else ""
+        return f"Copied the question and why the articles don't say, as Markdown{listed}."
+    n = len(answer.sources)
+    short = ", short answer" if answer.short_answer is not None and answer.short_answer.text.strip() else ""
+    return f"Copied the question{short} and answer as Markdown, with {n} source{'s' if n != 1 else ''}."
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
 
 def _list(sources: list[Source], titles: Titles) -> list[str]:

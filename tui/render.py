@@ -48,6 +48,16 @@ def citation_marks(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
 
 
+# A quote or title that already carries double quote marks is shown as it is: wrapping it again
+# would show them doubled (““…””). Display only: the stored text stays exact.
+_QUOTE_MARKS = frozenset("“”\"«»„‟")
+
+
+def quoted(text: str) -> str:
+    """`text` between “ and ”, unless it already holds double quote marks of its own."""
+    return text if any(c in _QUOTE_MARKS for c in text) else f"“{text}”"
+
+
 def no_titles(article_id: str) -> str | None:
     return None
 
@@ -69,7 +79,7 @@ def source_label(source: Source, *, number: Style, quote: Style, meta: Style,
     text.append(f"[{source.number}] ", number)
     text.append(source_heading(source, titles), meta)
     text.append("\n")
-    text.append("“" + one_line(source.quote) + "”", quote)
+    text.append(quoted(one_line(source.quote)), quote)
     return text
 
 
@@ -95,6 +105,7 @@ def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style
         short = answer.short_answer
         if short is not None and short.text.strip():
             text.append(one_line(short.text), strong)
+            text.append(" ")  # `two hours [1]`: markers stand apart from the words they cite
             text.append(f"[{short.citation}]", citation)
             text.append("\n")
         if answer.sentences:
@@ -103,6 +114,7 @@ def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style
                     text.append(" ")
                 text.append(literal(sentence.text))
                 if sentence.citations:
+                    text.append(" ")
                     text.append(citation_marks(sentence.citations), citation)
             text.append("\n")
         else:

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 
 from qa import Article, Source
 from qa.overview import first_words
-from tui.render import NO_DATE, NO_OUTLET, literal, one_line, short_date
+from tui.render import NO_DATE, NO_OUTLET, literal, one_line, quoted, short_date
 
 CONTEXT_LINES = 3  # lines of text kept visible above the cited span
 
@@ -78,17 +78,17 @@ class ArticleScreen(Screen):
         text.append("\n" + meta, style("article--meta"))
         if self.source is not None:
             text.append(f"\nCited as [{self.source.number}]: ", style("article--meta"))
-            text.append("“" + one_line(self.source.quote) + "”")
+            text.append(quoted(one_line(self.source.quote)))
         return text
 
     def action_copy_quote(self) -> None:
-        from tui.export import quote_markdown
+        from tui.export import copied_quote_message, quote_markdown
 
         if self.source is None:
             self.notify("This article was not opened from a citation.", severity="warning")
             return
         self.app.copy_to_clipboard(quote_markdown(self.source, lambda _: first_words(self.article.text)))
-        self.notify(f"Copied quote [{self.source.number}] with its outlet, title, date and link.", title="Copied")
+        self.notify(copied_quote_message(self.source), title="Copied")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy_quote", "scroll_to_span"):

@@ -13,7 +13,7 @@ from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -27,10 +27,12 @@ from qa import Answer, Article, Conversation, Filters, IndexInfo, Source
 from qa.overview import Overview
 from tui.commands import BylineCommands
 from tui.screens.chat_actions import ChatActions
+from tui.screens.chat_keys import ChatKeys
 from tui.widgets.conversation_view import ConversationView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.question_input import ASK, FOLLOW_UP, QuestionInput
 from tui.widgets.sources_pane import SourcesPane
+from tui.widgets.sources_strip import SourcesStrip
 from tui.widgets.status_line import StatusLine
 from tui.widgets.turn_view import QUEUED, SEARCHING, WAITING, TurnView
 from tui.widgets.welcome_view import WelcomeView
@@ -39,13 +41,12 @@ if TYPE_CHECKING:
     from qa import Assistant
     from qa.history import HistoryStore
 
-NARROW = 100  # below this width the sources pane goes under the conversation
 REFRESH_S = 5.0  # how often the index is checked for articles added by another process
 
 
-class ChatScreen(ChatActions, Screen):
+class ChatScreen(ChatActions, ChatKeys, Screen):
     """Questions go into a queue; one search runs at a time in a thread worker. The commands
-    (conversations, filters, copy, export, help) are in `ChatActions`."""
+    (conversations, filters, copy, export, help) are in `ChatActions`, keys and panes in `ChatKeys`."""
 
     COMMANDS = {BylineCommands}
 
@@ -55,7 +56,7 @@ class ChatScreen(ChatActions, Screen):
         Binding("ctrl+e", "export", "Export", priority=True),
         Binding("ctrl+o", "history", "History", priority=True),
         Binding("f1", "help", "Help"),
-        # shown in the focused pane's border instead, so the footer fits 80 columns
+        # shown in the sources strip and the focused pane's border instead, so the footer fits 80 columns
         Binding("f2", "toggle_sources", "Sources", show=False),
         Binding("escape", "focus_question", "Question line", show=False),
         Binding("tab", "app.focus_next", "Next pane", show=False),
@@ -116,13 +117,14 @@ class ChatScreen(ChatActions, Screen):
         self._state: tuple[str, bool] = ("starting…", True)
         self._first_articles: int | None = None
         self._history_lock = threading.Lock()
-        self._assistant_lock = threading.Lock()  # one worker at a time uses the assistant
+        self.assistant_lock = threading.Lock()  # one worker at a time uses the assistant
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="status")
         yield FilterBar(id="filter-bar")
         with Horizontal(id="main"):
             yield ConversationView(id="conversation")
+            yield SourcesStrip(titles=self.title_of, id="sources-strip")
             yield SourcesPane(titles=self.title_of, id="sources")
         yield QuestionInput(id="question")
         yield Footer(compact=True)
@@ -131,12 +133,10 @@ class ChatScreen(ChatActions, Screen):
         self.query_one(QuestionInput).focus()
         self.set_class(True, "-welcome")
         self._show_status()
+        self.call_after_refresh(self._question_line_ready)
         if self.assistant is not None:  # after the first paint: the overview's work must not delay it
             self.call_after_refresh(self.assistant_ready, self.assistant)
         self.set_interval(REFRESH_S, self._tick)
-
-    def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW, "-narrow")
 
     def title_of(self, article_id: str) -> str | None:
         """The title shown for an untitled article: its first words."""
@@ -188,18 +188,22 @@ class ChatScreen(ChatActions, Screen):
 
     @work(thread=True, exclusive=True, group="info", exit_on_error=False)
     def _refresh_info(self, overview: bool = False) -> None:
-        with self._assistant_lock:
+        with self.assistant_lock:
             self._post_info()
             if overview:
                 self._post_overview()
 
     def _post_info(self) -> None:
+        if self.assistant is None:
+            return
         try:
             self.post_message(self.InfoReady(self.assistant.info()))
         except Exception:  # a busy or moving index: the next tick tries again
             pass
 
     def _post_overview(self) -> None:
+        if self.assistant is None:  # another index is being opened
+            return
         try:
             self.post_message(self.OverviewReady(self.assistant.overview()))
         except Exception as e:
@@ -219,7 +223,7 @@ class ChatScreen(ChatActions, Screen):
 
     @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
     def _load_overview(self) -> None:
-        with self._assistant_lock:
+        with self.assistant_lock:
             self._post_overview()
 
     @on(OverviewReady)
@@ -238,7 +242,10 @@ class ChatScreen(ChatActions, Screen):
 
     @on(Input.Submitted, "#question")
     def _submitted(self, event: Input.Submitted) -> None:
-        question = event.value
+        self.ask_typed(event.value)
+
+    def ask_typed(self, question: str) -> None:
+        """Enter in the question line: ask what it holds, and empty it."""
         if not question.strip():
             return
         field = self.query_one(QuestionInput)
@@ -289,7 +296,7 @@ class ChatScreen(ChatActions, Screen):
 
         worker = get_current_worker()
         try:
-            with self._assistant_lock:  # the article count first: articles added meanwhile show first
+            with self.assistant_lock:  # the article count first: articles added meanwhile show first
                 self._post_info()
                 answer = self.assistant.ask(turn.question, conversation=history, filters=turn.filters)
         except QuestionError as e:
@@ -338,7 +345,9 @@ class ChatScreen(ChatActions, Screen):
 
     @on(ConversationView.TurnSelected)
     def _turn_selected(self, event: ConversationView.TurnSelected) -> None:
-        self.query_one(SourcesPane).show(event.turn.answer if event.turn else None)
+        answer = event.turn.answer if event.turn else None
+        self.query_one(SourcesPane).show(answer)
+        self.query_one(SourcesStrip).show(answer)
 
     @on(SourcesPane.SourceChosen)
     def _source_chosen(self, event: SourcesPane.SourceChosen) -> None:
@@ -353,7 +362,7 @@ class ChatScreen(ChatActions, Screen):
     @work(thread=True, exclusive=True, group="article", exit_on_error=False)
     def _load_article(self, article_id: str, source: Source | None) -> None:
         try:
-            with self._assistant_lock:
+            with self.assistant_lock:
                 article = self.assistant.article(article_id)
         except Exception as e:
             self.app.call_from_thread(self.notify, f"Cannot open the article: {str(e) or type(e).__name__}",
@@ -367,25 +376,3 @@ class ChatScreen(ChatActions, Screen):
         from tui.screens.article import ArticleScreen
 
         self.app.push_screen(ArticleScreen(event.article, event.source))
-
-    # --- focus: typing anywhere lands in the question line --------------------------------------
-
-    def on_key(self, event: events.Key) -> None:
-        field = self.query_one(QuestionInput)
-        if self.focused is field or not event.is_printable or not event.character:
-            return
-        if event.key in self.active_bindings:
-            return  # a key of the focused pane (y, j, k) or of the screen
-        event.stop()
-        event.prevent_default()
-        if self.maximized is not None:
-            self.minimize()
-        field.focus()
-        field.type_character(event.character)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "focus_question":
-            return self.maximized is not None or not isinstance(self.focused, QuestionInput)
-        if action == "toggle_sources":
-            return bool(self.query_one(SourcesPane).sources)
-        return True

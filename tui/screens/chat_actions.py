@@ -10,13 +10,15 @@ from __future__ import annotations
 from textual import work
 
 from qa import Answer, Conversation, Filters
-from tui.export import answer_markdown, default_export_dir, export_conversation, quote_markdown
+from tui.export import answer_markdown, copied_answer_message, copied_quote_message, default_export_dir, \
+    export_conversation, quote_markdown
 from tui.render import one_line
 from tui.widgets.conversation_view import ConversationView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.question_input import QuestionInput
 from tui.widgets.sources_pane import SourcesPane
 from tui.widgets.turn_view import TurnView
+from tui.widgets.welcome_view import WelcomeView
 
 
 class ChatActions:
@@ -34,6 +36,19 @@ class ChatActions:
         self._welcome(True)
         ready = self.assistant is not None
         self._status("ready" if ready else self._loading_state, busy=not ready)
+
+    def switching(self, index: str) -> None:
+        """Another index is being opened: an empty chat, nothing known of the index until it is ready."""
+        from tui.commands import index_label
+
+        for group in ("info", "overview", "article"):
+            self.workers.cancel_group(self, group)
+        self.assistant = None
+        self.overview = self.info = self._first_articles = None
+        self._loading_state = f"opening {index_label(index)}"
+        self._reset(Conversation())
+        self.query_one(WelcomeView).overview = None
+        self.query_one(QuestionInput).focus()
 
     def action_new_conversation(self) -> None:
         self._reset(Conversation())
@@ -62,6 +77,30 @@ class ChatActions:
         except Exception as e:
             self.app.call_from_thread(self.notify, f"Could not save the conversation: {e}",
                                       severity="warning", markup=False)
+
+    def delete_conversation(self) -> None:
+        """Forget this conversation (in the history too) and start an empty one."""
+        conversation = self.conversation
+        if not conversation.turns:
+            self.notify("No conversation to delete yet.", severity="warning")
+            return
+        self.action_new_conversation()
+        if self.history is None:
+            self.notify("Conversation deleted.")
+            return
+        self._delete_stored(conversation)
+
+    @work(thread=True, group="history", exit_on_error=False)
+    def _delete_stored(self, conversation: Conversation) -> None:
+        try:
+            with self._history_lock:  # after a save still running: its id is set by then
+                if conversation.id is not None:
+                    self.history.delete(conversation.id)
+        except Exception as e:
+            self.app.call_from_thread(self.notify, f"Could not delete the conversation: {e}",
+                                      severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, "Conversation deleted, here and in the history.")
 
     def action_history(self) -> None:
         from tui.screens.history import HistoryScreen
@@ -111,6 +150,12 @@ class ChatActions:
         counted = f" They leave {left} of {self.overview.articles} articles." if left is not None else ""
         self.notify("Filters apply to the next questions." + counted, markup=False)
 
+    def clear_filters(self) -> None:
+        if not self.filters.active:
+            self.notify("No filters are set.")
+            return
+        self.set_filters(Filters())
+
     def filter_outlet(self, outlet: str | None) -> None:
         """Only this outlet's articles (None: only articles with no outlet stated) from now on."""
         self.set_filters(Filters(() if outlet is None else (outlet,), self.filters.since, self.filters.until,
@@ -125,9 +170,16 @@ class ChatActions:
             return
         answer = turn.answer
         self.app.copy_to_clipboard(f"## {one_line(turn.question)}\n\n" + answer_markdown(answer, self.title_of))
-        cited = answer.closest if answer.abstained else answer.sources
-        self.notify(f"Copied the answer as Markdown, with {len(cited)} source{'s' if len(cited) != 1 else ''}.",
-                    title="Copied")
+        self.notify(copied_answer_message(answer), title="Copied")
+
+    def action_copy_short_answer(self) -> None:
+        turn = self.query_one(ConversationView).selected
+        short = turn.answer.short_answer if turn is not None and turn.answer is not None else None
+        if short is None or not short.text.strip():
+            self.notify("The selected answer has no short answer to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(one_line(short.text))
+        self.notify(f"Copied the short answer: {one_line(short.text)}", title="Copied", markup=False)
 
     def action_copy_source(self) -> None:
         pane = self.query_one(SourcesPane)
@@ -136,7 +188,7 @@ class ChatActions:
             self.notify("No source to copy: ask a question first.", severity="warning")
             return
         self.app.copy_to_clipboard(quote_markdown(source, self.title_of))
-        self.notify(f"Copied quote [{source.number}] with its outlet, title, date and link.", title="Copied")
+        self.notify(copied_quote_message(source), title="Copied")
 
     def action_export(self) -> None:
         if not self.conversation.turns:

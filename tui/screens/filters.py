@@ -59,7 +59,8 @@ def what_is_left(filters: Filters, overview: Overview) -> str:
 
 
 class FiltersScreen(ModalScreen[Filters | None]):
-    """Ctrl+S (or Enter in a date) applies, Esc cancels, Ctrl+R clears every filter."""
+    """Ctrl+S (or Enter in a date) applies, Esc cancels, Ctrl+R clears the form and stays open
+    (Ctrl+S then applies no filter)."""
 
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply"),
@@ -140,7 +141,15 @@ class FiltersScreen(ModalScreen[Filters | None]):
         self.dismiss(filters)
 
     def action_clear(self) -> None:
-        self.dismiss(Filters())
+        """Every filter off in the form; the dialog stays open, so what is typed next lands here."""
+        self.query_one(SelectionList).deselect_all()
+        for field in ("#filters-since", "#filters-until"):
+            self.query_one(field, Input).value = ""
+        self.query_one("#filters-no-date", Checkbox).value = False
+        error = self.query_one("#filters-error", Static)
+        error.update("")
+        error.remove_class("-shown")
+        self._count()
 
     def action_cancel(self) -> None:
         self.dismiss(None)

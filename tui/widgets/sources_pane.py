@@ -13,7 +13,7 @@ from tui.render import Titles, no_titles, source_label
 
 TITLE = "Sources"
 TITLE_CLOSEST = "Closest passages"
-KEYS = "Enter open · y copy · F2 full screen · Esc question line"  # shown in the border while focused
+KEYS = "Enter open · y copy · F2 full screen and back · Esc question line"  # shown in the border while focused
 
 
 class SourcesPane(OptionList):
