@@ -52,7 +52,7 @@ class BylineCommands(Provider):
         commands = [
             ("Ask again", chat.ask_again, "ask the selected question again, with the filters now set"),
             ("New chat", chat.action_new_conversation, "start an empty conversation (Ctrl+N)"),
-            ("Copy short answer", chat.action_copy_short_answer, "only the short answer's words, e.g. “two hours”"),
+            ("Copy short answer", chat.action_copy_short_answer, "only its words, e.g. “two hours”"),
             ("Copy answer", chat.action_copy_answer, "the selected answer as Markdown, with sources (y)"),
             ("Copy citation", chat.action_copy_source, "the highlighted source's quote and where it comes from"),
             ("Filters", chat.action_filters, "outlets and dates for the next questions (Ctrl+F)"),

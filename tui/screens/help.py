@@ -29,6 +29,11 @@ KEYS = [
         ("F1", "this help"),
         ("Ctrl+Q", "quit"),
     ]),
+    ("Filters", [
+        ("Ctrl+S", "apply"),
+        ("Ctrl+R", "clear the form (the dialog stays open)"),
+        ("Esc", "cancel"),
+    ]),
     ("Article", [
         ("c", "back to the cited passage"),
         ("y", "copy the cited quote with its source"),
