@@ -44,6 +44,9 @@ def test_example_questions_come_from_the_index(overview, assistant):
         assert question.endswith("?") and len(question) <= 70
         names = re.findall(r"[A-Z][a-z]+(?: [A-Z][a-z]+)*", question[5:])  # after "What "
         assert names and all(name in texts for name in names)
+        answer = assistant.ask(question)  # each example gets a short answer, not words of the question
+        assert not answer.abstained and answer.short_answer is not None
+        assert answer.short_answer.text.strip().casefold() not in question.casefold()
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f.describe())
