@@ -240,7 +240,7 @@ class Assistant:
 
     def _overview(self, s: OverviewSettings) -> Overview:
         rows = self.index.list()  # (id, title, source, published_at, path), oldest first
-        entries, texts, titles = [], [], []
+        entries, texts, titles, people = [], [], [], []
         newest = {r[0] for r in rows[-s.sample_articles:]}
         for article_id, title, outlet, published_at, _ in rows:
             text = None
@@ -249,13 +249,16 @@ class Assistant:
                 text = row.text if row is not None else ""
             if article_id in newest:
                 texts.append(text[: s.sample_chars])
+                if row is not None:  # the people spaCy found at index time, once an article
+                    people.append({text[b:e] for b, e, label in self.index.entities(row.rowid, 0, s.sample_chars)
+                                   if label == "PERSON"})
             titled = bool((title or "").strip())
             entries.append(ArticleEntry(article_id, " ".join(title.split()) if titled else first_words(text or ""),
                                         titled, outlet or None, (published_at or "")[:10] or None))
             if titled:
                 titles.append(title)
         candidates = example_questions(list(reversed(titles)), texts, limit=s.example_candidates,
-                                       max_chars=s.max_example_chars)
+                                       max_chars=s.max_example_chars, people=people)
         examples = []
         for question in candidates:  # only questions the index answers with a short answer
             if len(examples) == s.examples:

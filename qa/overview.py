@@ -156,14 +156,34 @@ def _names(text: str) -> list[str]:
     return names
 
 
+def full_names(people: list[set[str]]) -> list[str]:
+    """Full names of people (two or three words), most mentioned first: the articles naming each
+    one, in full or by surname alone. `people` holds each article's PERSON entities."""
+    full: Counter[str] = Counter()
+    alone: Counter[str] = Counter()
+    for names in people:
+        clean = {" ".join(n.split()).removesuffix("'s").removesuffix("’s") for n in names}
+        full.update(n for n in clean if 2 <= len(n.split()) <= 3 and n.replace(" ", "").replace("-", "").isalpha())
+        alone.update(n for n in clean if len(n.split()) == 1)
+    ranked = sorted(full, key=lambda n: (-(full[n] + alone[n.split()[-1]]), n))
+    out: list[str] = []
+    for name in ranked:  # one full name a surname ("Joe Biden", not also "Hunter Biden" first)
+        if all(name.split()[-1] != o.split()[-1] for o in out):
+            out.append(name)
+    return out
+
+
 def example_questions(titles: list[str], texts: list[str], limit: int = OverviewSettings.examples,
-                      max_chars: int = OverviewSettings.max_example_chars) -> list[str]:
+                      max_chars: int = OverviewSettings.max_example_chars,
+                      people: list[set[str]] | None = None) -> list[str]:
     """Candidate questions made from the index: its most frequent people and places, and a headline;
     those whose kind gets a short answer (when, how long, who) first.
 
     A person is a multi-word name whose last word also stands alone in other articles ("Joe Biden"
     and "Biden"); a topic is a one-word name that never appears in lower case ("Ukraine", "NATO").
-    Names are counted by the number of articles that mention them.
+    Names are counted by the number of articles that mention them. `people`, when given, holds the
+    PERSON entities of each article (spaCy's, stored at index time); their full names (two or three
+    words, counted with the articles naming them by surname alone) are then the people asked about.
     """
     lower = set()
     doc_freq: Counter[str] = Counter()
@@ -171,7 +191,7 @@ def example_questions(titles: list[str], texts: list[str], limit: int = Overview
         lower.update(w for w in re.findall(r"\b[a-z]+\b", text))
         doc_freq.update(set(_names(text)))
     singles = {n: c for n, c in doc_freq.items() if " " not in n}
-    people = []
+    found, people = people, []
     for name, count in doc_freq.items():
         parts = name.split()
         if not 2 <= len(parts) <= 3 or any(p.casefold().endswith(_ADJECTIVE_ENDINGS) for p in parts):
@@ -186,6 +206,8 @@ def example_questions(titles: list[str], texts: list[str], limit: int = Overview
               and len(n) > 2]
     candidates = []
     names = [p[1] for p in people]
+    if found:
+        names = full_names(found) or names
     # Questions of a kind that gets a short answer (a date, a duration, a description, a person)
     # first; the caller keeps those the index answers with one (`Assistant.overview`).
     if len(names) >= 2:
