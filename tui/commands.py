@@ -21,6 +21,7 @@ from tui.render import one_line, source_heading
 
 TITLE_HITS = 12  # articles offered at most for one search
 RECENT_INDEXES = 5  # other indexes offered by "Switch index"
+NO_OTHER_INDEX = "No other index in the history yet: byline chat --index DIR opens one."
 # Search scores: a Byline command above any article title, a title above any Textual command.
 COMMAND_SCORE = (0.5, 0.5)  # 0.5 + 0.5 × the match score
 TITLE_SCORE = 0.45
@@ -65,6 +66,9 @@ class BylineCommands(Provider):
         for path in getattr(self, "recent", []):
             commands.append((f"Switch index: {index_label(path)}", partial(self.app.switch_index, path),
                              one_line(path)))
+        if not getattr(self, "recent", []):
+            commands.append(("Switch index", partial(chat.notify, NO_OTHER_INDEX, severity="warning"),
+                             "the recent indexes of the history (none other yet)"))
         overview = getattr(chat, "overview", None)
         if overview is not None:
             for outlet, count in overview.outlets:

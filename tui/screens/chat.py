@@ -151,8 +151,8 @@ class ChatScreen(ChatActions, ChatKeys, Screen):
     def assistant_ready(self, assistant: "Assistant") -> None:
         self.assistant = assistant
         self._status("ready", busy=False)
+        self._pump()  # a question typed while loading first: the overview asks its example questions
         self._refresh_info(overview=True)
-        self._pump()
 
     def assistant_failed(self) -> None:
         self._loading_state = "the index could not be opened"
