@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 from pathlib import Path
 
 import typer
 
 from cli import index_cmd
-from cli.render import console, fail, one_line_errors, print_json, progress_bar
+from cli.render import console, fail, one_line_errors, print_json, progress_bar, warn
 
 app = typer.Typer(help="Byline: ask questions of a news archive; every sentence of the answer is cited.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -26,6 +27,20 @@ def _mount_eval() -> None:
 _mount_eval()
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"byline {version('byline')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(_version_flag: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                            help="Print Byline's version and exit.")) -> None:
+    """Byline: ask questions of a news archive; every sentence of the answer is cited."""
+
+
 def _date(value: str | None, flag: str, *, end: bool = False, as_json: bool = False) -> date | None:
     """A date option: absent is no filter; given, it must be a date (an empty one is refused)."""
     if value is None:
@@ -38,6 +53,32 @@ def _date(value: str | None, flag: str, *, end: bool = False, as_json: bool = Fa
         fail(str(e), as_json=as_json, kind="bad_option")
 
 
+def _conversation(assistant, follow_up: bool):
+    """The history store and the conversation a question joins: the last one on this index with
+    `--continue`, else a new one. No history (an unwritable data folder) only loses the follow-up."""
+    from qa.conversation import Conversation
+    from qa.history import HistoryStore
+
+    try:
+        history = HistoryStore()
+        return history, history.last(assistant.info().path) if follow_up else Conversation()
+    except (OSError, sqlite3.Error) as exc:
+        warn(f"history is off ({exc}); the question is asked on its own")
+        return None, Conversation()
+
+
+def _keep(history, conversation, question: str, answer, assistant) -> None:
+    """Save the turn, so that `ask --continue` and the chat app's history see it."""
+    if history is None:
+        return
+    try:
+        history.save_turn(conversation, question, answer, index=assistant.info().path)
+    except (OSError, sqlite3.Error) as exc:
+        warn(f"the question was not saved to the history ({exc})")
+    finally:
+        history.close()
+
+
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         index: str | None = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH (default: $BYLINE_INDEX, the config file, or the user data dir)."),
@@ -47,20 +88,26 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         k: int = typer.Option(10, "-k", min=1, max=100, help="How many passages to retrieve."),
         cross_encoder: str | None = typer.Option(None, envvar="BYLINE_CROSS_ENCODER",
                                                  help="A local CrossEncoder folder to re-rank sentences."),
+        follow_up: bool = typer.Option(False, "--continue", "-c",
+                                       help="Ask a follow-up to the last conversation on this index (the chat app's "
+                                            "too); a rewritten question is shown as \"read as …\"."),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
-    """Answer one question from the index, with citations."""
+    """Answer one question from the index, with citations (kept in the chat app's history)."""
     from qa import Assistant, Filters
     from qa.admin import index_dir
+    from qa.assistant import LOADING
     from qa.settings import QASettings
 
     filters = Filters(sources=tuple(source or ()), since=_date(since, "--since", as_json=as_json),
                       until=_date(until, "--until", end=True, as_json=as_json))
     with one_line_errors(as_json=as_json):
-        with progress_bar(not as_json) as progress:
+        with progress_bar(not as_json, quiet=(LOADING,)) as progress:
             # The bundled corpus is built only in the default location, never into --index DIR.
             assistant = Assistant.open(index_dir(index), progress=progress, build_default=index is None,
                                        settings=QASettings(cross_encoder=cross_encoder))
-        answer = assistant.ask(question, filters=filters, k=k)
+        history, conversation = _conversation(assistant, follow_up)
+        answer = assistant.ask(question, conversation=conversation, filters=filters, k=k)
+    _keep(history, conversation, question, answer, assistant)
     if as_json:
         print_json(answer.to_dict())
     else:

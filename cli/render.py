@@ -48,6 +48,13 @@ def fail(message: str, code: int = 1, *, as_json: bool = False, kind: str = "err
     raise typer.Exit(code)
 
 
+def warn(message: str) -> None:
+    """One line on stderr that does not stop the command."""
+    line = Text("warning: ", style="bold yellow")
+    line.append(message)
+    console(stderr=True).print(line, soft_wrap=True)
+
+
 @contextmanager
 def one_line_errors(interrupted: str = "interrupted", *, as_json: bool = False):
     """Turn Byline's errors (and Ctrl-C) into one line on stderr and a non-zero exit."""
@@ -65,25 +72,11 @@ def print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
-@contextmanager
-def progress_bar(enabled: bool = True):
-    """Yields a `progress(stage, done, total)` callback drawing a rich progress bar on stderr (only
-    on a terminal: in a log or a pipe, stderr holds nothing but the messages)."""
-    if not enabled or not console(stderr=True).is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def progress_bar(enabled: bool = True, *, quiet: tuple[str, ...] = ()):
+    """Stage progress on stderr (`cli.progress`): bars on a terminal, plain lines in a log or a pipe."""
+    from cli.progress import stage_progress
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console(stderr=True), transient=True) as bar:
-        tasks: dict[str, int] = {}
-
-        def update(stage: str, done: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = bar.add_task(stage, total=total or None)
-            bar.update(tasks[stage], completed=done, total=total or None)
-
-        yield update
+    return stage_progress(enabled, quiet=quiet)
 
 
 def source_line(number: int, outlet, title, published_at, article_id) -> Text:

@@ -68,6 +68,27 @@ def resolve_model_path(model: str) -> Path:
                           "give a folder path (nothing is downloaded).") from exc
 
 
+PREPARING = "preparing the model (once, about 5 s)"  # the stage a first run names
+
+
+def prepare_model(model: str, backend: str, progress: Progress | None = None) -> None:
+    """Export the model to ONNX now if it is not cached yet, naming the stage through `progress`
+    (a first run's longest wait before indexing); a no-op once exported, and for torch."""
+    if backend == "torch":
+        return
+    from index.onnx_export import is_exported, onnx_model_file
+
+    path = resolve_model_path(model)
+    quantized = backend == "onnx-int8"
+    if is_exported(path, quantized):
+        return
+    if progress:
+        progress(PREPARING, 0, 1)
+    onnx_model_file(path, quantized)
+    if progress:
+        progress(PREPARING, 1, 1)
+
+
 def load_encoder(model: str, backend: str, threads: int | None = None) -> Encoder:
     """`threads`: ONNX Runtime's intra-op threads (None: its own choice, one a core)."""
     path = resolve_model_path(model)

@@ -23,9 +23,18 @@ def _model_key(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def _target(path: Path, quantized: bool) -> Path:
+    return cache_dir() / "onnx" / _model_key(path) / ("model-int8.onnx" if quantized else "model.onnx")
+
+
+def is_exported(path: Path, quantized: bool) -> bool:
+    """Whether the export is cached already (a first run prepares it: about 5 s)."""
+    return _target(path, quantized).exists()
+
+
 def onnx_model_file(path: Path, quantized: bool) -> Path:
-    folder = cache_dir() / "onnx" / _model_key(path)
-    target = folder / ("model-int8.onnx" if quantized else "model.onnx")
+    target = _target(path, quantized)
+    folder = target.parent
     if target.exists():
         return target
     from filelock import FileLock

@@ -26,6 +26,9 @@ class AddReport:
 
 @dataclass(frozen=True)
 class Stats:
+    """An index's statistics: `byline index stats`, and what the assistant's `info()` gives the chat app's
+    status line and eval's provenance (`qa.IndexInfo` is this type, with the outlets filled in)."""
+
     path: str
     articles: int
     chunks: int
@@ -39,6 +42,7 @@ class Stats:
     segments: int = 1  # vector files (index.segments)
     deleted_vectors: int = 0  # tombstoned vectors still in a segment until the next merge
     keyword_index: str = "fts5"  # "tantivy" on a large index (index.tantivy_keywords)
+    outlets: tuple[str, ...] = ()  # filled by qa's info(); `stats` leaves it empty
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -10,6 +10,7 @@ from pathlib import Path
 from index import backend
 from index.api import Index, default_corpus_paths
 from index.config import index_location
+from index.encoders import prepare_model
 from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
 from qa import titled
@@ -24,8 +25,18 @@ from qa.settings import QASettings
 from qa.spelling import correct
 from qa.types import Answer, Article, Filters, Hit, IndexInfo
 
-# progress(stage, done, total): stage is e.g. "loading model", "embedding", "storing"
+# progress(stage, done, total): stage is e.g. "loading the model and the index", "embedding", "storing"
 Progress = Callable[[str, int, int], None]
+
+
+LOADING = "loading the model and the index"
+
+
+def _named(progress: Progress | None, label: str) -> Progress | None:
+    """`progress` with each of a stage's steps named under `label` ("indexing …: embedding")."""
+    if progress is None:
+        return None
+    return lambda stage, done, total: progress(f"{label}: {stage}", done, total)
 
 
 def build_index(paths: list[str | Path], index_dir: str | Path, *, settings: IndexSettings | None = None,
@@ -85,14 +96,19 @@ class Assistant:
                     why = "" if empty else " (the folder holds other files, so nothing was built there)"
                     raise IndexMissingError(f"No index at {path}{why}; build one with: "
                                             f"byline index build PATH --index {path}")
-                build_index(default_corpus_paths(), path, settings=index_settings, progress=progress)
+                bundled = default_corpus_paths()
+                wanted = index_settings or IndexSettings()
+                prepare_model(wanted.model, wanted.backend, progress)
+                build_index(bundled, path, settings=index_settings,
+                            progress=_named(progress, f"indexing the {len(bundled)} bundled articles"))
             index = Index.open(path, model=model)
+        prepare_model(index.settings.model, index.settings.backend, progress)
         if progress:
-            progress("loading model", 0, 1)
+            progress(LOADING, 0, 1)
         index.encoder  # noqa: B018 - load now, not on the first question
         index.vectors  # noqa: B018
         if progress:
-            progress("loading model", 1, 1)
+            progress(LOADING, 1, 1)
         return cls(index, settings)
 
     def _forget(self) -> None:
@@ -224,9 +240,7 @@ class Assistant:
         return Article(row.id, row.title, row.source, row.published_at, row.url, row.path, row.text)
 
     def info(self) -> IndexInfo:
-        st = self.index.stats()
-        return IndexInfo(st.path, st.articles, st.chunks, st.model, st.backend, st.dimension, st.size_bytes,
-                         tuple(self.outlets()))
+        return replace(self.index.stats(), outlets=tuple(self.outlets()))
 
     def overview(self, settings: OverviewSettings | None = None) -> Overview:
         """What the index holds: every article's title (or first words), outlet and day, and example

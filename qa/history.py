@@ -185,6 +185,11 @@ class HistoryStore:
             conv.add(question, answer)
         return conv
 
+    def last(self, index: str) -> Conversation:
+        """The conversation last asked of `index` (`byline ask --continue`), or a new, empty one."""
+        stored = self.list(index)
+        return self.load(stored[0].id) if stored else Conversation()
+
     def delete(self, conversation_id: int) -> bool:
         """Forget a conversation and its turns. Returns whether it existed."""
         with self._db:

@@ -6,6 +6,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from index.reports import Stats
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -152,13 +154,4 @@ class Article:
     text: str
 
 
-@dataclass(frozen=True)
-class IndexInfo:
-    path: str
-    articles: int
-    chunks: int
-    model: str
-    backend: str
-    dimension: int
-    size_bytes: int
-    outlets: tuple[str, ...] = ()
+IndexInfo = Stats  # one type: index.reports.Stats, whose `outlets` qa fills in (Assistant.info)

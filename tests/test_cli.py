@@ -92,7 +92,7 @@ def test_ask_prints_read_as_then_the_short_answer_then_the_sentence(seed_index_d
     result = runner.invoke(app, ["ask", "How many soliders had Russia gathered near the Ukrainian border?",
                                  "--index", str(seed_index_dir)])
     assert result.exit_code == 0, result.output
-    lines = [line for line in result.output.splitlines() if line.strip()]
+    lines = [line for line in result.stdout.splitlines() if line.strip()]
     assert lines[0] == "(read as: How many soldiers had Russia gathered near the Ukrainian border?)"
     assert lines[1] == "some 100,000 [1]"
     assert "100,000 troops" in " ".join(result.output.split())

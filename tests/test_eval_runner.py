@@ -45,7 +45,7 @@ class StandIn:
         return text[max(0, hit.start - 11): hit.end + 20]
 
     def info(self):
-        return IndexInfo("/idx", 2, 3, "model", "flat", 4, 0)
+        return IndexInfo("/idx", 2, 3, "model", "flat", 4, "flat", 0, 4, {})
 
 
 QUESTIONS = parse_lines([

@@ -40,8 +40,7 @@ MAX_FLOORS = {
     "wrong_abstain_rate": 0.02,  # 0.000 (0 of 58; allows 1)
     "wrong_lead": 0.04,  # 0.017 (1 of 58; allows 2)
     "errors": 0,
-    "latency_wall_p95_ms": 75,  # 15 ms on a quiet 2-core machine: 5x for a busy CI machine
-}
+}  # latency is a benchmark, not a floor: python -m bench timings
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -180,31 +179,27 @@ def _write_corpus(folder: Path, seed_corpus: Path, copies: int) -> None:
 
 
 @pytest.mark.slow
-def test_killing_a_build_at_seeded_random_points_leaves_the_last_index_usable(fresh_index, tmp_path, seed_corpus):
-    """Seeded random kills; the named commit points are killed exactly in tests/test_integrity.py."""
+@pytest.mark.parametrize("point", ["after_embedding", "before_rename", "after_commit"])
+def test_killing_a_build_at_a_named_point_leaves_the_last_index_usable(fresh_index, tmp_path, seed_corpus, point):
+    """A long add killed at a named point of its commit (`BYLINE_FAULT`, index/faults.py) leaves an index with
+    all of the new articles or none, which a second run completes; every point alone: tests/test_integrity.py."""
     corpus = tmp_path / "more"
     _write_corpus(corpus, seed_corpus, 60)
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     cmd = [sys.executable, "-m", "cli.main", "index", "add", str(corpus), "--index", str(fresh_index)]
-    rng = np.random.default_rng(11)
-    killed_mid_build = 0
-    for _ in range(3):
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(float(rng.uniform(0.8, 2.5)))
-        killed_mid_build += proc.poll() is None
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        index = Index.open(fresh_index)
-        assert index.verify() == []
-        assert index.stats().articles in (5, 65)  # all or nothing
-        vec = index.encoder.encode(["Nord Stream 2 pipeline"])[0]
-        assert index.search_dense(vec, 3)
-        index.close()
-    assert killed_mid_build >= 1
+    killed = subprocess.run(cmd, env={**os.environ, "BYLINE_FAULT": point}, capture_output=True, timeout=300)
+    assert killed.returncode == -signal.SIGKILL
+    index = Index.open(fresh_index)
+    assert index.verify() == []
+    assert index.stats().articles == (65 if point == "after_commit" else 5)  # all or nothing
+    vec = index.encoder.encode(["Nord Stream 2 pipeline"])[0]
+    assert index.search_dense(vec, 3)
+    index.close()
+    env = {k: v for k, v in os.environ.items() if k != "BYLINE_FAULT"}
     done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     index = Index.open(fresh_index)
     assert index.stats().articles == 65 and index.verify() == []
+    index.close()
 
 
 def test_the_approximate_index_finds_what_exact_search_finds():

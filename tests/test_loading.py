@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -71,13 +70,10 @@ def test_missing_path_is_an_input_error_before_anything_loads(tmp_path: Path) ->
 
 
 @pytest.mark.skipif(not MULTIHOP.exists(), reason="shared eval data not present")
-def test_real_jsonl_of_609_articles_loads_quickly_with_its_metadata() -> None:
-    started = time.perf_counter()
-    documents, issues = load_paths([MULTIHOP])
-    elapsed = time.perf_counter() - started
+def test_real_jsonl_of_609_articles_loads_with_its_metadata() -> None:
+    documents, issues = load_paths([MULTIHOP])  # its time: python -m bench timings
     assert issues == []
     assert len(documents) == 609
-    assert elapsed < 5
     first = documents[0]
     assert first.id == "mh_79d2d476f3"
     assert first.path == f"{MULTIHOP}:1"
@@ -189,14 +185,12 @@ def test_file_over_the_size_limit_is_rejected_without_being_read(tmp_path: Path)
     path = tmp_path / "huge.txt"
     with path.open("wb") as file:
         file.truncate(50_000_000)
-    tracemalloc.start()
-    started = time.perf_counter()
+    tracemalloc.start()  # memory shows it was never read; the time is in python -m bench timings
     try:
         documents, issues = load_paths([path])
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.perf_counter() - started < 1
     assert peak < 5_000_000
     assert documents == []
     issue = only(issues)
