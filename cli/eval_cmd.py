@@ -38,23 +38,11 @@ def _cache_root(cache_dir: Path | None) -> Path:
     return Path(user_cache_dir("byline", appauthor=False))
 
 
-class _StageProgress:
-    """Turns `progress(stage, done, total)` callbacks and per-question results into rich bars."""
-
-    def __init__(self, progress):
-        self.progress = progress
-        self.tasks: dict[str, int] = {}
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if stage not in self.tasks:
-            self.tasks[stage] = self.progress.add_task(stage, total=total or None)
-        self.progress.update(self.tasks[stage], completed=done, total=total or None)
-
-
 @app.callback(invoke_without_command=True)
 def run(
     ctx: typer.Context,
     questions: Annotated[Path | None, typer.Option("--questions", "-q", help="Question set (JSONL). Default: the bundled seed questions.")] = None,
+    suite: Annotated[str | None, typer.Option("--suite", help="A question set bundled with Byline, with its articles: multihop (MultiHop-RAG dev, 569 questions, 609 articles).")] = None,
     corpus: Annotated[Path | None, typer.Option("--corpus", help="Articles (a directory or a file) to index for this run; reused by content hash next time.")] = None,
     index: Annotated[str | None, typer.Option("--index", help="Use this index: a folder or qdrant+URL / qdrant+PATH (with --corpus: build it here).")] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write report.json, report.md and plots into this directory.")] = None,
@@ -72,8 +60,7 @@ def run(
         return
     import time
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from cli.progress import stage_progress
     from qa.errors import BylineError
 
     from eval import floors as fl
@@ -88,6 +75,15 @@ def run(
         floors = fl.parse_all(floor_min, floor_max)
     except fl.FloorError as e:
         raise _fail(str(e)) from None
+    if suite is not None:
+        if questions is not None or corpus is not None or index is not None:
+            raise _fail("--suite brings its own questions and articles; leave out --questions, --corpus and --index")
+        from eval.suites import SuiteError, suite_files
+
+        try:
+            questions, corpus = suite_files(suite, _cache_root(cache_dir))
+        except (SuiteError, OSError) as e:
+            raise _fail(str(e)) from None
     qpath = questions if questions is not None else default_path()
     type_list = [t for t in (types or "").split(",") if t.strip()]
     try:
@@ -96,10 +92,8 @@ def run(
         raise _fail(str(e)) from None
 
     err = present.console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     started = time.perf_counter()
-    with Progress(*columns, console=err, transient=True) as progress:
-        stage = _StageProgress(progress)
+    with stage_progress() as stage:  # bars on a terminal; plain lines every few seconds when piped
         try:
             assistant, index_dir = open_assistant(corpus=corpus, index=index, cache_root=_cache_root(cache_dir),
                                                   progress=stage)
@@ -108,9 +102,9 @@ def run(
         try:
             runner = Runner(assistant)
             missing = runner.missing_articles(chosen)
-            task = progress.add_task("questions", total=len(chosen))
-            outcomes = runner.run(chosen, on_result=lambda i, n, o: progress.update(task, completed=i))
+            outcomes = runner.run(chosen, on_result=lambda i, n, o: stage(f"asking {n} questions", i, n))
             config = {
+                "suite": suite,
                 "questions_file": str(qpath),
                 "questions_sha256": file_sha256(qpath),
                 "types": type_list or None,

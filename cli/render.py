@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from qa.types import NO_OUTLET, UNTITLED
 
 CITE = "bold cyan"
 
@@ -79,13 +78,17 @@ def progress_bar(enabled: bool = True, *, quiet: tuple[str, ...] = ()):
     return stage_progress(enabled, quiet=quiet)
 
 
-def source_line(number: int, outlet, title, published_at, article_id) -> Text:
-    line = Text(f"[{number}] ", style=CITE)
-    line.append(outlet or NO_OUTLET, style="bold")
+def source_line(source) -> Text:
+    """`[n] Outlet · Name · 2021-12-07`: the chat app's citation line (qa.naming.citation_parts), styled."""
+    from qa.naming import citation_parts
+
+    outlet, name, day = citation_parts(source)
+    line = Text(f"[{source.number}] ", style=CITE)
+    line.append(outlet, style="bold")
     line.append(" · ")
-    line.append(title or UNTITLED, style="italic")
-    if published_at:
-        line.append(" · " + published_at[:10], style="dim")
+    line.append(name, style="italic")
+    if day:
+        line.append(" · " + day, style="dim")
     return line
 
 
@@ -111,10 +114,11 @@ def render_answer(answer, out: Console) -> None:
     if listing:
         out.print(Text("\nSources" if not answer.abstained else "\nClosest passages", style="bold underline"))
     for s in listing:
-        out.print(source_line(s.number, s.outlet, s.title, s.published_at, s.article_id))
+        out.print(source_line(s))
         quote = Text("    “", style="dim")
         quote.append(s.quote)
-        quote.append(f"”  (chars {s.start}–{s.end} of {s.article_id})", style="dim")
+        where = s.location or f"chars {s.start}–{s.end} of {s.article_id}"  # path:line in the user's own file
+        quote.append(f"”  ({where})", style="dim")
         out.print(quote)
 
 

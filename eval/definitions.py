@@ -57,7 +57,18 @@ LATENCY_DEFINITION = ("latency_<stage>_p50_ms / _p95_ms: the 50th / 95th percent
                       "clock time around the ask() call; 'embed' + 'dense' run on a second thread beside 'keyword', so the "
                       "stages add up to more than 'total'), linear interpolation; lower is better.")
 
+# The figures the README argues from: first in the console table, report.md and the plots.
+LEAD_METRICS = ("lead_correct", "wrong_lead")
+
+
+def lead_first(names) -> list[str]:
+    """Metric names with lead_correct and wrong_lead first (those present), the rest in their order."""
+    names = list(names)
+    return [n for n in LEAD_METRICS if n in names] + [n for n in names if n not in LEAD_METRICS]
+
+
 PASS_CHECKS = {
+    "lead": "answerable only: lead_correct holds (the short answer, or else the first sentence, gives the gold answer).",
     "retrieval": "answerable only: a gold article is in the top 5 articles (hit@5).",
     "answer": "answerable only: answer_correct holds.",
     "citations": "answerable and answered only: at least half the cited quotes match gold quotes, and at least one does.",

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from eval import aggregate, plots
-from eval.definitions import PASS_CHECKS, lookup
+from eval.definitions import PASS_CHECKS, lead_first, lookup
 from eval.runner import Outcome
 
 FORMAT = "byline-eval/1"
@@ -94,8 +94,8 @@ def markdown(report: dict, images: dict[str, str]) -> str:
     if cfg.get("missing_articles"):
         lines.append(f"- Warning: {len(cfg['missing_articles'])} gold articles are not in the index.")
     lines += ["", "## Summary", "", "| metric | value | definition |", "|---|---:|---|"]
-    for name, v in report["metrics"].items():
-        d = lookup(name)
+    for name in lead_first(report["metrics"]):
+        v, d = report["metrics"][name], lookup(name)
         lines.append(f"| {name} | {_fmt(v, name)} | {_cell(d.definition if d else '', 160)} |")
     pr = report.get("pass_rates") or {}
     if pr:
@@ -106,7 +106,8 @@ def markdown(report: dict, images: dict[str, str]) -> str:
     lines += ["", "## By question type", "",
               "| metric | all | " + " | ".join(f"{t} ({report['type_counts'].get(t, 0)})" for t in types) + " |",
               "|---|" + "---:|" * (len(types) + 1)]
-    for name, v in report["metrics"].items():
+    for name in lead_first(report["metrics"]):
+        v = report["metrics"][name]
         if name.startswith("latency_") and "_total_" not in name and "_wall_" not in name:
             continue
         row = [_fmt(report["by_type"][t].get(name), name) for t in types]
@@ -123,24 +124,34 @@ def markdown(report: dict, images: dict[str, str]) -> str:
     if images.get("latency"):
         lines += ["", f"![Latency histogram]({images['latency']})"]
 
-    failing = [q for q in report["questions"] if q.get("error") or any(v is False for v in q["passed"].values())]
-    lines += ["", f"## Failing questions ({len(failing)})", "",
-              "A question is listed when a per-question check fails: "
-              + " ".join(f"{k}: {v}" for k, v in PASS_CHECKS.items()), "",
-              "| id | type | failed | question | gold | answer | top articles |", "|---|---|---|---|---|---|---|"]
-    for q in failing[:MD_FAILURES]:
+    lines += _questions_table(
+        "Failing questions", [q for q in report["questions"] if q.get("error") or q["passed"].get("lead") is False
+                              and not q["abstained"]],
+        "An answerable question is listed when its lead does not give the gold answer (lead_correct), or when it "
+        "raised an error; the other per-question checks are shown beside it: "
+        + " ".join(f"{k}: {v}" for k, v in PASS_CHECKS.items()))
+    lines += _questions_table(
+        "Abstention mistakes", [q for q in report["questions"] if not q.get("error") and q["passed"].get("abstention")
+                                is False],
+        "Abstained on an answerable question, or answered one whose gold answer is null.")
+    lines += ["", "## Configuration", "", "```json",
+              json.dumps({k: v for k, v in cfg.items() if k != "missing_articles"}, indent=2, ensure_ascii=False,
+                         default=str), "```", ""]
+    return "\n".join(lines)
+
+
+def _questions_table(title: str, rows: list[dict], why: str) -> list[str]:
+    lines = ["", f"## {title} ({len(rows)})", "", why, "",
+             "| id | type | failed | question | gold | answer | top articles |", "|---|---|---|---|---|---|---|"]
+    for q in rows[:MD_FAILURES]:
         failed = ", ".join(k for k, v in q["passed"].items() if v is False) or "error"
         ans = q.get("error") or ("(abstained) " + (q.get("reason") or "") if q["abstained"] else q["answer"])
         lines.append(f"| {q['id']} | {q['type']} | {failed} | {_cell(q['question'], 90)} | "
                      f"{_cell(q['gold_answer'] or '(none)', 50)} | {_cell(ans, 110)} | "
                      f"{_cell(', '.join(q['retrieved_articles'][:3]), 70)} |")
-    if len(failing) > MD_FAILURES:
-        lines.append(f"\n… {len(failing) - MD_FAILURES} more in report.json.")
-
-    lines += ["", "## Configuration", "", "```json",
-              json.dumps({k: v for k, v in cfg.items() if k != "missing_articles"}, indent=2, ensure_ascii=False,
-                         default=str), "```", ""]
-    return "\n".join(lines)
+    if len(rows) > MD_FAILURES:
+        lines.append(f"\n… {len(rows) - MD_FAILURES} more in report.json.")
+    return lines
 
 
 def write(report: dict, out_dir: str | Path) -> dict[str, Path]:

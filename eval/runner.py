@@ -123,8 +123,8 @@ class Runner:
             passages = self.passages(hits) if q.answerable else []
         except Exception as e:  # recorded and counted; one bad question must not end a long run
             out.error = f"{type(e).__name__}: {e}"
-            out.passed = {"retrieval": False if q.answerable else None, "answer": False if q.answerable else None,
-                          "citations": None, "abstention": False}
+            out.passed = {"lead": False if q.answerable else None, "retrieval": False if q.answerable else None,
+                          "answer": False if q.answerable else None, "citations": None, "abstention": False}
             return out
 
         out.answer = answer.text
@@ -189,6 +189,7 @@ class Runner:
             p = s.get("citation_precision")
             cited_ok = p is not None and p >= 0.5 and (s.get("citation_recall") or 0) > 0
         return {
+            "lead": bool(s["lead_correct"]) if q.answerable else None,
             "retrieval": bool(s["hit@5"]) if q.answerable else None,
             "answer": bool(s["answer_correct"]) if q.answerable else None,
             "citations": cited_ok,

@@ -34,19 +34,24 @@ _ISO = re.compile(
     r"(?:Z|[+-]\d{2}:?\d{2})?"
 )
 _DOTTED = re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})")  # 07.12.2021, German style
+# 21/01/2022 day first, 01/21/2022 month first: taken only when one of the two cannot be a month (or both are
+# the same); 01/02/2022 could be either and is not a date.
+_SLASHED = re.compile(r"(?<![\d/])(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})(?![\d/])")
 _MONTH_FIRST = re.compile(  # December 7th, 2021 / Dec. 7, 2021
     rf"(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}}){_ORD},?\s+(?P<y>\d{{4}})", re.IGNORECASE
 )
 _DAY_FIRST = re.compile(  # 7 December 2021 / 7th Dec. 2021
     rf"(?P<d>\d{{1,2}}){_ORD}\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}})", re.IGNORECASE
 )
-_DATE_PATTERNS = (_ISO, _DOTTED, _MONTH_FIRST, _DAY_FIRST)
+_DATE_PATTERNS = (_ISO, _DOTTED, _SLASHED, _MONTH_FIRST, _DAY_FIRST)
 
 # Labels that may precede a date on its own line: "Status: 07.12.2021", "Published on 7 Dec 2021".
 _DATE_LABEL = re.compile(
     r"^(?:status|published|updated|posted|date|last updated|first published)(?:\s+on)?\s*:?\s*",
     re.IGNORECASE,
 )
+# A dateline's place before its date: "Paris, 21.01.2022", "BERLIN – 07.12.2021" (one to three capitalised words).
+_DATELINE_PLACE = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:,|\s[–—-])\s*(?=\d)")
 # What may be left on a date line once the date is removed: a time, a weekday, punctuation.
 _DATE_LINE_REST = re.compile(
     r"^(?:\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?|\b(?:[a-z]+day|at|on|utc|gmt|[ecmp][sd]t|ce[s]?t|bst)\b"
@@ -75,7 +80,7 @@ def parse_date(value: str) -> str | None:
 
 def is_date_line(line: str) -> bool:
     """A line that is a date and nothing else, perhaps with a label, a time and a weekday."""
-    rest = _DATE_LABEL.sub("", line.strip(), count=1)
+    rest = _DATELINE_PLACE.sub("", _DATE_LABEL.sub("", line.strip(), count=1), count=1)
     for pattern in _DATE_PATTERNS:
         match = pattern.search(rest)
         if match and _to_iso(match) is not None:
@@ -92,8 +97,22 @@ def from_epoch(value: float) -> str | None:
     return datetime.fromtimestamp(int(seconds), tz=timezone.utc).replace(tzinfo=None).isoformat()
 
 
+def _day_month(a: int, b: int) -> tuple[int, int] | None:
+    """(day, month) of a slashed date's two numbers, when only one reading is a date."""
+    if a > 12 >= b or a == b:
+        return a, b
+    if b > 12 >= a:
+        return b, a
+    return None
+
+
 def _to_iso(match: re.Match[str]) -> str | None:
     groups = match.groupdict()
+    if groups.get("a") is not None:
+        read = _day_month(int(groups["a"]), int(groups["b"]))
+        if read is None:
+            return None
+        groups = {**groups, "d": str(read[0]), "m": str(read[1])}
     month = MONTHS[groups["mon"].lower()] if groups.get("mon") else int(groups["m"])
     try:
         day = date(int(groups["y"]), month, int(groups["d"]))
@@ -257,7 +276,7 @@ def _user_date(text: str, end: bool) -> date:
         from dateutil.parser import isoparse  # full ISO timestamps, with a zone or not
 
         return isoparse(text).date()
-    for pattern in (_MONTH_FIRST, _DAY_FIRST, _DOTTED):
+    for pattern in (_MONTH_FIRST, _DAY_FIRST, _DOTTED, _SLASHED):
         match = pattern.fullmatch(text)
         if match and (iso := _to_iso(match)):
             return date.fromisoformat(iso)

@@ -21,6 +21,7 @@ from index.errors import InputError
 from index.dates import from_epoch, parse_date
 from index.decoding import decode, looks_binary
 from index.metadata import extract_metadata
+from index.outlets import display_name
 
 DEFAULT_MAX_BYTES = 20_000_000
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -88,7 +89,7 @@ def document_from_text(
         id=doc_id,
         text=clean_text(text),
         title=meta["title"],
-        source=meta["source"],
+        source=display_name(meta["source"], meta["url"]),  # "Le Figaro" for lefigaro (index/outlet_names.json)
         published_at=meta["published_at"],
         url=meta["url"],
         path=path,

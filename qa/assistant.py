@@ -18,7 +18,8 @@ from qa.compose import Composer
 from qa.conversation import Conversation
 from qa.filters import check_filters
 from qa.followup import carried_terms, resolve, who_said_so
-from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions, first_words
+from qa.naming import article_name
+from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions
 from qa.query import analyse, content_terms, fts_query
 from qa.retrieval import Retriever
 from qa.settings import QASettings
@@ -151,7 +152,7 @@ class Assistant:
         with self.index.snapshot() as changed:
             if changed:
                 self._forget()
-            check_filters(filters, self.outlets())
+            filters = check_filters(filters, self.outlets())
             query, _, context = self._prepare(question, conversation)
             return self.retriever.search(query, filters, k, context).hits[:k]
 
@@ -169,7 +170,7 @@ class Assistant:
     def _ask(self, question: str, conversation: Conversation | None, filters: Filters | None,
              k: int | None) -> Answer:
         t0 = time.perf_counter()
-        check_filters(filters, self.outlets())
+        filters = check_filters(filters, self.outlets())
         said = who_said_so(question, conversation)
         if said is not None:  # "Who said so?": the previous answer's attribution, nothing retrieved anew
             said.timings = {"total": round((time.perf_counter() - t0) * 1000, 3)}
@@ -267,7 +268,7 @@ class Assistant:
                     people.append({text[b:e] for b, e, label in self.index.entities(row.rowid, 0, s.sample_chars)
                                    if label == "PERSON"})
             titled = bool((title or "").strip())
-            entries.append(ArticleEntry(article_id, " ".join(title.split()) if titled else first_words(text or ""),
+            entries.append(ArticleEntry(article_id, article_name(title, text),
                                         titled, outlet or None, (published_at or "")[:10] or None))
             if titled:
                 titles.append(title)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 
+from qa.naming import TITLE_WORDS, first_words  # noqa: F401 - first_words: also imported from here
 from qa.types import Filters
 
 
@@ -19,7 +20,7 @@ from qa.types import Filters
 class OverviewSettings:
     sample_articles: int = 200  # newest articles read for frequent names (the rest only by title)
     sample_chars: int = 3000  # of each sampled article's text
-    title_words: int = 8  # an untitled article is shown by this many first words
+    title_words: int = TITLE_WORDS  # an untitled article is shown by this many first words (qa.naming)
     examples: int = 3
     example_candidates: int = 12  # questions asked at most to find examples with a short answer
     max_example_chars: int = 70  # so "1  <question>" fits one line at 80 columns
@@ -116,17 +117,6 @@ def _word_start(title: str, word: str) -> int:
         if m.start() == 0 or not title[m.start() - 1].isalnum():
             return m.start()
     return -1
-
-
-def first_words(text: str, n: int = OverviewSettings.title_words) -> str:
-    """The article's opening words, as a stand-in title: up to the first sentence end or `n` words."""
-    words = " ".join(text.split()).split(" ")[:n]
-    out: list[str] = []
-    for w in words:
-        out.append(w)
-        if re.search(r"[.!?][”\"’']?$", w) and len(out) >= 3:
-            return " ".join(out).rstrip(".") + "…"
-    return (" ".join(out).rstrip(" ,;:.") + "…") if out and out[0] else "(empty article)"
 
 
 # --- example questions ----------------------------------------------------------------------------

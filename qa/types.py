@@ -72,6 +72,8 @@ class Source:
     start: int  # character span of `quote` in the cleaned article text
     end: int
     score: float = 0.0
+    name: str | None = None  # the article as shown: its title, else its first words (qa.naming.article_name)
+    location: str | None = None  # `path:line` of the quote in the user's original file (qa.location), if found
 
 
 @dataclass(frozen=True)

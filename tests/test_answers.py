@@ -546,9 +546,9 @@ def test_an_outlet_the_question_names_is_where_the_answer_must_come_from(assista
     assert "The lead is from another outlet than ARD, whose articles answer less closely." in answer.notes
     answer = assistant.ask("According to Le Monde, how many troops did Russia gather?")  # not an indexed outlet:
     assert answer.abstained  # its name is a name the articles never mention
-    answer = assistant.ask("According to Le Figaro, when are the Geneva talks?")  # Le Figaro is `lefigaro`
+    answer = assistant.ask("According to Le Figaro, when are the Geneva talks?")  # its credit line: `lefigaro`
     assert not answer.abstained and "Jan. 9-10" in answer.sentences[0].text  # put best by another article…
-    assert "The lead is from another outlet than lefigaro, whose articles answer less closely." in answer.notes
+    assert "The lead is from another outlet than Le Figaro, whose articles answer less closely." in answer.notes
 
 
 def test_a_name_that_only_qualifies_a_noun_is_not_the_person_asked_for():

@@ -12,13 +12,15 @@ from eval.compare import compare
 from eval.runner import Outcome
 
 
-def _outcome(qid, qtype, answerable=True, hit5=True, correct=True, abstained=False, wall=10.0):
+def _outcome(qid, qtype, answerable=True, hit5=True, correct=True, abstained=False, wall=10.0, lead=None):
+    lead = (correct and not abstained) if lead is None else lead
     scores = {}
     if answerable:
         scores = {"hit@1": float(hit5), "hit@5": float(hit5), "mrr@10": 1.0 if hit5 else 0.0,
                   "answer_correct": float(correct and not abstained), "answer_f1": 0.5,
+                  "lead_correct": float(lead), "wrong_lead": float(not lead and not abstained),
                   "citation_precision": None if abstained else 1.0, "citation_recall": 0.0 if abstained else 1.0}
-    passed = {"retrieval": hit5 if answerable else None, "answer": (correct and not abstained) if answerable else None,
+    passed = {"lead": lead if answerable else None, "retrieval": hit5 if answerable else None, "answer": (correct and not abstained) if answerable else None,
               "citations": None, "abstention": abstained == (not answerable)}
     return Outcome(id=qid, type=qtype, question=f"question {qid}?", gold_answer="gold" if answerable else None,
                    answerable=answerable, answer="" if abstained else "an answer [1]", abstained=abstained,
@@ -61,7 +63,7 @@ def test_write_produces_json_markdown_and_plots(tmp_path):
     md = paths["md"].read_text()
     assert "# Byline eval report" in md and "| hit@5 | 0.500 |" in md
     assert "![Metrics by question type](metrics_by_type.png)" in md and "![Latency histogram](latency.png)" in md
-    assert "| q2 | factual | retrieval, answer |" in md
+    assert "| q2 | factual | lead, retrieval, answer |" in md
     for key in ("by_type", "latency"):
         assert paths[key].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
@@ -83,8 +85,8 @@ def test_compare_marks_regressions_and_lists_flips():
     assert rows["latency_wall_p50_ms"]["status"] == "same"
     regressed = {(f["id"], f["check"]) for f in res["flips"]["regressed"]}
     fixed = {(f["id"], f["check"]) for f in res["flips"]["fixed"]}
-    assert regressed == {("q1", "answer"), ("q3", "abstention")}
-    assert fixed == {("q2", "retrieval"), ("q2", "answer")}
+    assert regressed == {("q1", "lead"), ("q1", "answer"), ("q3", "abstention")}
+    assert fixed == {("q2", "lead"), ("q2", "retrieval"), ("q2", "answer")}
     assert "abstain_recall" in res["regressions"] and res["same_questions"]
 
 
@@ -107,10 +109,10 @@ def test_compare_cli(tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b" / "report.json")])
     assert res.exit_code == 0, res.output
-    assert "REGRESSION" in res.output and "Was right, now wrong (2)" in res.output
+    assert "REGRESSION" in res.output and "Was right, now wrong (3)" in res.output
     res = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--json"])
     data = json.loads(res.stdout)
-    assert data["regressions"] and len(data["flips"]["regressed"]) == 2
+    assert data["regressions"] and len(data["flips"]["regressed"]) == 3
     res = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--min", "answer_correct=0.9"])
     assert res.exit_code == 1 and "answer_correct >= 0.9: measured 0.5" in res.output
     res = runner.invoke(app, ["compare", str(tmp_path / "a"), str(tmp_path / "b"), "--fail-on-regression"])
@@ -121,3 +123,34 @@ def test_compare_cli(tmp_path):
 
 def test_by_type_helper_covers_every_type():
     assert set(aggregate.by_type(A)) == {"factual", "unanswerable"}
+
+
+def test_the_console_table_report_and_plot_lead_with_lead_correct_and_wrong_lead(tmp_path):
+    from rich.console import Console
+
+    from eval import plots, present
+
+    report = _report(A)
+    out = Console(record=True, width=200)
+    out.print(present.summary_table(report))
+    rows = [line.split("│")[1].strip() for line in out.export_text().splitlines() if line.count("│") > 2]
+    assert rows[:2] == ["lead_correct", "wrong_lead"]  # per type in the columns beside them
+    md = rep.markdown(report, {})
+    summary = md.split("## Summary")[1].split("## By question type")[0]
+    by_type = md.split("## By question type")[1].split("## Latency")[0]
+    for part in (summary, by_type):
+        names = [line.split("|")[1].strip() for line in part.splitlines() if line.startswith("| ")][1:]
+        assert names[:2] == ["lead_correct", "wrong_lead"]
+    assert plots.BY_TYPE_METRICS[:2] == ("lead_correct", "wrong_lead")
+
+
+def test_failing_questions_go_by_the_lead_and_abstention_mistakes_are_listed_apart():
+    outcomes = [_outcome("right-lead", "factual", correct=False, lead=True),  # answer_correct misses, lead right
+                _outcome("wrong-lead", "factual", correct=False, lead=False),
+                _outcome("gave-up", "factual", abstained=True),
+                _outcome("answered-none", "unanswerable", answerable=False, abstained=False)]
+    md = rep.markdown(_report(outcomes), {})
+    failing = md.split("## Failing questions (1)")[1].split("## Abstention mistakes")[0]
+    mistakes = md.split("## Abstention mistakes (2)")[1]
+    assert "| wrong-lead |" in failing and "| right-lead |" not in md
+    assert "| gave-up |" in mistakes and "| answered-none |" in mistakes and "| gave-up |" not in failing

@@ -75,7 +75,7 @@ def test_runner_scores_each_question():
     assert q1.scores["citation_recall"] == 1.0 and q1.scores["sentence_cited_rate"] == 1.0
     assert q1.scores["judge_support"] is None  # no judge given
     assert q1.citations[0]["matches_gold"] is True
-    assert q1.passed == {"retrieval": True, "answer": True, "citations": True, "abstention": True}
+    assert q1.passed == {"lead": True, "retrieval": True, "answer": True, "citations": True, "abstention": True}
     assert q1.timings["wall"] >= 0 and q1.timings["embed"] == 1.0
 
     # the follow-up went in with its earlier turn; its quote is found despite case and spacing
@@ -83,7 +83,8 @@ def test_runner_scores_each_question():
     assert q2.unlocated_quotes == [] and q2.scores["evidence_recall@5"] == 1.0
     assert q2.scores["answer_correct"] == 0.0 and q2.passed["answer"] is False
 
-    assert q3.abstained and q3.passed == {"retrieval": None, "answer": None, "citations": None, "abstention": True}
+    assert q3.abstained and q3.passed == {"lead": None, "retrieval": None, "answer": None, "citations": None,
+                                          "abstention": True}
     assert "hit@5" not in q3.scores
 
     assert q4.error == "RuntimeError: boom" and q4.passed["abstention"] is False

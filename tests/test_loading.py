@@ -39,7 +39,7 @@ def test_bundled_corpus_loads_as_five_cleaned_articles_in_order() -> None:
     assert first.path == str(CORPUS / "001_1797f815085c3a86.txt")
     assert (first.title, first.source, first.published_at) == (
         "Putin-Biden: how to avoid war in Ukraine",
-        "lefigaro",
+        "Le Figaro",  # "Source: lefigaro", by its display name (index/outlet_names.json)
         "2022-01-09T18:38:59",
     )
     assert "The Limited Times" not in first.text
@@ -319,7 +319,7 @@ def test_document_from_text_reads_metadata_before_cleaning() -> None:
         id="x1",
         text="Talks end without a deal\n\n" + STORY.strip(),
         title="Talks end without a deal",
-        source="lefigaro",
+        source="Le Figaro",
         published_at="2022-01-09T18:38:59",
         url="https://example.com/x1",
         path="inbox/x1.txt",

@@ -110,3 +110,25 @@ def test_masthead_names_the_site_when_no_source_line_does() -> None:
         "source": "The Limited Times",
         "published_at": None,
     }
+
+
+def test_outlets_have_display_names_from_the_data_file_whatever_the_spelling():
+    from index.outlets import display_name, outlet_key
+
+    for given in ("lefigaro", "Le Figaro", "LE-FIGARO", "le  figaro"):
+        assert display_name(given) == "Le Figaro"
+    assert outlet_key("The Guardian") == outlet_key("guardian")
+    assert display_name("tagesschau") == "ARD"  # an alias of the data file
+    assert display_name("The Roar | Sports Writers Blog") == "The Roar | Sports Writers Blog"  # unknown: as given
+    assert display_name(None, "https://www.lefigaro.fr/international/x") == "Le Figaro"  # from the web address
+    assert display_name(None, "https://example.com/x") is None
+
+
+def test_day_first_dotted_and_unambiguous_slashed_datelines_are_dates():
+    story = "\n\nThe two delegations met for seven hours on Monday and agreed to meet again.\n"
+    for line, day in (("21.01.2022", "2022-01-21"), ("Paris, 21.01.2022", "2022-01-21"),
+                      ("BERLIN – 07.12.2021 11:54", "2021-12-07"), ("21/01/2022", "2022-01-21"),
+                      ("Published: 01/21/2022 10:32", "2022-01-21")):
+        meta = extract_metadata("Talks in Geneva end without a deal\n\n" + line + story)
+        assert meta["published_at"] == day, line
+    assert extract_metadata("Talks in Geneva end without a deal\n\n01/02/2022" + story)["published_at"] is None

@@ -179,7 +179,7 @@ async def test_new_user_journey_at_80x24(make_app):
         examples = app.chat.overview.examples
         text = screen_text(app)
         assert "5 articles, 2021-12-07 to 2022-01-09 (3 undated)" in text
-        assert "Outlets: ARD 1 · lefigaro 1 · outlet not stated 3" in text
+        assert "Outlets: ARD 1 · Le Figaro 1 · outlet not stated 3" in text
         assert len(examples) == 3
         for number, question in enumerate(examples, 1):
             assert f" {number}  {question}" in text

@@ -16,6 +16,7 @@ from rich.style import Style
 from rich.text import Text
 
 from qa import Answer, Filters, Source
+from qa.naming import citation_line
 from qa.types import NO_OUTLET, UNTITLED  # the words for missing metadata, shared with the CLI
 
 NO_DATE = "date not stated"
@@ -63,13 +64,13 @@ def no_titles(article_id: str) -> str | None:
 
 
 def source_title(source: Source, titles: Titles = no_titles) -> str:
-    return one_line(source.title) or one_line(titles(source.article_id)) or UNTITLED
+    """The article's name as qa gives it (title, else first words); `titles` for answers stored before."""
+    return one_line(source.name) or one_line(source.title) or one_line(titles(source.article_id)) or UNTITLED
 
 
 def source_heading(source: Source, titles: Titles = no_titles) -> str:
-    """`Outlet · Title · 2021-12-07`; a missing outlet is said, a missing date left out."""
-    parts = [one_line(source.outlet) or NO_OUTLET, source_title(source, titles), short_date(source.published_at)]
-    return " · ".join(p for p in parts if p)
+    """`Outlet · Title · 2021-12-07`, the CLI's citation line too (qa.naming.citation_line)."""
+    return one_line(citation_line(source, source_title(source, titles)))
 
 
 def source_label(source: Source, *, number: Style, quote: Style, meta: Style,

@@ -1,0 +1,44 @@
+"""How an article is named wherever it is shown, and the citation line built from it: its title, else its
+first words; never a file id. The CLI, the chat app, the overview and exports all call these, so one answer
+names its articles the same way everywhere."""
+
+from __future__ import annotations
+
+import re
+
+from qa.types import NO_OUTLET, UNTITLED, Source
+
+TITLE_WORDS = 8  # an untitled article is shown by this many first words (or up to its first sentence end)
+NAME_FROM_CHARS = 600  # the first words are looked for in this much of the text
+
+
+def first_words(text: str, n: int = TITLE_WORDS) -> str:
+    """The article's opening words, as a stand-in title: up to the first sentence end or `n` words."""
+    words = " ".join(text[:NAME_FROM_CHARS].split()).split(" ")[:n]
+    out: list[str] = []
+    for w in words:
+        out.append(w)
+        if re.search(r"[.!?][”\"’']?$", w) and len(out) >= 3:
+            return " ".join(out).rstrip(".") + "…"
+    return (" ".join(out).rstrip(" ,;:.") + "…") if out and out[0] else "(empty article)"
+
+
+def article_name(title: str | None, text: str | None) -> str:
+    """An article as a reader knows it: its title (on one line), else its first words."""
+    title = " ".join((title or "").split())
+    if title:
+        return title
+    return first_words(text) if text and text.strip() else UNTITLED
+
+
+def citation_parts(source: Source, name: str | None = None) -> tuple[str, str, str]:
+    """(outlet, article name, day) of a citation: a missing outlet is said, a missing date is "". `name`
+    stands in when the source carries none (an answer stored before sources were named)."""
+    outlet = " ".join((source.outlet or "").split()) or NO_OUTLET
+    shown = " ".join((source.name or name or source.title or "").split()) or UNTITLED
+    return outlet, shown, (source.published_at or "")[:10]
+
+
+def citation_line(source: Source, name: str | None = None) -> str:
+    """`Outlet · Name · 2021-12-07`, as the CLI and the chat app show a source."""
+    return " · ".join(p for p in citation_parts(source, name) if p)
