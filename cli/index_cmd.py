@@ -45,6 +45,9 @@ def _report(report, as_json: bool, verb: str) -> None:
     err = console(stderr=True)
     for issue in report.issues:
         err.print(f"{issue.level}: {issue}", markup=False, highlight=False, soft_wrap=True)
+    if report.dependency_log:
+        err.print(f"note: Ray's own log lines are in {report.dependency_log}", markup=False, highlight=False,
+                  soft_wrap=True)
 
 
 def _ray_address(ray: str) -> str | None:

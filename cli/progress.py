@@ -31,8 +31,8 @@ class PlainLines:
     before it last reported (its first report may already be its last), and ends at `done == total`, when
     the next stage starts, or at `close()`."""
 
-    def __init__(self, stream, quiet: tuple[str, ...] = (), every: float = PLAIN_EVERY_S):
-        self.stream, self.quiet, self.every = stream, quiet, every
+    def __init__(self, stream=None, quiet: tuple[str, ...] = (), every: float = PLAIN_EVERY_S):
+        self.stream, self.quiet, self.every = stream, quiet, every  # None: sys.stderr as it is when writing
         self.started: dict[str, float] = {}
         self.last: dict[str, float] = {}
         self.counts: dict[str, tuple[int, int]] = {}
@@ -40,8 +40,9 @@ class PlainLines:
         self.previous: float | None = None
 
     def _say(self, line: str) -> None:
-        self.stream.write(line + "\n")
-        self.stream.flush()
+        stream = self.stream or sys.stderr
+        stream.write(line + "\n")
+        stream.flush()
 
     def _end(self, stage: str, now: float) -> None:
         self.open.remove(stage)
@@ -109,7 +110,7 @@ def stage_progress(enabled: bool = True, *, quiet: tuple[str, ...] = ()):
 
     err = console(stderr=True)
     if not err.is_terminal:
-        lines = PlainLines(sys.stderr, quiet)
+        lines = PlainLines(None, quiet)
         yield lines
         lines.close()
         return

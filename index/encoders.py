@@ -137,6 +137,7 @@ class OnnxEncoder(_Tokenizing):
         import onnxruntime as ort
 
         self.model, self.path, self.backend = model, path, backend
+        ort.set_default_logger_severity(3)  # errors only: not the environment's warnings (GPU discovery…)
         opts = ort.SessionOptions()
         opts.log_severity_level = 3
         if threads:

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from index.dependency_logs import logs_to_file
 from index.faults import fault_point, forwarded
 from index.points import embed, split
 from index.reports import AddReport
@@ -87,7 +88,7 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     import ray
 
     from index.loading import iter_documents
-    from index.qdrant_write import changed_batches, measure_average, note_empty, note_written, reserve
+    from index.qdrant_write import changed_batches, measure_average
 
     report = AddReport()
     loaded = iter_documents(paths, report.issues, max_bytes=index.settings.max_file_bytes)  # refuses a missing path
@@ -95,10 +96,26 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     if not docs:
         return report
     measure_average(index, docs)  # bm25's average window length, from the whole input (up to 1,000 articles)
-    if not ray.is_initialized():
-        ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,
-                 log_to_driver=False, logging_level=logging.WARNING)
-    logging.getLogger("ray.data").setLevel(logging.WARNING)  # the CLI's stderr is for Byline's own lines
+    import ray.data  # noqa: F401 - sets up its loggers now, so that logs_to_file can reroute them
+
+    with logs_to_file("ray", ("ray", "ray.data")) as log:  # Ray's own lines: a file the CLI names in one line
+        started = not ray.is_initialized()
+        if started:
+            ray.init(address=address, num_cpus=num_cpus if address is None else None, include_dashboard=False,
+                     log_to_driver=False, logging_level=logging.INFO)
+        try:
+            _run(ray, index, docs, report, concurrency, progress)
+        finally:
+            if started:
+                ray.shutdown()
+    report.dependency_log = str(log[0]) if log else None
+    return report
+
+
+def _run(ray, index, docs: list, report: AddReport, concurrency: int | None, progress) -> None:
+    """Split, annotate and embed `docs` on Ray actors; write each batch into `index` as it comes back."""
+    from index.qdrant_write import note_empty, note_written, reserve
+
     actors = concurrency or max(1, int(ray.cluster_resources().get("CPU", os.cpu_count() or 1)))
     s = index.settings
     held = set(index.article_ids([d.id for d in docs]))
@@ -121,4 +138,3 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
         if progress:
             progress("storing", len(report.added) + len(report.updated), len(docs))
     note_empty(report, docs)
-    return report

@@ -17,6 +17,7 @@ class AddReport:
     issues: list[LoadIssue] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_cached: int = 0
+    dependency_log: str | None = None  # where Ray's own log lines went (index.dependency_logs), when it wrote any
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)

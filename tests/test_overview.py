@@ -29,7 +29,7 @@ def overview(assistant):
 
 def test_overview_says_what_the_seeds_hold(overview):
     assert overview.articles == 5
-    assert overview.outlets == [("ARD", 1), ("lefigaro", 1)]
+    assert overview.outlets == [("ARD", 1), ("Le Figaro", 1)]
     assert (overview.no_outlet, overview.undated) == (3, 3)
     assert overview.date_range == ("2021-12-07", "2022-01-09")
     untitled = [e for e in overview.entries if not e.titled]
