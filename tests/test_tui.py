@@ -116,8 +116,7 @@ async def ask(pilot, question: str, *, type_it: bool = False):
 async def test_ask_open_source_follow_up_and_export(make_app, tmp_path):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        assert "ready" in screen_text(app) and "articles" in screen_text(app)
+        await wait_for(pilot, lambda: "ready" in screen_text(app) and "articles" in screen_text(app))
         answer = await ask(pilot, FIRST, type_it=True)
         assert not answer.abstained and answer.sources
         text = screen_text(app)
