@@ -248,7 +248,7 @@ def test_an_answer_cites_the_exact_passage(assistants, kind):
 # ------------------------------------------------------------------ filters
 @pytest.mark.parametrize("kind", BACKENDS)
 @pytest.mark.parametrize("filters", [
-    {"sources": ["ard"]}, {"sources": ["lefigaro", "ARD"]}, {"since": "2022-01-01"},
+    {"sources": ["ard"]}, {"sources": ["Le Figaro", "ARD"]}, {"since": "2022-01-01"},
     {"since": "2021-12-01", "until": "2021-12-31"}, {"no_outlet": True}, {"sources": ["ARD"], "no_outlet": True}, {"since": "2022-01-01", "no_date": True},
 ])
 def test_filters_pass_the_same_windows_and_keep_searches_inside(assistants, kind, filters):
