@@ -27,16 +27,22 @@ from tui.widgets.sources_strip import SourcesStrip  # noqa: E402
 KREMLIN = "“There was room for jokes and an exchange of compliments”, assures the Kremlin."
 
 
-async def palette(pilot, query: str, expected: str) -> list[str]:
-    """Open the palette, type `query`, wait for `expected`; the listed commands, in order."""
+def listed(app) -> list[str]:
+    """The palette's commands, in order (their first line)."""
+    options = app.screen.query_one(CommandList)
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+
+
+async def palette(pilot, query: str, expected: str, last: str | None = None) -> list[str]:
+    """Open the palette, type `query`, wait for `expected` (and `last`, when the palette adds its hits
+    in batches); the listed commands, in order."""
     app = pilot.app
     await pilot.press("ctrl+p")
     await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
     await pilot.press(*query)
     await wait_for(pilot, lambda: expected in screen_text(app))
-    await pilot.pause(0.3)  # the palette adds hits in batches
-    options = app.screen.query_one(CommandList)
-    return [str(options.get_option_at_index(i).prompt).split("\n")[0] for i in range(options.option_count)]
+    await wait_for(pilot, lambda: any(name.startswith(last or expected) for name in listed(app)))
+    return listed(app)
 
 
 @journey
@@ -99,17 +105,17 @@ async def test_palette_lists_byline_first_and_offers_the_new_commands(make_app, 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        listed = await palette(pilot, "", "Ask again")
-        assert listed[0] == "Ask again"
-        textual = [i for i, name in enumerate(listed) if name in ("Quit", "Theme", "Keys", "Screenshot")]
-        byline = [i for i, name in enumerate(listed) if name in ("Clear filters", "Delete conversation",
-                                                                 "Copy short answer", "Help")]
+        names = await palette(pilot, "", "Ask again", last="Screenshot")
+        assert names[0] == "Ask again"
+        textual = [i for i, name in enumerate(names) if name in ("Quit", "Theme", "Keys", "Screenshot")]
+        byline = [i for i, name in enumerate(names) if name in ("Clear filters", "Delete conversation",
+                                                                "Copy short answer", "Help")]
         assert len(textual) >= 3 and len(byline) == 4 and max(byline) < min(textual)
         await pilot.press("escape")
 
         app.chat.set_filters(Filters(sources=("ARD",)))
-        listed = await palette(pilot, "clear", "Clear filters")
-        assert listed[0] == "Clear filters"
+        names = await palette(pilot, "clear", "Clear filters")
+        assert names[0] == "Clear filters"
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is app.chat)
         assert app.chat.filters == Filters()
