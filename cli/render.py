@@ -83,7 +83,8 @@ def source_line(source) -> Text:
     from qa.naming import citation_parts
 
     outlet, name, day = citation_parts(source)
-    line = Text(f"[{source.number}] ", style=CITE)
+    line = Text()
+    line.append(f"[{source.number}] ", style=CITE)
     line.append(outlet, style="bold")
     line.append(" · ")
     line.append(name, style="italic")
@@ -93,6 +94,8 @@ def source_line(source) -> Text:
 
 
 def render_answer(answer, out: Console) -> None:
+    from qa.naming import quoted
+
     if answer.resolved_question and answer.resolved_question != answer.question:
         out.print(Text("(read as: " + answer.resolved_question + ")", style="dim"))
     if answer.short_answer is not None:  # the answer phrase first, then the sentences that carry it
@@ -115,10 +118,10 @@ def render_answer(answer, out: Console) -> None:
         out.print(Text("\nSources" if not answer.abstained else "\nClosest passages", style="bold underline"))
     for s in listing:
         out.print(source_line(s))
-        quote = Text("    “", style="dim")
-        quote.append(s.quote)
+        quote = Text("    ", style="dim")
+        quote.append(quoted(s.quote))  # marks of our own only where the passage has none (as the chat app)
         where = s.location or f"chars {s.start}–{s.end} of {s.article_id}"  # path:line in the user's own file
-        quote.append(f"”  ({where})", style="dim")
+        quote.append(f"  ({where})", style="dim")
         out.print(quote)
 
 

@@ -45,7 +45,9 @@ def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache
         if not source.exists():
             raise SetupError(f"--corpus {corpus}: no such file or directory")
         index_dir = _location(index) if index is not None else corpus_index_dir(source, cache_root)
-        qa.build_index([source.resolve()], index_dir, progress=progress)
+        from qa.assistant import named_stage
+
+        qa.build_index([source.resolve()], index_dir, progress=named_stage(progress, f"indexing {source.name}"))
         return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
     if index is not None:
         index_dir = _location(index)

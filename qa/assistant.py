@@ -33,7 +33,7 @@ Progress = Callable[[str, int, int], None]
 LOADING = "loading the model and the index"
 
 
-def _named(progress: Progress | None, label: str) -> Progress | None:
+def named_stage(progress: Progress | None, label: str) -> Progress | None:
     """`progress` with each of a stage's steps named under `label` ("indexing …: embedding")."""
     if progress is None:
         return None
@@ -101,7 +101,7 @@ class Assistant:
                 wanted = index_settings or IndexSettings()
                 prepare_model(wanted.model, wanted.backend, progress)
                 build_index(bundled, path, settings=index_settings,
-                            progress=_named(progress, f"indexing the {len(bundled)} bundled articles"))
+                            progress=named_stage(progress, f"indexing the {len(bundled)} bundled articles"))
             index = Index.open(path, model=model)
         prepare_model(index.settings.model, index.settings.backend, progress)
         if progress:

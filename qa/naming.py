@@ -31,6 +31,14 @@ def article_name(title: str | None, text: str | None) -> str:
     return first_words(text) if text and text.strip() else UNTITLED
 
 
+QUOTE_MARKS = frozenset("“”\"«»„‟")  # a passage holding one of these is shown without marks of our own
+
+
+def quoted(text: str) -> str:
+    """`text` between “ and ”, unless it already holds double quote marks of its own (never ““…””)."""
+    return text if any(c in QUOTE_MARKS for c in text) else f"“{text}”"
+
+
 def citation_parts(source: Source, name: str | None = None) -> tuple[str, str, str]:
     """(outlet, article name, day) of a citation: a missing outlet is said, a missing date is "". `name`
     stands in when the source carries none (an answer stored before sources were named)."""

@@ -50,3 +50,10 @@ def test_a_passage_the_file_no_longer_holds_has_no_location(tmp_path):
     assert passage_location(str(story), "Nothing like this is in the file.") is None
     assert passage_location(str(tmp_path / "gone.txt"), "The talks ended.") is None
     assert passage_location("news.jsonl:12", "Any quote.") == "news.jsonl:12"  # a JSON Lines article is its line
+
+
+def test_a_quote_with_its_own_quote_marks_is_not_wrapped_again(seed_index_dir):
+    shown = runner.invoke(app, ["ask", "Was there room for jokes during the video summit?", "--index",
+                                str(seed_index_dir)])
+    assert shown.exit_code == 0, shown.output
+    assert "“There was room for jokes" in shown.stdout and "““" not in shown.stdout

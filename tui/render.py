@@ -16,7 +16,7 @@ from rich.style import Style
 from rich.text import Text
 
 from qa import Answer, Filters, Source
-from qa.naming import citation_line
+from qa.naming import citation_line, quoted  # noqa: F401 - quoted (never ““…””; display only): also from here
 from qa.types import NO_OUTLET, UNTITLED  # the words for missing metadata, shared with the CLI
 
 NO_DATE = "date not stated"
@@ -47,16 +47,6 @@ def short_date(published_at: str | None) -> str:
 
 def citation_marks(numbers: tuple[int, ...]) -> str:
     return "".join(f"[{n}]" for n in numbers)
-
-
-# A quote or title that already carries double quote marks is shown as it is: wrapping it again
-# would show them doubled (““…””). Display only: the stored text stays exact.
-_QUOTE_MARKS = frozenset("“”\"«»„‟")
-
-
-def quoted(text: str) -> str:
-    """`text` between “ and ”, unless it already holds double quote marks of its own."""
-    return text if any(c in _QUOTE_MARKS for c in text) else f"“{text}”"
 
 
 def no_titles(article_id: str) -> str | None:
