@@ -15,6 +15,8 @@ app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=
 IndexOpt = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH "
                                                     "(default: $BYLINE_INDEX, the config file, or the user data dir).")
 JsonOpt = typer.Option(False, "--json", help="Print JSON for scripts.")
+FollowOpt = typer.Option(False, "--follow-symlinks",
+                         help="Follow symlinks that lead outside the folders given (default: skip and report them).")
 WorkersOpt = typer.Option(1, "--workers", "-w",
                           help="Processes that split and annotate articles while this one encodes (default 1).")
 
@@ -71,7 +73,7 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           chunk_words: int | None = typer.Option(None, help="Words per window."),
           chunk_stride: int | None = typer.Option(None, help="Words between window starts."),
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
-          workers: int = WorkersOpt, as_json: bool = JsonOpt):
+          workers: int = WorkersOpt, follow_symlinks: bool = FollowOpt, as_json: bool = JsonOpt):
     """Build (or update) an index from files; unchanged articles are skipped."""
     from qa.admin import build, ingest_with_ray
 
@@ -84,12 +86,12 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           progress_bar(not as_json) as progress):
         if ray:
             report = ingest_with_ray(paths or None, location, _ray_address(ray), model=model,
-                                     backend_name=backend, progress=progress)
+                                     backend_name=backend, progress=progress, follow_symlinks=follow_symlinks)
         else:
             report = build(paths or None, location, rebuild=rebuild, model=model, backend=backend,
                            chunk_words=chunk_words, chunk_stride=chunk_stride,
                            skip_near_duplicates=skip_near_duplicates, progress=progress,
-                           workers=_workers(workers, as_json))
+                           workers=_workers(workers, as_json), follow_symlinks=follow_symlinks)
     _report(report, as_json, "built")
 
 
@@ -108,14 +110,14 @@ def migrate(to: str = typer.Option(..., "--to", help="qdrant+URL or qdrant+PATH 
 @app.command()
 def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articles."), index: str | None = IndexOpt,
         skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
-        workers: int = WorkersOpt, as_json: bool = JsonOpt):
+        workers: int = WorkersOpt, follow_symlinks: bool = FollowOpt, as_json: bool = JsonOpt):
     """Add new or changed articles; identical ones are a no-op."""
     from qa.admin import add as add_articles
 
     with (one_line_errors("interrupted; the index is as it was before this add", as_json=as_json),
           progress_bar(not as_json) as progress):
         report = add_articles(paths, _dir(index), skip_near_duplicates=skip_near_duplicates, progress=progress,
-                              workers=_workers(workers, as_json))
+                              workers=_workers(workers, as_json), follow_symlinks=follow_symlinks)
     _report(report, as_json, "added")
 
 

@@ -137,14 +137,17 @@ class Index:
                                  workers=workers, sessions=sessions, threads=threads, commit_windows=commit_windows)
         return report
 
-    def add_paths(self, paths: Sequence[str | Path], **kw) -> AddReport:
+    def add_paths(self, paths: Sequence[str | Path], *, follow_symlinks: bool = False, **kw) -> AddReport:
+        """Add the articles of files and folders (`index.loading`); a symlink leading out of a folder
+        is followed only with `follow_symlinks`."""
         from index.loading import iter_documents
 
         report = AddReport()
         for p in paths:
             if not Path(p).exists():
                 raise InputError(f"No such file or folder: {p}")
-        docs = iter_documents(paths, report.issues, max_bytes=self.settings.max_file_bytes)
+        docs = iter_documents(paths, report.issues, max_bytes=self.settings.max_file_bytes,
+                              follow_symlinks=follow_symlinks)
         return self.add_documents(docs, report=report, **kw)
 
     def remove(self, keys: Sequence[str]) -> list[str]:

@@ -23,6 +23,10 @@ class Document:
     path: str | None = None  # where it was loaded from ("file.jsonl:12" for a JSONL line)
     file: str | None = field(default=None, compare=False)  # the resolved file it came from (for `index remove PATH`)
     extra: dict = field(default_factory=dict)
+    # where the id came from: "given" (the JSON said), "file" (the file's path under the folder being
+    # indexed, a one-article file) or "line" (a JSON article without an id: its file and position)
+    id_origin: str = field(default="given", compare=False)
+    line: int | None = field(default=None, compare=False)  # the JSONL line it came from
 
     @property
     def content_hash(self) -> str:

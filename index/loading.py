@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -22,11 +23,11 @@ from index.dates import from_epoch, parse_date
 from index.decoding import decode, looks_binary
 from index.metadata import extract_metadata
 from index.outlets import display_name
+from index.walking import SUPPORTED_SUFFIXES, files_under
 
 DEFAULT_MAX_BYTES = 20_000_000
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
 
 # Field names accepted in JSON articles, first match wins.
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
@@ -40,30 +41,38 @@ _SNIFF_BYTES = 8192
 
 
 def iter_documents(
-    paths: Iterable[str | Path], issues: list[LoadIssue], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], issues: list[LoadIssue], *, max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_symlinks: bool = False,
 ) -> Iterator[Document]:
     """Documents from files and folders (walked recursively, in sorted order), one at a time.
 
     Raises InputError at once when a path does not exist. Problems with single files or lines
     are appended to `issues` as they are met. Folders: hidden entries and unsupported file types
-    are skipped silently; symlinked folders are followed, each folder walked once (no loops).
+    are skipped silently; a symlink that leads outside the folder being walked is skipped and
+    reported, unless `follow_symlinks`; a link inside it is followed, each folder walked once (no loops).
     Files over `max_bytes` are skipped without being read; a .jsonl file is streamed, so there
     the limit applies to each line.
-    The same file reached twice is loaded once; a repeated article id is skipped with a warning.
+
+    Ids: a file's article id is its path under the folder being indexed, without the suffix
+    (`2021/12/07/story`; a file named on its own: its name, `story`); a JSON article keeps the id it
+    gives, and one without gets `FILE:N`. Two files whose paths give the same id (named from two
+    roots) are told apart by a hash of the second one's path (`story~1a2b3c4d`, reported); a given id
+    seen twice is an error, with its line, and the second article is skipped.
+    The same file reached twice is loaded once.
     """
     roots = [Path(p) for p in paths]
     for root in roots:
         if not root.exists():
             raise InputError(f"No such file or folder: {root}")
-    return _documents(roots, issues, max_bytes)
+    return _documents(roots, issues, max_bytes, follow_symlinks)
 
 
 def load_paths(
-    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Iterable[str | Path], *, max_bytes: int = DEFAULT_MAX_BYTES, follow_symlinks: bool = False
 ) -> tuple[list[Document], list[LoadIssue]]:
     """All documents under `paths`, and the issues met on the way."""
     issues: list[LoadIssue] = []
-    documents = list(iter_documents(paths, issues, max_bytes=max_bytes))
+    documents = list(iter_documents(paths, issues, max_bytes=max_bytes, follow_symlinks=follow_symlinks))
     return documents, issues
 
 
@@ -74,6 +83,7 @@ def document_from_text(
     path: str | None = None,
     known: Mapping[str, str | None] | None = None,
     extra: dict[str, Any] | None = None,
+    id_origin: str = "given",
 ) -> Document:
     """A Document from raw article text: metadata read from the text, then the text cleaned.
 
@@ -94,59 +104,47 @@ def document_from_text(
         url=meta["url"],
         path=path,
         extra=extra or {},
+        id_origin=id_origin,
     )
 
 
-def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
+def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int,
+               follow_symlinks: bool) -> Iterator[Document]:
     seen_files: set[str] = set()
     seen_ids: dict[str, str | None] = {}
     for root in roots:
-        for file, explicit in _files(root, issues):
+        for file, explicit, name in files_under(root, issues, follow_symlinks):
             real = os.path.realpath(file)
             if real in seen_files:
                 continue
             seen_files.add(real)
-            for document in _load_file(file, explicit, issues, max_bytes):
+            for document in _load_file(file, explicit, name, issues, max_bytes):
                 if document.id in seen_ids:
                     first = seen_ids[document.id]
-                    message = f"duplicate article id {document.id!r} (first in {first}), skipped"
+                    if document.id_origin == "given":
+                        message = f"duplicate article id {document.id!r} (first at {first}), skipped"
+                        issues.append(LoadIssue(str(file), message, "error", line=document.line))
+                        continue
+                    taken, document.id = document.id, _told_apart(document.id, document.path or real, seen_ids)
+                    message = f"article id {taken!r} is taken by {first}; this one is {document.id!r}"
                     issues.append(LoadIssue(document.path or str(file), message))
-                    continue
                 seen_ids[document.id] = document.path
                 document.file = real
                 yield document
 
 
-def _files(root: Path, issues: list[LoadIssue]) -> Iterator[tuple[Path, bool]]:
-    """(file, named explicitly) for a path: the file itself, or the supported files under a folder."""
-    if not root.is_dir():
-        yield root, True
-        return
-
-    def report(error: OSError) -> None:
-        where = str(error.filename or root)
-        issues.append(LoadIssue(where, f"cannot read folder: {error.strerror}", "error"))
-
-    visited = {os.path.realpath(root)}
-    for folder, dirnames, filenames in os.walk(root, onerror=report, followlinks=True):
-        dirnames[:] = [
-            d for d in sorted(dirnames) if not d.startswith(".") and _first_visit(folder, d, visited)
-        ]
-        for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in SUPPORTED_SUFFIXES:
-                yield Path(folder, name), False
+def _told_apart(doc_id: str, where: str, taken: Mapping[str, object]) -> str:
+    """`doc_id~HASH`, HASH the CRC-32 of where the article came from: stable for a path, free in `taken`."""
+    salt = 0
+    while True:
+        candidate = f"{doc_id}~{zlib.crc32((where + (str(salt) if salt else '')).encode()):08x}"
+        if candidate not in taken:
+            return candidate
+        salt += 1
 
 
-def _first_visit(folder: str, name: str, visited: set[str]) -> bool:
-    """True the first time a folder is reached; a symlink back to a walked folder is not walked again."""
-    real = os.path.realpath(os.path.join(folder, name))
-    if real in visited:
-        return False
-    visited.add(real)
-    return True
-
-
-def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
+def _load_file(path: Path, explicit: bool, name: str, issues: list[LoadIssue],
+               max_bytes: int) -> Iterator[Document]:
     where = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -165,7 +163,7 @@ def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: i
         return
     try:
         if suffix == ".jsonl":
-            yield from _jsonl_documents(path, issues, max_bytes)
+            yield from _jsonl_documents(path, name, issues, max_bytes)
             return
         if info.st_size > max_bytes:
             message = f"file is {_megabytes(info.st_size)}, over the {_megabytes(max_bytes)} limit; skipped"
@@ -182,17 +180,17 @@ def _load_file(path: Path, explicit: bool, issues: list[LoadIssue], max_bytes: i
         issues.append(LoadIssue(where, "not a text file, skipped", "error"))
         return
     if suffix in HTML_SUFFIXES:
-        document = _html_document(path, data, issues)
+        document = _html_document(path, name, data, issues)
         if document is not None:
             yield document
     elif suffix == ".json":
-        yield from _json_documents(path, data, issues)
+        yield from _json_documents(path, name, data, issues)
     else:
         text = decode(data, where, issues)
-        yield from _with_text(document_from_text(path.stem, text, path=where), issues, where)
+        yield from _with_text(document_from_text(name, text, path=where, id_origin="file"), issues, where)
 
 
-def _html_document(path: Path, data: bytes, issues: list[LoadIssue]) -> Document | None:
+def _html_document(path: Path, name: str, data: bytes, issues: list[LoadIssue]) -> Document | None:
     import trafilatura  # heavy: only when there is HTML to read
 
     where = str(path)
@@ -212,11 +210,11 @@ def _html_document(path: Path, data: bytes, issues: list[LoadIssue]) -> Document
         "published_at": parse_date(getattr(result, "date", None) or ""),
         "url": getattr(result, "url", None),
     }
-    document = document_from_text(path.stem, text, path=where, known=known)
+    document = document_from_text(name, text, path=where, known=known, id_origin="file")
     return next(_with_text(document, issues, where), None)
 
 
-def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterator[Document]:
+def _json_documents(path: Path, name: str, data: bytes, issues: list[LoadIssue]) -> Iterator[Document]:
     where = str(path)
     try:
         parsed = json.loads(decode(data, where, issues))
@@ -224,17 +222,17 @@ def _json_documents(path: Path, data: bytes, issues: list[LoadIssue]) -> Iterato
         issues.append(LoadIssue(where, f"not valid JSON: {error.msg}", "error", line=error.lineno))
         return
     if isinstance(parsed, dict):
-        yield from _with_text(_json_article(parsed, path.stem, where, issues), issues, where)
+        yield from _with_text(_json_article(parsed, name, where, issues, origin="file"), issues, where)
         return
     if not isinstance(parsed, list):
         issues.append(LoadIssue(where, "expected an article object or a list of them", "error"))
         return
     for n, item in enumerate(parsed, start=1):
-        article = _json_article(item, f"{path.stem}:{n}", where, issues, item=n)
+        article = _json_article(item, f"{name}:{n}", where, issues, item=n)
         yield from _with_text(article, issues, where, label=f"item {n}: ")
 
 
-def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
+def _jsonl_documents(path: Path, name: str, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
     where = str(path)
     with path.open("rb") as file:
         if looks_binary(file.read(_SNIFF_BYTES)):
@@ -259,7 +257,7 @@ def _jsonl_documents(path: Path, issues: list[LoadIssue], max_bytes: int) -> Ite
             except json.JSONDecodeError as error:
                 issues.append(LoadIssue(where, f"not valid JSON: {error.msg}; line skipped", "error", line=n))
                 continue
-            article = _json_article(obj, f"{path.stem}:{n}", where, issues, line=n)
+            article = _json_article(obj, f"{name}:{n}", where, issues, line=n)
             yield from _with_text(article, issues, where, line=n)
 
 
@@ -284,6 +282,7 @@ def _json_article(
     *,
     line: int | None = None,
     item: int | None = None,
+    origin: str = "line",
 ) -> Document | None:
     """A Document from one JSON article object, or None (with an issue) when it has no text field.
 
@@ -303,12 +302,16 @@ def _json_article(
     raw_id = obj.get("id")
     if raw_id is not None and not isinstance(raw_id, str | int):
         _dropped(issues, where, line, label, f'"id" is {_kind(raw_id)}, not text; used {default_id!r}')
-    doc_id = str(raw_id).strip() if isinstance(raw_id, str | int) and str(raw_id).strip() else default_id
+    given = isinstance(raw_id, str | int) and not isinstance(raw_id, bool) and str(raw_id).strip()
+    doc_id = str(raw_id).strip() if given else default_id
     extra = {key: value for key, value in obj.items() if key not in used and key != "id"}
     known = {key: _metadata(obj, key, where, issues, line, label, extra)
              for key in ("title", "source", "published_at", "url")}
     doc_path = f"{where}:{line}" if line is not None else where
-    return document_from_text(doc_id, text, path=doc_path, known=known, extra=extra)
+    document = document_from_text(doc_id, text, path=doc_path, known=known, extra=extra,
+                                  id_origin="given" if given else origin)
+    document.line = line
+    return document
 
 
 def _kind(value: Any) -> str:

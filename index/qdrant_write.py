@@ -198,11 +198,12 @@ def add_documents(backend, docs: Iterable[Document], *, progress=None, report: A
     return report
 
 
-def add_paths(backend, paths: Sequence[str | Path], **kw) -> AddReport:
+def add_paths(backend, paths: Sequence[str | Path], *, follow_symlinks: bool = False, **kw) -> AddReport:
     from index.loading import iter_documents
 
     report = AddReport()  # a path that does not exist is refused at once, before anything is written
-    docs = iter_documents(paths, report.issues, max_bytes=backend.settings.max_file_bytes)
+    docs = iter_documents(paths, report.issues, max_bytes=backend.settings.max_file_bytes,
+                          follow_symlinks=follow_symlinks)
     kw.pop("skip_near_duplicates", None)  # near-duplicate detection is the embedded index's (simhash in SQLite)
     kw.pop("workers", None)  # preparing in processes is the embedded writer's; Qdrant scales out with --ray
     return add_documents(backend, docs, report=report, **kw)

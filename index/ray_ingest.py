@@ -82,7 +82,7 @@ class Embed:
 
 
 def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, concurrency: int | None = None,
-           num_cpus: int | None = None, progress=None) -> AddReport:
+           num_cpus: int | None = None, progress=None, follow_symlinks: bool = False) -> AddReport:
     """Index `paths` into `index` (a QdrantBackend) with Ray; `address` None starts a one-node cluster
     here (or joins the one `ray.init` already started in this process)."""
     import ray
@@ -91,7 +91,8 @@ def ingest(paths: Sequence[str | Path], index, *, address: str | None = None, co
     from index.qdrant_write import changed_batches, measure_average
 
     report = AddReport()
-    loaded = iter_documents(paths, report.issues, max_bytes=index.settings.max_file_bytes)  # refuses a missing path
+    loaded = iter_documents(paths, report.issues, max_bytes=index.settings.max_file_bytes,  # refuses a missing path
+                            follow_symlinks=follow_symlinks)
     docs = [d for batch in changed_batches(index, loaded, report, ARTICLES_A_CHECK) for d in batch]
     if not docs:
         return report

@@ -64,6 +64,7 @@ GET_ARTICLE = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?"
 GET_ARTICLE_BY_ROW = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid = ?"
 FIND_BY_FILE = """SELECT a.id FROM articles a JOIN article_files f ON f.article = a.rowid
     WHERE f.file = ? OR substr(f.file, 1, ?) = ? ORDER BY a.rowid"""
+FILES_OF = """SELECT f.file FROM articles a JOIN article_files f ON f.article = a.rowid WHERE a.id = ?"""
 FIND_BY_STORED_PATH = "SELECT id FROM articles WHERE path = ? ORDER BY rowid"
 LIST_ARTICLES = "SELECT id, title, source, published_at, path FROM articles ORDER BY day, id"
 HASH_OF = "SELECT rowid, content_hash FROM articles WHERE id = ?"

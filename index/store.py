@@ -26,7 +26,7 @@ from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, Senten
 from index.sql import (
     SCHEMA, GET_MANIFEST, GET_MANIFEST_KEY,
     SET_MANIFEST, HAS_MANIFEST_TABLE, GET_ARTICLE, GET_ARTICLE_BY_ROW,
-    FIND_BY_FILE, FIND_BY_STORED_PATH, LIST_ARTICLES, HASH_OF, ALL_SIMHASHES,
+    FIND_BY_FILE, FILES_OF, FIND_BY_STORED_PATH, LIST_ARTICLES, HASH_OF, ALL_SIMHASHES,
     INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
     CHUNK_SPANS_OF, TEXT_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_IDS, CHUNK_VECTORS_AFTER,
@@ -196,6 +196,10 @@ class Store:
         """Articles loaded from the file `resolved`, or from any file under the folder `resolved`."""
         folder = resolved.rstrip(os.sep) + os.sep
         return [r[0] for r in self._rows(FIND_BY_FILE, (resolved, len(folder), folder))]
+
+    def files_of(self, article_id: str) -> list[str]:
+        """The resolved files an article was loaded from (none for one added as a document)."""
+        return [r[0] for r in self._rows(FILES_OF, (article_id,))]
 
     def ids_for_stored_path(self, path: str) -> list[str]:
         return [r[0] for r in self._rows(FIND_BY_STORED_PATH, (path,))]

@@ -21,6 +21,7 @@ import hashlib
 import os
 import re
 import shutil
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -228,6 +229,8 @@ class Writer:
         """The documents that are new or changed; a repeated id or an unchanged article is reported."""
         seen = set()
         for doc in docs:
+            if doc.id_origin == "file" and doc.file:
+                doc.id = self._file_id(doc)
             if doc.id in seen:
                 report.issues.append(LoadIssue(doc.path or doc.id, f"duplicate article id {doc.id!r}; kept the first"))
                 continue
@@ -237,6 +240,19 @@ class Writer:
                 report.unchanged.append(doc.id)
                 continue
             yield doc
+
+    def _file_id(self, doc) -> str:
+        """The id of a one-article file: the one it already has in the index (however the folder was
+        named then, or when ids were file names), else its path under the folder (the loader's), told
+        apart by a hash of the file when an article of another file that still exists holds it (a moved
+        file takes its id over)."""
+        held = self.store.ids_for_file(doc.file)
+        if len(held) == 1:
+            return held[0]
+        others = self.store.files_of(doc.id)
+        if doc.file not in others and any(os.path.exists(f) for f in others):
+            return f"{doc.id}~{zlib.crc32(doc.file.encode()):08x}"
+        return doc.id
 
     def _plan(self, docs, report: AddReport, skip_near: bool, progress, workers: int):
         """Yield (document, sentences, chunks) for new or changed documents; unchanged ones are a no-op.

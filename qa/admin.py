@@ -24,7 +24,8 @@ def index_dir(path: str | Path | None) -> str | Path:
 
 def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool = False, model: str | None = None,
           backend: str | None = None, chunk_words: int | None = None, chunk_stride: int | None = None,
-          skip_near_duplicates: bool = False, progress=None, workers: int = 1) -> AddReport:
+          skip_near_duplicates: bool = False, progress=None, workers: int = 1,
+          follow_symlinks: bool = False) -> AddReport:
     """Build or update the index at `directory`. With `rebuild`, a fresh index is built beside the
     old one and swapped in only when complete, so an interrupted rebuild loses nothing."""
     paths = list(paths) if paths else default_corpus_paths()
@@ -36,7 +37,8 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
                              "(or drop the collections) instead")
         index = backends.create_index(directory, IndexSettings(**options))
         try:
-            return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates)
+            return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates,
+                                   follow_symlinks=follow_symlinks)
         finally:
             index.close()
     if not rebuild:
@@ -48,11 +50,11 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
             index = Index.create(directory, IndexSettings(**options))
         try:
             return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates,
-                                   workers=workers)
+                                   workers=workers, follow_symlinks=follow_symlinks)
         finally:
             index.close()
     return Index.rebuild(directory, paths, IndexSettings(**options), progress=progress,
-                         skip_near_duplicates=skip_near_duplicates, workers=workers)
+                         skip_near_duplicates=skip_near_duplicates, workers=workers, follow_symlinks=follow_symlinks)
 
 
 def backend_of(location: str | Path) -> str:
@@ -61,11 +63,11 @@ def backend_of(location: str | Path) -> str:
 
 
 def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None,
-        workers: int = 1) -> AddReport:
+        workers: int = 1, follow_symlinks: bool = False) -> AddReport:
     index = backends.open_index(directory) if backends.exists(directory) else backends.create_index(directory)
     try:
         return index.add_paths(list(paths), progress=progress, skip_near_duplicates=skip_near_duplicates,
-                               workers=workers)
+                               workers=workers, follow_symlinks=follow_symlinks)
     finally:
         index.close()
 
@@ -145,7 +147,8 @@ def migrate(directory: Path, to: str, progress=None) -> AddReport:
 
 
 def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: str | None, *,
-                    model: str | None = None, backend_name: str | None = None, progress=None) -> AddReport:
+                    model: str | None = None, backend_name: str | None = None, progress=None,
+                    follow_symlinks: bool = False) -> AddReport:
     """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.ray_ingest`)."""
     if not backends.is_qdrant(location):
         raise InputError("--ray writes to Qdrant; give --qdrant URL|PATH (or --index qdrant+…)")
@@ -154,6 +157,7 @@ def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: 
     options = {k: v for k, v in (("model", model), ("backend", backend_name)) if v is not None}
     index = backends.create_index(location, IndexSettings(**options))
     try:
-        return ingest(list(paths) if paths else default_corpus_paths(), index, address=address, progress=progress)
+        return ingest(list(paths) if paths else default_corpus_paths(), index, address=address, progress=progress,
+                      follow_symlinks=follow_symlinks)
     finally:
         index.close()

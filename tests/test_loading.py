@@ -246,11 +246,11 @@ def test_symlink_loop_in_a_folder_neither_hangs_nor_crashes(tmp_path: Path) -> N
     os.symlink(folder, folder / "inner" / "back-to-top")  # folder loop
     os.symlink("self.txt", folder / "self.txt")  # file that points at itself
     documents, issues = load_paths([folder])
-    assert [d.id for d in documents] == ["story"]
+    assert [d.id for d in documents] == ["inner/story"]
     assert (only(issues).path, only(issues).level) == (str(folder / "self.txt"), "error")
 
 
-def test_symlinked_folder_is_followed_once(tmp_path: Path) -> None:
+def test_symlinked_folder_outside_is_followed_once_when_asked(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     archive.mkdir()
     (archive / "old.txt").write_text(STORY, encoding="utf-8")
@@ -258,8 +258,25 @@ def test_symlinked_folder_is_followed_once(tmp_path: Path) -> None:
     folder.mkdir()
     os.symlink(archive, folder / "archive-link")
     os.symlink(archive, folder / "same-archive-again")
-    documents, issues = load_paths([folder])
+    documents, issues = load_paths([folder], follow_symlinks=True)
     assert ([d.path for d in documents], issues) == ([str(folder / "archive-link" / "old.txt")], [])
+    assert [d.id for d in documents] == ["archive-link/old"]
+
+
+def test_symlinks_leading_outside_the_folder_are_skipped_and_reported(tmp_path: Path) -> None:
+    outside = tmp_path / "private"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(STORY, encoding="utf-8")
+    folder = tmp_path / "news"
+    (folder / "inside").mkdir(parents=True)
+    (folder / "inside" / "story.txt").write_text(STORY, encoding="utf-8")
+    os.symlink(outside / "secret.txt", folder / "leak.txt")
+    os.symlink(outside, folder / "leaky-folder")
+    os.symlink(folder / "inside" / "story.txt", folder / "alias.txt")  # inside: followed (loaded once)
+    documents, issues = load_paths([folder])
+    assert [d.id for d in documents] == ["alias"]
+    assert sorted(i.path for i in issues) == [str(folder / "leak.txt"), str(folder / "leaky-folder")]
+    assert all("outside the folder being indexed" in i.message and "--follow-symlinks" in i.message for i in issues)
 
 
 def test_rich_markup_is_stored_as_text_and_escape_codes_are_dropped(tmp_path: Path) -> None:
@@ -289,13 +306,33 @@ def test_unsupported_types_are_skipped_in_folders_and_reported_when_named(tmp_pa
     assert only(issues).level == "error" and "unsupported file type '.pdf'" in only(issues).message
 
 
-def test_same_id_twice_keeps_the_first_and_warns(tmp_path: Path) -> None:
+def test_same_named_files_in_different_folders_are_different_articles(tmp_path: Path) -> None:
+    for folder in ("a", "b", "c"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "in.txt").write_text(f"Story from {folder}\n\n{STORY}", encoding="utf-8")
+    documents, issues = load_paths([tmp_path])
+    assert ([d.id for d in documents], issues) == (["a/in", "b/in", "c/in"], [])
+
+
+def test_same_id_from_two_roots_is_told_apart_by_a_stable_hash(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "story.txt").write_text(f"Story from {folder}\n\n{STORY}", encoding="utf-8")
-    documents, issues = load_paths([tmp_path])
-    assert [d.path for d in documents] == [str(tmp_path / "a" / "story.txt")]
-    assert only(issues).level == "warning" and "duplicate article id 'story'" in only(issues).message
+    documents, issues = load_paths([tmp_path / "a", tmp_path / "b"])
+    first, second = documents
+    assert first.id == "story" and second.id.startswith("story~") and len(second.id) == len("story~") + 8
+    assert second.id == load_paths([tmp_path / "a", tmp_path / "b"])[0][1].id  # the same on every load
+    assert only(issues).level == "warning" and f"this one is {second.id!r}" in only(issues).message
+
+
+def test_a_given_jsonl_id_twice_is_an_error_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    lines = [{"id": "x1", "text": STORY}, {"id": "x2", "text": STORY + " Two."}, {"id": "x1", "text": "Other."}]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    documents, issues = load_paths([path])
+    assert [d.id for d in documents] == ["x1", "x2"]
+    assert (only(issues).level, only(issues).line) == ("error", 3)
+    assert "duplicate article id 'x1'" in only(issues).message
 
 
 def test_same_file_named_twice_is_loaded_once(tmp_path: Path) -> None:
