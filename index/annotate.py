@@ -9,7 +9,7 @@ whole pipeline). Entities are found sentence by sentence, so each span lies insi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,17 +40,22 @@ def pipeline():
     return model.load(exclude=list(EXCLUDE))
 
 
-def annotate(text: str, sentences: Sequence[tuple[int, int]]) -> list[Entity]:
-    """The named entities of `text`, sentence by sentence, with offsets into `text`."""
-    return annotate_many([(text, sentences)])[0]
+def annotate(text: str, sentences: Sequence[tuple[int, int]],
+             progress: Callable[[int, int], None] | None = None) -> list[Entity]:
+    """The named entities of `text`, sentence by sentence, with offsets into `text`;
+    `progress(sentences done, sentences)` after each batch when given."""
+    return annotate_many([(text, sentences)], progress)[0]
 
 
-def annotate_many(docs: Sequence[tuple[str, Sequence[tuple[int, int]]]]) -> list[list[Entity]]:
+def annotate_many(docs: Sequence[tuple[str, Sequence[tuple[int, int]]]],
+                  progress: Callable[[int, int], None] | None = None) -> list[list[Entity]]:
     """Entities for several (text, sentence spans) pairs, batched through one spaCy pipe."""
     nlp = pipeline()
     pieces = [(text[s:min(e, s + MAX_SENTENCE_CHARS)], (i, s)) for i, (text, spans) in enumerate(docs)
               for s, e in spans]
     out: list[list[Entity]] = [[] for _ in docs]
-    for parsed, (i, base) in nlp.pipe(pieces, as_tuples=True, batch_size=BATCH):
+    for done, (parsed, (i, base)) in enumerate(nlp.pipe(pieces, as_tuples=True, batch_size=BATCH), start=1):
         out[i].extend(Entity(base + ent.start_char, base + ent.end_char, ent.label_) for ent in parsed.ents)
+        if progress and (done % BATCH == 0 or done == len(pieces)):
+            progress(done, len(pieces))
     return out

@@ -76,6 +76,8 @@ def looks_like_headline(line: str) -> bool:
 
 def is_section_label(line: str) -> bool:
     """A one- or two-word label such as "Analyses" or "World news"."""
+    if len(line) > TITLE_MAX_CHARS:  # a paragraph (perhaps megabytes on one line) is no label
+        return False
     words = line.strip().split()
     return 0 < len(words) <= 2 and not any(ch in line for ch in _SENTENCE_END + ",:")
 
@@ -104,7 +106,7 @@ def outlet_credit_index(lines: list[str]) -> int | None:
 
 def is_masthead(line: str) -> bool:
     """A known site masthead printed above the article."""
-    return line.strip().lower() in KNOWN_MASTHEADS
+    return len(line) <= TITLE_MAX_CHARS and line.strip().lower() in KNOWN_MASTHEADS
 
 
 def find_source(lines: list[str]) -> str | None:

@@ -37,6 +37,9 @@ AHEAD = 2  # batches in flight per worker: keeps each busy while the writer cons
 # 2x8 1,069, 4x4 1,239, 8x2 1,742, 16x1 1,034. Building 150 articles: 58.5 s with one session on
 # every core, 38.9-40.6 s with 2-8 workers and one session, 22.6 s with 4 workers and 6 sessions of 2.
 SESSION_THREADS = 2
+# Sentences from which an article's names are found with progress shown (spaCy reads about 12,500
+# words/s a core: an article this long takes several seconds; a 10 MB one, minutes).
+LONG_ARTICLE = 2_000
 
 
 def point_id(*parts: str) -> int:
@@ -80,12 +83,18 @@ class Prepared:
         return [chunk_key(self.doc.id, self.doc.content_hash, c.ordinal) for c in self.chunks]
 
 
-def prepare(doc: Document, settings: IndexSettings) -> Prepared:
+def prepare(doc: Document, settings: IndexSettings, progress=None) -> Prepared:
+    """Sentences, windows, entities and signature of one article; `progress(stage, done, total)` hears
+    how the names of a long article (LONG_ARTICLE sentences or more) are found, batch by batch."""
     sentences = sentence_spans(doc)
     chunks = chunk_document(doc, sentences, settings.chunk_words, settings.chunk_stride, settings.embed_header)
     if not chunks:
         return Prepared(doc, sentences, [], [], 0)
-    return Prepared(doc, sentences, chunks, annotate(doc.text, sentences), simhash(doc.text))
+    told = None
+    if progress and len(sentences) >= LONG_ARTICLE:
+        def told(done: int, total: int) -> None:
+            progress("finding names (a long article)", done, total)
+    return Prepared(doc, sentences, chunks, annotate(doc.text, sentences, told), simhash(doc.text))
 
 
 def _prepare_batch(docs: list[Document], settings: IndexSettings) -> list[Prepared]:
@@ -120,11 +129,12 @@ def encoder_plan(workers: int, sessions: int | None = None) -> tuple[int, int]:
 
 
 def prepare_all(docs: Iterable[Document], settings: IndexSettings,
-                workers: int = DEFAULT_WORKERS) -> Iterator[Prepared]:
-    """`prepare` over `docs`, in order, lazily; with `workers` > 1 in that many processes."""
+                workers: int = DEFAULT_WORKERS, progress=None) -> Iterator[Prepared]:
+    """`prepare` over `docs`, in order, lazily; with `workers` > 1 in that many processes (where a
+    long article's progress is not heard)."""
     if workers <= 1:
         for doc in docs:
-            yield prepare(doc, settings)
+            yield prepare(doc, settings, progress)
         return
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver"), initializer=pipeline)
     pending: deque = deque()

@@ -259,7 +259,7 @@ class Writer:
         Sentences, windows and entities come from `index.prepare` (in `workers` processes)."""
         planned = 0
         sim_ids, sim_values = self.store.simhashes()
-        for item in prepare_all(self._changed(docs, report), self.settings, workers):
+        for item in prepare_all(self._changed(docs, report), self.settings, workers, progress):
             doc, sentences, chunks = item.doc, item.sentences, item.chunks
             if not chunks:
                 report.issues.append(LoadIssue(doc.path or doc.id, "no words to index, skipped", "error"))

@@ -361,3 +361,25 @@ def test_document_from_text_reads_metadata_before_cleaning() -> None:
         url="https://example.com/x1",
         path="inbox/x1.txt",
     )
+
+
+def test_a_long_one_line_article_is_cut_into_bounded_sentences_in_order() -> None:
+    from index.sentences import MAX_BLOCK, PIECE, PYSBD_BUDGET, split_sentences
+
+    sentence = "Mr. Biden met Mr. Putin for 2.5 hours on Tuesday, officials in Geneva said. "
+    text = sentence * ((PYSBD_BUDGET + 5 * MAX_BLOCK) // len(sentence))  # past pysbd's budget, on one line
+    spans = split_sentences(text)
+    assert all(end - start <= PIECE for start, end in spans)
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    assert [text[s:e] for s, e in spans[:2]] == [sentence.strip()] * 2  # pysbd: "Mr." is no sentence end
+    assert text[spans[-1][0]:spans[-1][1]] == "Putin for 2.5 hours on Tuesday, officials in Geneva said."  # rough cut
+    covered = sum(end - start for start, end in spans)
+    assert covered == len(text) - len(spans)  # every character but the space between two sentences
+
+
+def test_a_line_with_no_sentence_end_is_still_cut() -> None:
+    from index.sentences import PIECE, split_sentences
+
+    text = "word " * 20_000  # 100,000 characters, no punctuation, one line
+    spans = split_sentences(text)
+    assert len(spans) >= len(text) // PIECE and all(end - start <= PIECE for start, end in spans)
