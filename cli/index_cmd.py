@@ -70,13 +70,21 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           ray: str | None = typer.Option(None, "--ray", help="Ingest through Ray Data: a cluster address, "
                                                              "`local` for a one-node cluster here, or `auto` "
                                                              "($RAY_ADDRESS, else local) (Qdrant only)."),
-          chunk_words: int | None = typer.Option(None, help="Words per window."),
-          chunk_stride: int | None = typer.Option(None, help="Words between window starts."),
+          chunk_words: int | None = typer.Option(None, min=4, max=512, help="Words per window (4 to 512; default 24)."),
+          chunk_stride: int | None = typer.Option(None, min=1, max=512,
+                                                  help="Words between window starts (1 to --chunk-words; default 12)."),
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
           workers: int = WorkersOpt, follow_symlinks: bool = FollowOpt, as_json: bool = JsonOpt):
     """Build (or update) an index from files; unchanged articles are skipped."""
-    from qa.admin import build, ingest_with_ray
+    from qa.admin import BACKENDS, build, ingest_with_ray
 
+    if backend is not None and backend not in (*BACKENDS, "qdrant"):
+        fail(f"--backend must be one of {', '.join(BACKENDS)} (or qdrant, with --qdrant), not {backend!r}",
+             as_json=as_json, kind="bad_option")
+    words = chunk_words or 24
+    if chunk_stride is not None and chunk_stride > words:
+        fail(f"--chunk-stride must be 1 to --chunk-words ({words}), not {chunk_stride}", as_json=as_json,
+             kind="bad_option")
     if backend == "qdrant":  # the store, not an encoder backend: the encoder keeps its default
         if not qdrant:
             fail("--backend qdrant needs --qdrant URL|PATH (where Qdrant is)", as_json=as_json, kind="bad_option")

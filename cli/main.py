@@ -10,9 +10,10 @@ import typer
 
 from cli import index_cmd
 from cli.render import console, fail, one_line_errors, print_json, progress_bar, warn
+from cli.usage import OneLineUsageGroup
 
 app = typer.Typer(help="Byline: ask questions of a news archive; every sentence of the answer is cited.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, cls=OneLineUsageGroup)
 app.add_typer(index_cmd.app, name="index")
 
 
@@ -100,21 +101,25 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
 
     filters = Filters(sources=tuple(source or ()), since=_date(since, "--since", as_json=as_json),
                       until=_date(until, "--until", end=True, as_json=as_json))
-    with one_line_errors(as_json=as_json):
-        with progress_bar(not as_json, quiet=(LOADING,)) as progress:
-            # The bundled corpus is built only in the default location, never into --index DIR.
-            assistant = Assistant.open(index_dir(index), progress=progress, build_default=index is None,
-                                       settings=QASettings(cross_encoder=cross_encoder))
-        history, conversation = _conversation(assistant, follow_up)
-        answer = assistant.ask(question, conversation=conversation, filters=filters, k=k)
-    _keep(history, conversation, question, answer, assistant)
-    if as_json:
-        print_json(answer.to_dict())
-    else:
-        from cli.render import render_answer
+    assistant = None
+    try:  # closed on every way out (a Qdrant client left open prints a traceback at exit)
+        with one_line_errors(as_json=as_json):
+            with progress_bar(not as_json, quiet=(LOADING,)) as progress:
+                # The bundled corpus is built only in the default location, never into --index DIR.
+                assistant = Assistant.open(index_dir(index), progress=progress, build_default=index is None,
+                                           settings=QASettings(cross_encoder=cross_encoder))
+            history, conversation = _conversation(assistant, follow_up)
+            answer = assistant.ask(question, conversation=conversation, filters=filters, k=k)
+        _keep(history, conversation, question, answer, assistant)
+        if as_json:
+            print_json(answer.to_dict())
+        else:
+            from cli.render import render_answer
 
-        render_answer(answer, console())
-    assistant.close()
+            render_answer(answer, console())
+    finally:
+        if assistant is not None:
+            assistant.close()
 
 
 @app.command()

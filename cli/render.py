@@ -21,10 +21,11 @@ def console(stderr: bool = False) -> Console:
 def error_code(exc: BaseException) -> str:
     """A stable name for the kind of error, for scripts reading `--json` output."""
     from qa.errors import (FilterError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError,
-                           IndexReadOnlyError, InputError, QuestionError)
+                           IndexReadOnlyError, IndexUnreachableError, InputError, QuestionError)
 
     for cls, code in ((FilterError, "bad_filter"), (QuestionError, "bad_question"), (InputError, "bad_input"),
-                      (IndexMissingError, "index_missing"), (IndexCorruptError, "index_damaged"),
+                      (IndexMissingError, "index_missing"), (IndexUnreachableError, "index_unreachable"),
+                      (IndexCorruptError, "index_damaged"),
                       (IndexMismatchError, "index_mismatch"), (IndexBusyError, "index_busy"),
                       (IndexReadOnlyError, "index_read_only")):
         if isinstance(exc, cls):

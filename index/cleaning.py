@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from index.untrusted import without_escapes
 from index.metadata import (
     head_lines,
     is_date_line,
@@ -27,13 +28,6 @@ from index.metadata import (
     title_index,
 )
 
-_TERMINAL_ESCAPE = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
-    r"|\x1b[@-Z\\-_]"  # other two-character escapes
-    r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
-)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Whole lines that are never article content (matched on the stripped line, any case).
 _BOILERPLATE_LINE = re.compile(
@@ -68,8 +62,7 @@ def sanitize(raw: str) -> str:
     """Text safe to store and show: \\n line ends, no terminal escapes, no controls but \\n and \\t."""
     text = raw.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
-    text = _TERMINAL_ESCAPE.sub("", text)
-    return _CONTROL.sub("", text)
+    return without_escapes(text)
 
 
 def clean_text(raw: str) -> str:

@@ -9,6 +9,10 @@ class IndexMissingError(BylineError):
     """No index at the given place."""
 
 
+class IndexUnreachableError(BylineError):
+    """The index is on a server (Qdrant) that cannot be reached or does not answer sensibly."""
+
+
 class IndexMismatchError(BylineError):
     """The index was made with another model, dimension or format version."""
 

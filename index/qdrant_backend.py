@@ -17,7 +17,7 @@ import numpy as np
 from qdrant_client import models
 
 from index import qdrant_keyword, qdrant_write
-from index.errors import BylineError, IndexMismatchError, IndexMissingError
+from index.errors import BylineError, IndexMismatchError, IndexMissingError, IndexUnreachableError
 from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, META, META_ID, Allowed, connect,
                                  create_collections, disconnect, match, one_line, search_filter)
 from index.qdrant_keyword import PREFIX_TERMS
@@ -65,8 +65,8 @@ class QdrantBackend:
         except Exception as exc:  # a server that is down, refuses or answers garbage: one line
             if isinstance(exc, BylineError):
                 raise
-            raise IndexMissingError(f"Cannot read the Qdrant index at {target or 'the server'} "
-                                    f"({one_line(exc)}); is the server running at that address?") from exc
+            raise IndexUnreachableError(f"Cannot reach the Qdrant index at {target or 'the server'} "
+                                        f"({one_line(exc)}); is the server running at that address?") from exc
         return dict(found[0].payload) if found else None
 
     @staticmethod
@@ -91,7 +91,11 @@ class QdrantBackend:
             raise IndexMissingError(f"No index in Qdrant at {target}; build one with: "
                                     f"byline index build PATH --index qdrant+{target}")
         client = connect(target)
-        meta = cls._read_meta(client, target)
+        try:
+            meta = cls._read_meta(client, target)
+        except BylineError:
+            disconnect(target, client)  # closed on every way out: no client left to complain at exit
+            raise
         if meta is None:
             disconnect(target, client)
             raise IndexMissingError(f"No index in Qdrant at {target}; build one with: "
@@ -106,7 +110,11 @@ class QdrantBackend:
     def create(cls, target: str, settings: IndexSettings | None = None) -> "QdrantBackend":
         """Open the index at `target`, creating the collections (empty) with `settings` if needed."""
         client = connect(target)
-        meta, encoder = cls._read_meta(client, target), None
+        try:
+            meta, encoder = cls._read_meta(client, target), None
+        except BylineError:
+            disconnect(target, client)
+            raise
         if meta is None:
             settings = settings or IndexSettings()
             from index.encoders import load_encoder

@@ -13,7 +13,7 @@ from index import backend as backends
 from index.api import AddReport, Index, default_corpus_paths
 from index.config import index_location
 from index.errors import InputError
-from index.settings import IndexSettings
+from index.settings import BACKENDS, IndexSettings
 
 
 def index_dir(path: str | Path | None) -> str | Path:

@@ -3,10 +3,10 @@
 `BylineError` is re-exported so callers of `qa` (CLI, TUI, eval) need not reach into `index`."""
 
 from index.errors import (BylineError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError,
-                          IndexReadOnlyError, InputError)
+                          IndexReadOnlyError, IndexUnreachableError, InputError)
 
 __all__ = ["BylineError", "IndexBusyError", "IndexCorruptError", "IndexMismatchError", "IndexMissingError",
-           "InputError", "QuestionError", "FilterError", "IndexReadOnlyError"]
+           "InputError", "QuestionError", "FilterError", "IndexReadOnlyError", "IndexUnreachableError"]
 
 
 class QuestionError(BylineError):

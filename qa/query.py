@@ -12,6 +12,7 @@ from qa.asked import Asked, analyse_question
 from qa.dates import find_dates  # one home for dates: "Dec. 7, 2021" is that day
 from qa.errors import QuestionError
 from qa.settings import QASettings
+from qa.untrusted import without_escapes
 from qa.verbs import IRREGULAR
 
 STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
@@ -118,7 +119,7 @@ def check_question(question: str, max_chars: int) -> tuple[str, list[str]]:
     """Normalize a question or refuse it with one clear line."""
     if question is None or not question.strip():
         raise QuestionError("The question is empty; type a question about the indexed articles.")
-    q = unicodedata.normalize("NFC", question)
+    q = without_escapes(unicodedata.normalize("NFC", question))  # `\x1b[31m` goes whole, not as `[31m`
     q = "".join(ch if ch.isprintable() or ch in " \n\t" else " " for ch in q)  # no control codes
     q = " ".join(q.split())
     if not _WORDY.search(q):

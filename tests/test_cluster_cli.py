@@ -120,7 +120,7 @@ def test_a_bad_config_file_is_one_line(tmp_path, monkeypatch, content, says):
 
 @pytest.mark.parametrize("args, says", [
     (["ask", QUESTION, "--index", "qdrant+{tmp}/none"], "No index in Qdrant at"),
-    (["ask", QUESTION, "--index", "qdrant+http://127.0.0.1:9"], "Cannot read the Qdrant index"),
+    (["ask", QUESTION, "--index", "qdrant+http://127.0.0.1:9"], "Cannot reach the Qdrant index"),
     (["index", "migrate", "--to", "{tmp}/folder", "--index", "{tmp}"], "migrate copies into Qdrant"),
     (["index", "build", "--backend", "qdrant"], "--backend qdrant needs --qdrant"),
     (["index", "repair", "--index", "qdrant+{tmp}/none"], "repair rewrites an embedded index"),
@@ -130,6 +130,25 @@ def test_bad_qdrant_input_is_one_clear_line(tmp_path, args, says):
     result = byline(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert result.exit_code != 0
     assert len(result.stderr.strip().splitlines()) == 1 and says in result.stderr
+
+
+def test_an_error_after_opening_qdrant_closes_it_and_prints_one_line(migrated):
+    """`ask` closes the assistant on every way out: no QdrantClient.__del__ traceback at exit."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-m", "cli.main", "ask", QUESTION, "--index", migrated[0],
+                           "--source", "No Such Outlet"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and done.stderr.startswith("error: ")
+
+
+def test_an_unreachable_server_has_its_own_code():
+    result = byline("ask", QUESTION, "--index", "qdrant+http://127.0.0.1:9", "--json")
+    assert result.exit_code == 1 and json.loads(result.stdout)["code"] == "index_unreachable"
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_counting_words_in_qdrant_gives_the_counts_held_in_memory(migrated):

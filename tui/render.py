@@ -18,27 +18,16 @@ from rich.text import Text
 from qa import Answer, Filters, Source
 from qa.naming import citation_line, quoted  # noqa: F401 - quoted (never ““…””; display only): also from here
 from qa.types import NO_OUTLET, UNTITLED  # the words for missing metadata, shared with the CLI
+from qa.untrusted import one_line, printable
 
 NO_DATE = "date not stated"
 
 # article id -> a title to show when the source has none (the article's first words)
 Titles = Callable[[str], "str | None"]
 
-# C0 controls -> Unicode "control pictures" (ESC -> ␛), DEL -> ␡, C1 controls -> U+FFFD.
-# Newline and tab stay: they are layout, not commands. Carriage return becomes a space.
-_LITERAL = {i: chr(0x2400 + i) for i in range(0x20) if i not in (0x09, 0x0A, 0x0D)}
-_LITERAL[0x0D] = " "
-_LITERAL[0x7F] = "\u2421"
-_LITERAL.update({i: "\ufffd" for i in range(0x80, 0xA0)})
-
-
-def literal(text: str | None) -> str:
-    """`text` with control characters made visible; same length, so offsets still point right."""
-    return (text or "").translate(_LITERAL)
-
-
-def one_line(text: str | None) -> str:
-    return " ".join(literal(text).split())
+# every untrusted string is shown through these (index.untrusted): control characters made visible,
+# one for one (ESC -> ␛, a C1 control -> U+FFFD), so offsets still point right
+literal = printable
 
 
 def short_date(published_at: str | None) -> str:
