@@ -9,6 +9,7 @@ from pathlib import Path
 import typer
 
 from cli.render import console, fail, one_line_errors, print_json, progress_bar, table
+from qa.untrusted import one_line, printable
 
 app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=True)
 
@@ -43,10 +44,10 @@ def _report(report, as_json: bool, verb: str) -> None:
               f"{report.chunks_cached} from cache.")
     for new, old, bits in report.near_duplicates:
         skipped = " (skipped)" if new in report.skipped else ""
-        out.print(f"near-duplicate: {new} ≈ {old} ({bits} bits apart){skipped}", markup=False)
+        out.print(f"near-duplicate: {one_line(new)} ≈ {one_line(old)} ({bits} bits apart){skipped}", markup=False)
     err = console(stderr=True)
     for issue in report.issues:
-        err.print(f"{issue.level}: {issue}", markup=False, highlight=False, soft_wrap=True)
+        err.print(f"{issue.level}: {one_line(str(issue))}", markup=False, highlight=False, soft_wrap=True)
     if report.dependency_log:
         err.print(f"note: Ray's own log lines are in {report.dependency_log}", markup=False, highlight=False,
                   soft_wrap=True)
@@ -140,7 +141,7 @@ def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths 
     if as_json:
         print_json({"removed": removed})
     else:
-        console().print(f"removed {len(removed)} article(s): " + ", ".join(removed), markup=False)
+        console().print(f"removed {len(removed)} article(s): " + ", ".join(map(one_line, removed)), markup=False)
 
 
 @app.command("list")
@@ -184,7 +185,7 @@ def verify(index: str | None = IndexOpt, full: bool = typer.Option(False, "--ful
     elif not problems:
         note = (f" ({len(leftovers)} file(s) left by an interrupted write: {', '.join(leftovers)}; "
                 "the next write removes them)") if leftovers else ""
-        console().print("index OK" + note, markup=False, soft_wrap=True)
+        console().print("index OK" + printable(note), markup=False, soft_wrap=True)
     if problems:
         if not as_json:
             fix = ("byline index repair" if all("repair" in p for p in problems)

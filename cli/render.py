@@ -1,4 +1,6 @@
-"""Rich presenters for the CLI. Untrusted article text only ever enters through `Text`, never markup."""
+"""Rich presenters for the CLI. Untrusted text (articles, ids, titles, outlets, file names, messages) only
+ever enters through `Text`, never markup, and through `printable`/`one_line` (`index.untrusted`), so no
+escape sequence reaches the terminal; `--json` keeps the exact values, every control character escaped."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from qa.untrusted import one_line, printable
 
 CITE = "bold cyan"
 
@@ -43,7 +46,7 @@ def fail(message: str, code: int = 1, *, as_json: bool = False, kind: str = "err
         print_json({"error": first, "code": kind})
     err = console(stderr=True)
     line = Text("error: ", style="bold red")
-    line.append(first)
+    line.append(printable(first))
     err.print(line, soft_wrap=True)
     raise typer.Exit(code)
 
@@ -68,8 +71,14 @@ def one_line_errors(interrupted: str = "interrupted", *, as_json: bool = False):
         fail(interrupted, 130, as_json=as_json, kind="interrupted")
 
 
+# JSON escapes C0 controls itself; DEL and the C1 controls (8-bit CSI, OSC…) are escaped here too
+_JSON_ESCAPES = {i: f"\\u{i:04x}" for i in range(0x7F, 0xA0)}
+
+
 def print_json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """`data` as JSON: exact values, valid JSON, and no raw control character on the terminal."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(text.translate(_JSON_ESCAPES) + "\n")
 
 
 def progress_bar(enabled: bool = True, *, quiet: tuple[str, ...] = ()):
@@ -98,31 +107,31 @@ def render_answer(answer, out: Console) -> None:
     from qa.naming import quoted
 
     if answer.resolved_question and answer.resolved_question != answer.question:
-        out.print(Text("(read as: " + answer.resolved_question + ")", style="dim"))
+        out.print(Text("(read as: " + one_line(answer.resolved_question) + ")", style="dim"))
     if answer.short_answer is not None:  # the answer phrase first, then the sentences that carry it
-        short = Text(answer.short_answer.text, style="bold")
+        short = Text(one_line(answer.short_answer.text), style="bold")
         short.append(f" [{answer.short_answer.citation}]", style=CITE)
         out.print(short)
     if answer.abstained:
-        out.print(Text(answer.text, style="yellow"))
+        out.print(Text(printable(answer.text), style="yellow"))
         if answer.reason:
-            out.print(Text(answer.reason, style="dim"))
+            out.print(Text(printable(answer.reason), style="dim"))
     for sentence in answer.sentences:
-        line = Text(sentence.text + " ")
+        line = Text(printable(sentence.text) + " ")
         for n in sentence.citations:
             line.append(f"[{n}]", style=CITE)
         out.print(line)
     for note in answer.notes:
-        out.print(Text("• " + note, style="magenta"))
+        out.print(Text("• " + printable(note), style="magenta"))
     listing = answer.sources if not answer.abstained else answer.closest
     if listing:
         out.print(Text("\nSources" if not answer.abstained else "\nClosest passages", style="bold underline"))
     for s in listing:
         out.print(source_line(s))
         quote = Text("    ", style="dim")
-        quote.append(quoted(s.quote))  # marks of our own only where the passage has none (as the chat app)
+        quote.append(quoted(printable(s.quote)))  # marks of our own only where the passage has none (as the chat app)
         where = s.location or f"chars {s.start}–{s.end} of {s.article_id}"  # path:line in the user's own file
-        quote.append(f"  ({where})", style="dim")
+        quote.append(f"  ({one_line(where)})", style="dim")
         out.print(quote)
 
 
@@ -131,5 +140,5 @@ def table(title: str, columns: list[str], rows: list[list]) -> Table:
     for c in columns:
         t.add_column(c, overflow="fold")
     for r in rows:
-        t.add_row(*[Text("" if v is None else str(v)) for v in r])
+        t.add_row(*[Text("" if v is None else one_line(str(v))) for v in r])
     return t

@@ -20,6 +20,8 @@ class Document:
     source: str | None = None  # the outlet, e.g. "lefigaro", "ARD"
     published_at: str | None = None  # ISO 8601: "2021-12-07" or "2022-01-09T18:38:59"
     url: str | None = None
+    author: str | None = None  # "A, B" when the file names several
+    tags: tuple[str, ...] = ()  # tags, keywords or category, as the file gives them
     path: str | None = None  # where it was loaded from ("file.jsonl:12" for a JSONL line)
     file: str | None = field(default=None, compare=False)  # the resolved file it came from (for `index remove PATH`)
     extra: dict = field(default_factory=dict)
@@ -35,6 +37,8 @@ class Document:
         for part in (self.text, self.title, self.source, self.published_at, self.url):
             h.update((part or "").encode("utf-8"))
             h.update(b"\x00")
+        if self.author or self.tags:  # only then: articles without them keep the hash they had
+            h.update(f"author={self.author or ''}\x00tags={chr(31).join(self.tags)}".encode("utf-8"))
         return h.hexdigest()
 
 

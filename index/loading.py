@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from index.cleaning import clean_text, sanitize
+from index.dates import parse_date
+from index.decoding import decode, looks_binary
 from index.documents import Document, LoadIssue
 from index.errors import InputError
-from index.dates import from_epoch, parse_date
-from index.decoding import decode, looks_binary
+from index.json_fields import read_fields, report_notes
 from index.metadata import extract_metadata
 from index.outlets import display_name
 from index.walking import SUPPORTED_SUFFIXES, files_under
@@ -29,14 +30,6 @@ DEFAULT_MAX_BYTES = 20_000_000
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 
-# Field names accepted in JSON articles, first match wins.
-FIELD_NAMES: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "article"),
-    "title": ("title", "headline"),
-    "source": ("source", "outlet", "publisher", "site", "site_name"),
-    "published_at": ("published_at", "date", "published", "publish_date", "pubDate"),
-    "url": ("url", "link"),
-}
 _SNIFF_BYTES = 8192
 
 
@@ -221,15 +214,16 @@ def _json_documents(path: Path, name: str, data: bytes, issues: list[LoadIssue])
     except json.JSONDecodeError as error:
         issues.append(LoadIssue(where, f"not valid JSON: {error.msg}", "error", line=error.lineno))
         return
+    notes: dict[str, str] = {}
     if isinstance(parsed, dict):
-        yield from _with_text(_json_article(parsed, name, where, issues, origin="file"), issues, where)
-        return
-    if not isinstance(parsed, list):
+        yield from _with_text(_json_article(parsed, name, where, issues, notes, origin="file"), issues, where)
+    elif not isinstance(parsed, list):
         issues.append(LoadIssue(where, "expected an article object or a list of them", "error"))
-        return
-    for n, item in enumerate(parsed, start=1):
-        article = _json_article(item, f"{name}:{n}", where, issues, item=n)
-        yield from _with_text(article, issues, where, label=f"item {n}: ")
+    else:
+        for n, item in enumerate(parsed, start=1):
+            article = _json_article(item, f"{name}:{n}", where, issues, notes, item=n)
+            yield from _with_text(article, issues, where, label=f"item {n}: ")
+    report_notes(notes, where, issues)
 
 
 def _jsonl_documents(path: Path, name: str, issues: list[LoadIssue], max_bytes: int) -> Iterator[Document]:
@@ -240,6 +234,7 @@ def _jsonl_documents(path: Path, name: str, issues: list[LoadIssue], max_bytes: 
             return
         file.seek(0)
         decoding_reported = False
+        notes: dict[str, str] = {}
         for n, chunk in _lines(file, max_bytes):
             if chunk is None:
                 message = f"line is over the {_megabytes(max_bytes)} limit; skipped"
@@ -257,8 +252,9 @@ def _jsonl_documents(path: Path, name: str, issues: list[LoadIssue], max_bytes: 
             except json.JSONDecodeError as error:
                 issues.append(LoadIssue(where, f"not valid JSON: {error.msg}; line skipped", "error", line=n))
                 continue
-            article = _json_article(obj, f"{name}:{n}", where, issues, line=n)
+            article = _json_article(obj, f"{name}:{n}", where, issues, notes, line=n)
             yield from _with_text(article, issues, where, line=n)
+        report_notes(notes, where, issues)
 
 
 def _lines(file: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]:
@@ -274,82 +270,17 @@ def _lines(file: BinaryIO, max_bytes: int) -> Iterator[tuple[int, bytes | None]]
             yield n, chunk
 
 
-def _json_article(
-    obj: Any,
-    default_id: str,
-    where: str,
-    issues: list[LoadIssue],
-    *,
-    line: int | None = None,
-    item: int | None = None,
-    origin: str = "line",
-) -> Document | None:
-    """A Document from one JSON article object, or None (with an issue) when it has no text field.
-
-    `where` is the file; a JSONL article's path is `file.jsonl:LINE`.
-    """
-    label = f"item {item}: " if item is not None else ""
-    if not isinstance(obj, dict):
-        issues.append(LoadIssue(where, f"{label}not an article object, skipped", "error", line=line))
+def _json_article(obj: Any, default_id: str, where: str, issues: list[LoadIssue], notes: dict[str, str], *,
+                  line: int | None = None, item: int | None = None, origin: str = "line") -> Document | None:
+    """A Document from one JSON article object (`index.json_fields`), or None when it has no text."""
+    fields = read_fields(obj, default_id, where, issues, notes, line=line, item=item)
+    if fields is None:
         return None
-    used = {name for names in FIELD_NAMES.values() for name in names if name in obj}
-    text = next((obj[name] for name in FIELD_NAMES["text"] if isinstance(obj.get(name), str)), None)
-    if text is None:
-        expected = ", ".join(FIELD_NAMES["text"])
-        message = f"{label}no article text (expected a string in one of: {expected}), skipped"
-        issues.append(LoadIssue(where, message, "error", line=line))
-        return None
-    raw_id = obj.get("id")
-    if raw_id is not None and not isinstance(raw_id, str | int):
-        _dropped(issues, where, line, label, f'"id" is {_kind(raw_id)}, not text; used {default_id!r}')
-    given = isinstance(raw_id, str | int) and not isinstance(raw_id, bool) and str(raw_id).strip()
-    doc_id = str(raw_id).strip() if given else default_id
-    extra = {key: value for key, value in obj.items() if key not in used and key != "id"}
-    known = {key: _metadata(obj, key, where, issues, line, label, extra)
-             for key in ("title", "source", "published_at", "url")}
     doc_path = f"{where}:{line}" if line is not None else where
-    document = document_from_text(doc_id, text, path=doc_path, known=known, extra=extra,
-                                  id_origin="given" if given else origin)
-    document.line = line
+    document = document_from_text(fields.id or default_id, fields.text, path=doc_path, known=fields.known,
+                                  extra=fields.extra, id_origin="given" if fields.id else origin)
+    document.line, document.author, document.tags = line, fields.author, fields.tags
     return document
-
-
-def _kind(value: Any) -> str:
-    names = {list: "a list", dict: "an object", bool: "true/false", int: "a number", float: "a number"}
-    return names.get(type(value), type(value).__name__)
-
-
-def _dropped(issues: list[LoadIssue], where: str, line: int | None, label: str, message: str) -> None:
-    issues.append(LoadIssue(where, f"{label}{message}", line=line))
-
-
-def _metadata(obj: dict[str, Any], key: str, where: str, issues: list[LoadIssue], line: int | None,
-              label: str, extra: dict[str, Any]) -> str | None:
-    """One metadata field (the first name present wins). A value of the wrong type, or a date that
-    is not one, is reported with its line and dropped, never silently; epoch seconds are dates."""
-    for name in FIELD_NAMES[key]:
-        value = obj.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
-        if key == "source" and isinstance(value, dict) and isinstance(value.get("name"), str):
-            value = value["name"]  # NewsAPI's {"id": ..., "name": ...}
-        if key == "published_at" and isinstance(value, int | float) and not isinstance(value, bool):
-            iso = from_epoch(value)
-            if iso is None:
-                _dropped(issues, where, line, label, f'"{name}" {value!r} is not a date (epoch seconds are read '
-                                                     "from 1990 to 2100); dropped")
-            return iso
-        if not isinstance(value, str):
-            _dropped(issues, where, line, label, f'"{name}" is {_kind(value)}, not text; dropped')
-            return None
-        if key == "published_at":
-            iso = parse_date(value)
-            if iso is None:
-                extra["published_at_raw"] = value
-                _dropped(issues, where, line, label, f'"{name}" {value[:40]!r} is not a date; dropped')
-            return iso
-        return value
-    return None
 
 
 def _with_text(

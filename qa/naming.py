@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from qa.types import NO_OUTLET, UNTITLED, Source
+from qa.untrusted import one_line
 
 TITLE_WORDS = 8  # an untitled article is shown by this many first words (or up to its first sentence end)
 NAME_FROM_CHARS = 600  # the first words are looked for in this much of the text
@@ -25,7 +26,7 @@ def first_words(text: str, n: int = TITLE_WORDS) -> str:
 
 def article_name(title: str | None, text: str | None) -> str:
     """An article as a reader knows it: its title (on one line), else its first words."""
-    title = " ".join((title or "").split())
+    title = one_line(title)  # untrusted: controls made visible (index.untrusted)
     if title:
         return title
     return first_words(text) if text and text.strip() else UNTITLED
@@ -42,9 +43,9 @@ def quoted(text: str) -> str:
 def citation_parts(source: Source, name: str | None = None) -> tuple[str, str, str]:
     """(outlet, article name, day) of a citation: a missing outlet is said, a missing date is "". `name`
     stands in when the source carries none (an answer stored before sources were named)."""
-    outlet = " ".join((source.outlet or "").split()) or NO_OUTLET
-    shown = " ".join((source.name or name or source.title or "").split()) or UNTITLED
-    return outlet, shown, (source.published_at or "")[:10]
+    outlet = one_line(source.outlet) or NO_OUTLET  # untrusted: controls made visible (index.untrusted)
+    shown = one_line(source.name or name or source.title) or UNTITLED
+    return outlet, shown, one_line((source.published_at or "")[:10])
 
 
 def citation_line(source: Source, name: str | None = None) -> str:

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.chunking import chunk_document, sentence_spans
-from index.loading import FIELD_NAMES, load_paths
+from index.json_fields import FIELD_NAMES
+from index.loading import load_paths
 from qa.errors import BylineError
 
 CASES = settings(max_examples=2000, deadline=None, derandomize=True,

@@ -122,14 +122,31 @@ def test_json_fields_are_found_under_their_usual_other_names(tmp_path: Path) -> 
         source="Reuters",
         published_at="2021-12-07",
         url="https://example.com/talks",
+        author="Jane Doe",
         path=str(path),
-        extra={"author": "Jane Doe"},
     )
     assert (second.id, second.source, second.published_at) == ("batch:2", "BBC News", None)
     assert second.extra == {"published_at_raw": "sometime in spring"}
-    dropped, missing = issues  # the date that is not one is reported, not silently dropped
+    dropped, missing, outlet_object = issues  # the date that is not one is reported, not silently dropped
     assert dropped.message == """item 2: "date" 'sometime in spring' is not a date; dropped"""
     assert missing.level == "error" and missing.message.startswith("item 3: no article text")
+    assert outlet_object.message.startswith('"source" is an object (first at')
+
+
+def test_author_url_and_tags_are_kept_and_unknown_fields_reported_once_a_file(tmp_path: Path) -> None:
+    lines = [{"id": f"a{n}", "text": STORY, "author": ["Jane Doe", {"name": "Ann Lee"}], "url": "https://x.example/a",
+              "tags": ["summit", "Geneva", "summit"], "lang": "en", "score": n} for n in range(3)]
+    lines.append({"id": "a3", "text": STORY, "category": "politics", "mood": "calm", "authors": 5})
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    documents, issues = load_paths([path])
+    first, last = documents[0], documents[-1]
+    assert (first.author, first.url, first.tags) == ("Jane Doe, Ann Lee", "https://x.example/a", ("summit", "Geneva"))
+    assert (last.author, last.tags) == (None, ("politics",))
+    wrong_type, unknown = issues
+    assert (wrong_type.line, wrong_type.message) == (4, '"authors" is a number, not text; dropped')
+    assert unknown.line is None and unknown.message.startswith(
+        "unknown fields ignored: 'lang' (line 1), 'score' (line 1), 'mood' (line 4); Byline reads id, text, title")
 
 
 def test_json_fields_win_over_what_the_text_says(tmp_path: Path) -> None:
