@@ -45,7 +45,8 @@ class OneLineUsageGroup(TyperGroup):
 def _one_line(error: UsageError, *, as_json: bool) -> int:
     from cli.render import fail
 
-    where = error.ctx.command_path if error.ctx is not None else "byline"
+    path = error.ctx.command_path.split(" ")[1:] if error.ctx is not None else []
+    where = " ".join(["byline", *path])  # the program as the user types it, whatever it was run as
     message = " ".join(error.format_message().split()).rstrip(".")
     return _exit_code(lambda: fail(f"{message}; see {where} --help", error.exit_code, as_json=as_json,
                                    kind="bad_option"))

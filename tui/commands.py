@@ -116,7 +116,7 @@ class BylineCommands(Provider):
                 label.append(one_line(entry.title))
                 meta = " · ".join(p for p in (one_line(entry.outlet) or "outlet not stated", entry.day or "") if p)
                 yield Hit(TITLE_SCORE, label, partial(self.screen.open_article, entry.id),
-                          text=f"Open article: {entry.title}", help=meta)
+                          text=f"Open article: {one_line(entry.title)}", help=meta)
         for name, help_text, callback, *_ in self._textual():
             score = matcher.match(name)
             if score > 0:

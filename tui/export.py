@@ -35,7 +35,7 @@ def source_markdown(source: Source, titles: Titles = no_titles) -> str:
                                   short_date(source.published_at)) if p)
     line = f"[{source.number}] {head}"
     if source.url:
-        line += f" <{source.url.strip()}>"
+        line += f" <{one_line(source.url)}>"
     return f"{line}\n    > {one_line(source.quote)}"
 
 
@@ -45,7 +45,7 @@ def quote_markdown(source: Source, titles: Titles = no_titles) -> str:
              f"— {one_line(source.outlet) or NO_OUTLET}, {quoted(source_title(source, titles))}"
              + (f", {short_date(source.published_at)}" if source.published_at else "")]
     if source.url:
-        lines.append(source.url.strip())
+        lines.append(one_line(source.url))
     return "\n".join(lines) + "\n"
 
 

@@ -31,7 +31,7 @@ literal = printable
 
 
 def short_date(published_at: str | None) -> str:
-    return (published_at or "")[:10]
+    return printable((published_at or "")[:10])
 
 
 def citation_marks(numbers: tuple[int, ...]) -> str:
