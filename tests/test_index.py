@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -47,12 +48,19 @@ def test_adding_identical_articles_again_is_a_no_op(fresh_index):
     assert index.stats().chunks == before.chunks
 
 
+def _edited(tmp_path, src, text: str):
+    """A new version of the article `src` (a same-named file elsewhere is another article: its id is
+    given, as a feed of edits gives it)."""
+    changed = tmp_path / "in" / "edits.jsonl"
+    changed.parent.mkdir()
+    changed.write_text(json.dumps({"id": src.stem, "text": text}) + "\n", encoding="utf-8")
+    return changed
+
+
 def test_a_changed_article_is_reembedded_alone(fresh_index, tmp_path, seed_corpus):
     src = seed_corpus / "003_a9f123cecce3c2d4.txt"
-    changed = tmp_path / "in" / src.name
-    changed.parent.mkdir()
-    changed.write_text(src.read_text(encoding="utf-8") + "\nA new closing paragraph was added by the editors today.\n",
-                       encoding="utf-8")
+    changed = _edited(tmp_path, src, src.read_text(encoding="utf-8")
+                      + "\nA new closing paragraph was added by the editors today.\n")
     index = Index.open(fresh_index)
     chunks_before = index.stats().chunks
     report = index.add_paths([changed])
@@ -246,9 +254,7 @@ def test_removed_articles_leave_no_word_behind_in_the_keyword_index(fresh_index,
     index = Index.open(fresh_index)
     assert index.search_keyword('"sullivan"', 5) != [] and index.vocabulary("s", 5) != []
     src = seed_corpus / "003_a9f123cecce3c2d4.txt"
-    changed = tmp_path / "in" / src.name
-    changed.parent.mkdir()
-    changed.write_text(src.read_text(encoding="utf-8").replace("Biden", "Bidenz"), encoding="utf-8")
+    changed = _edited(tmp_path, src, src.read_text(encoding="utf-8").replace("Biden", "Bidenz"))
     assert index.add_paths([changed]).updated == ["003_a9f123cecce3c2d4"]  # an update removes the old windows
     index.remove([row.id for row in index.list()])
     assert index.stats().chunks == 0
