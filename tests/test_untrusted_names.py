@@ -55,7 +55,7 @@ def _source(article_id: str, title: str, outlet: str) -> Source:
 def test_generated_escape_sequences_never_reach_the_terminal_and_json_keeps_them(article_id, title, outlet):
     source = _source(article_id, title, outlet)
     cli = _rendered(table("Articles", ["id", "title", "outlet", "date"], [[article_id, title, outlet, "2021-12-07"]]),
-                    source_line(1, outlet, title, "2021-12-07", article_id))
+                    source_line(source))
     err = io.StringIO()
     with redirect_stderr(err), pytest.raises(BaseException):
         fail(f"No article with id or path {article_id!r}")
@@ -114,7 +114,7 @@ def test_a_real_index_lists_answers_and_errs_without_raw_escapes(hostile_index):
     asked = runner.invoke(app, ["ask", QUESTION, "--index", str(hostile_index)])
     assert asked.exit_code == 0 and RAW.search(asked.output) is None
     assert "[1] Outlet · Title click here" in asked.output  # the Sources line: stored without the escapes
-    assert "of evil␛]52;c;ZXZpbA==␇id)" in asked.output  # the id as given, its controls made visible
+    assert "feed␛[31m.jsonl:1)" in asked.output  # the file name as it is, its controls made visible
     missing = runner.invoke(app, ["index", "remove", "gone\x1b]52;c;eA==\x07", "--index", str(hostile_index)])
     assert missing.exit_code == 1 and RAW.search(missing.output) is None
     assert len(missing.stderr.strip().splitlines()) == 1
