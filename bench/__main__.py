@@ -1,4 +1,4 @@
-"""python -m bench [encoder|indexing|query|coldstart|peer|integrity|sentences|loading|compact|scale|keyword|capacity|timings ...] [--quick] [--out FILE] [--articles N]"""
+"""python -m bench [encoder|indexing|query|coldstart|peer|integrity|sentences|loading|compact|scale|keyword|capacity|timings|verify ...] [--quick] [--out FILE] [--articles N]"""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from pathlib import Path
 import bench  # noqa: F401 - sets the offline environment first
 
 PARTS = ("encoder", "indexing", "query", "coldstart", "peer", "integrity", "sentences", "loading", "compact", "scale",
-         "keyword", "capacity", "timings")
+         "keyword", "capacity", "timings", "verify")
 
-ON_REQUEST = ("compact", "scale", "keyword", "capacity")  # need inputs or long runs: only when named
+ON_REQUEST = ("compact", "scale", "keyword", "capacity", "verify")  # need inputs or long runs: only when named
 
 
 def main(argv=None) -> int:

@@ -31,6 +31,21 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
     return typer.Exit(code)
 
 
+def _llm(url: str | None, model: str | None):
+    """The `--llm` model, else the config's `[llm]`, else None (nothing of it imported)."""
+    from qa.admin import llm_configured
+    from qa.errors import BylineError
+
+    try:
+        if url is None and model is None and not llm_configured():
+            return None
+        from qa.generate.settings import resolve
+
+        return resolve(url, model)
+    except BylineError as e:
+        raise _fail(str(e)) from None
+
+
 def _cache_root(cache_dir: Path | None) -> Path:
     if cache_dir is not None:
         return cache_dir
@@ -52,6 +67,8 @@ def run(
     half: Annotated[str | None, typer.Option("--half", help="Only the 'tune' or the 'test' half of the split (eval/splits.py).")] = None,
     floor_min: Annotated[list[str] | None, typer.Option("--min", help="Fail (exit 1) when METRIC < VALUE, e.g. --min hit@5=0.9. Repeatable.")] = None,
     floor_max: Annotated[list[str] | None, typer.Option("--max", help="Fail (exit 1) when METRIC > VALUE, e.g. --max latency_wall_p95_ms=500.")] = None,
+    llm: Annotated[str | None, typer.Option("--llm", help="An OpenAI-compatible endpoint (http://HOST:PORT/v1) whose model writes the answers, verified (default: the config's [llm] table).")] = None,
+    llm_model: Annotated[str | None, typer.Option("--llm-model", help="The model to ask for at --llm.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the metrics as JSON on stdout (progress goes to stderr).")] = False,
     cache_dir: Annotated[Path | None, typer.Option("--cache-dir", envvar="BYLINE_CACHE", help="Where corpus indexes are cached (default: $BYLINE_CACHE or the user cache dir).", hidden=True)] = None,
 ) -> None:
@@ -100,6 +117,11 @@ def run(
         except (SetupError, BylineError) as e:  # one clear line: missing, corrupt, other model, bad path
             raise _fail(str(e)) from None
         try:
+            model = _llm(llm, llm_model)
+            if model is not None:  # the model writes, every sentence verified; the same Runner scores it
+                from qa.generate.writer import Writer
+
+                assistant = Writer(assistant, model)
             runner = Runner(assistant)
             missing = runner.missing_articles(chosen)
             outcomes = runner.run(chosen, on_result=lambda i, n, o: stage(f"asking {n} questions", i, n))
@@ -116,6 +138,7 @@ def run(
                 "retrieve_depth": RETRIEVE_DEPTH,
                 "passage_tokens": PASSAGE_TOKENS,
                 "judge": None,
+                "llm": model.public() if model is not None else None,
                 "assistant": assistant_config(assistant),
                 "environment": environment(),
                 "run_seconds": round(time.perf_counter() - started, 2),

@@ -80,6 +80,17 @@ def _keep(history, conversation, question: str, answer, assistant) -> None:
         history.close()
 
 
+def _llm(url: str | None, model: str | None, as_json: bool):
+    """The `--llm` model, else the config's `[llm]`, else None (and nothing of it is imported)."""
+    from qa.admin import llm_configured
+
+    if url is None and model is None and not llm_configured():
+        return None
+    from cli.llm import llm_settings
+
+    return llm_settings(url, model, as_json)
+
+
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         index: str | None = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH (default: $BYLINE_INDEX, the config file, or the user data dir)."),
@@ -92,6 +103,8 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         follow_up: bool = typer.Option(False, "--continue", "-c",
                                        help="Ask a follow-up to the last conversation on this index (the chat app's "
                                             "too); a rewritten question is shown as \"read as …\"."),
+        llm: str | None = typer.Option(None, "--llm", help="An OpenAI-compatible endpoint (http://HOST:PORT/v1) whose model writes the answer, every sentence verified against its source (default: the config's [llm] table)."),
+        llm_model: str | None = typer.Option(None, "--llm-model", help="The model to ask for at the --llm endpoint."),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Answer one question from the index, with citations (kept in the chat app's history)."""
     from qa import Assistant, Filters
@@ -104,19 +117,31 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
     assistant = None
     try:  # closed on every way out (a Qdrant client left open prints a traceback at exit)
         with one_line_errors(as_json=as_json):
+            model = _llm(llm, llm_model, as_json)
             with progress_bar(not as_json, quiet=(LOADING,)) as progress:
                 # The bundled corpus is built only in the default location, never into --index DIR.
                 assistant = Assistant.open(index_dir(index), progress=progress, build_default=index is None,
                                            settings=QASettings(cross_encoder=cross_encoder))
             history, conversation = _conversation(assistant, follow_up)
-            answer = assistant.ask(question, conversation=conversation, filters=filters, k=k)
+            if model is None:
+                answer = assistant.ask(question, conversation=conversation, filters=filters, k=k)
+            else:
+                from cli import llm as written
+
+                out = console()
+                answer = written.ask(assistant, model, question, conversation=conversation, filters=filters, k=k,
+                                     out=out, live=not as_json and out.is_terminal)
         _keep(history, conversation, question, answer, assistant)
         if as_json:
             print_json(answer.to_dict())
         else:
             from cli.render import render_answer
 
+            if model is not None:
+                written.header(answer, console())
             render_answer(answer, console())
+            if model is not None:
+                written.dropped(answer, console())
     finally:
         if assistant is not None:
             assistant.close()
@@ -126,11 +151,15 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
 def chat(index: str | None = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH."),
          export_dir: Path | None = typer.Option(
              None, "--export-dir", help="Folder for Ctrl+E exports (default: $BYLINE_EXPORT_DIR, else Byline "
-                                        "in your documents folder, else exports in Byline's data folder).")):
+                                        "in your documents folder, else exports in Byline's data folder)."),
+         llm: str | None = typer.Option(None, "--llm", help="An OpenAI-compatible endpoint whose model writes the answers, streamed and verified (default: the config's [llm] table)."),
+         llm_model: str | None = typer.Option(None, "--llm-model", help="The model to ask for at --llm.")):
     """Open the terminal chat app."""
+    with one_line_errors():
+        model = _llm(llm, llm_model, False)
     from tui.app import run
 
-    run(index or None, str(export_dir) if export_dir else None)
+    run(index or None, str(export_dir) if export_dir else None, llm=model)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,7 @@ from eval import metrics as m
 from eval.definitions import CATALOGUE, order_key
 from eval.runner import Outcome
 
-PER_QUESTION = [x.name for x in CATALOGUE if x.group in ("retrieval", "multihop", "answer", "citations")]
+PER_QUESTION = [x.name for x in CATALOGUE if x.group in ("retrieval", "multihop", "answer", "citations", "llm")]
 
 
 def _mean(values: list[float]) -> float | None:

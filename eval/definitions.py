@@ -20,6 +20,12 @@ class Metric:
 _R = "over answerable questions; the article ranking is the distinct articles of the fused chunk ranking, in order"
 _M = "over answerable questions, as the paper's retrieval_evaluate.py; passages = the first 10 distinct passages (`assistant.passage(hit, 256)`, overlapping passages of one article kept once)"
 
+DROP_REASONS = (  # qa.generate.verify's reasons for removing a generated sentence
+    ("uncited", "no [n] marker"), ("unknown_citation", "a marker no passage has"),
+    ("name", "a name not in the cited passage"), ("figure", "a figure not in it"), ("date", "a date not in it"),
+    ("quote", "quoted words not in it"), ("negation", "a negation its evidence does not share"),
+    ("instruction", "its evidence is an instruction, not a report"), ("unsupported", "support score under the threshold"))
+
 CATALOGUE: tuple[Metric, ...] = (
     Metric("hit@1", "retrieval", f"Share of questions with a gold article ranked 1st ({_R})."),
     Metric("hit@3", "retrieval", "Share of answerable questions with a gold article in the top 3 articles."),
@@ -48,6 +54,9 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("abstain_recall", "abstention", "Of the questions whose gold answer is null, the share the assistant abstained on."),
     Metric("abstain_f1", "abstention", "Harmonic mean of abstain_precision and abstain_recall (0 when it never abstains correctly)."),
     Metric("wrong_abstain_rate", "abstention", "Of the answerable questions, the share the assistant abstained on (lower is better).", False),
+    Metric("verified_rate", "llm", "With --llm, over questions the model answered: mean share of the model's sentences that verification kept (kept / generated)."),
+    *(Metric(f"dropped_{reason}", "llm", f"With --llm: mean share of the model's sentences dropped as {reason} ({why}).", False)
+      for reason, why in DROP_REASONS),
     Metric("qps", "latency", "Questions answered per second: questions / total seconds spent inside ask() (one model and index loaded once)."),
     Metric("errors", "run", "Questions where ask() or retrieve() raised an error (lower is better).", False),
 )

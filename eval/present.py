@@ -44,6 +44,13 @@ def summary_table(report: dict) -> Table:
 
 def run_summary(report: dict, paths: dict | None) -> Group:
     parts = [summary_table(report)]
+    metrics = report["metrics"]
+    if metrics.get("verified_rate") is not None:  # byline eval --llm
+        drops = ", ".join(f"{k[len('dropped_'):]} {v:.3f}" for k, v in metrics.items()
+                          if k.startswith("dropped_") and v)
+        ttft = metrics.get("latency_llm_ttft_p50_ms")
+        parts.append(Text(f"llm: verified_rate {metrics['verified_rate']:.3f}; dropped (share of sentences): "
+                          f"{drops or 'none'}; time to first token p50 {fmt(ttft, '_ms')} ms"))
     if report["counts"].get("unlocated_quotes"):
         parts.append(Text(f"note: {report['counts']['unlocated_quotes']} gold quotes not found verbatim in the "
                           "indexed text; matched on normalised text", style="yellow"))

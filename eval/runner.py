@@ -16,6 +16,7 @@ from qa import Conversation
 from qa.errors import BylineError
 
 from eval import metrics as m
+from eval.definitions import DROP_REASONS
 from eval.judge import Judge, support_rate
 from eval.normalize import locate
 from eval.questions import Question
@@ -53,6 +54,18 @@ class Outcome:
 
 
 OnResult = Callable[[int, int, Outcome], None]
+
+
+def _llm_scores(answer) -> dict[str, float]:
+    """verified_rate and dropped_<reason> when a language model wrote sentences (`byline eval --llm`)."""
+    dropped = getattr(answer, "dropped", None) or []
+    kept = len(answer.sentences) if getattr(answer, "generated_by", None) else 0
+    if not kept + len(dropped):
+        return {}
+    scores = {"verified_rate": kept / (kept + len(dropped))}
+    for reason, _ in DROP_REASONS:
+        scores[f"dropped_{reason}"] = sum(d.reason == reason for d in dropped) / (kept + len(dropped))
+    return scores
 
 
 class Runner:
@@ -179,6 +192,7 @@ class Runner:
             quotes = {src.number: src.quote for src in answer.sources}
             pairs = [(x.text, [quotes[n] for n in x.citations if n in quotes]) for x in answer.sentences]
             s["judge_support"] = support_rate(self.judge, pairs)
+        s.update(_llm_scores(answer))
         return s
 
     @staticmethod

@@ -6,6 +6,9 @@ The config file is TOML, `config.toml` in the user config directory (platformdir
 
     index = "qdrant+http://qdrant.internal:6333"   # or "qdrant+/srv/byline-qdrant", or a folder
 
+    [llm]                                          # optional: a language model writes the answer
+    url = "http://127.0.0.1:8080/v1"               # (qa.generate.settings has the other keys)
+
 Read when asked, never at import; an unreadable file is refused with one line.
 """
 
@@ -19,12 +22,13 @@ from pathlib import Path
 from index.backend import is_qdrant
 from index.errors import InputError
 
-KEYS = ("index",)
+KEYS = ("index", "llm")
 
 
 @dataclass(frozen=True)
 class Config:
     index: str | None = None
+    llm: dict | None = None  # the [llm] table, read by qa.generate.settings (only when asked for)
 
 
 def config_path() -> Path:
@@ -50,7 +54,10 @@ def load_config(path: Path | None = None) -> Config:
     index = data.get("index")
     if index is not None and (not isinstance(index, str) or not index.strip()):
         raise InputError(f"The config file {path}: `index` must be a folder or qdrant+URL/PATH in quotes")
-    return Config(index=index)
+    llm = data.get("llm")
+    if llm is not None and not isinstance(llm, dict):
+        raise InputError(f"The config file {path}: `llm` must be a table ([llm] with url = \"http://HOST:PORT/v1\")")
+    return Config(index=index, llm=llm)
 
 
 def index_location(given: str | Path | None = None) -> str | Path:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from index import backend as backends
 from index.api import AddReport, Index, default_corpus_paths
-from index.config import index_location
+from index.config import index_location, load_config
 from index.errors import InputError
 from index.settings import BACKENDS, IndexSettings
 
@@ -161,3 +161,9 @@ def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: 
                       follow_symlinks=follow_symlinks)
     finally:
         index.close()
+
+
+def llm_configured() -> bool:
+    """Whether the config file has an `[llm]` table: checked without importing `qa.generate`, so a
+    plain `byline ask` imports nothing of the language-model path."""
+    return load_config().llm is not None

@@ -111,6 +111,7 @@ def answer_from_dict(data: dict) -> Answer:
         timings=dict(data.get("timings") or {}),
         short_answer=ShortAnswer(**_pick(ShortAnswer, data["short_answer"])) if data.get("short_answer") else None,
         filters=Filters.from_dict(data["filters"]) if data.get("filters") else None,
+        generated_by=data.get("generated_by"),  # which model wrote it (qa.generate); the key is never stored
     )
 
 

@@ -114,6 +114,16 @@ class Hit:
     keyword_rank: int | None = None
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """A sentence a language model wrote that verification did not let through (`qa.generate`)."""
+
+    text: str
+    citations: tuple[int, ...]  # the passage numbers it gave
+    reason: str  # uncited, unknown_citation, name, figure, date, quote, negation, unsupported
+    detail: str | None = None  # what the passages lack: the name, the figure, the date…
+
+
 @dataclass
 class Answer:
     question: str
@@ -129,6 +139,8 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage
     short_answer: ShortAnswer | None = None  # the answer phrase first, for who/where/when/how-many questions
     filters: Filters | None = None  # the hard filters the question was asked under (None: none)
+    generated_by: str | None = None  # "MODEL at HOST:PORT" when a language model wrote the sentences
+    dropped: list[Dropped] = field(default_factory=list)  # its sentences that verification removed
 
     def source(self, number: int) -> Source | None:
         for s in self.sources:

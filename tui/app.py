@@ -56,7 +56,7 @@ class BylineApp(App[None]):
 
     def __init__(self, index_dir: str | Path | None = None, *, assistant: "Assistant | None" = None,
                  history: "HistoryStore | str | Path | None" = None,
-                 export_dir: str | Path | None = None) -> None:
+                 export_dir: str | Path | None = None, llm=None) -> None:
         self._created = time.perf_counter()
         super().__init__()
         self.index_dir = index_dir
@@ -68,7 +68,7 @@ class BylineApp(App[None]):
         self.first_paint_ms: float | None = None
         self.answers_shown = 0
         self.last_answer_ms: float | None = None
-        self.chat = ChatScreen(assistant=assistant, history=self.history, export_dir=export_dir)
+        self.chat = ChatScreen(assistant=assistant, history=self.history, export_dir=export_dir, llm=llm)
         self._early_keys: list[tuple[str, str | None]] | None = []  # None once handed to the chat
 
     def get_default_screen(self) -> ChatScreen:
@@ -173,7 +173,8 @@ class BylineApp(App[None]):
             self.history.close()
 
 
-def run(index_dir: str | None = None, export_dir: str | None = None) -> None:
+def run(index_dir: str | None = None, export_dir: str | None = None, llm=None) -> None:
     """Start the TUI on `index_dir` (default: the user's index, built from the seeds if missing);
-    exports go to `export_dir` (default: `tui.export.default_export_dir()`)."""
-    BylineApp(index_dir=index_dir, export_dir=export_dir).run()
+    exports go to `export_dir` (default: `tui.export.default_export_dir()`); `llm` (settings of
+    `qa.generate`) has a language model write the answers, verified."""
+    BylineApp(index_dir=index_dir, export_dir=export_dir, llm=llm).run()

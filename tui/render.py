@@ -82,6 +82,9 @@ def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style
     if answer.abstained:
         text.append(abstention_line(answer) + "\n", warning)
     else:
+        if answer.generated_by:
+            text.append("written by " + one_line(answer.generated_by) + "; every sentence checked against its source\n",
+                        muted)
         short = answer.short_answer
         if short is not None and short.text.strip():
             text.append(one_line(short.text), strong)
@@ -101,6 +104,9 @@ def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style
             text.append(literal(answer.text) + "\n")
     for note in answer.notes:
         text.append("note: " + one_line(note) + "\n", muted)
+    if answer.dropped:
+        text.append(f"note: {len(answer.dropped)} of the model's sentences left out, not supported by the sources\n",
+                    muted)
     text.rstrip()
     return text
 

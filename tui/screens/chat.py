@@ -28,6 +28,7 @@ from qa.overview import Overview
 from tui.commands import BylineCommands
 from tui.screens.chat_actions import ChatActions
 from tui.screens.chat_keys import ChatKeys
+from tui.screens.streaming import StreamingAnswers
 from tui.widgets.conversation_view import ConversationView
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.question_input import ASK, FOLLOW_UP, QuestionInput
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
 REFRESH_S = 5.0  # how often the index is checked for articles added by another process
 
 
-class ChatScreen(ChatActions, ChatKeys, Screen):
+class ChatScreen(StreamingAnswers, ChatActions, ChatKeys, Screen):
     """Questions go into a queue; one search runs at a time in a thread worker. The commands
     (conversations, filters, copy, export, help) are in `ChatActions`, keys and panes in `ChatKeys`."""
 
@@ -61,6 +62,7 @@ class ChatScreen(ChatActions, ChatKeys, Screen):
         Binding("escape", "focus_question", "Question line", show=False),
         Binding("tab", "app.focus_next", "Next pane", show=False),
         Binding("shift+tab", "app.focus_previous", "Prev pane", show=False),
+        Binding("ctrl+c", "stop_stream", "Stop the model", show=False, priority=True),  # tui.screens.streaming
     ]
 
     class AnswerReady(Message):
@@ -101,8 +103,9 @@ class ChatScreen(ChatActions, ChatKeys, Screen):
             self.answer, self.latency_ms = answer, latency_ms
 
     def __init__(self, *, assistant: "Assistant | None" = None, history: "HistoryStore | None" = None,
-                 export_dir: str | Path | None = None) -> None:
+                 export_dir: str | Path | None = None, llm=None) -> None:
         super().__init__()
+        self._setup_streaming(llm)
         self.assistant = assistant
         self.history = history
         self.export_dir = Path(export_dir).expanduser() if export_dir is not None else None
@@ -298,7 +301,7 @@ class ChatScreen(ChatActions, ChatKeys, Screen):
         try:
             with self.assistant_lock:  # the article count first: articles added meanwhile show first
                 self._post_info()
-                answer = self.assistant.ask(turn.question, conversation=history, filters=turn.filters)
+                answer = self._answer_for(turn, history)
         except QuestionError as e:
             message, bad_question = str(e) or "That question cannot be asked.", True
         except Exception as e:  # shown as one line, never a traceback

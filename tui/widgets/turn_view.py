@@ -52,6 +52,12 @@ class TurnView(Widget):
         self.answer = answer
         self.state = state
         self.submitted_at = time.perf_counter()
+        self.streamed = ""  # a language model's text as it arrives (`tui.screens.streaming`), until the answer
+        self.writer_label: str | None = None
+
+    def add_token(self, piece: str) -> None:
+        self.streamed += piece
+        self.refresh(layout=True)
 
     def set_state(self, state: str) -> None:
         self.state = state
@@ -70,7 +76,10 @@ class TurnView(Widget):
         if self.filters.active:
             text.append("\n  filtered: " + filters_line(self.filters), style("turn--muted"))
         text.append("\n")
-        if self.answer is None:
+        if self.answer is None and self.streamed:  # unverified: dim, plain, until the verified answer
+            text.append(f"{self.writer_label or 'the model'} is writing (Ctrl+C stops)…\n", style("turn--pending"))
+            text.append(literal(self.streamed), style("turn--muted"))
+        elif self.answer is None:
             text.append(self.state, style("turn--pending"))
         else:
             text.append_text(answer_body(
