@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qa import Article, Source
-from qa.overview import first_words
+from qa.naming import article_name
 from tui.render import NO_DATE, NO_OUTLET, literal, one_line, quoted, short_date
 
 CONTEXT_LINES = 3  # lines of text kept visible above the cited span
@@ -72,7 +72,7 @@ class ArticleScreen(Screen):
         style = self.get_component_rich_style
         a = self.article
         text = Text()
-        text.append(one_line(a.title) or one_line(first_words(a.text)), style("article--title"))
+        text.append(one_line(article_name(a.title, a.text)), style("article--title"))
         meta = " · ".join(m for m in (one_line(a.outlet) or NO_OUTLET, short_date(a.published_at) or NO_DATE,
                                       one_line(a.url)) if m)
         text.append("\n" + meta, style("article--meta"))
@@ -87,7 +87,7 @@ class ArticleScreen(Screen):
         if self.source is None:
             self.notify("This article was not opened from a citation.", severity="warning")
             return
-        self.app.copy_to_clipboard(quote_markdown(self.source, lambda _: first_words(self.article.text)))
+        self.app.copy_to_clipboard(quote_markdown(self.source, lambda _: article_name(self.article.title, self.article.text)))
         self.notify(copied_quote_message(self.source), title="Copied")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
