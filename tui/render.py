@@ -17,7 +17,7 @@ from rich.text import Text
 
 from qa import Answer, Filters, Source
 from qa.naming import citation_line, quoted  # noqa: F401 - quoted (never ““…””; display only): also from here
-from qa.types import NO_OUTLET, UNTITLED  # the words for missing metadata, shared with the CLI
+from qa.types import NO_OUTLET, UNTITLED  # noqa: F401 - the words for missing metadata (NO_OUTLET: imported from here)
 from qa.untrusted import one_line, printable
 
 NO_DATE = "date not stated"

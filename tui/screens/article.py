@@ -87,7 +87,8 @@ class ArticleScreen(Screen):
         if self.source is None:
             self.notify("This article was not opened from a citation.", severity="warning")
             return
-        self.app.copy_to_clipboard(quote_markdown(self.source, lambda _: article_name(self.article.title, self.article.text)))
+        name = article_name(self.article.title, self.article.text)
+        self.app.copy_to_clipboard(quote_markdown(self.source, lambda _: name))
         self.notify(copied_quote_message(self.source), title="Copied")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
