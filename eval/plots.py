@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-BY_TYPE_METRICS = ("lead_correct", "wrong_lead", "hit@5", "mrr@10", "evidence_recall@10", "mh_hits@10", "answer_correct",
+from eval.definitions import LEAD_METRICS
+
+BY_TYPE_METRICS = (*LEAD_METRICS, "hit@5", "mrr@10", "evidence_recall@10", "mh_hits@10", "answer_correct",
                    "citation_precision", "citation_recall", "abstain_f1")
 
 

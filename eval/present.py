@@ -7,8 +7,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-HEADLINE = ("lead_correct", "wrong_lead", "hit@1", "hit@5", "mrr@10", "ndcg@10", "evidence_recall@10", "mh_hits@4", "mh_hits@10", "mh_mrr@10",
-            "answer_correct", "answer_f1", "citation_precision", "citation_recall", "abstain_f1",
+from eval.definitions import LEAD_METRICS
+
+HEADLINE = (*LEAD_METRICS, "hit@1", "hit@5", "mrr@10", "ndcg@10", "evidence_recall@10", "mh_hits@4", "mh_hits@10",
+            "mh_mrr@10", "answer_correct", "answer_f1", "citation_precision", "citation_recall", "abstain_f1",
             "wrong_abstain_rate", "latency_wall_p50_ms", "latency_wall_p95_ms", "qps")
 
 
