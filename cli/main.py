@@ -118,7 +118,7 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
     try:  # closed on every way out (a Qdrant client left open prints a traceback at exit)
         with one_line_errors(as_json=as_json):
             model = _llm(llm, llm_model, as_json)
-            with progress_bar(not as_json, quiet=(LOADING,)) as progress:
+            with progress_bar(quiet=(LOADING,)) as progress:  # on stderr, so --json too: stdout stays JSON
                 # The bundled corpus is built only in the default location, never into --index DIR.
                 assistant = Assistant.open(index_dir(index), progress=progress, build_default=index is None,
                                            settings=QASettings(cross_encoder=cross_encoder))
