@@ -30,7 +30,7 @@ def read_article(index: Index, article_id: str) -> Prepared:
     """One article of an embedded index with its windows and their stored vectors."""
     row = index.article(article_id)
     doc = Document(id=row.id, text=row.text, title=row.title, source=row.source, published_at=row.published_at,
-                   url=row.url, path=row.path)
+                   url=row.url, author=row.author, tags=row.tags, path=row.path)
     sentences = [(s, e) for _, s, e in index.sentences(row.rowid, 0, WHOLE)]
     entities = [Entity(*e) for e in index.entities(row.rowid, 0, WHOLE)]
     windows = sorted(index.windows(row.rowid, 0, WHOLE), key=lambda w: w.start)

@@ -289,7 +289,8 @@ class QdrantBackend:
         if p is None:
             return None
         return ArticleRow(int(rowid), p["id"], p.get("title"), p.get("source"), p.get("published_at"),
-                          p.get("url"), p.get("path"), p["text"], p["content_hash"])
+                          p.get("url"), p.get("path"), p["text"], p["content_hash"], p.get("author"),
+                          tuple(p.get("tags") or ()))
 
     def article(self, article_id: str) -> ArticleRow | None:
         return self.article_by_row(article_key(article_id))

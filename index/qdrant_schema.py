@@ -110,7 +110,8 @@ def article_payload(p: Prepared, complete: bool) -> dict:
     d = p.doc
     return {"id": d.id, "title": d.title, "source": d.source,
             "outlet_key": d.source.casefold() if d.source else None, "published_at": d.published_at,
-            "day": day_of(d.published_at), "url": d.url, "path": d.path, "file": d.file, "text": d.text,
+            "day": day_of(d.published_at), "url": d.url, "author": d.author, "tags": list(d.tags),
+            "path": d.path, "file": d.file, "text": d.text,
             "content_hash": d.content_hash, "sentences": [list(s) for s in p.sentences],
             "entities": [[e.start, e.end, e.label] for e in p.entities], "complete": complete, "seq": p.seq, "windows": len(p.chunks)}
 

@@ -19,6 +19,8 @@ class ArticleRow:
     path: str | None
     text: str
     content_hash: str
+    author: str | None = None  # read by `Store.article` only (the viewer), not on the question path
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,20 @@ CREATE TABLE IF NOT EXISTS article_entities (article INTEGER PRIMARY KEY, entiti
 TOMBSTONE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS tombstones (id INTEGER PRIMARY KEY);
 """
-SCHEMA = BASE_SCHEMA + SOURCE_PATH_SCHEMA + ENTITY_SCHEMA + TOMBSTONE_SCHEMA
+# Issue 24: what a JSON article says of itself beyond the columns above (author, tags), one row an article
+# that has any; added to older indexes by their next write, read only by the article viewer.
+ARTICLE_META_SCHEMA = """
+CREATE TABLE IF NOT EXISTS article_meta (
+    article INTEGER PRIMARY KEY,  -- articles.rowid
+    author TEXT,                  -- "A, B" when several
+    tags TEXT NOT NULL            -- a JSON list of strings
+);
+"""
+SCHEMA = BASE_SCHEMA + SOURCE_PATH_SCHEMA + ENTITY_SCHEMA + TOMBSTONE_SCHEMA + ARTICLE_META_SCHEMA
+HAS_ARTICLE_META = "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'article_meta'"
+GET_ARTICLE_META = "SELECT author, tags FROM article_meta WHERE article = ?"
+INSERT_ARTICLE_META = "INSERT OR REPLACE INTO article_meta(article, author, tags) VALUES (?, ?, ?)"
+DELETE_ARTICLE_META = "DELETE FROM article_meta WHERE article = ?"
 
 GET_MANIFEST = "SELECT key, value FROM manifest"
 GET_MANIFEST_KEY = "SELECT value FROM manifest WHERE key = ?"

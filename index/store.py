@@ -14,6 +14,7 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,8 @@ from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, Senten
 from index.sql import (
     SCHEMA, GET_MANIFEST, GET_MANIFEST_KEY,
     SET_MANIFEST, HAS_MANIFEST_TABLE, GET_ARTICLE, GET_ARTICLE_BY_ROW,
-    FIND_BY_FILE, FILES_OF, FIND_BY_STORED_PATH, LIST_ARTICLES, HASH_OF, ALL_SIMHASHES,
+    FIND_BY_FILE, FILES_OF, FIND_BY_STORED_PATH, LIST_ARTICLES, HAS_ARTICLE_META, GET_ARTICLE_META,
+    INSERT_ARTICLE_META, DELETE_ARTICLE_META, HASH_OF, ALL_SIMHASHES,
     INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
     CHUNK_SPANS_OF, TEXT_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_IDS, CHUNK_VECTORS_AFTER,
@@ -187,7 +189,12 @@ class Store:
         return ArticleRow(*row[:7], self._unpacked.get(("text", row[0]), lambda: unpack_text(row[7])), row[8])
 
     def article(self, article_id: str) -> ArticleRow | None:
-        return self._article(self._one(GET_ARTICLE, (article_id,)))
+        """The whole article, with its author and tags (which only the viewer reads)."""
+        row = self._article(self._one(GET_ARTICLE, (article_id,)))
+        if row is None or not self._one(HAS_ARTICLE_META)[0]:  # an index no write has touched since issue 24
+            return row
+        meta = self._one(GET_ARTICLE_META, (row.rowid,))
+        return replace(row, author=meta[0], tags=tuple(json.loads(meta[1]))) if meta else row
 
     def article_by_row(self, rowid: int) -> ArticleRow | None:  # kept: a question reads each of its articles often
         return self._unpacked.get(("row", rowid), lambda: self._article(self._one(GET_ARTICLE_BY_ROW, (rowid,))))
@@ -224,6 +231,8 @@ class Store:
         rowid = int(cur.lastrowid)
         if file:
             self._run(INSERT_FILE, (rowid, file))
+        if doc.author or doc.tags:
+            self._run(INSERT_ARTICLE_META, (rowid, doc.author, json.dumps(list(doc.tags), ensure_ascii=False)))
         return rowid
 
     def insert_sentences(self, article: int, spans: Sequence[tuple[int, int]]) -> None:
@@ -246,7 +255,7 @@ class Store:
         if text_row and spans:
             text = unpack_text(text_row[0])
             self._many(DELETE_FTS, [(cid, text[s:e]) for cid, s, e in spans])
-        for sql in (DELETE_CHUNKS, DELETE_SENTENCES, DELETE_ENTITIES, DELETE_FILE, DELETE_ARTICLE):
+        for sql in (DELETE_CHUNKS, DELETE_SENTENCES, DELETE_ENTITIES, DELETE_FILE, DELETE_ARTICLE_META, DELETE_ARTICLE):
             self._run(sql, (rowid,))
         return [cid for cid, _, _ in spans]
 

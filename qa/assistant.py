@@ -238,7 +238,8 @@ class Assistant:
             row = self.index.article(article_id)
         if row is None:
             raise IndexMissingError(f"No article {article_id!r} in the index")
-        return Article(row.id, row.title, row.source, row.published_at, row.url, row.path, row.text)
+        return Article(row.id, row.title, row.source, row.published_at, row.url, row.path, row.text,
+                       row.author, row.tags)
 
     def info(self) -> IndexInfo:
         return replace(self.index.stats(), outlets=tuple(self.outlets()))

@@ -166,6 +166,8 @@ class Article:
     url: str | None
     path: str | None
     text: str
+    author: str | None = None  # as the file gave it ("A, B" for several)
+    tags: tuple[str, ...] = ()
 
 
 IndexInfo = Stats  # one type: index.reports.Stats, whose `outlets` qa fills in (Assistant.info)

@@ -166,5 +166,21 @@ def test_the_chat_app_and_its_export_show_hostile_names_literally(hostile_index,
     finally:
         assistant.close()
     assert "Outlet" in screen and "Title" in viewer
+    assert "by Ann Lee" in viewer and "tags: summit" in viewer  # author and tags kept, stored without escapes
     for shown in (screen, viewer, exported):
         assert RAW.search(shown) is None
+
+
+def test_author_and_tags_are_stored_and_go_with_their_article(hostile_index, tmp_path):
+    import shutil
+
+    from index.api import Index
+
+    copy = Path(shutil.copytree(hostile_index, tmp_path / "idx"))
+    index = Index.open(copy)
+    evil = HOSTILE_ARTICLES[0]["id"]
+    row = index.article(evil)
+    assert (row.author, row.tags, row.url) == ("Ann Lee", ("summit",), "https://x.example/a")
+    assert (index.article("plain-1").author, index.article("plain-1").tags) == (None, ())
+    assert index.remove([evil]) == [evil] and index.verify() == []
+    index.close()

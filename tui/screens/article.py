@@ -73,9 +73,12 @@ class ArticleScreen(Screen):
         a = self.article
         text = Text()
         text.append(one_line(article_name(a.title, a.text)), style("article--title"))
+        author = f"by {one_line(a.author)}" if one_line(a.author) else ""
         meta = " · ".join(m for m in (one_line(a.outlet) or NO_OUTLET, short_date(a.published_at) or NO_DATE,
-                                      one_line(a.url)) if m)
+                                      author, one_line(a.url)) if m)
         text.append("\n" + meta, style("article--meta"))
+        if a.tags:
+            text.append("\ntags: " + ", ".join(one_line(t) for t in a.tags), style("article--meta"))
         if self.source is not None:
             text.append(f"\nCited as [{self.source.number}]: ", style("article--meta"))
             text.append(quoted(one_line(self.source.quote)))
