@@ -174,11 +174,15 @@ class Index:
         staging = swap.sibling(path, swap.BUILDING)
         with writer_lock(path, settings.lock_timeout):
             swap.recover(path)
-            index = cls.create(staging, settings)
             try:
-                report = index.add_paths(paths, **kw)
-            finally:
-                index.close()
+                index = cls.create(staging, settings)
+                try:
+                    report = index.add_paths(paths, **kw)
+                finally:
+                    index.close()
+            except BaseException:  # nothing of a failed rebuild is left beside the index (a kill: the next open)
+                swap.discard(path)
+                raise
             swap.swap_in(path)
         return report
 

@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-from index.errors import BylineError
+from index.errors import BylineError, InputError
 from index.settings import DEFAULT_MODEL
 
 Progress = Callable[[str, int, int], None]
@@ -64,7 +64,7 @@ def resolve_model_path(model: str) -> Path:
 
         return Path(snapshot_download(model, local_files_only=True))
     except Exception as exc:
-        raise BylineError(f"Model {model!r} is neither a local folder nor in the local cache; "
+        raise InputError(f"Model {model!r} is neither a local folder nor in the local cache; "
                           "give a folder path (nothing is downloaded).") from exc
 
 

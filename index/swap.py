@@ -51,6 +51,14 @@ def recover(directory: Path) -> str | None:
     return done
 
 
+def discard(directory: Path) -> None:
+    """Remove an unfinished `DIR.rebuild` and its lock after a rebuild failed (a bad --model, an error,
+    Ctrl-C); the index itself is untouched. The caller holds the write lock."""
+    building = sibling(directory, BUILDING)
+    shutil.rmtree(building, ignore_errors=True)
+    sibling(building, ".lock").unlink(missing_ok=True)
+
+
 def swap_in(directory: Path) -> None:
     """Replace `directory` by the complete index at `DIR.rebuild`. The caller holds the write lock."""
     building, ready, old = (sibling(directory, s) for s in (BUILDING, READY, OLD))

@@ -5,6 +5,7 @@ beyond --chunk-words, --workers), in-process through typer's CliRunner. `--help`
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -78,3 +79,15 @@ def test_help_is_unchanged():
     result = CliRunner().invoke(app, ["index", "build", "--help"])
     assert result.exit_code == 0 and "--chunk-words" in result.output and "Follow symlinks" in result.output
     assert "Usage: " in result.output and "╭" in result.output  # typer's help, boxes and all
+
+
+def test_a_failed_rebuild_leaves_nothing_beside_the_index(seed_index_dir, tmp_path):
+    import shutil
+
+    target = Path(shutil.copytree(seed_index_dir, tmp_path / "idx"))
+    result = CliRunner().invoke(app, ["index", "build", "--rebuild", "--model", str(tmp_path / "no-model"),
+                                      "--index", str(target), "--json"])
+    assert "is neither a local folder nor in the local cache" in _one_line(result)
+    assert json.loads(result.stdout)["code"] == "bad_input"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["idx", "idx.lock"]  # the index's own lock file stays
+    # (as after any write); nothing of the rebuild: no idx.rebuild/, no idx.rebuild.lock
