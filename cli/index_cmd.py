@@ -95,7 +95,10 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           progress_bar(not as_json) as progress):
         if ray:
             report = ingest_with_ray(paths or None, location, _ray_address(ray), model=model,
-                                     backend_name=backend, progress=progress, follow_symlinks=follow_symlinks)
+                                     backend_name=backend, chunk_words=chunk_words, chunk_stride=chunk_stride,
+                                     rebuild=rebuild, skip_near_duplicates=skip_near_duplicates,
+                                     workers=_workers(workers, as_json), progress=progress,
+                                     follow_symlinks=follow_symlinks)
         else:
             report = build(paths or None, location, rebuild=rebuild, model=model, backend=backend,
                            chunk_words=chunk_words, chunk_stride=chunk_stride,

@@ -32,9 +32,7 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
     options = {k: v for k, v in (("model", model), ("backend", backend), ("chunk_words", chunk_words),
                                  ("chunk_stride", chunk_stride)) if v is not None}
     if backend_of(directory) == "qdrant":
-        if rebuild:
-            raise InputError("--rebuild swaps a folder index; for Qdrant, build into a new location "
-                             "(or drop the collections) instead")
+        _qdrant_honours(rebuild=rebuild, skip_near_duplicates=skip_near_duplicates, workers=workers)
         index = backends.create_index(directory, IndexSettings(**options))
         try:
             return index.add_paths(paths, progress=progress, skip_near_duplicates=skip_near_duplicates,
@@ -57,6 +55,19 @@ def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool 
                          skip_near_duplicates=skip_near_duplicates, workers=workers, follow_symlinks=follow_symlinks)
 
 
+def _qdrant_honours(*, rebuild: bool = False, skip_near_duplicates: bool = False, workers: int = 1) -> None:
+    """Refuse, in one line, the options an index in Qdrant cannot honour (never ignore them silently)."""
+    if rebuild:
+        raise InputError("--rebuild swaps a folder index; for Qdrant, build into a new location "
+                         "(or drop the collections) instead")
+    if skip_near_duplicates:
+        raise InputError("--skip-near-duplicates needs an index folder (its simhashes are kept in SQLite); "
+                         "drop it for Qdrant")
+    if workers != 1:
+        raise InputError(f"--workers {workers} prepares articles for an index folder; over Qdrant, scale out "
+                         "with --ray instead")
+
+
 def backend_of(location: str | Path) -> str:
     """"qdrant" for `qdrant+…`, else "embedded"."""
     return "qdrant" if backends.is_qdrant(location) else "embedded"
@@ -64,6 +75,8 @@ def backend_of(location: str | Path) -> str:
 
 def add(paths: Sequence[str | Path], directory: Path, *, skip_near_duplicates: bool = False, progress=None,
         workers: int = 1, follow_symlinks: bool = False) -> AddReport:
+    if backends.is_qdrant(directory):
+        _qdrant_honours(skip_near_duplicates=skip_near_duplicates, workers=workers)
     index = backends.open_index(directory) if backends.exists(directory) else backends.create_index(directory)
     try:
         return index.add_paths(list(paths), progress=progress, skip_near_duplicates=skip_near_duplicates,
@@ -147,14 +160,18 @@ def migrate(directory: Path, to: str, progress=None) -> AddReport:
 
 
 def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: str | None, *,
-                    model: str | None = None, backend_name: str | None = None, progress=None,
-                    follow_symlinks: bool = False) -> AddReport:
-    """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.ray_ingest`)."""
+                    model: str | None = None, backend_name: str | None = None, chunk_words: int | None = None,
+                    chunk_stride: int | None = None, rebuild: bool = False, skip_near_duplicates: bool = False,
+                    workers: int = 1, progress=None, follow_symlinks: bool = False) -> AddReport:
+    """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.ray_ingest`):
+    every build option is passed through, or refused in one line when Qdrant cannot honour it."""
     if not backends.is_qdrant(location):
         raise InputError("--ray writes to Qdrant; give --qdrant URL|PATH (or --index qdrant+…)")
+    _qdrant_honours(rebuild=rebuild, skip_near_duplicates=skip_near_duplicates, workers=workers)
     from index.ray_ingest import ingest
 
-    options = {k: v for k, v in (("model", model), ("backend", backend_name)) if v is not None}
+    options = {k: v for k, v in (("model", model), ("backend", backend_name), ("chunk_words", chunk_words),
+                                 ("chunk_stride", chunk_stride)) if v is not None}
     index = backends.create_index(location, IndexSettings(**options))
     try:
         return ingest(list(paths) if paths else default_corpus_paths(), index, address=address, progress=progress,

@@ -125,6 +125,11 @@ def test_a_bad_config_file_is_one_line(tmp_path, monkeypatch, content, says):
     (["index", "build", "--backend", "qdrant"], "--backend qdrant needs --qdrant"),
     (["index", "repair", "--index", "qdrant+{tmp}/none"], "repair rewrites an embedded index"),
     (["index", "build", "--ray", "local", "--index", "{tmp}/folder"], "--ray writes to Qdrant"),
+    (["index", "build", "--ray", "local", "--rebuild", "--index", "qdrant+{tmp}/q"], "--rebuild swaps a folder index"),
+    (["index", "build", "--ray", "local", "--workers", "2", "--index", "qdrant+{tmp}/q"], "scale out with --ray"),
+    (["index", "build", "--skip-near-duplicates", "--index", "qdrant+{tmp}/q"], "--skip-near-duplicates needs an"),
+    (["index", "add", "{tmp}", "--workers", "3", "--index", "qdrant+{tmp}/q"], "--workers 3 prepares articles"),
+    (["index", "add", "{tmp}", "--skip-near-duplicates", "--index", "qdrant+{tmp}/q"], "drop it for Qdrant"),
 ])
 def test_bad_qdrant_input_is_one_clear_line(tmp_path, args, says):
     result = byline(*[a.replace("{tmp}", str(tmp_path)) for a in args])
