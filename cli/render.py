@@ -116,11 +116,16 @@ def render_answer(answer, out: Console) -> None:
         out.print(Text(printable(answer.text), style="yellow"))
         if answer.reason:
             out.print(Text(printable(answer.reason), style="dim"))
-    for sentence in answer.sentences:
-        line = Text(printable(sentence.text) + " ")
-        for n in sentence.citations:
-            line.append(f"[{n}]", style=CITE)
-        out.print(line)
+    if answer.verdict is not None:  # a yes/no question: the verdict, then a row per claim
+        if not answer.abstained:
+            out.print(Text(answer.sentences[0].text if answer.sentences else answer.verdict, style="bold"))
+        out.print(claims_table(answer))
+    else:
+        for sentence in answer.sentences:
+            line = Text(printable(sentence.text) + " ")
+            for n in sentence.citations:
+                line.append(f"[{n}]", style=CITE)
+            out.print(line)
     for note in answer.notes:
         out.print(Text("• " + printable(note), style="magenta"))
     listing = answer.sources if not answer.abstained else answer.closest
@@ -133,6 +138,25 @@ def render_answer(answer, out: Console) -> None:
         where = s.location or f"chars {s.start}–{s.end} of {s.article_id}"  # path:line in the user's own file
         quote.append(f"  ({one_line(where)})", style="dim")
         out.print(quote)
+
+
+def claims_table(answer) -> Table:
+    """A yes/no answer's claims side by side: verdict, outlet, date, and the cited sentence."""
+    t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for column in ("claim", "verdict", "outlet", "date", "passage"):
+        t.add_column(column, overflow="fold")
+    quotes = {s.number: s.quote for s in answer.sources}
+    for claim in answer.claims:
+        passage = Text()
+        for n in claim.citations:
+            passage.append(f"[{n}] ", style=CITE)
+            passage.append(printable(quotes.get(n, "")))
+        if not claim.citations and claim.note:
+            passage.append(printable(claim.note), style="dim")
+        style = {"supported": "green", "contradicted": "red"}.get(claim.verdict, "yellow")
+        t.add_row(Text(printable(claim.text)), Text(claim.verdict, style=style), Text(one_line(claim.outlet or NO_OUTLET)),
+                  Text((claim.published_at or "")[:10]), passage)
+    return t
 
 
 def table(title: str, columns: list[str], rows: list[list]) -> Table:

@@ -207,8 +207,31 @@ def lead_holds(text: str | None, gold: str) -> bool:
     return False
 
 
+YES_GOLD = {"yes", "true", "consistent", "agree", "agrees", "similar", "same"}  # gold answers that say yes
+NO_GOLD = {"no", "false"}
+
+
+def gold_polarity(gold: str | None) -> str | None:
+    """"yes" or "no" for a gold answer that opens with one ("No; the talks were exploratory",
+    "Consistent"), else None."""
+    words = tokens(gold or "")
+    if not words:
+        return None
+    return "yes" if words[0] in YES_GOLD else "no" if words[0] in NO_GOLD else None
+
+
+def verdict_of(text: str | None) -> str | None:
+    """"yes" or "no" when the lead is a bare verdict ("Yes.", "No."), else None."""
+    words = tokens(strip_citations(text or ""))
+    return words[0] if words in (["yes"], ["no"]) else None
+
+
 def lead_correct(short: str | None, first: str | None, gold: str) -> bool:
-    """The gold answer is in the short answer, or else in the first sentence."""
+    """The gold answer is in the short answer, or else in the first sentence; a bare "Yes." or "No."
+    lead is right when it says what a yes/no gold answer opens with (`gold_polarity`)."""
+    said, polarity = verdict_of(short) or verdict_of(first), gold_polarity(gold)
+    if said and polarity:
+        return said == polarity
     return lead_holds(short, gold) or lead_holds(first, gold)
 
 
@@ -217,7 +240,7 @@ def wrong_lead(short: str | None, first: str | None, gold: str) -> bool:
     answer) a first sentence whose figures are all other than the gold answer's figures."""
     if lead_correct(short, first, gold):
         return False
-    if short:
+    if short or (gold_polarity(gold) and (verdict_of(first))):
         return True
     gold_figures = {re.sub(r"\D", "", f) for f in _FIGURE.findall(normalize(gold))} - {""}
     first_figures = {re.sub(r"\D", "", f) for f in _FIGURE.findall(normalize(first or ""))} - {""}

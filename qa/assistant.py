@@ -25,6 +25,8 @@ from qa.retrieval import Retriever
 from qa.settings import QASettings
 from qa.spelling import correct
 from qa.types import Answer, Article, Filters, Hit, IndexInfo
+from qa.verdict import form as verdict_form
+from qa.verdict.answer import Verdicts
 
 # progress(stage, done, total): stage is e.g. "loading the model and the index", "embedding", "storing"
 Progress = Callable[[str, int, int], None]
@@ -69,6 +71,7 @@ class Assistant:
         self.retriever = Retriever(index, self.settings)
         self.composer = Composer(index, self.settings, self.retriever.doc_freq)
         self._outlets: list[str] | None = None
+        self.verdicts = Verdicts(self.retriever, self.composer, self.settings, self.outlets)
 
     @classmethod
     def open(cls, index_dir: str | Path | None = None, *, model: str | None = None,
@@ -117,6 +120,7 @@ class Assistant:
         self.retriever = Retriever(self.index, self.settings)
         self.composer = Composer(self.index, self.settings, self.retriever.doc_freq)
         self._outlets = None
+        self.verdicts = Verdicts(self.retriever, self.composer, self.settings, self.outlets)
 
     # ------------------------------------------------------------------ asking
     def outlets(self) -> list[str]:
@@ -176,6 +180,10 @@ class Assistant:
             said.timings = {"total": round((time.perf_counter() - t0) * 1000, 3)}
             return said
         query, resolved, context = self._prepare(question, conversation)
+        form = verdict_form.read(query.text, self.outlets())
+        if form is not None:  # yes, no, and when: a verdict claim by claim
+            answer = self.verdicts.answer(question, query, form, filters)
+            return self._finish(answer, question, query, resolved, filters, t0)
         k = k or 10
         ranked = self.retriever.search(query, filters, max(k, self.settings.rerank_depth), context)
         query, ranked = self._of_titled_article(query, ranked, filters, context)
@@ -192,11 +200,16 @@ class Assistant:
                 if not answer.abstained:
                     answer.notes.append("The articles say no more about this than the previous answer.")
         t2 = time.perf_counter()
+        answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
+                          "compose": round((t2 - t1) * 1000, 3)}
+        return self._finish(answer, question, query, resolved, filters, t0)
+
+    def _finish(self, answer: Answer, question: str, query, resolved: str | None, filters: Filters | None,
+                t0: float) -> Answer:
         answer.question = question if len(question) <= self.settings.max_question_chars else query.text
         answer.resolved_question = resolved
         answer.filters = filters if filters is not None and filters.active else None
-        answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
-                          "compose": round((t2 - t1) * 1000, 3), "total": round((t2 - t0) * 1000, 3)}
+        answer.timings["total"] = round((time.perf_counter() - t0) * 1000, 3)
         return answer
 
     def _of_titled_article(self, query, ranked, filters: Filters | None, context: str | None):

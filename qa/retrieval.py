@@ -59,7 +59,10 @@ class Retriever:
             return v / np.linalg.norm(v)
         return vecs[0]
 
-    def search(self, query: Query, filters: Filters | None, k: int, context: str | None = None) -> Ranked:
+    def search(self, query: Query, filters: Filters | None, k: int, context: str | None = None,
+               vector: np.ndarray | None = None) -> Ranked:
+        """The fused hits of `query` under `filters`; `vector`, when given, is its embedding already made
+        (the claims of one question share the question's)."""
         s = self.settings
         timings: dict[str, float] = {}
         sources = filters.sources if filters else ()
@@ -69,10 +72,11 @@ class Retriever:
         allowed = self.index.filter_ids(sources, since, until, *unstated) if filters and filters.active else None
         nothing = allowed is not None and len(allowed) == 0
         searcher = self.index.dense_searcher()
+        given = vector
 
         def dense() -> tuple[np.ndarray, list[tuple[int, float]]]:
             t0 = time.perf_counter()
-            vector = self.embed(query.text, context)
+            vector = self.embed(query.text, context) if given is None else given
             t1 = time.perf_counter()
             timings["embed"] = (t1 - t0) * 1000
             found = [] if nothing else (searcher or self.index.search_dense)(vector, max(k, s.k_dense), allowed)

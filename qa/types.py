@@ -124,6 +124,19 @@ class Dropped:
     detail: str | None = None  # what the passages lack: the name, the figure, the date…
 
 
+@dataclass(frozen=True)
+class ClaimVerdict:
+    """One claim of a yes/no question, judged against its best passage (`qa.verdict`)."""
+
+    text: str  # the claim's words in the question
+    verdict: str  # "supported", "contradicted" or "not found"
+    outlet: str | None = None  # the outlet the question names for it (None: any)
+    published_at: str | None = None  # the cited article's date
+    citations: tuple[int, ...] = ()  # Source numbers of its passage
+    score: float = 0.0  # the judge's probability that the passage states the claim
+    note: str | None = None  # e.g. "No TechCrunch article in the index."
+
+
 @dataclass
 class Answer:
     question: str
@@ -141,6 +154,8 @@ class Answer:
     filters: Filters | None = None  # the hard filters the question was asked under (None: none)
     generated_by: str | None = None  # "MODEL at HOST:PORT" when a language model wrote the sentences
     dropped: list[Dropped] = field(default_factory=list)  # its sentences that verification removed
+    verdict: str | None = None  # a yes/no question's verdict: "yes", "no" or "don't say" (None: a look-up)
+    claims: list[ClaimVerdict] = field(default_factory=list)  # its claims, each judged and cited
 
     def source(self, number: int) -> Source | None:
         for s in self.sources:

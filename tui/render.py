@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 
 from qa import Answer, Filters, Source
@@ -91,8 +92,8 @@ def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style
             text.append(" ")  # `two hours [1]`: markers stand apart from the words they cite
             text.append(f"[{short.citation}]", citation)
             text.append("\n")
-        if answer.sentences:
-            for i, sentence in enumerate(answer.sentences):
+        if answer.sentences:  # a verdict alone: its claims follow as a table (`claims_table`)
+            for i, sentence in enumerate(answer.sentences[:1] if answer.claims else answer.sentences):
                 if i:
                     text.append(" ")
                 text.append(literal(sentence.text))
@@ -109,6 +110,27 @@ def answer_body(answer: Answer, *, citation: Style, muted: Style, warning: Style
                     muted)
     text.rstrip()
     return text
+
+
+def claims_table(answer: Answer, *, citation: Style, muted: Style) -> Table:
+    """A yes/no answer's claims as a small table under its verdict: verdict, outlet, date, cited passage
+    (article text always as `Text`, never markup)."""
+    table = Table(box=None, show_header=True, header_style=muted, padding=(0, 1), expand=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("outlet", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("passage", ratio=1)
+    quotes = {s.number: s.quote for s in answer.sources}
+    for claim in answer.claims:
+        passage = Text()
+        for n in claim.citations:
+            passage.append(literal(one_line(quotes.get(n, ""))))
+            passage.append(citation_marks((n,)), citation)
+        if not claim.citations:
+            passage.append(literal(one_line(claim.note or claim.text)), muted)
+        table.add_row(Text(claim.verdict), Text(literal(claim.outlet or NO_OUTLET)),
+                      Text((claim.published_at or "")[:10]), passage)
+    return table
 
 
 def filters_line(filters: Filters) -> str:

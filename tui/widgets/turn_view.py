@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 
+from rich.console import Group, RenderableType
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
 
 from qa import Answer, Filters
-from tui.render import answer_body, filters_line, literal
+from tui.render import answer_body, claims_table, filters_line, literal
 
 WAITING = "waiting for the model…"
 QUEUED = "waiting for the previous question…"
@@ -68,7 +69,8 @@ class TurnView(Widget):
         self.state = "answered"
         self.refresh(layout=True)
 
-    def render(self) -> Text:
+    def render(self) -> RenderableType:
+        """The turn as text; a yes/no answer adds its claims as a small table under the verdict."""
         style = self.get_component_rich_style
         text = Text()
         text.append("› ", style("turn--question"))
@@ -89,6 +91,9 @@ class TurnView(Widget):
                 warning=style("turn--warning"),
                 strong=style("turn--short"),
             ))
+            if self.answer.claims:
+                return Group(text, claims_table(self.answer, citation=style("turn--citation"),
+                                                muted=style("turn--muted")))
         return text
 
     def on_click(self) -> None:

@@ -1,0 +1,99 @@
+"""Yes, no, and when: a yes/no question gets a verdict first, then its claims side by side, each with
+its outlet, date and cited sentence; a claim the articles do not state gives "the articles don't say"."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from cli.main import app
+from eval.metrics import gold_polarity, lead_correct, wrong_lead
+from qa.verdict.form import read
+
+runner = CliRunner()
+OUTLETS = ["ARD", "lefigaro", "TechCrunch", "The Verge", "The Independent - Life and Style"]
+
+
+def test_a_polar_question_denied_by_its_article_is_answered_no(assistant):
+    answer = assistant.ask("Did Biden offer Putin any concessions?")
+    assert answer.verdict == "no" and not answer.abstained
+    assert answer.sentences[0].text == "No."
+    (claim,) = answer.claims
+    assert claim.verdict == "contradicted"
+    quote = answer.source(claim.citations[0]).quote
+    assert "did not offer any concessions" in quote or "made no concessions" in quote
+
+
+def test_a_time_question_compares_the_outlets_dates(assistant):
+    answer = assistant.ask("Did ARD report on the Biden-Putin video summit before Le Figaro reported on "
+                           "the talks in Geneva?")
+    assert answer.verdict == "yes" and answer.sentences[0].text == "Yes."
+    assert [c.outlet for c in answer.claims] == ["ARD", "lefigaro"]
+    assert [c.published_at[:10] for c in answer.claims] == ["2021-12-07", "2022-01-09"]
+    assert "In time: ARD, 7 Dec 2021 → lefigaro, 9 Jan 2022." in answer.notes
+    for claim in answer.claims:  # each claim cites a sentence of its own outlet's article
+        assert answer.source(claim.citations[0]).outlet == claim.outlet
+
+
+def test_the_reversed_order_is_answered_no(assistant):
+    answer = assistant.ask("Did Le Figaro report on the talks in Geneva before ARD covered the Biden-Putin "
+                           "video summit?")
+    assert answer.verdict == "no" and answer.sentences[0].text == "No."
+
+
+def test_a_claim_no_article_states_gets_no_verdict(assistant):
+    answer = assistant.ask("Did Biden and Putin discuss the football World Cup?")
+    assert answer.verdict == "don't say" and answer.abstained
+    assert answer.text.startswith("The articles don't say.")
+    assert [c.verdict for c in answer.claims] == ["not found"]
+    assert answer.reason
+
+
+def test_ask_json_carries_the_verdict_and_the_claims(seed_index_dir):
+    result = runner.invoke(app, ["ask", "Did Biden offer Putin any concessions?", "--index", str(seed_index_dir),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "no"
+    (claim,) = data["claims"]
+    assert set(claim) == {"text", "verdict", "outlet", "published_at", "citations", "score", "note"}
+    assert claim["verdict"] == "contradicted" and claim["citations"] == [1]
+    assert data["sources"][0]["number"] == 1
+
+
+def test_ask_prints_the_verdict_then_a_row_per_claim(seed_index_dir):
+    result = runner.invoke(app, ["ask", "Do both ARD and Le Figaro report that Biden threatened Russia with "
+                                 "severe sanctions?", "--index", str(seed_index_dir)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "Yes."
+    shown = " ".join(result.output.split())
+    assert "ARD" in shown and "lefigaro" in shown and "2021-12-07" in shown and "2022-01-09" in shown
+
+
+def test_claims_are_cut_at_each_outlet_and_the_same_source():
+    form = read("Between the TechCrunch report on Sam Bankman-Fried's trial and the subsequent report by the "
+                "same source on the prosecution's allegations against him, was there consistency in the "
+                "portrayal of the charges he is facing?", OUTLETS)
+    assert form.kind == "temporal"
+    assert [(c.outlet, c.later) for c in form.claims] == [("TechCrunch", False), ("TechCrunch", True)]
+    form = read("Did TechCrunch report on the lawsuit before The Verge covered the ruling?", OUTLETS)
+    assert form.order == "before" and [c.outlet for c in form.claims] == ["TechCrunch", "The Verge"]
+    form = read("Was the Independent - Life and Style report on 6 December 2023 consistent?", OUTLETS)
+    assert form.claims[0].day == ("2023-12-06", "2023-12-06")
+
+
+def test_look_up_questions_are_not_yes_no_questions():
+    assert read("Which company did Sam Bankman-Fried found?", OUTLETS) is None
+    assert read("Considering the TechCrunch article, who is the CEO of OpenAI?", OUTLETS) is None
+
+
+def test_a_bare_verdict_lead_is_scored_against_a_yes_no_gold():
+    assert gold_polarity("No; the talks were to be exploratory") == "no"
+    assert gold_polarity("Consistent") == "yes" and gold_polarity("Sam Altman") is None
+    assert lead_correct(None, "Yes.", "Consistent")
+    assert lead_correct(None, "No.", "No; the talks were to be exploratory")
+    assert not lead_correct(None, "Yes.", "no")
+    assert wrong_lead(None, "Yes.", "no")
+    assert not lead_correct(None, "There was no change.", "Yes")  # only a bare verdict is read as one
