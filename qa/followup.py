@@ -164,7 +164,7 @@ def who_said_so(question: str, conversation: Conversation | None) -> Answer | No
     last = conversation.turns[-1].answer if conversation and conversation.turns else None
     if not _WHO_SAID_SO.match(question) or last is None or last.abstained or not last.sentences:
         return None
-    lead = last.sentences[0]
+    lead = last.sentences[1] if last.verdict and len(last.sentences) > 1 else last.sentences[0]  # not "Yes."
     sources = [replace(s, number=i + 1) for i, s in enumerate(x for x in last.sources if x.number in lead.citations)]
     if not sources:
         return None

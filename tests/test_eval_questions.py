@@ -13,8 +13,9 @@ GOOD = {"id": "q1", "question": "Who?", "answer": "Poland", "type": "factual",
 def test_bundled_seed_set_loads():
     qs = load_questions()
     assert default_path().name == "seed_questions.jsonl"
-    assert len(qs) == 70
-    assert {q.type for q in qs} == {"factual", "multi", "unanswerable", "followup"}
+    assert len(qs) == 89
+    assert {q.type for q in qs} == {"factual", "multi", "unanswerable", "followup", "polar", "comparison", "temporal"}
+    assert sum(q.type in ("polar", "comparison", "temporal") for q in qs) == 19
     assert sum(not q.answerable for q in qs) == 12
     follow = [q for q in qs if q.type == "followup"]
     assert follow and all(q.context for q in follow)

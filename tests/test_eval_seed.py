@@ -16,7 +16,7 @@ from eval.provenance import assistant_config
 from eval.questions import load_questions
 from eval.runner import Runner
 
-# Measured on the 70 seed questions (all-MiniLM-L6-v2, onnx-int8, 24-word windows, spaCy entities; the
+# Measured on the 89 seed questions (70, and 19 yes/no questions since issue 23) (all-MiniLM-L6-v2, onnx-int8, 24-word windows, spaCy entities; the
 # measured value is the comment right of each floor), floors 5-10% under. A citation on every sentence is a
 # promise: no headroom. `byline eval --json` prints the same figures.
 MIN_FLOORS = {
@@ -28,17 +28,17 @@ MIN_FLOORS = {
     "mh_hits@10": 0.88,  # 0.948
     "mh_mrr@10": 0.78,  # 0.849
     "answer_correct": 0.43,  # 0.466
-    "answer_f1": 0.19,  # 0.208
-    "lead_correct": 0.79,  # 0.845 (49 of 58; the floor allows 3 fewer)
-    "citation_precision": 0.75,  # 0.802
-    "citation_recall": 0.74,  # 0.799
+    "answer_f1": 0.15,  # 0.165 (0.208 on the first 70; a bare "Yes."/"No." gold shares few words)
+    "lead_correct": 0.79,  # 0.831 (64 of 77; the floor allows 3 fewer)
+    "citation_precision": 0.72,  # 0.760
+    "citation_recall": 0.70,  # 0.745
     "sentence_cited_rate": 1.0,  # 1.000
     "abstain_precision": 0.90,  # 1.000 (10 of 10 abstentions right; allows one wrong)
     "abstain_recall": 0.75,  # 0.833 (10 of 12 unanswerable; the floor allows one more miss)
 }
 MAX_FLOORS = {
-    "wrong_abstain_rate": 0.02,  # 0.000 (0 of 58; allows 1)
-    "wrong_lead": 0.04,  # 0.017 (1 of 58; allows 2)
+    "wrong_abstain_rate": 0.02,  # 0.000 (0 of 77; allows 1)
+    "wrong_lead": 0.08,  # 0.065 (5 of 77: four wrong verdicts; allows 1 more)
     "errors": 0,
 }  # latency is a benchmark, not a floor: python -m bench timings
 
@@ -66,7 +66,7 @@ def seed_report(seed_index):
 
 
 def test_every_seed_question_runs_against_the_seed_index(seed_report):
-    assert seed_report["counts"]["questions"] == 70
+    assert seed_report["counts"]["questions"] == 89
     assert seed_report["counts"]["errors"] == 0, [q["error"] for q in seed_report["questions"] if q["error"]]
     assert seed_report["config"]["missing_articles"] == []
     # every gold quote is found in the text the index serves, so span metrics use spans

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from qa.query import Query, analyse, fts_query, stem, tokens
+from qa.attribution import speaker
 from qa.dates import parse_user_date
 from qa.tidy import display
 from qa.types import Answer, ClaimVerdict, Filters, Sentence, Source
@@ -175,7 +176,7 @@ class Verdicts:
                     same = Source(len(sources) + 1, a.id, a.title, a.source, a.published_at, a.url, c.text,
                                   c.start, c.end, round(j.score, 4))
                     sources.append(same)
-                    sentences.append(Sentence(display(c.text), (same.number,)))
+                    sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
                 numbers, day = (same.number,), a.published_at
             claims.append(ClaimVerdict(display(j.claim.text), j.verdict, j.claim.outlet or (j.best.article.source if j.best
                                        else None), day, numbers, round(j.score, 4), j.note))
