@@ -29,9 +29,9 @@ def test_a_time_question_compares_the_outlets_dates(assistant):
     answer = assistant.ask("Did ARD report on the Biden-Putin video summit before Le Figaro reported on "
                            "the talks in Geneva?")
     assert answer.verdict == "yes" and answer.sentences[0].text == "Yes."
-    assert [c.outlet for c in answer.claims] == ["ARD", "lefigaro"]
+    assert [c.outlet for c in answer.claims] == ["ARD", "Le Figaro"]
     assert [c.published_at[:10] for c in answer.claims] == ["2021-12-07", "2022-01-09"]
-    assert "In time: ARD, 7 Dec 2021 → lefigaro, 9 Jan 2022." in answer.notes
+    assert "In time: ARD, 7 Dec 2021 → Le Figaro, 9 Jan 2022." in answer.notes
     for claim in answer.claims:  # each claim cites a sentence of its own outlet's article
         assert answer.source(claim.citations[0]).outlet == claim.outlet
 
@@ -69,7 +69,7 @@ def test_ask_prints_the_verdict_then_a_row_per_claim(seed_index_dir):
     lines = result.output.splitlines()
     assert lines[0] == "Yes."
     shown = " ".join(result.output.split())
-    assert "ARD" in shown and "lefigaro" in shown and "2021-12-07" in shown and "2022-01-09" in shown
+    assert "ARD" in shown and "Le Figaro" in shown and "2021-12-07" in shown and "2022-01-09" in shown
 
 
 def test_claims_are_cut_at_each_outlet_and_the_same_source():

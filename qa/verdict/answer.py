@@ -11,9 +11,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from qa.query import Query, analyse, fts_query, stem, tokens
 from qa.attribution import speaker
 from qa.dates import parse_user_date
+from qa.location import passage_location
+from qa.naming import article_name
+from qa.query import Query, analyse, fts_query, stem, tokens
 from qa.tidy import display
 from qa.types import Answer, ClaimVerdict, Filters, Sentence, Source
 from qa.verdict import judge
@@ -29,7 +31,7 @@ class VerdictSettings:
     min_claim_terms: int = 3  # a claim with fewer words of its own is searched with the whole question's words
     # a claim whose best passage the judge scores under this, or whose article holds under `coverage_min` of its
     # words (model.json), is "not found" and the verdict is "don't say"; None: model.json's `support_min`, the
-    # values eval/train_verdict.py chose on the tuning half (each the 3% quantile of its answerable questions)
+    # values eval/train_verdict.py chose on the tuning half (each the 1.5% quantile of its answerable questions)
     support_min: float | None = None
 
 
@@ -174,7 +176,8 @@ class Verdicts:
                 same = next((s for s in sources if s.article_id == a.id and s.start == c.start), None)
                 if same is None:
                     same = Source(len(sources) + 1, a.id, a.title, a.source, a.published_at, a.url, c.text,
-                                  c.start, c.end, round(j.score, 4))
+                                  c.start, c.end, round(j.score, 4), name=article_name(a.title, a.text),
+                                  location=passage_location(a.path, c.text))
                     sources.append(same)
                     sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
                 numbers, day = (same.number,), a.published_at
