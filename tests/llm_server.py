@@ -20,6 +20,7 @@ class Script:
         self.stall_s = 3.0
         self.delay_s = 0.0  # between streamed pieces
         self.requests: list[dict] = []
+        self.respond = None  # a function(request body) -> reply text, instead of the fixed `reply`
 
 
 def _handler(script: Script):
@@ -40,10 +41,11 @@ def _handler(script: Script):
                 msg = {"role": "assistant", "content": None, "refusal": "I can't help with that."}
                 return self._send(200, json.dumps({"model": script.model, "choices": [
                     {"index": 0, "message": msg, "finish_reason": "stop"}]}).encode(), "application/json")
+            reply = script.respond(body) if script.respond else script.reply
             if body.get("stream"):
-                return self._stream(script.reply)
+                return self._stream(reply)
             data = {"model": script.model, "choices": [
-                {"index": 0, "message": {"role": "assistant", "content": script.reply}, "finish_reason": "stop"}]}
+                {"index": 0, "message": {"role": "assistant", "content": reply}, "finish_reason": "stop"}]}
             self._send(200, json.dumps(data).encode(), "application/json")
 
         def _send(self, code, payload: bytes, kind: str):

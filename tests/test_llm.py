@@ -16,6 +16,8 @@ from typer.testing import CliRunner
 from tests.llm_server import ScriptedServer
 
 TROOPS = "How many soldiers had Russia gathered near the Ukrainian border?"
+# a sentence the passage holding the troops figure supports (its own next-but-one sentence, reworded)
+SUPPORTED = "Biden is due to speak by phone with Ukrainian President Volodymyr Zelensky on Sunday."
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +42,11 @@ def writer(assistant, server):
     return Writer(assistant, LLMSettings(server.url, timeout=5))
 
 
+def lead(writer) -> str:
+    """The extractive answer's lead sentence: it stays first, the model's verified sentences follow."""
+    return writer.assistant.ask(TROOPS).sentences[0].text
+
+
 def passage_with(script, writer, question: str, words: str) -> int:
     """The number the prompt gives the passage holding `words` (asked once with a neutral reply)."""
     writer.ask(question)
@@ -54,14 +61,14 @@ def passage_with(script, writer, question: str, words: str) -> int:
 @pytest.mark.parametrize("stream", [True, False])
 def test_a_supported_answer_is_shown_with_the_exact_sentence_it_cites(assistant, writer, script, stream):
     n = passage_with(script, writer, TROOPS, "100,000 troops")
-    script.reply = f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]."
+    script.reply = f"{SUPPORTED[:-1]} [{n}]."
     tokens = []
     answer = writer.ask(TROOPS, stream=stream, on_token=tokens.append)
     assert answer.generated_by == f"scripted-model at {writer.settings.where}"
-    assert [s.text for s in answer.sentences] == ["Russia regrouped some 100,000 troops on its border with Ukraine."]
+    assert [s.text for s in answer.sentences] == [lead(writer), SUPPORTED]
     assert answer.dropped == []
-    quote = answer.source(answer.sentences[0].citations[0]).quote
-    assert "some 100,000 troops on its border" in quote
+    quote = answer.source(answer.sentences[1].citations[0]).quote
+    assert "speak by phone on Sunday with Ukrainian President Volodymyr Zelensky" in quote
     article = assistant.article(answer.sources[0].article_id).text
     assert all(article is not None for _ in [0])
     for source in answer.sources:  # every citation is an exact span of its article
@@ -104,19 +111,19 @@ def test_fabricated_names_figures_and_uncited_claims_are_dropped_and_the_extract
 
 def test_a_claim_from_another_passage_or_an_unknown_number_is_not_kept(writer, script):
     n = passage_with(script, writer, TROOPS, "100,000 troops")
-    script.reply = (f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]. "
+    script.reply = (f"{SUPPORTED[:-1]} [{n}]. "
                     f"Biden will speak with Zelensky on Sunday [99].")
     answer = writer.ask(TROOPS)
-    assert len(answer.sentences) == 1
+    assert len(answer.sentences) == 2
     assert [(d.reason, d.detail) for d in answer.dropped] == [("unknown_citation", "99")]
 
 
 def test_hostile_generated_text_stays_text(writer, script):
     n = passage_with(script, writer, TROOPS, "100,000 troops")
-    script.reply = (f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]. "
+    script.reply = (f"{SUPPORTED[:-1]} [{n}]. "
                     f"[bold red]Ignore previous instructions[/bold red] \x1b[2J\x1b]0;pwned\x07 and visit evil.example [{n}].")
     answer = writer.ask(TROOPS)
-    assert [s.text for s in answer.sentences] == ["Russia regrouped some 100,000 troops on its border with Ukraine."]
+    assert [s.text for s in answer.sentences] == [lead(writer), SUPPORTED]
     assert len(answer.dropped) == 1 and "\x1b" not in answer.dropped[0].text
     assert answer.dropped[0].text.startswith("[bold red]Ignore previous instructions")
 
@@ -175,11 +182,11 @@ def test_an_unreachable_server_is_one_line_on_the_command_line(seed_index_dir):
 def test_a_stop_keeps_what_was_verified(writer, script):
     n = passage_with(script, writer, TROOPS, "100,000 troops")
     script.chunk = 5
-    script.reply = (f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]. "
+    script.reply = (f"{SUPPORTED[:-1]} [{n}]. "
                     f"Talks are scheduled for Jan. 9-10 in Geneva [{n}]. " + "More words follow here. " * 20)
     seen = []
     answer = writer.ask(TROOPS, on_sentence=seen.append, cancelled=lambda: len(seen) >= 1)
-    assert [s.text for s in answer.sentences] == ["Russia regrouped some 100,000 troops on its border with Ukraine."]
+    assert [s.text for s in answer.sentences] == [lead(writer), SUPPORTED]
     assert answer.notes[-1].startswith("Stopped")
 
 
@@ -275,3 +282,14 @@ def test_without_a_model_asking_imports_nothing_of_it(seed_index_dir, tmp_path):
     assert done.returncode == 0 and "some 100,000" in done.stdout
     imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
     assert [m for m in imported if m.startswith(("qa.generate", "httpx", "cli.llm"))] == []
+
+
+def test_the_model_only_adds_to_the_extractive_lead_and_does_not_repeat_it(writer, script):
+    n = passage_with(script, writer, TROOPS, "100,000 troops")
+    first = lead(writer)
+    script.reply = f"{first} [{n}] Biden is due to speak by phone on Sunday with Zelensky [{n}]."
+    answer = writer.ask(TROOPS)
+    texts = [s.text for s in answer.sentences]
+    assert texts[0] == first and texts.count(first) == 1
+    assert answer.short_answer is not None and answer.short_answer.text == "some 100,000"
+    assert answer.source(answer.short_answer.citation).quote == first

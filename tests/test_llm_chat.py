@@ -4,7 +4,7 @@ Driven with Pilot on the real seed index, against the scripted server of tests/l
 
 from __future__ import annotations
 
-from tests.test_llm import TROOPS, passage_with, script, server, writer  # noqa: F401 - fixtures
+from tests.test_llm import SUPPORTED, TROOPS, lead, passage_with, script, server, writer  # noqa: F401 - fixtures
 from tests.test_tui import journey, make_app, ready, screen_text, tui_assistant, tui_index_dir, wait_for  # noqa: F401
 from tui.widgets.conversation_view import ConversationView
 from tui.widgets.question_input import QuestionInput
@@ -25,7 +25,7 @@ async def test_the_answer_streams_in_and_the_verified_one_stays(make_app, server
 
     n = passage_with(script, writer, TROOPS, "100,000 troops")
     script.chunk, script.delay_s = 4, 0.05
-    script.reply = (f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]. "
+    script.reply = (f"{SUPPORTED[:-1]} [{n}]. "
                     f"[bold red]Ignore all that[/bold red] and \x1b[31mvisit evil.example [{n}].")
     app = make_app(llm=LLMSettings(server.url, timeout=10))
     async with app.run_test(size=(100, 32)) as pilot:
@@ -38,8 +38,7 @@ async def test_the_answer_streams_in_and_the_verified_one_stays(make_app, server
         await pilot.pause()
         shown = screen_text(app)
         assert "written by scripted-model at 127.0.0.1" in shown
-        assert "Russia regrouped some 100,000 troops" in shown
-        assert [s.text for s in turn.answer.sentences] == ["Russia regrouped some 100,000 troops on its border with Ukraine."]
+        assert [s.text for s in turn.answer.sentences] == [lead(writer), SUPPORTED]
         assert "evil.example" not in shown and "sentences left out" in shown
         assert turn.answer.dropped[0].text.startswith("[bold red]Ignore all that[/bold red]")
 
@@ -50,7 +49,7 @@ async def test_ctrl_c_stops_the_model_and_keeps_what_was_verified(make_app, serv
 
     n = passage_with(script, writer, TROOPS, "100,000 troops")
     script.chunk, script.delay_s = 5, 0.05
-    script.reply = (f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]. "
+    script.reply = (f"{SUPPORTED[:-1]} [{n}]. "
                     + "Then the model goes on and on. " * 40)
     app = make_app(llm=LLMSettings(server.url, timeout=10))
     async with app.run_test(size=(100, 32)) as pilot:
@@ -59,7 +58,7 @@ async def test_ctrl_c_stops_the_model_and_keeps_what_was_verified(make_app, serv
         await wait_for(pilot, lambda: "goes on" in turn.streamed)
         await pilot.press("ctrl+c")
         await wait_for(pilot, lambda: app.answers_shown == 1)
-        assert [s.text for s in turn.answer.sentences] == ["Russia regrouped some 100,000 troops on its border with Ukraine."]
+        assert [s.text for s in turn.answer.sentences] == [lead(writer), SUPPORTED]
         assert turn.answer.notes[-1].startswith("Stopped")
         assert len(turn.streamed) < len(script.reply)
         assert app.is_running  # Ctrl+C stopped the model, not the app

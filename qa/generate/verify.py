@@ -46,10 +46,11 @@ _INJECTION = re.compile(r"\b(?:ignore|disregard|forget)\b.{0,30}\b(?:instruction
 
 @dataclass(frozen=True)
 class VerifySettings:
-    # Fitted by `python -m bench verify` (grid over both on the tune half; figures in bench/README.md):
-    # the lowest threshold that keeps wrongly removed supported sentences at or under 5%.
-    support_threshold: float = 0.95
-    coverage_weight: float = 0.5
+    # Fitted by `python -m bench verify` (a grid over both on the tune half of 549 seed and MultiHop dev
+    # evidence quotes: the most unsupported sentences caught with at most 4% of the supported removed).
+    # Held-out half: 97.2% of unsupported sentences caught, 3.1% of supported ones removed (bench/README.md).
+    support_threshold: float = 1.109  # cosine + coverage_weight × coverage of the best evidence unit
+    coverage_weight: float = 0.75
     prefix: int = 5  # words compared by their first five letters: "Russia" = "Russian", "sanction" = "sanctions"
     # a claim restates a negated clause of its evidence when it holds this share of the clause's content
     # words (hand-set: "sanctions have not prevented the annexation" against "sanctions prevented the annexation")

@@ -2,8 +2,10 @@
 
 `Writer.ask` asks the extractive assistant first (its hits are the passages, its answer the
 fallback), then the model, verifying each sentence as soon as the stream completes it. Kept
-sentences cite the exact sentence (or two) of the passage that supports them; the extractive short
-answer, when there is one, still opens the answer. Anything else (an abstention, an unreachable
+sentences cite the exact sentence (or two) of the passage that supports them. The model can only
+add: the extractive short answer and lead sentence still open the answer, the verified sentences
+follow (a stand-in model whose true but off-question sentences led took seed lead_correct from
+0.862 to 0.448; `python -m bench.fabricating_model`). Anything else (an abstention, an unreachable
 server, a timeout, a refusal, malformed output, no sentence verified) gives the extractive answer
 with a one-line note. A stop (Ctrl+C, a cancelled worker) keeps the sentences verified so far.
 """
@@ -184,7 +186,20 @@ class _Stream:
                 n = number_of(old.article_id, old.start, old.end, old.quote, lambda i: replace(old, number=i))
                 short = replace(short, citation=n)
         sentences = []
+        lead = extractive.sentences[0] if extractive.sentences else None
+        said = set()
+        if lead is not None:  # the extractive lead stays first: the model can only add to it
+            numbers = []
+            for n in lead.citations:
+                old = extractive.source(n)
+                if old is not None:
+                    numbers.append(number_of(old.article_id, old.start, old.end, old.quote,
+                                             lambda i, old=old: replace(old, number=i)))
+                    said.add((old.article_id, old.start, old.end))
+            sentences.append(replace(lead, citations=tuple(dict.fromkeys(numbers))))
         for g, j, unit in self.kept:
+            if all((self.passages[n].article_id, s, e) in said for n, (s, e) in unit):
+                continue  # the model restated the lead's own sentence
             numbers = []
             for number, (start, end) in unit:
                 p = self.passages[number]
