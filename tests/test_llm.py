@@ -281,7 +281,7 @@ def test_without_a_model_asking_imports_nothing_of_it(seed_index_dir, tmp_path):
                            str(seed_index_dir)], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0 and "some 100,000" in done.stdout
     imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
-    assert [m for m in imported if m.startswith(("qa.generate", "httpx", "cli.llm"))] == []
+    assert [m for m in imported if m.startswith(("qa.generate", "cli.llm"))] == []
 
 
 def test_the_model_only_adds_to_the_extractive_lead_and_does_not_repeat_it(writer, script):
@@ -293,3 +293,16 @@ def test_the_model_only_adds_to_the_extractive_lead_and_does_not_repeat_it(write
     assert texts[0] == first and texts.count(first) == 1
     assert answer.short_answer is not None and answer.short_answer.text == "some 100,000"
     assert answer.source(answer.short_answer.citation).quote == first
+
+
+def test_a_yes_no_answer_keeps_its_verdict_and_claims_and_the_model_only_adds(writer, script):
+    question = "Did Biden offer Putin any concessions?"
+    extractive = writer.assistant.ask(question)
+    assert extractive.verdict is not None
+    n = passage_with(script, writer, question, "concession")
+    script.reply = f"No, Biden did not offer any concessions [{n}]. The Moon is made of cheese [{n}]."
+    answer = writer.ask(question)
+    assert answer.verdict == extractive.verdict and answer.claims == extractive.claims
+    assert answer.sources[:len(extractive.sources)] == extractive.sources
+    assert [s.text for s in answer.sentences][:len(extractive.sentences)] == [s.text for s in extractive.sentences]
+    assert "Moon" not in answer.text and [d.reason for d in answer.dropped][-1] in ("name", "unsupported")

@@ -53,11 +53,14 @@ class Writer:
             on_token: Callable[[str], None] | None = None, on_sentence: Callable[[Checked], None] | None = None,
             cancelled: Callable[[], bool] | None = None, stream: bool = True) -> Answer:
         extractive = self.assistant.ask(question, conversation=conversation, filters=filters, k=k)
-        if extractive.abstained or not extractive.hits:
+        hits = extractive.hits
+        if not hits and not extractive.abstained:  # a yes/no answer keeps no hits: retrieve them
+            hits = self.assistant.retrieve(question, filters=filters, k=k or 10, conversation=conversation)
+        if extractive.abstained or not hits:
             extractive.notes.append(f"{self.label()} was not asked: the articles don't answer this.")
             return extractive
         t0 = time.perf_counter()
-        passages = prompt.passages(self.assistant.index, _cited_first(extractive))
+        passages = prompt.passages(self.assistant.index, _cited_first(extractive, hits))
         asked = extractive.resolved_question or extractive.question
         messages = prompt.messages(asked, passages, conversation)
         state = _Stream(self, passages, on_sentence)
@@ -99,12 +102,12 @@ class Writer:
         return answer
 
 
-def _cited_first(answer: Answer) -> list:
+def _cited_first(answer: Answer, hits: list) -> list:
     """The hits holding the extractive answer's cited sentences first, then the rest by rank."""
     def cited(hit) -> bool:
         return any(s.article_id == hit.article_id and s.start < hit.end and hit.start < s.end for s in answer.sources)
 
-    return sorted(answer.hits, key=lambda h: not cited(h))
+    return sorted(hits, key=lambda h: not cited(h))
 
 
 def _fallback(extractive: Answer, note: str, kind: str | None) -> Answer:
@@ -179,6 +182,9 @@ class _Stream:
             sources.append(make(len(sources) + 1))
             return len(sources)
 
+        verdict = getattr(extractive, "verdict", None) is not None
+        if verdict:  # a yes/no answer keeps its verdict, claim lines and their numbered sources as they are
+            sources.extend(extractive.sources)
         short = extractive.short_answer
         if short is not None:
             old = extractive.source(short.citation)
@@ -186,9 +192,12 @@ class _Stream:
                 n = number_of(old.article_id, old.start, old.end, old.quote, lambda i: replace(old, number=i))
                 short = replace(short, citation=n)
         sentences = []
-        lead = extractive.sentences[0] if extractive.sentences else None
         said = set()
-        if lead is not None:  # the extractive lead stays first: the model can only add to it
+        if verdict:
+            sentences.extend(extractive.sentences)
+            said = {(x.article_id, x.start, x.end) for x in extractive.sources}
+        elif extractive.sentences:  # the extractive lead stays first: the model can only add to it
+            lead = extractive.sentences[0]
             numbers = []
             for n in lead.citations:
                 old = extractive.source(n)
@@ -209,10 +218,9 @@ class _Stream:
                                                 round(j.score, 4))))
             sentences.append(Sentence(g.text, tuple(dict.fromkeys(numbers))))
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
-        return Answer(question=extractive.question, text=text, sentences=sentences, sources=sources,
-                      hits=extractive.hits, notes=list(extractive.notes), resolved_question=extractive.resolved_question,
-                      short_answer=short if short is not None and short.citation <= len(sources) else None,
-                      filters=extractive.filters, dropped=self.dropped)
+        return replace(extractive, text=text, sentences=sentences, sources=sources, notes=list(extractive.notes),
+                       short_answer=short if short is not None and short.citation <= len(sources) else None,
+                       dropped=self.dropped)
 
 
 def _judgement(reason: str, detail: str | None = None):
