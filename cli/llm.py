@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from cli.render import CITE, fail
+from cli.render import fail
 
 
 def llm_settings(url: str | None, model: str | None, as_json: bool):
@@ -62,5 +62,3 @@ def dropped(answer, out: Console) -> None:
                 f"({', '.join(reasons)}; --json lists them).", style="dim")
     out.print(line)
 
-
-__all__ = ["CITE", "ask", "dropped", "header", "llm_settings"]

@@ -73,11 +73,10 @@ class Writer:
         try:
             reply = self.client.complete(messages, stream=stream, on_token=token, cancelled=cancelled)
         except LLMError as exc:
-            return _fallback(extractive, f"No answer from {self.label()}: {exc}; the extractive answer follows.",
-                             exc.kind)
+            return _fallback(extractive, f"No answer from {self.label()}: {exc}; the extractive answer follows.")
         if not_answered(reply.text):
             return _fallback(extractive, f"{self.label(reply.model)} found no answer in the passages; "
-                                         "the extractive answer follows.", "not_answered")
+                                         "the extractive answer follows.")
         state.finish(final=not reply.interrupted)
         timings = {"llm_ttft": round(reply.ttft_ms or reply.total_ms, 3), "llm_total": round(reply.total_ms, 3),
                    "verify": round(state.verify_ms, 3)}
@@ -90,7 +89,7 @@ class Writer:
             else:
                 note = (f"None of the {len(state.checked)} sentences {self.label(reply.model)} wrote could be "
                         "verified against the passages; the extractive answer follows.")
-            answer = _fallback(extractive, note, None)
+            answer = _fallback(extractive, note)
             answer.dropped = state.dropped
             answer.timings = {**answer.timings, **timings}
             return answer
@@ -110,7 +109,7 @@ def _cited_first(answer: Answer, hits: list) -> list:
     return sorted(hits, key=lambda h: not cited(h))
 
 
-def _fallback(extractive: Answer, note: str, kind: str | None) -> Answer:
+def _fallback(extractive: Answer, note: str) -> Answer:
     extractive.notes.append(note)
     return extractive
 
