@@ -48,6 +48,10 @@ def _one_line(error: UsageError, *, as_json: bool) -> int:
     path = error.ctx.command_path.split(" ")[1:] if error.ctx is not None else []
     where = " ".join(["byline", *path])  # the program as the user types it, whatever it was run as
     message = " ".join(error.format_message().split()).rstrip(".")
+    param = getattr(error, "param", None)  # a bad value names its parameter; an unknown option has none
+    low, high = getattr(param, "min", None), getattr(param, "max", None)
+    if low is not None and high is not None:  # the whole range, where typer names only the bound crossed
+        message += f" (it takes {low} to {high})"
     return _exit_code(lambda: fail(f"{message}; see {where} --help", error.exit_code, as_json=as_json,
                                    kind="bad_option"))
 

@@ -55,9 +55,9 @@ def test_generated_bad_option_values_are_one_line_never_a_traceback(case):
 
 
 @pytest.mark.parametrize("args, says", [
-    (["--chunk-words", "0"], "'--chunk-words': Input should be greater than or equal to 4"),
-    (["--chunk-stride", "0"], "'--chunk-stride': Input should be greater than or equal to 1"),
-    (["--chunk-words", "-3"], "'--chunk-words': Input should be greater than or equal to 4"),
+    (["--chunk-words", "0"], "'--chunk-words': Input should be greater than or equal to 4 (it takes 4 to 512)"),
+    (["--chunk-stride", "0"], "'--chunk-stride': Input should be greater than or equal to 1 (it takes 1 to 512)"),
+    (["--chunk-words", "-3"], "'--chunk-words': Input should be greater than or equal to 4 (it takes 4 to 512)"),
     (["--backend", "nope"], "--backend must be one of onnx-int8, onnx, torch"),
     (["--chunk-stride", "30"], "--chunk-stride must be 1 to --chunk-words (24), not 30"),
 ])
