@@ -118,7 +118,8 @@ def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int,
                         message = f"duplicate article id {document.id!r} (first at {first}), skipped"
                         issues.append(LoadIssue(str(file), message, "error", line=document.line))
                         continue
-                    taken, document.id = document.id, _told_apart(document.id, document.path or real, seen_ids)
+                    where = real if document.line is None else f"{real}:{document.line}"  # any spelling: one id
+                    taken, document.id = document.id, _told_apart(document.id, where, seen_ids)
                     message = f"article id {taken!r} is taken by {first}; this one is {document.id!r}"
                     issues.append(LoadIssue(document.path or str(file), message))
                 seen_ids[document.id] = document.path
@@ -127,7 +128,8 @@ def _documents(roots: list[Path], issues: list[LoadIssue], max_bytes: int,
 
 
 def _told_apart(doc_id: str, where: str, taken: Mapping[str, object]) -> str:
-    """`doc_id~HASH`, HASH the CRC-32 of where the article came from: stable for a path, free in `taken`."""
+    """`doc_id~HASH`, HASH the CRC-32 of the resolved file (and line) it came from: the same however the
+    path is spelt (and as `index.writer` tells ids apart), free in `taken`."""
     salt = 0
     while True:
         candidate = f"{doc_id}~{zlib.crc32((where + (str(salt) if salt else '')).encode()):08x}"
