@@ -367,6 +367,19 @@ async def test_status_line_shows_articles_added_by_another_process(make_app, tmp
 
 
 @journey
+async def test_a_yes_no_answer_shows_its_claims_as_a_table_under_the_verdict(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        answer = await ask(pilot, "Did Biden offer Putin any concessions?")
+        assert answer.verdict == "no"
+        shown = screen_text(app)
+        lines = shown.splitlines()
+        verdict = next(i for i, line in enumerate(lines) if "No. [1]" in line)  # the verdict, cited, then the table
+        header = next(i for i, line in enumerate(lines) if "verdict" in line and "outlet" in line and "passage" in line)
+        assert header == verdict + 1 and "contradicted" in lines[header + 1]
+
+
+@journey
 async def test_a_short_answer_is_shown_first_with_its_citation(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
