@@ -48,7 +48,8 @@ class Judged:
 
 
 class Verdicts:
-    def __init__(self, retriever, composer, settings, outlets: Callable[[], list[str]], verdict_settings: VerdictSettings | None = None):
+    def __init__(self, retriever, composer, settings, outlets: Callable[[], list[str]],
+                 verdict_settings: VerdictSettings | None = None):
         self.retriever = retriever
         self.composer = composer
         self.settings = settings
@@ -76,7 +77,8 @@ class Verdicts:
                fitted: dict | None) -> Judged:
         done = Judged(claim)
         user = filters if filters is not None and filters.active else None
-        if claim.outlet and user and user.sources and claim.outlet.casefold() not in {s.casefold() for s in user.sources}:
+        asked = {s.casefold() for s in user.sources} if user else set()
+        if claim.outlet and asked and claim.outlet.casefold() not in asked:
             done.note = f"{claim.outlet} is outside the outlets asked for."
             return done
         sources = (claim.outlet,) if claim.outlet else (user.sources if user else ())
@@ -93,7 +95,8 @@ class Verdicts:
             if ranked.hits:
                 if i and claim.day:
                     done.day_missing = True
-                    done.note = f"No {claim.outlet or 'indexed'} article of {_days(claim.day)}; read from its other articles."
+                    done.note = (f"No {claim.outlet or 'indexed'} article of {_days(claim.day)}; "
+                                 "read from its other articles.")
                 break
         if not ranked.hits:
             done.note = f"No {claim.outlet} article in the index." if claim.outlet else "No article matches."
@@ -181,8 +184,9 @@ class Verdicts:
                     sources.append(same)
                     sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
                 numbers, day = (same.number,), a.published_at
-            claims.append(ClaimVerdict(display(j.claim.text), j.verdict, j.claim.outlet or (j.best.article.source if j.best
-                                       else None), day, numbers, round(j.score, 4), j.note))
+            outlet = j.claim.outlet or (j.best.article.source if j.best else None)
+            claims.append(ClaimVerdict(display(j.claim.text), j.verdict, outlet, day, numbers, round(j.score, 4),
+                                       j.note))
         lead = Sentence(LEADS[verdict], tuple(s.number for s in sources))
         notes = list(query.notes) + [f"{c.outlet or 'Claim'}: {c.note}" for c in claims if c.note]
         timeline = _timeline(form, claims)

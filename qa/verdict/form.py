@@ -31,7 +31,8 @@ _COMPARE_WORDS = re.compile(r"\b(both|while|whereas|same|differ\w*|consistent|in
 
 # question-form cues the verdict model reads (name -> pattern); the model weighs them, not a rule
 CUES = {
-    "no_change": re.compile(r"\b(?:no|not|n't)\s+(?:\w+\s+)?(?:change|shift|difference)\b|\bremain\w*\b|\bstill\b", re.I),
+    "no_change": re.compile(r"\b(?:no|not|n't)\s+(?:\w+\s+)?(?:change|shift|difference)\b|\bremain\w*\b|\bstill\b",
+                            re.I),
     "change": re.compile(r"\b(?:change[sd]?|shift\w*|evolv\w*)\b", re.I),
     "inconsistent": re.compile(r"\b(?:inconsisten\w*|contradict\w*|disagree\w*|differ\w*|contrast\w*|"
                                r"discrepan\w*|conflict\w*)\b", re.I),

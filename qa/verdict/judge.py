@@ -7,8 +7,8 @@ fitted on MultiHop-RAG dev's tuning half (evidence quotes against the other retr
 the same articles); its features are numbers, never article words. The verdict model reads the
 claims' best scores, the order of their dates against the order the question asks, and the question's
 form cues (`form.CUES`), and gives the probability of "Yes"; each form (polar, comparison,
-temporal) has its own. A question of order alone is answered by its claims' dates (`by_dates`). Both are fitted, with their
-cross-validated figures, by `eval/train_verdict.py`.
+temporal) has its own. A question of order alone is answered by its claims' dates (`by_dates`).
+Both are fitted, with their cross-validated figures, by `eval/train_verdict.py`.
 """
 
 from __future__ import annotations
