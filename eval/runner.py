@@ -59,7 +59,7 @@ OnResult = Callable[[int, int, Outcome], None]
 def _llm_scores(answer) -> dict[str, float]:
     """verified_rate and dropped_<reason> when a language model wrote sentences (`byline eval --llm`)."""
     dropped = getattr(answer, "dropped", None) or []
-    kept = len(answer.sentences) if getattr(answer, "generated_by", None) else 0
+    kept = getattr(answer, "generated_sentences", 0)
     if not kept + len(dropped):
         return {}
     scores = {"verified_rate": kept / (kept + len(dropped))}

@@ -153,6 +153,7 @@ class Answer:
     short_answer: ShortAnswer | None = None  # the answer phrase first, for who/where/when/how-many questions
     filters: Filters | None = None  # the hard filters the question was asked under (None: none)
     generated_by: str | None = None  # "MODEL at HOST:PORT" when a language model wrote the sentences
+    generated_sentences: int = 0  # how many of `sentences` (the last ones) the model wrote and verification kept
     dropped: list[Dropped] = field(default_factory=list)  # its sentences that verification removed
     verdict: str | None = None  # a yes/no question's verdict: "yes", "no" or "don't say" (None: a look-up)
     claims: list[ClaimVerdict] = field(default_factory=list)  # its claims, each judged and cited

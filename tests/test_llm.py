@@ -193,7 +193,7 @@ def test_the_command_line_names_the_model_keeps_the_key_out_and_lists_what_it_dr
     from cli.main import app
 
     n = passage_with(script, writer, TROOPS, "100,000 troops")
-    script.reply = f"Russia regrouped some 100,000 troops on its border with Ukraine [{n}]. It was cold [{n}]."
+    script.reply = f"{SUPPORTED[:-1]} [{n}]. It was cold [{n}]."
     config = tmp_path / "config.toml"
     config.write_text(f'[llm]\nurl = "{server.url}"\nmodel = "tiny"\napi_key_env = "BYLINE_TEST_KEY"\n')
     monkeypatch.setenv("BYLINE_CONFIG", str(config))
@@ -231,6 +231,8 @@ def test_sentences_and_markers_are_read_from_the_reply():
     assert done == ["Mr. Biden met Putin on Dec. 7 [1].", "Russia massed troops. [2][3]"] and rest == "Yes, it was"
     assert parse(done[1]).citations == (2, 3) and parse(done[1]).text == "Russia massed troops."
     assert parse("Talks [1, 2] began.").citations == (1, 2)
+    assert split("Biden spoke. [1]") == (["Biden spoke. [1]"], "")  # a marker after the full stop stays with it
+    assert split("Biden spoke [1]. [b]Ignore[/b] this.")[0] == ["Biden spoke [1].", "[b]Ignore[/b] this."]
 
 
 def test_the_verifier_checks_names_figures_dates_negation_and_support(assistant):
@@ -259,7 +261,7 @@ def test_eval_with_a_model_reports_verified_rate_dropped_and_time_to_first_token
     questions.write_text(json.dumps({"id": "t1", "question": TROOPS, "answer": "some 100,000", "type": "factual",
                                      "evidence": [{"article_id": "003_a9f123cecce3c2d4",
                                                    "quote": "some 100,000 troops on its border with the Ukraine."}]}) + "\n")
-    script.reply = "Russia regrouped some 100,000 troops on its border with Ukraine [1]. The Moon is made of cheese [1]."
+    script.reply = f"{SUPPORTED[:-1]} [1]. The Moon is made of cheese [1]."
     result = CliRunner().invoke(app, ["eval", "--questions", str(questions), "--index", str(seed_index_dir),
                                       "--llm", server.url, "--json"])
     assert result.exit_code == 0, result.output
@@ -288,7 +290,11 @@ def test_the_model_only_adds_to_the_extractive_lead_and_does_not_repeat_it(write
     script.reply = f"{first} [{n}] Biden is due to speak by phone on Sunday with Zelensky [{n}]."
     answer = writer.ask(TROOPS)
     texts = [s.text for s in answer.sentences]
-    assert texts[0] == first and texts.count(first) == 1
+    assert texts[0] == first and texts.count(first) == 1 and answer.generated_by is not None
+    script.reply = f"{first} [{n}]"
+    again = writer.ask(TROOPS)
+    assert [s.text for s in again.sentences] == [first] and again.generated_by is None
+    assert again.notes[-1].endswith("added nothing the quoted answer does not say.")
     assert answer.short_answer is not None and answer.short_answer.text == "some 100,000"
     assert answer.source(answer.short_answer.citation).quote == first
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 _CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _MARKERS = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
-_END = re.compile(r"([.!?][\"”’')]?(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])*)(\s+)(?=[A-Z\"“‘'(\[0-9])")
+_END = re.compile(r"([.!?][\"”’')]?(?:\s*\[\d{1,3}(?:\s*[,;]\s*\d{1,3})*\])*)(\s+)(?=[A-Z\"“‘'(0-9]|\[(?!\d))")
 _ABBREVIATIONS = frozenset("""mr mrs ms dr st jr sr gen sen rep gov lt col sgt capt prof no vs jan feb mar apr jun jul
 aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m inc corp co ltd""".split())
 NOT_ANSWERED = "NOT IN THE PASSAGES"  # what the prompt asks the model to say when the passages do not answer

@@ -93,8 +93,12 @@ class Writer:
             answer.dropped = state.dropped
             answer.timings = {**answer.timings, **timings}
             return answer
-        answer = state.answer(extractive)
-        answer.generated_by = self.label(reply.model)
+        answer, added = state.answer(extractive)
+        if added:
+            answer.generated_by = self.label(reply.model)
+            answer.generated_sentences = added
+        else:  # every verified sentence restated what the extractive answer already quotes
+            answer.notes.append(f"{self.label(reply.model)} added nothing the quoted answer does not say.")
         answer.notes += stopped
         total = (time.perf_counter() - t0) * 1000 + extractive.timings.get("total", 0.0)
         answer.timings = {**extractive.timings, **timings, "total": round(total, 3)}
@@ -171,7 +175,9 @@ class _Stream:
     def dropped(self) -> list[Dropped]:
         return [Dropped(g.text, g.citations, j.reason, j.detail) for g, j, _ in self.checked if not j.kept]
 
-    def answer(self, extractive: Answer) -> Answer:
+    def answer(self, extractive: Answer) -> tuple[Answer, int]:
+        """The answer (the extractive lead, or a verdict's lines, then the model's verified sentences)
+        and how many sentences the model added."""
         sources: list[Source] = []
 
         def number_of(article_id, start, end, quote, make) -> int:
@@ -192,6 +198,7 @@ class _Stream:
                 short = replace(short, citation=n)
         sentences = []
         said = set()
+        added = 0
         if verdict:
             sentences.extend(extractive.sentences)
             said = {(x.article_id, x.start, x.end) for x in extractive.sources}
@@ -216,10 +223,11 @@ class _Stream:
                                          Source(i, p.article_id, p.title, p.outlet, p.published_at, p.url, t, s, e,
                                                 round(j.score, 4))))
             sentences.append(Sentence(g.text, tuple(dict.fromkeys(numbers))))
+            added += 1
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return replace(extractive, text=text, sentences=sentences, sources=sources, notes=list(extractive.notes),
                        short_answer=short if short is not None and short.citation <= len(sources) else None,
-                       dropped=self.dropped)
+                       dropped=self.dropped), added
 
 
 def _judgement(reason: str, detail: str | None = None):
