@@ -5,9 +5,9 @@ fallback), then the model, verifying each sentence as soon as the stream complet
 sentences cite the exact sentence (or two) of the passage that supports them. The model can only
 add: the extractive short answer and lead sentence still open the answer, the verified sentences
 follow (a stand-in model whose true but off-question sentences led took seed lead_correct from
-0.862 to 0.448; `python -m bench.fabricating_model`). Anything else (an abstention, an unreachable
-server, a timeout, a refusal, malformed output, no sentence verified) gives the extractive answer
-with a one-line note. A stop (Ctrl+C, a cancelled worker) keeps the sentences verified so far.
+0.862 to 0.448; with the lead kept it stays as without a model: `python -m bench.fabricating_model`).
+Anything else (an abstention, an unreachable server, a timeout, a refusal, malformed output, no
+sentence verified) gives the extractive answer with a one-line note. A stop (Ctrl+C, a cancelled worker) keeps the sentences verified so far.
 """
 
 from __future__ import annotations
