@@ -96,7 +96,7 @@ def convert(source: Path, target: Path) -> dict:
     store.close()
     t1 = time.perf_counter()
     index = Index.open(target)
-    written = index.repair()
+    written = index.repair().vectors
     problems = index.verify(full=True)
     index.close()
     return {"convert_s": t1 - t0, "repair_s": time.perf_counter() - t1, "vectors": written, "problems": problems}

@@ -191,7 +191,7 @@ def verify(index: str | None = IndexOpt, full: bool = typer.Option(False, "--ful
         console().print("index OK" + printable(note), markup=False, soft_wrap=True)
     if problems:
         if not as_json:
-            fix = ("byline index repair" if all("repair" in p for p in problems)
+            fix = ("byline index repair" if all("repair" in p or "index add" in p for p in problems)
                    else "byline index build --rebuild PATH")
             fail("index damaged: " + "; ".join(problems) + f" — fix with: {fix}")
         raise typer.Exit(1)
@@ -199,15 +199,30 @@ def verify(index: str | None = IndexOpt, full: bool = typer.Option(False, "--ful
 
 @app.command()
 def repair(index: str | None = IndexOpt, as_json: bool = JsonOpt):
-    """Rebuild a damaged or missing vector file from the vectors the database keeps (no re-embedding)."""
+    """Mend a damaged index from its intact copies; says what was re-embedded and what to re-add."""
     from qa.admin import repair as repair_index
 
     with one_line_errors(as_json=as_json):
-        written = repair_index(_dir(index))
+        report = repair_index(_dir(index))
     if as_json:
-        print_json({"repaired": True, "vectors": written})
-    else:
-        console().print(f"repaired: wrote {written} vectors from the database; nothing was re-embedded.")
+        print_json({"repaired": not report.lost, **report.to_dict()})
+        return
+    said = [f"repaired: wrote {report.vectors} vectors from the database"]
+    if report.damaged_files:
+        said.append(f"replaced the damaged vector file(s) {', '.join(report.damaged_files)}")
+    if report.from_file:
+        said.append(f"restored {report.from_file} damaged stored vectors from the intact vector file")
+    if report.rederived:
+        said.append(f"rebuilt {len(report.rederived)} article(s) from their stored text "
+                    f"({', '.join(report.rederived[:5])})")
+    if report.keywords_rebuilt:
+        said.append("rebuilt the keyword index")
+    said.append(f"re-embedded {report.reembedded} windows" if report.reembedded else "nothing was re-embedded")
+    console().print("; ".join(said) + ".", markup=False, soft_wrap=True)
+    if report.lost:
+        files = " ".join(x.get("file") or x["id"] for x in report.lost)
+        fail(f"{len(report.lost)} article(s) were damaged beyond repair (no copy holds their text) and were "
+             f"removed; re-add them: byline index add {files}")
 
 
 @app.command()

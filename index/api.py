@@ -22,6 +22,7 @@ from index.reader import DB_NAME, Reader
 from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.settings import IndexSettings, built_differently
+from index.repair import RepairReport
 from index.verify import Verification, verify
 from index.writer import COMMIT_WINDOWS, Writer
 
@@ -155,9 +156,9 @@ class Index:
         with self._session() as writer:
             return writer.remove([str(k) for k in keys])  # a Path names its file
 
-    def repair(self) -> int:
-        """Rebuild the vector file from the vectors SQLite keeps; returns how many were written."""
-        with self._session() as writer:
+    def repair(self) -> RepairReport:
+        """Mend the damaged copies from the intact ones (`index.repair`); says what it could not mend."""
+        with self._session(repairing=True) as writer:
             return writer.repair()
 
     def optimize(self) -> OptimizeReport:

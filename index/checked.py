@@ -26,7 +26,9 @@ BACK_NS = 1_000_000_000  # how far back the modification time is set: beyond any
 
 
 def _key(db: Path) -> list[int] | None:
-    """(inode, size, modification time) of the file, or None while its log holds writes."""
+    """(inode, size, modification time, change time) of the file, or None while its log holds
+    writes. The change time cannot be set back (utime sets it to now): a write that restores the
+    modification time still changes the key."""
     try:
         st = db.stat()
         wal = db.with_name(db.name + "-wal")
@@ -34,7 +36,7 @@ def _key(db: Path) -> list[int] | None:
             return None
     except OSError:
         return None
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 def unchanged(db: Path) -> bool:

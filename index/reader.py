@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import checked
+from index import checked, row_checks
 from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.lock import writable
 from index.reports import Stats
@@ -29,6 +29,7 @@ from index.tantivy_keywords import DIR_NAME, KeywordSearcher
 from index.vectors import VectorFileError
 
 DB_NAME = "byline.sqlite"
+UPGRADED_FROM = 4  # the format upgraded on open (index.row_checks.add_checksums)
 SNAPSHOT_TRIES = 5  # a writer would have to commit this many times during one snapshot to defeat it
 
 
@@ -82,6 +83,10 @@ class Reader:
                 raise IndexCorruptError(f"The index database {db} is damaged ({problem}); rebuild it from your "
                                         f"articles: byline index build --rebuild PATH --index {self.path}")
             manifest = store.manifest()
+            if manifest.get("format_version") == UPGRADED_FROM:
+                store.close()
+                self._upgrade(db, mode)
+                return self._open_store()
             check_manifest(self.path, manifest, *self._want)
         except BaseException:
             store.close()
@@ -92,6 +97,16 @@ class Reader:
         self.dimension = int(manifest.get("dimension") or 0)
         self._vectors: SegmentedVectors | None = None
         self._version: int | None = None
+
+    def _upgrade(self, db: Path, mode: str) -> None:
+        """A format 4 index gets its row checksums once (index.row_checks: seconds at 100k articles),
+        under the write lock; a read-only one cannot be, and is refused with what to do."""
+        if mode == "immutable":
+            raise IndexMismatchError(
+                f"The index at {self.path} has format version {UPGRADED_FROM}; this Byline adds checksums to it "
+                f"on first open, which needs a writable folder: copy it somewhere writable and open it there "
+                f"once, or rebuild it: byline index build --rebuild PATH --index {self.path}")
+        row_checks.upgrade(self.path, db, IndexSettings().lock_timeout)
 
     def close(self) -> None:
         self.store.close()

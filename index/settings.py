@@ -12,7 +12,7 @@ BACKENDS = ("onnx-int8", "onnx", "torch")
 # below this many vectors an IVF index cannot be trained well, so `approximate_above` may not be lower.
 IVF_MIN_LISTS = 64
 IVF_MIN_VECTORS = 39 * IVF_MIN_LISTS
-FORMAT_VERSION = 4  # 4: article text, sentence spans and entities as compressed blobs, one an article (index.packing); 3: vectors as 8-bit codes (SQLite rowid table keyed by a 63-bit hash, FAISS SQ8); 2: article_files (resolved source files), vector checksums, ids never reused; sentences
+FORMAT_VERSION = 5  # 5: a CRC-32 with every article, sentence, entity, window and vector row (index.checksums; a format 4 index is upgraded on open, index.row_checks); 4: article text, sentence spans and entities as compressed blobs, one an article (index.packing); 3: vectors as 8-bit codes (SQLite rowid table keyed by a 63-bit hash, FAISS SQ8); 2: article_files (resolved source files), vector checksums, ids never reused; sentences
 # run over line breaks; named entities stored per sentence
 
 

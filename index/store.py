@@ -19,9 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.checksums import ENTITIES, SPANS, VECTOR, article_crc, check, chunk_crc, row_crc
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
-from index.packing import (Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans,
-                           unpack_text)
+from index.packing import Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans, unpack_text
 from index.quantize import decode, from_blob, to_blob
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, StoredHash, Window
 from index.sql import (
@@ -30,12 +30,11 @@ from index.sql import (
     FIND_BY_FILE, FILES_OF, FIND_BY_STORED_PATH, LIST_ARTICLES, HAS_ARTICLE_META, GET_ARTICLE_META,
     INSERT_ARTICLE_META, DELETE_ARTICLE_META, HASH_OF, ALL_SIMHASHES,
     INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
-    CHUNK_SPANS_OF, TEXT_OF, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
+    CHUNKS_OF, LAST_ID, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_IDS, CHUNK_VECTORS_AFTER,
     CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
-    FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS, ORPHAN_CHUNKS,
+    FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS,
     INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, filter_clause,
-    ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, MISSING_VECTORS, BAD_SPANS,
     HAS_TOMBSTONES_TABLE, ALL_TOMBSTONES, ADD_TOMBSTONE, REMOVE_TOMBSTONE, CLEAR_TOMBSTONES, LIVE_TOMBSTONES,
 )
 
@@ -69,6 +68,7 @@ class Store:
         self.mode = mode
         self.in_read = False
         self._unpacked = Unpacked()  # (what, article rowid) -> its unpacked text, spans or entities
+        self._last: dict[str, int] = {}  # table -> the last id given in this transaction
         try:
             if mode == "rw":
                 self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -136,12 +136,14 @@ class Store:
 
     # -- transactions
     def begin(self) -> None:
+        self._last.clear()
         self._run("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         self._run("COMMIT")
 
     def rollback(self) -> None:
+        self._last.clear()
         if self.db.in_transaction:
             self._run("ROLLBACK")
 
@@ -186,6 +188,7 @@ class Store:
     def _article(self, row) -> ArticleRow | None:
         if not row:
             return None
+        check(self.path, article_crc(row), row[13], f"the stored row of article {row[1]!r}")
         return ArticleRow(*row[:7], self._unpacked.get(("text", row[0]), lambda: unpack_text(row[7])), row[8])
 
     def article(self, article_id: str) -> ArticleRow | None:
@@ -222,13 +225,22 @@ class Store:
         rows = self._rows(ALL_SIMHASHES)
         return [r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.int64)
 
+    def _next_id(self, table: str) -> int:
+        """The id AUTOINCREMENT would give next (given explicitly, so that the checksum covers it)."""
+        if table not in self._last:
+            row = self._one(LAST_ID, (table,))
+            self._last[table] = int(row[0]) if row else 0
+        self._last[table] += 1
+        return self._last[table]
+
     def insert_article(self, doc, simhash: int, file: str | None) -> int:
         source_key = doc.source.casefold() if doc.source else None
         day = doc.published_at[:10] if doc.published_at else None
-        cur = self._run(INSERT_ARTICLE, (doc.id, doc.title, doc.source, source_key, doc.published_at,
-                                         day, doc.url, doc.path, pack_text(doc.text), doc.content_hash, simhash,
-                                         len(doc.text)))
-        rowid = int(cur.lastrowid)
+        rowid = self._next_id("articles")
+        row = [rowid, doc.id, doc.title, doc.source, doc.published_at, doc.url, doc.path, pack_text(doc.text),
+               doc.content_hash, source_key, day, int(simhash), len(doc.text)]
+        self._run(INSERT_ARTICLE, (*row[:4], source_key, doc.published_at, day, doc.url, doc.path,
+                                   doc.content_hash, int(simhash), len(doc.text), row[7], article_crc(row)))
         if file:
             self._run(INSERT_FILE, (rowid, file))
         if doc.author or doc.tags:
@@ -236,28 +248,40 @@ class Store:
         return rowid
 
     def insert_sentences(self, article: int, spans: Sequence[tuple[int, int]]) -> None:
-        self._run(INSERT_SENTENCES, (article, pack_spans(spans)))
+        blob = pack_spans(spans)
+        self._run(INSERT_SENTENCES, (article, blob, row_crc(SPANS, (article,), blob)))
 
     def insert_entities(self, article: int, entities: Iterable) -> None:
-        self._run(INSERT_ENTITIES, (article, pack_entities(entities)))
+        blob = pack_entities(entities)
+        self._run(INSERT_ENTITIES, (article, blob, row_crc(ENTITIES, (article,), blob)))
 
-    def insert_chunk(self, article: int, chunk, hash_: str) -> int:
-        cur = self._run(INSERT_CHUNK, (article, chunk.ordinal, chunk.start, chunk.end,
-                                       chunk.sent_lo, chunk.sent_hi, hash_))
-        chunk_id = int(cur.lastrowid)
-        self._run(INSERT_FTS, (chunk_id, chunk.text))
-        return chunk_id
+    def insert_chunk(self, article: int, chunk, hash_: int) -> int:
+        row = (self._next_id("chunks"), article, chunk.ordinal, chunk.start, chunk.end, chunk.sent_lo,
+               chunk.sent_hi, int(hash_))
+        self._run(INSERT_CHUNK, (*row, chunk_crc(row)))
+        self._run(INSERT_FTS, (row[0], chunk.text))
+        return row[0]
+
+    def chunks_of(self, rowid: int) -> list[tuple]:
+        """The chunk rows of an article (`index.sql.CHUNK_COLUMNS`), each checked."""
+        rows = self._rows(CHUNKS_OF, (rowid,))
+        for r in rows:
+            check(self.path, chunk_crc(r), r[8], f"window {r[0]}")
+        return rows
 
     def delete_article(self, rowid: int) -> list[int]:
         """Remove an article and everything hanging off it; returns its chunk ids."""
-        spans = self._rows(CHUNK_SPANS_OF, (rowid,))
-        text_row = self._one(TEXT_OF, (rowid,))
-        if text_row and spans:
-            text = unpack_text(text_row[0])
-            self._many(DELETE_FTS, [(cid, text[s:e]) for cid, s, e in spans])
+        chunks = self.chunks_of(rowid)
+        article = self.article_by_row(rowid)  # checked
+        if article and chunks:
+            self._many(DELETE_FTS, [(r[0], article.text[r[3]:r[4]]) for r in chunks])
+        self.delete_rows(rowid)
+        return [r[0] for r in chunks]
+
+    def delete_rows(self, rowid: int) -> None:
+        """An article's rows, its keyword rows left as they are (`delete_article`; `index.repair`)."""
         for sql in (DELETE_CHUNKS, DELETE_SENTENCES, DELETE_ENTITIES, DELETE_FILE, DELETE_ARTICLE_META, DELETE_ARTICLE):
             self._run(sql, (rowid,))
-        return [cid for cid, _, _ in spans]
 
     # -- embeddings cache
     def cached_vectors(self, hashes: Iterable[str]) -> dict[str, np.ndarray]:
@@ -265,6 +289,7 @@ class Store:
         for h in hashes:
             row = self._one(GET_EMBEDDING, (h,))
             if row:
+                check(self.path, row_crc(VECTOR, (h,), row[0]), row[1], f"the stored vector {h}")
                 found[h] = from_blob(row[0])
         return found
 
@@ -277,7 +302,14 @@ class Store:
         return found
 
     def put_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
-        self._many(PUT_EMBEDDING, [(h, to_blob(v)) for h, v in items])  # 8-bit codes (index.quantize)
+        blobs = [(int(h), to_blob(v)) for h, v in items]  # 8-bit codes (index.quantize)
+        self._many(PUT_EMBEDDING, [(h, b, row_crc(VECTOR, (h,), b)) for h, b in blobs])
+
+    def _checked_codes(self, rows: list) -> bytes:
+        """The codes of (chunk id, vector, hash, crc) rows, each checked."""
+        for r in rows:
+            check(self.path, row_crc(VECTOR, (r[2],), r[1]), r[3], f"the stored vector of window {r[0]}")
+        return b"".join(r[1] for r in rows)
 
     def all_chunk_vectors(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
         none = (np.zeros(0, np.int64), np.zeros((0, dimension), np.float32))
@@ -290,7 +322,7 @@ class Store:
         while rows := self._rows(CHUNK_VECTORS_AFTER, (last, block)):
             last = rows[-1][0]
             yield (np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)),
-                   decode(np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint8).reshape(len(rows), dimension)))
+                   decode(np.frombuffer(self._checked_codes(rows), dtype=np.uint8).reshape(len(rows), dimension)))
 
     def chunk_ids(self) -> np.ndarray:
         """Every chunk id, in order, read as a stream (a list of rows held 1.3 GB at 14M windows)."""
@@ -307,7 +339,7 @@ class Store:
             part = [int(x) for x in ids[i:i + 500]]
             rows = self._rows(CHUNK_VECTORS_OF.format(marks=",".join("?" * len(part))), part)
             found += [r[0] for r in rows]
-            codes += [r[1] for r in rows]
+            codes.append(self._checked_codes(rows))
         if not found:
             return np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.float32)
         return (np.array(found, dtype=np.int64),
@@ -341,12 +373,21 @@ class Store:
         if not ids:
             return {}
         sql = CHUNK_ROWS.format(marks=",".join("?" * len(ids)))
-        return {r[0]: ChunkRow(*r) for r in self._rows(sql, list(ids))}
+        rows = self._rows(sql, list(ids))
+        for r in rows:  # (c.id, a.id, start, end, sent_lo, sent_hi, a.rowid, article, ordinal, hash, crc)
+            check(self.path, chunk_crc((r[0], r[7], r[8], r[2], r[3], r[4], r[5], r[9])), r[10], f"window {r[0]}")
+        return {r[0]: ChunkRow(*r[:7]) for r in rows}
 
     def _unpack(self, what: str, sql: str, article_rowid: int, unpack) -> list:
+        tag = SPANS if what == "sentences" else ENTITIES
+
         def load():
             row = self._one(sql, (article_rowid,))
-            return unpack(row[0]) if row else None
+            if not row:
+                return None
+            check(self.path, row_crc(tag, (article_rowid,), row[0]), row[1],
+                  f"the stored {what} of the article in row {article_rowid}")
+            return unpack(row[0])
 
         return self._unpacked.get((what, article_rowid), load) or []
 
@@ -356,8 +397,11 @@ class Store:
 
     def windows(self, article_rowid: int, lo: int, hi: int) -> list[Window]:
         """Chunks of an article touching sentences lo..hi, with their vectors."""
-        return [Window(cid, s, e, sl, sh, from_blob(v))
-                for cid, s, e, sl, sh, v in self._rows(WINDOWS, (article_rowid, lo, hi))]
+        rows = self._rows(WINDOWS, (article_rowid, lo, hi))
+        for cid, s, e, sl, sh, v, article, ordinal, h, crc, vcrc in rows:
+            check(self.path, chunk_crc((cid, article, ordinal, s, e, sl, sh, h)), crc, f"window {cid}")
+            check(self.path, row_crc(VECTOR, (h,), v), vcrc, f"the stored vector of window {cid}")
+        return [Window(r[0], r[1], r[2], r[3], r[4], from_blob(r[5])) for r in rows]
 
     def outlets(self) -> list[OutletCount]:
         return [OutletCount(*r) for r in self._rows(OUTLETS)]
@@ -392,22 +436,3 @@ class Store:
             raise translate(exc, self.path) from exc
         except sqlite3.Error as exc:
             raise translate(exc, self.path) from exc
-
-    # -- verification
-    def integrity_problems(self, full: bool = False) -> list[str]:
-        """SQLite's own check (quick, or the full integrity check) and the tables' agreement."""
-        problems = []
-        result = self._one("PRAGMA integrity_check" if full else "PRAGMA quick_check")[0]
-        if result != "ok":
-            return [f"SQLite integrity check: {one_line(result)}"]
-        if self.count("fts") != self.count("chunks"):
-            problems.append(f"keyword index has {self.count('fts')} rows for {self.count('chunks')} chunks")
-        for label, sql in (("chunks without an article", ORPHAN_CHUNKS),
-                           ("articles without chunks (half-written)", ARTICLES_WITHOUT_CHUNKS),
-                           ("articles without sentences (half-written)", ARTICLES_WITHOUT_SENTENCES),
-                           ("chunks without a vector", MISSING_VECTORS),
-                           ("chunks outside their article's text", BAD_SPANS)):
-            n = self._one(sql)[0]
-            if n:
-                problems.append(f"{n} {label}")
-        return problems

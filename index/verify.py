@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index import tantivy_keywords
+from index import row_checks, tantivy_keywords
 from index.reader import SNAPSHOT_TRIES, Reader
+from index.repair import LOST
 from index.segments import live_files, load, segments_of, vector_file
 from index.merging import BLOCK
 from index.swap import BUILDING, OLD, READY, sibling
@@ -75,15 +76,26 @@ def verify(reader: Reader, full: bool = False) -> Verification:
 
 def _check(reader: Reader, full: bool) -> tuple[Verification, int, bool]:
     store, out = reader.store, Verification()
-    out.problems = store.integrity_problems(full)
+    out.problems = row_checks.table_problems(store, full)
     manifest = store.manifest()
     version = int(manifest.get("vectors_version", 0))
     if out.problems and out.problems[0].startswith("SQLite"):
         return out, version, False
+    # every row's checksum (a quick verify: the article-level rows, and the first windows and vectors)
+    damage = row_checks.scan(store, full)
+    out.problems += damage.problems(store.path)
+    out.problems += [p for p in [row_checks.fts_problem(store.path)] if p]
+    lost = manifest.get(LOST) or []
+    if lost:
+        files = ", ".join(x.get("file") or x["id"] for x in lost[:5]) + (" …" if len(lost) > 5 else "")
+        out.problems.append(f"{len(lost)} articles were lost to damage (no copy held their text); re-add them: "
+                            f"byline index add {files}")
     chunks, articles = store.count("chunks"), store.count("articles")
     for key, n in (("articles", articles), ("chunks", chunks)):
         if manifest.get(key) not in (None, n):
             out.problems.append(f"manifest says {manifest.get(key)} {key}, database holds {n}")
+    if damage.rows or damage.unreadable:  # the vectors are compared with rows known to be intact only
+        return out, version, False
     dim = int(manifest.get("dimension") or 0)
     segments = segments_of(manifest)
     files = [vector_file(reader.path, seg.version) for seg in segments] if segments is not None else \

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index import checked, swap, tantivy_keywords
+from index import checked, row_checks, swap, tantivy_keywords
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
 from index.errors import IndexCorruptError, InputError
@@ -37,7 +37,8 @@ from index.lock import writer_lock
 from index.merging import merged, merged_ids
 from index.near_duplicates import closest
 from index.prepare import DEFAULT_WORKERS, prepare_all
-from index.reader import DB_NAME, check_manifest, settings_of
+from index.reader import DB_NAME, UPGRADED_FROM, check_manifest, settings_of
+from index.repair import LOST, RepairReport, repair, still_lost
 from index.reports import AddReport, OptimizeReport
 from index.segments import (APPEND, MERGE_ALL, MERGE_SMALL, Segment, check_files, live_files, plan, segments_of,
                             vector_file)
@@ -69,8 +70,9 @@ class Writer:
     @classmethod
     @contextmanager
     def session(cls, path: Path, encoder: Callable, *, create: IndexSettings | None = None,
-                lock_timeout: float | None = None):
-        """Take the lock, finish any interrupted rebuild, check the database, remove leftovers."""
+                lock_timeout: float | None = None, repairing: bool = False):
+        """Take the lock, finish any interrupted rebuild, check the database (every row's checksum
+        too, unless `repairing`: then `index.repair` reads them), remove leftovers."""
         timeout = lock_timeout if lock_timeout is not None else (create or IndexSettings()).lock_timeout
         with writer_lock(path, timeout):
             swap.recover(path)
@@ -82,12 +84,14 @@ class Writer:
             path.mkdir(parents=True, exist_ok=True)
             fresh = not db.exists()
             if not fresh and not checked.unchanged(db):  # unchanged since a clean write: checked then
-                _check_before_writing(db, path)
+                _check_before_writing(db, path, rows=not repairing)
             checked.drop(db)
             store = Store(db, "rw")
             try:
                 if not fresh:
                     if store.has_manifest_table() and store.manifest():
+                        if store.manifest_value("format_version") == UPGRADED_FROM:
+                            _upgrade(store)
                         check_manifest(path, store.manifest())  # another format: refused before any table is added
                     store.create_schema()  # tables added since the index was made (tombstones)
                 if fresh or not store.has_manifest_table() or not store.manifest():
@@ -171,6 +175,8 @@ class Writer:
                 kept = [*kept, Segment.written(target, version + 1, digest, written)]
             store.set_manifest(vectors_version=version + 1, segments=[k.to_json() for k in kept],
                                vectors_checksum=None, dimension=dim, articles=store.count("articles"), chunks=total)
+            if store.manifest_value(LOST):  # an article lost to damage is found again once re-added
+                store.set_manifest(**{LOST: still_lost(store)})
             store.commit()
         except BaseException:
             store.rollback()
@@ -302,10 +308,10 @@ class Writer:
         self._commit(change)
         return ids
 
-    def repair(self) -> int:
-        """Write a new vector file from the vectors SQLite keeps (nothing is re-embedded)."""
-        self._commit(lambda store: ([], [], []), merge=True)
-        return self.store.count("chunks")
+    def repair(self) -> RepairReport:
+        """Mend the damaged side from the intact copies (`index.repair`), then write the vector file
+        anew from the database."""
+        return repair(self)
 
     def optimize(self) -> OptimizeReport:
         """Merge every segment into one and drop the tombstones (IVF retrained when in use)."""
@@ -318,17 +324,34 @@ class Writer:
         return report
 
 
-def _check_before_writing(db: Path, path: Path) -> None:
-    """SQLite's quick check through a read-only connection: a damaged database is never opened for
-    writing (even closing a writer's connection may write to it)."""
+def _check_before_writing(db: Path, path: Path, rows: bool = True) -> None:
+    """SQLite's quick check through a read-only connection (a damaged database is never opened for
+    writing: even closing a writer's connection may write to it), then every row's checksum and
+    FTS5's check (`index.row_checks`): what `ask` would refuse, a write refuses first."""
     checker = Store(db, "ro")
     try:
         problem = checker.quick_check()
+        if not problem and rows and checker.manifest_value("format_version") == FORMAT_VERSION:
+            problems = row_checks.scan(checker).problems(db, fix=False) or [row_checks.fts_problem(db)]
+            if any(problems):
+                raise IndexCorruptError(f"The index database {db} is damaged ({'; '.join(p for p in problems if p)}); "
+                                        f"nothing was written. Repair it: byline index repair --index {path}")
     finally:
         checker.close()
     if problem:
         raise IndexCorruptError(f"The index database {db} is damaged ({problem}); nothing was written. "
                                 f"Rebuild it from your articles: byline index build --rebuild PATH --index {path}")
+
+
+def _upgrade(store: Store) -> None:
+    """Format 4 -> 5: the row checksums added (`index.row_checks.add_checksums`), in one commit."""
+    store.begin()
+    try:
+        row_checks.add_checksums(store)
+        store.commit()
+    except BaseException:
+        store.rollback()
+        raise
 
 
 def _initialise(store: Store, settings: IndexSettings) -> None:

@@ -131,8 +131,8 @@ def optimize(directory: Path) -> dict:
         index.close()
 
 
-def repair(directory: Path) -> int:
-    """Rebuild the vector file from the vectors the database keeps; returns how many were written."""
+def repair(directory: Path):
+    """Mend a damaged index from its intact copies (`index.repair.RepairReport`)."""
     if backends.is_qdrant(directory):
         raise InputError("repair rewrites an embedded index's vector file; Qdrant keeps its own "
                          "(see its snapshots and replicas)")

@@ -179,3 +179,46 @@ def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int
     out["cycles"] = len(log.read_text().split()) if log.exists() else 0
     out["writer_ok"] = writer.returncode == 0 or err[-500:]
     return out
+
+
+def damage_bytes(index_dir: Path, rng: np.random.Generator, tables: tuple[str, ...] = ()) -> tuple[int, str]:
+    """8-64 random bytes at a random place in one random page of the database (of one of `tables`,
+    as dbstat names them, when given), after a checkpoint; returns (page, what dbstat calls it)."""
+    db_path = index_dir / "byline.sqlite"
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    pages = sorted({(r[0], r[1]) for r in db.execute("SELECT pageno, name FROM dbstat")
+                    if r[0] > 1 and (not tables or r[1] in tables)})
+    db.close()
+    page, name = pages[int(rng.integers(len(pages)))]
+    size = int(rng.integers(8, 65))
+    offset = int(rng.integers(0, page_size - size))
+    with open(db_path, "r+b") as fh:
+        fh.seek((page - 1) * page_size + offset)
+        fh.write(rng.bytes(size))
+    return page, name
+
+
+def stored_values(index_dir: Path) -> dict | str:
+    """Every stored value as SQLite reads it, table by table in key order (no index is used), with
+    the keyword index's vocabulary; or what SQLite said when it could not read them. Ids (rowids,
+    window ids) are left out: a repaired article may come back under new ones."""
+    db = sqlite3.connect(f"file:{index_dir / 'byline.sqlite'}?mode=ro", uri=True)
+    try:
+        articles = db.execute("SELECT rowid, id, title, source, source_key, published_at, day, url, path, text, "
+                              "content_hash, simhash, chars FROM articles NOT INDEXED ORDER BY rowid").fetchall()
+        key = {r[0]: r[1] for r in articles}
+        return {
+            "articles": sorted(r[1:] for r in articles),
+            "spans": sorted((key.get(a), s) for a, s in db.execute("SELECT article, spans FROM sentence_spans")),
+            "entities": sorted((key.get(a), e) for a, e in db.execute("SELECT article, entities FROM article_entities")),
+            "chunks": sorted((key.get(r[0]), *r[1:]) for r in db.execute(
+                "SELECT article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks NOT INDEXED")),
+            "vectors": sorted(db.execute("SELECT hash, vector FROM embeddings")),
+            "keywords": sorted(db.execute("SELECT term, doc, cnt FROM chunks_vocab")),
+        }
+    except sqlite3.Error as exc:
+        return f"unreadable: {exc}"
+    finally:
+        db.close()
