@@ -32,9 +32,8 @@ from index.errors import IndexCorruptError
 from index.quantize import to_blob
 from index.reports import AddReport
 from index.segments import segments_of, vector_file
-from index.sql import (ARTICLE_TEXTS, CHUNK_HASHES, CHUNKS_BY_ARTICLE, DELETE_CHUNK, DELETE_VECTOR, FILE_OF,
-                       FTS_DELETE_ALL, INSERT_FTS, PUT_VECTOR, RAW_ARTICLE)
-from index.packing import unpack_text
+from index.sql import (ARTICLE_TEXTS, CHUNK_HASHES, DELETE_CHUNK, DELETE_VECTOR, FILE_OF, FTS_DELETE_ALL, INSERT_FTS,
+                       PUT_VECTOR, RAW_ARTICLE)
 from index.vectors import VectorFileError, VectorIndex, file_checksum
 
 LOST = "lost_articles"  # manifest key: [{"id": …, "file": …}] of articles whose text no copy holds
@@ -87,7 +86,7 @@ def repair(writer) -> RepairReport:
         raise IndexCorruptError(f"The index database {db} cannot be read ({damage.unreadable}); repair cannot "
                                 f"mend it. Rebuild it from your articles: byline index build --rebuild PATH "
                                 f"--index {path}")
-    keywords_bad = row_checks.fts_problem(db) is not None
+    keywords_bad = row_checks.fts_problem(db) is not None or row_checks.keyword_problem(store) is not None
     report = RepairReport()
     manifest = store.manifest()
     dim = int(manifest.get("dimension") or 0) or writer.encoder.dimension
@@ -163,9 +162,7 @@ def _lost(store, rowid: int) -> dict:
 def _rebuild_keywords(store) -> None:
     """The contentless keyword index emptied and filled again from the windows' text."""
     store._run(FTS_DELETE_ALL)
-    for rowid, blob in store.db.execute(ARTICLE_TEXTS.format(what="rowid, text")).fetchall():
-        text = unpack_text(blob)
-        store._many(INSERT_FTS, [(cid, text[s:e]) for cid, s, e in store._rows(CHUNKS_BY_ARTICLE, (rowid,))])
+    store._many(INSERT_FTS, list(row_checks.keyword_rows(store)))
 
 
 def still_lost(store) -> list[dict]:

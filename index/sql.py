@@ -203,3 +203,15 @@ DELETE_CHUNK = "DELETE FROM chunks WHERE id = ?"
 # every posting of the keyword index read once (a read-only stand-in for FTS5's integrity check)
 FTS_WALK_TABLE = "CREATE VIRTUAL TABLE temp.fts_walk USING fts5vocab(main, chunks_fts, 'instance')"
 FTS_WALK = "SELECT count(*), sum(doc), sum(offset) FROM temp.fts_walk"
+# the keyword index as the windows' text makes it, in memory, to compare with the stored one
+# (index.row_checks.keyword_problem); the tokenizer as chunks_fts's in BASE_SCHEMA
+EXPECTED_FTS = """CREATE VIRTUAL TABLE temp.expected USING fts5(text, content='',
+    tokenize='unicode61 remove_diacritics 2')"""
+EXPECTED_WALK = "CREATE VIRTUAL TABLE temp.expected_walk USING fts5vocab(temp, expected, 'instance')"
+INSERT_EXPECTED = "INSERT INTO temp.expected(rowid, text) VALUES (?, ?)"
+KEYWORDS_DIFFER = """SELECT count(*) FROM (SELECT term, doc, offset FROM temp.fts_walk
+    EXCEPT SELECT term, doc, offset FROM temp.expected_walk)"""
+KEYWORDS_MISSING = """SELECT count(*) FROM (SELECT term, doc, offset FROM temp.expected_walk
+    EXCEPT SELECT term, doc, offset FROM temp.fts_walk)"""
+DROP_EXPECTED = ("DROP TABLE IF EXISTS temp.expected_walk", "DROP TABLE IF EXISTS temp.fts_walk",
+                 "DROP TABLE IF EXISTS temp.expected")

@@ -85,6 +85,8 @@ def _check(reader: Reader, full: bool) -> tuple[Verification, int, bool]:
     damage = row_checks.scan(store, full)
     out.problems += damage.problems(store.path)
     out.problems += [p for p in [row_checks.fts_problem(store.path)] if p]
+    if full and not out.problems:  # the keyword index against the windows' text
+        out.problems += [p for p in [row_checks.keyword_problem(store)] if p]
     lost = manifest.get(LOST) or []
     if lost:
         files = ", ".join(x.get("file") or x["id"] for x in lost[:5]) + (" …" if len(lost) > 5 else "")

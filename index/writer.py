@@ -327,12 +327,15 @@ class Writer:
 def _check_before_writing(db: Path, path: Path, rows: bool = True) -> None:
     """SQLite's quick check through a read-only connection (a damaged database is never opened for
     writing: even closing a writer's connection may write to it), then every row's checksum and
-    FTS5's check (`index.row_checks`): what `ask` would refuse, a write refuses first."""
+    FTS5's check, and the keyword index against the windows' text (`index.row_checks`): what `ask` or
+    `verify` would refuse, a write refuses first. Skipped while the file is as the last clean write
+    left it (`index.checked`)."""
     checker = Store(db, "ro")
     try:
         problem = checker.quick_check()
         if not problem and rows and checker.manifest_value("format_version") == FORMAT_VERSION:
             problems = row_checks.scan(checker).problems(db, fix=False) or [row_checks.fts_problem(db)]
+            problems = [p for p in problems if p] or [row_checks.keyword_problem(checker)]
             if any(problems):
                 raise IndexCorruptError(f"The index database {db} is damaged ({'; '.join(p for p in problems if p)}); "
                                         f"nothing was written. Repair it: byline index repair --index {path}")

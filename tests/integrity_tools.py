@@ -200,25 +200,36 @@ def damage_bytes(index_dir: Path, rng: np.random.Generator, tables: tuple[str, .
     return page, name
 
 
-def stored_values(index_dir: Path) -> dict | str:
+def stored_values(index_dir: Path) -> dict:
     """Every stored value as SQLite reads it, table by table in key order (no index is used), with
-    the keyword index's vocabulary; or what SQLite said when it could not read them. Ids (rowids,
+    the keyword index's vocabulary; a part SQLite cannot read holds what SQLite said. Ids (rowids,
     window ids) are left out: a repaired article may come back under new ones."""
     db = sqlite3.connect(f"file:{index_dir / 'byline.sqlite'}?mode=ro", uri=True)
+    key: dict = {}
+
+    def articles():
+        rows = db.execute("SELECT rowid, id, title, source, source_key, published_at, day, url, path, text, "
+                          "content_hash, simhash, chars FROM articles NOT INDEXED ORDER BY rowid").fetchall()
+        key.update({r[0]: r[1] for r in rows})
+        return sorted(r[1:] for r in rows)
+
+    parts = {
+        "articles": articles,
+        "spans": lambda: sorted((key.get(a), s) for a, s in db.execute("SELECT article, spans FROM sentence_spans")),
+        "entities": lambda: sorted((key.get(a), e) for a, e in db.execute(
+            "SELECT article, entities FROM article_entities")),
+        "chunks": lambda: sorted((key.get(r[0]), *r[1:]) for r in db.execute(
+            "SELECT article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks NOT INDEXED")),
+        "vectors": lambda: sorted(db.execute("SELECT hash, vector FROM embeddings")),
+        "keywords": lambda: sorted(db.execute("SELECT term, doc, cnt FROM chunks_vocab")),
+    }
+    out = {}
     try:
-        articles = db.execute("SELECT rowid, id, title, source, source_key, published_at, day, url, path, text, "
-                              "content_hash, simhash, chars FROM articles NOT INDEXED ORDER BY rowid").fetchall()
-        key = {r[0]: r[1] for r in articles}
-        return {
-            "articles": sorted(r[1:] for r in articles),
-            "spans": sorted((key.get(a), s) for a, s in db.execute("SELECT article, spans FROM sentence_spans")),
-            "entities": sorted((key.get(a), e) for a, e in db.execute("SELECT article, entities FROM article_entities")),
-            "chunks": sorted((key.get(r[0]), *r[1:]) for r in db.execute(
-                "SELECT article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks NOT INDEXED")),
-            "vectors": sorted(db.execute("SELECT hash, vector FROM embeddings")),
-            "keywords": sorted(db.execute("SELECT term, doc, cnt FROM chunks_vocab")),
-        }
-    except sqlite3.Error as exc:
-        return f"unreadable: {exc}"
+        for name, read in parts.items():
+            try:
+                out[name] = read()
+            except sqlite3.Error as exc:
+                out[name] = f"unreadable: {exc}"
     finally:
         db.close()
+    return out
