@@ -1,4 +1,5 @@
-"""Part `integrity`: the acceptance probes of issue 11, on copies of a seed index.
+"""Part `integrity`: the acceptance probes of issues 11 and 24, on copies of a seed index
+(`--probes partial,kills,corruption,concurrency` picks some).
 
 - kills: `byline index add` of 10 new articles killed with SIGKILL after a seeded random delay
   (uniform from 30% to 105% of the measured length of the whole add: past the start-up), N trials; plus one injected fault at each
@@ -7,6 +8,8 @@
   T trials each. Counted: caught by verify, by the next ask (before any answer), by the next add
   (before any write: the files are byte-identical after); vector damage repaired to a `verify --full`
   pass without loading the model.
+- partial (issue 24, `bench.partial_damage`): 8-64 random bytes in random pages of the database,
+  20 seeded trials: caught by verify, refused by ask and add, and what repair made of it.
 - concurrency: asks (one long-lived assistant) and verifies (fresh opens) beside a writer process
   doing add/remove cycles (at least the number asked, and on until the last read). Counted: false damage reports, wrong citations; and how many questions an
   open assistant needs to cite an article another process has just added.
@@ -28,6 +31,7 @@ import numpy as np
 from bench import ROOT
 
 SEED = 20261129
+PROBES = ("partial", "kills", "corruption", "concurrency")  # --probes picks some (default: all)
 
 
 def _tools():
@@ -224,30 +228,51 @@ def run(args) -> dict:
         from index.api import default_corpus_paths
 
         build_index(default_corpus_paths(), base)
-        out = {"kills": kills(base, work, 3 if quick else 50),
-               "corruption": corruption(base, work, 2 if quick else 10),
-               "concurrency": concurrency(base, work, *((10, 40, 10) if quick else (100, 500, 100))),
-               "concurrency_stress": concurrency(base, work, *((20, 10, 40) if quick else (300, 100, 400)),
-                                                 name="stress")}
-        out["concurrency"]["seen_within"] = _new_article_latency(base, work)
+        probes = set((args.probes or ",".join(PROBES)).split(","))
+        out = {}
+        if "partial" in probes:
+            from bench.partial_damage import probe
+
+            out["partial_damage"] = probe(base, work, 6 if quick else 20)
+        if "kills" in probes:
+            out["kills"] = kills(base, work, 3 if quick else 50)
+        if "corruption" in probes:
+            out["corruption"] = corruption(base, work, 2 if quick else 10)
+        if "concurrency" in probes:
+            out["concurrency"] = concurrency(base, work, *((10, 40, 10) if quick else (100, 500, 100)))
+            out["concurrency_stress"] = concurrency(base, work, *((20, 10, 40) if quick else (300, 100, 400)),
+                                                    name="stress")
+            out["concurrency"]["seen_within"] = _new_article_latency(base, work)
     return out
 
 
 def table(res: dict):
     from rich.table import Table
 
-    t = Table(title="integrity (issue 11 acceptance probes)")
+    t = Table(title="integrity (issue 11 and 24 acceptance probes)")
     t.add_column("probe")
     t.add_column("result")
+    if "partial_damage" in res:
+        p = res["partial_damage"]["summary"]
+        t.add_row("partial damage", f"{p['trials']} trials of 8-64 random bytes in a random page, {p['changed']} changed "
+                  f"a stored value: verify caught {p['caught_by_verify']}, --full {p['caught_by_verify_full']}; "
+                  f"{p['refused_reading_them']}/{p['changed_rows_answers_read']} refused when their rows are read, "
+                  f"ask refused {p['ask_refused']}, add refused {p['add_refused']}; repair: {p['repair_equal']} equal "
+                  f"to a clean build, {p['repair_named']} named the articles to re-add (then equal), "
+                  f"{p['repair_refused']} refused (unreadable), {p['repair_permanent']} made damage permanent")
+    if "kills" not in res:
+        return [t]
     k = res["kills"]["summary"]
     t.add_row("kills", f"{k['trials']} seeded SIGKILLs ({k['killed_mid_run']} mid-run; {k['landed_before_commit']} "
                        f"before / {k['landed_after_commit']} after the commit) + {k['fault_points_killed']}/"
                        f"{k['fault_points']} named faults: {k['failing_verify']} failing verify, "
                        f"{k['half_present_articles']} half-present, {k['not_all_or_nothing']} not all-or-nothing")
-    for kind, v in res["corruption"].items():
+    for kind, v in res.get("corruption", {}).items():
         s = v["summary"]
         t.add_row(f"corruption: {kind}", ", ".join(f"{key} {n}/{s['of']}" for key, n in s.items() if key != "of"))
     for name in ("concurrency", "concurrency_stress"):
+        if name not in res:
+            continue
         c = res[name]
         seen = f"; new article cited after {c['seen_within']} question(s)" if "seen_within" in c else ""
         t.add_row(name, f"{c['asks']} asks, {c['verifies']} verifies beside {c['cycles']} add/remove cycles: "

@@ -208,11 +208,14 @@ def repair(index: str | None = IndexOpt, as_json: bool = JsonOpt):
         print_json({"repaired": not report.lost, **report.to_dict()})
         return
     said = [f"repaired: wrote {report.vectors} vectors from the database"]
+    if report.salvaged:
+        said.append(f"SQLite could not read the database whole: carried {len(report.rederived)} article(s) "
+                    "into a new one")
     if report.damaged_files:
         said.append(f"replaced the damaged vector file(s) {', '.join(report.damaged_files)}")
     if report.from_file:
         said.append(f"restored {report.from_file} damaged stored vectors from the intact vector file")
-    if report.rederived:
+    if report.rederived and not report.salvaged:
         said.append(f"rebuilt {len(report.rederived)} article(s) from their stored text "
                     f"({', '.join(report.rederived[:5])})")
     if report.keywords_rebuilt:

@@ -15,14 +15,14 @@ import numpy as np
 
 from index import swap
 from index.documents import Document
-from index.errors import IndexMismatchError, IndexMissingError, InputError
+from index.errors import DatabaseUnreadableError, IndexMismatchError, IndexMissingError, InputError
 from index.lock import writable, writer_lock
 from index.prepare import DEFAULT_WORKERS, encoder_plan
 from index.reader import DB_NAME, Reader
+from index.repair import RepairReport
 from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.settings import IndexSettings, built_differently
-from index.repair import RepairReport
 from index.verify import Verification, verify
 from index.writer import COMMIT_WINDOWS, Writer
 
@@ -157,9 +157,29 @@ class Index:
             return writer.remove([str(k) for k in keys])  # a Path names its file
 
     def repair(self) -> RepairReport:
-        """Mend the damaged copies from the intact ones (`index.repair`); says what it could not mend."""
-        with self._session(repairing=True) as writer:
-            return writer.repair()
+        """Mend the damaged copies from the intact ones (`index.repair`); says what it could not mend.
+        A database SQLite cannot read whole is carried into a new one (`index.salvage`)."""
+        try:
+            with self._session(repairing=True) as writer:
+                return writer.repair()
+        except DatabaseUnreadableError:
+            from index.salvage import salvage
+
+            return salvage(self.path, lambda: self.reader.encoder, self.lock_timeout or IndexSettings().lock_timeout)
+
+    @classmethod
+    def repair_at(cls, path: str | Path) -> RepairReport:
+        """`repair` of the index at `path`, also when it cannot be opened (SQLite's check fails)."""
+        try:
+            index = cls.open(path)
+        except DatabaseUnreadableError:
+            from index.salvage import salvage
+
+            return salvage(Path(path).expanduser().resolve(), None, IndexSettings().lock_timeout)
+        try:
+            return index.repair()
+        finally:
+            index.close()
 
     def optimize(self) -> OptimizeReport:
         """Merge every vector segment into one and drop removed vectors, atomically, under the lock."""

@@ -56,6 +56,16 @@ def chunk_crc(row: Sequence) -> int:
     return row_crc(CHUNK, row[:8])
 
 
+def vectors_crc(vectors) -> int:
+    """CRC-32 of an article's window vectors as 8-bit codes, in window order (the Qdrant backend's
+    manifest, `index.qdrant_verify`)."""
+    import numpy as np
+
+    from index.quantize import encode
+
+    return zlib.crc32(encode(np.asarray(vectors, dtype=np.float32)).tobytes())
+
+
 def damaged(db: Path, what: str) -> IndexCorruptError:
     """The one line for a row whose checksum fails."""
     return IndexCorruptError(f"The index database {db} is damaged ({what} fails its checksum); nothing was "

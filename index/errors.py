@@ -21,6 +21,10 @@ class IndexCorruptError(BylineError):
     """The index files are damaged or inconsistent."""
 
 
+class DatabaseUnreadableError(IndexCorruptError):
+    """SQLite's own check fails: `repair` carries what can still be read into a new index (index.salvage)."""
+
+
 class IndexBusyError(BylineError):
     """Another process is writing the index."""
 

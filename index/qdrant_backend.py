@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from qdrant_client import models
 
-from index import qdrant_keyword, qdrant_write
+from index import qdrant_keyword, qdrant_verify, qdrant_write
 from index.errors import BylineError, IndexMismatchError, IndexMissingError, IndexUnreachableError
 from index.qdrant_schema import (ARTICLES, CHUNKS, DENSE, META, META_ID, Allowed, connect,
                                  create_collections, disconnect, match, one_line, search_filter)
@@ -399,6 +399,7 @@ class QdrantBackend:
                                        exact=True).count
         if incomplete:
             problems.append(f"{incomplete} articles half-written (add them again to finish)")
+        problems += qdrant_verify.problems(self, full)  # points and vectors against the articles' manifest
         return Verification(problems, [])
 
     def verify(self, full: bool = False) -> list[str]:

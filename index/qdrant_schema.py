@@ -29,6 +29,7 @@ from pathlib import Path
 
 from qdrant_client import QdrantClient, models
 
+from index.checksums import vectors_crc
 from index.errors import IndexBusyError
 from index.points import Prepared
 
@@ -113,7 +114,8 @@ def article_payload(p: Prepared, complete: bool) -> dict:
             "day": day_of(d.published_at), "url": d.url, "author": d.author, "tags": list(d.tags),
             "path": d.path, "file": d.file, "text": d.text,
             "content_hash": d.content_hash, "sentences": [list(s) for s in p.sentences],
-            "entities": [[e.start, e.end, e.label] for e in p.entities], "complete": complete, "seq": p.seq, "windows": len(p.chunks)}
+            "entities": [[e.start, e.end, e.label] for e in p.entities], "complete": complete, "seq": p.seq, "windows": len(p.chunks),
+            "vectors_crc": None if getattr(p, "vectors", None) is None else vectors_crc(p.vectors)}  # index.qdrant_verify
 
 
 def chunk_payload(p: Prepared, chunk, words: Sequence[str]) -> dict:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from index import checked, row_checks
-from index.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.errors import DatabaseUnreadableError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.lock import writable
 from index.reports import Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
@@ -80,8 +80,8 @@ class Reader:
             # a damaged page is reported before any answer is built from it.
             problem = None if checked.unchanged(db) else store.quick_check()  # index.checked
             if problem:
-                raise IndexCorruptError(f"The index database {db} is damaged ({problem}); rebuild it from your "
-                                        f"articles: byline index build --rebuild PATH --index {self.path}")
+                raise DatabaseUnreadableError(f"The index database {db} is damaged ({problem}); repair it: byline "
+                                              f"index repair --index {self.path} (or rebuild it from your articles)")
             manifest = store.manifest()
             if manifest.get("format_version") == UPGRADED_FROM:
                 store.close()

@@ -28,7 +28,7 @@ import numpy as np
 from index import row_checks
 from index.checksums import VECTOR, row_crc
 from index.documents import Document
-from index.errors import IndexCorruptError
+from index.errors import DatabaseUnreadableError
 from index.quantize import to_blob
 from index.reports import AddReport
 from index.segments import segments_of, vector_file
@@ -48,12 +48,13 @@ class RepairReport:
     lost: list[dict] = field(default_factory=list)  # articles to re-add: {"id", "file"}
     keywords_rebuilt: bool = False
     damaged_files: list[str] = field(default_factory=list)  # vector files that failed their checksum
+    salvaged: bool = False  # SQLite could not read the database whole: a new one was built (index.salvage)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
 
 
-def _intact_files(path: Path, manifest: dict, dim: int, report: RepairReport) -> list[VectorIndex]:
+def intact_files(path: Path, manifest: dict, dim: int, report: RepairReport) -> list[VectorIndex]:
     out = []
     for segment in segments_of(manifest) or []:
         file = vector_file(path, segment.version)
@@ -67,7 +68,7 @@ def _intact_files(path: Path, manifest: dict, dim: int, report: RepairReport) ->
     return out
 
 
-def _from_files(files: list[VectorIndex], chunk_ids: list[int]) -> np.ndarray | None:
+def vector_of(files: list[VectorIndex], chunk_ids: list[int]) -> np.ndarray | None:
     for cid in chunk_ids:
         for f in files:
             v = f.vector(cid)
@@ -82,15 +83,14 @@ def repair(writer) -> RepairReport:
     store, path = writer.store, writer.path
     db = store.path
     damage = row_checks.scan(store, full=True)
-    if damage.unreadable:
-        raise IndexCorruptError(f"The index database {db} cannot be read ({damage.unreadable}); repair cannot "
-                                f"mend it. Rebuild it from your articles: byline index build --rebuild PATH "
-                                f"--index {path}")
-    keywords_bad = row_checks.fts_problem(db) is not None or row_checks.keyword_problem(store) is not None
+    if damage.unreadable:  # mended by carrying what can be read into a new index (index.salvage)
+        raise DatabaseUnreadableError(f"The index database {db} cannot be read ({damage.unreadable})")
+    keywords_bad = (row_checks.fts_problem(db) is not None
+                    or row_checks.keyword_problem(store, damage.articles) is not None)
     report = RepairReport()
     manifest = store.manifest()
     dim = int(manifest.get("dimension") or 0) or writer.encoder.dimension
-    files = _intact_files(path, manifest, dim, report)
+    files = intact_files(path, manifest, dim, report)
     by_hash: dict[int, list[int]] = {}
     article_of: dict[int, int] = {}
     chunks_of: dict[int, list[int]] = {}
@@ -106,7 +106,7 @@ def repair(writer) -> RepairReport:
         rederive |= {a for a, found in ordinals.items() if sorted(found) != list(range(len(found)))}
     fixed = {}
     for h in damage.vectors:
-        v = _from_files(files, [c for c in by_hash.get(h, []) if c not in damage.chunks])
+        v = vector_of(files, [c for c in by_hash.get(h, []) if c not in damage.chunks])
         if v is not None:
             fixed[h] = to_blob(v)
         else:  # no intact copy: the articles using it are re-derived and the window embedded again

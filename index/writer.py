@@ -31,7 +31,7 @@ import numpy as np
 from index import checked, row_checks, swap, tantivy_keywords
 from index.documents import Document, LoadIssue
 from index.embed_queue import EmbedQueue
-from index.errors import IndexCorruptError, InputError
+from index.errors import DatabaseUnreadableError, IndexCorruptError, InputError
 from index.faults import fault_point
 from index.lock import writer_lock
 from index.merging import merged, merged_ids
@@ -342,8 +342,8 @@ def _check_before_writing(db: Path, path: Path, rows: bool = True) -> None:
     finally:
         checker.close()
     if problem:
-        raise IndexCorruptError(f"The index database {db} is damaged ({problem}); nothing was written. "
-                                f"Rebuild it from your articles: byline index build --rebuild PATH --index {path}")
+        raise DatabaseUnreadableError(f"The index database {db} is damaged ({problem}); nothing was written. "
+                                      f"Repair it: byline index repair --index {path} (or rebuild it from your articles)")
 
 
 def _upgrade(store: Store) -> None:

@@ -136,11 +136,7 @@ def repair(directory: Path):
     if backends.is_qdrant(directory):
         raise InputError("repair rewrites an embedded index's vector file; Qdrant keeps its own "
                          "(see its snapshots and replicas)")
-    index = Index.open(directory)
-    try:
-        return index.repair()
-    finally:
-        index.close()
+    return Index.repair_at(directory)
 
 
 def migrate(directory: Path, to: str, progress=None) -> AddReport:

@@ -215,10 +215,10 @@ def stored_values(index_dir: Path) -> dict:
 
     parts = {
         "articles": articles,
-        "spans": lambda: sorted((key.get(a), s) for a, s in db.execute("SELECT article, spans FROM sentence_spans")),
-        "entities": lambda: sorted((key.get(a), e) for a, e in db.execute(
+        "spans": lambda: sorted((key.get(a, str(a)), s) for a, s in db.execute("SELECT article, spans FROM sentence_spans")),
+        "entities": lambda: sorted((key.get(a, str(a)), e) for a, e in db.execute(
             "SELECT article, entities FROM article_entities")),
-        "chunks": lambda: sorted((key.get(r[0]), *r[1:]) for r in db.execute(
+        "chunks": lambda: sorted((key.get(r[0], str(r[0])), *r[1:]) for r in db.execute(
             "SELECT article, ordinal, start, end, sent_lo, sent_hi, hash FROM chunks NOT INDEXED")),
         "vectors": lambda: sorted(db.execute("SELECT hash, vector FROM embeddings")),
         "keywords": lambda: sorted(db.execute("SELECT term, doc, cnt FROM chunks_vocab")),
