@@ -233,6 +233,15 @@ class KeywordSearcher:
                 return False
         return True
 
+    def problem(self, version: int, windows: int) -> str | None:
+        """`verify`'s look at the keyword directory in use (`current(version)`): it opened (tantivy
+        reads each segment's footer) and holds one document a window; None when not in use or whole."""
+        if not self.current(version):
+            return None
+        held = self._searcher.num_docs
+        return None if held == windows else (f"the tantivy keyword index holds {held} windows for {windows}; "
+                                             "the next write rebuilds it")
+
     def doc_freq(self, term: str, prefix: bool) -> int | None:
         """Windows holding the word (or, `prefix`, a word starting with it); None for a prefix shorter
         than the stems kept. Exact for prefixes, where FTS5's vocabulary adds up its words' counts."""

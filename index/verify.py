@@ -87,6 +87,7 @@ def _check(reader: Reader, full: bool) -> tuple[Verification, int, bool]:
     out.problems += [p for p in [row_checks.fts_problem(store.path)] if p]
     if full and not out.problems:  # the keyword index against the windows' text
         out.problems += [p for p in [row_checks.keyword_problem(store)] if p]
+    out.problems += [p for p in [reader._keywords.problem(version, store.count("chunks"))] if p]  # tantivy's
     lost = manifest.get(LOST) or []
     if lost:
         files = ", ".join(x.get("file") or x["id"] for x in lost[:5]) + (" …" if len(lost) > 5 else "")

@@ -120,13 +120,13 @@ def test_a_newer_format_version_is_refused(fresh_index):
 
 
 def test_an_older_format_is_refused_and_left_as_it_was(fresh_index, tmp_path):
-    """Format 3 kept a row a sentence and entity and the text uncompressed; format 4 reads neither."""
+    """Format 3 kept a row a sentence and entity and the text uncompressed; format 4 and later read neither."""
     db = sqlite3.connect(fresh_index / "byline.sqlite")
     db.execute("UPDATE manifest SET value = '3' WHERE key = 'format_version'")
     db.commit()
     tables = db.execute("SELECT name FROM sqlite_master ORDER BY name").fetchall()
     db.close()
-    with pytest.raises(IndexMismatchError, match="format version 3, this Byline reads version 4; rebuild it"):
+    with pytest.raises(IndexMismatchError, match="format version 3, this Byline reads version 5; rebuild it"):
         Index.open(fresh_index)
     from cli.main import app
     from typer.testing import CliRunner

@@ -128,3 +128,12 @@ def test_a_write_clears_segment_files_an_earlier_writer_left_unfinished(large, t
     assert set(live) - {f.name for f in keywords.iterdir()} <= {"generation.tmp"}  # the live segments stay
     index = Index.open(large)
     assert searched_by_tantivy(index) and index.search_keyword(MATCHES[0], 5)
+
+
+def test_verify_looks_at_the_tantivy_directory_in_use(large):
+    index = Index.open(large)
+    version, windows = index.reader.version(), index.stats().chunks
+    assert searched_by_tantivy(index) and index.verify(full=True) == []
+    assert index.reader._keywords.problem(version, windows) is None
+    assert index.reader._keywords.problem(version, windows + 1) == (
+        f"the tantivy keyword index holds {windows} windows for {windows + 1}; the next write rebuilds it")
