@@ -144,12 +144,24 @@ def repair(writer) -> RepairReport:
     return report
 
 
+@dataclass
+class StoredDocument(Document):
+    """An article re-derived from its stored row: its content hash is the stored one (it covers
+    metadata the row does not keep)."""
+
+    stored_hash: str = ""
+
+    @property
+    def content_hash(self) -> str:
+        return self.stored_hash
+
+
 def _document(store, rowid: int) -> Document:
     article = store.article_by_row(rowid)  # its checksum holds (else it would be lost)
     file = store._one(FILE_OF, (rowid,))
-    return Document(id=article.id, text=article.text, title=article.title, source=article.source,
-                    published_at=article.published_at, url=article.url, path=article.path,
-                    file=file[0] if file else None)
+    return StoredDocument(id=article.id, text=article.text, title=article.title, source=article.source,
+                          published_at=article.published_at, url=article.url, path=article.path,
+                          file=file[0] if file else None, stored_hash=article.content_hash)
 
 
 def _lost(store, rowid: int) -> dict:

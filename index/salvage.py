@@ -18,15 +18,13 @@ from pathlib import Path
 
 from index import swap
 from index.checksums import VECTOR, article_crc, row_crc
-from index.documents import Document
 from index.errors import BylineError, IndexCorruptError
 from index.lock import writer_lock
 from index.quantize import from_blob, to_blob
 from index.reader import DB_NAME, settings_of
-from index.repair import LOST, RepairReport, intact_files, vector_of
+from index.repair import LOST, RepairReport, StoredDocument, intact_files, vector_of
 from index.reports import AddReport
 from index.sql import (ARTICLE_COLUMNS, CHUNK_HASHES, FILE_OF, GET_MANIFEST, LAST_ID, RAW_ARTICLE)
-from index.store import Store
 from index.writer import Writer
 
 ARTICLE_BY_ROW = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid = ?"
@@ -42,7 +40,7 @@ def _try(db, sql: str, params=()) -> list:
         return []
 
 
-def _articles(db, path: Path) -> tuple[list[Document], list[dict]]:
+def _articles(db, path: Path) -> tuple[list[StoredDocument], list[dict]]:
     """The articles whose row reads and passes its checksum, and the others (named to re-add)."""
     last = _try(db, LAST_ID, ("articles",))
     rowids = set(range(1, int(last[0][0]) + 1)) if last else set()
@@ -58,8 +56,8 @@ def _articles(db, path: Path) -> tuple[list[Document], list[dict]]:
             try:
                 from index.packing import unpack_text
 
-                docs.append(Document(id=r[1], text=unpack_text(r[7]), title=r[2], source=r[3], published_at=r[4],
-                                     url=r[5], path=r[6], file=file))
+                docs.append(StoredDocument(id=r[1], text=unpack_text(r[7]), title=r[2], source=r[3],
+                                           published_at=r[4], url=r[5], path=r[6], file=file, stored_hash=r[8]))
                 continue
             except Exception:  # noqa: BLE001 - a blob that passes its checksum but does not unpack: lost
                 pass
