@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from index import row_checks
-from index.checksums import VECTOR, row_crc
+from index.checksums import vector_crc
 from index.documents import Document
 from index.errors import DatabaseUnreadableError
 from index.quantize import to_blob
@@ -120,7 +120,7 @@ def repair(writer) -> RepairReport:
     def change(s):
         removed = []
         for h, blob in fixed.items():
-            s._run(PUT_VECTOR, (blob, row_crc(VECTOR, (h,), blob), h))
+            s._run(PUT_VECTOR, (blob, vector_crc(h, blob), h))
         for h in damage.vectors - set(fixed):
             s._run(DELETE_VECTOR, (h,))
         for rowid in sorted(rederive | damage.articles & live):

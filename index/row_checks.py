@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index import checked
-from index.checksums import ENTITIES, SPANS, VECTOR, article_crc, chunk_crc, row_crc
+from index.checksums import ENTITIES, SPANS, article_crc, chunk_crc, row_crc, vector_crc
 from index.errors import BylineError, IndexCorruptError
 from index.lock import writer_lock
 from index.sql import (ADD_CRC, ARTICLES_WITHOUT_CHUNKS, ARTICLES_WITHOUT_SENTENCES, BAD_SPANS, CHECK_ARTICLES,
@@ -82,7 +82,7 @@ def scan(store, full: bool = True) -> Damage:
             if chunk_crc(row) != row[8]:
                 out.chunks[row[0]] = row[1]
         for key, blob, crc in _paged(store, CHECK_VECTORS, limit):
-            if row_crc(VECTOR, (key,), blob) != crc:
+            if vector_crc(key, blob) != crc:
                 out.vectors.add(key)
     except sqlite3.Error as exc:
         out.unreadable = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -206,7 +206,7 @@ def add_checksums(store) -> None:
         "article_entities": ((row_crc(ENTITIES, (k,), b), k)
                              for k, b, _ in store.db.execute(CHECK_ENTITIES).fetchall()),
         "chunks": ((chunk_crc(r), r[0]) for r in list(_paged(store, CHECK_CHUNKS, None))),
-        "embeddings": ((row_crc(VECTOR, (k,), b), k) for k, b, _ in list(_paged(store, CHECK_VECTORS, None))),
+        "embeddings": ((vector_crc(k, b), k) for k, b, _ in list(_paged(store, CHECK_VECTORS, None))),
     }
     for table, rows in updates.items():
         store.db.executemany(SET_CRC[table], rows)

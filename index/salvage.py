@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from index import swap
-from index.checksums import VECTOR, article_crc, row_crc
+from index.checksums import article_crc, vector_crc
 from index.errors import BylineError, IndexCorruptError
 from index.lock import writer_lock
 from index.quantize import from_blob, to_blob
@@ -72,7 +72,7 @@ def _vectors(db, path: Path, manifest: dict, dim: int, report: RepairReport) -> 
     found = {}
     try:
         for h, blob, crc in db.execute(VECTORS):
-            if row_crc(VECTOR, (h,), blob) == crc:
+            if vector_crc(h, blob) == crc:
                 found[h] = blob
     except sqlite3.Error:
         pass  # a damaged page: what was read is kept, the rest may come from the vector file

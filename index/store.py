@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.checksums import ENTITIES, SPANS, VECTOR, article_crc, check, chunk_crc, row_crc
+from index.checksums import ENTITIES, SPANS, article_crc, check, chunk_crc, damaged, row_crc, vector_crc
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
 from index.packing import Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans, unpack_text
 from index.quantize import decode, from_blob, to_blob
@@ -266,7 +266,8 @@ class Store:
         """The chunk rows of an article (`index.sql.CHUNK_COLUMNS`), each checked."""
         rows = self._rows(CHUNKS_OF, (rowid,))
         for r in rows:
-            check(self.path, chunk_crc(r), r[8], f"window {r[0]}")
+            if chunk_crc(r) != r[8]:
+                raise damaged(self.path, f"window {r[0]}")
         return rows
 
     def delete_article(self, rowid: int) -> list[int]:
@@ -289,7 +290,7 @@ class Store:
         for h in hashes:
             row = self._one(GET_EMBEDDING, (h,))
             if row:
-                check(self.path, row_crc(VECTOR, (h,), row[0]), row[1], f"the stored vector {h}")
+                check(self.path, vector_crc(h, row[0]), row[1], f"the stored vector {h}")
                 found[h] = from_blob(row[0])
         return found
 
@@ -303,12 +304,13 @@ class Store:
 
     def put_vectors(self, items: Iterable[tuple[str, np.ndarray]]) -> None:
         blobs = [(int(h), to_blob(v)) for h, v in items]  # 8-bit codes (index.quantize)
-        self._many(PUT_EMBEDDING, [(h, b, row_crc(VECTOR, (h,), b)) for h, b in blobs])
+        self._many(PUT_EMBEDDING, [(h, b, vector_crc(h, b)) for h, b in blobs])
 
     def _checked_codes(self, rows: list) -> bytes:
         """The codes of (chunk id, vector, hash, crc) rows, each checked."""
         for r in rows:
-            check(self.path, row_crc(VECTOR, (r[2],), r[1]), r[3], f"the stored vector of window {r[0]}")
+            if vector_crc(r[2], r[1]) != r[3]:
+                raise damaged(self.path, f"the stored vector of window {r[0]}")
         return b"".join(r[1] for r in rows)
 
     def all_chunk_vectors(self, dimension: int) -> tuple[np.ndarray, np.ndarray]:
@@ -375,7 +377,8 @@ class Store:
         sql = CHUNK_ROWS.format(marks=",".join("?" * len(ids)))
         rows = self._rows(sql, list(ids))
         for r in rows:  # (c.id, a.id, start, end, sent_lo, sent_hi, a.rowid, article, ordinal, hash, crc)
-            check(self.path, chunk_crc((r[0], r[7], r[8], r[2], r[3], r[4], r[5], r[9])), r[10], f"window {r[0]}")
+            if chunk_crc((r[0], r[7], r[8], r[2], r[3], r[4], r[5], r[9])) != r[10]:
+                raise damaged(self.path, f"window {r[0]}")
         return {r[0]: ChunkRow(*r[:7]) for r in rows}
 
     def _unpack(self, what: str, sql: str, article_rowid: int, unpack) -> list:
@@ -399,8 +402,8 @@ class Store:
         """Chunks of an article touching sentences lo..hi, with their vectors."""
         rows = self._rows(WINDOWS, (article_rowid, lo, hi))
         for cid, s, e, sl, sh, v, article, ordinal, h, crc, vcrc in rows:
-            check(self.path, chunk_crc((cid, article, ordinal, s, e, sl, sh, h)), crc, f"window {cid}")
-            check(self.path, row_crc(VECTOR, (h,), v), vcrc, f"the stored vector of window {cid}")
+            if chunk_crc((cid, article, ordinal, s, e, sl, sh, h)) != crc or vector_crc(h, v) != vcrc:
+                raise damaged(self.path, f"window {cid} or its stored vector")
         return [Window(r[0], r[1], r[2], r[3], r[4], from_blob(r[5])) for r in rows]
 
     def outlets(self) -> list[OutletCount]:
