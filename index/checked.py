@@ -6,12 +6,15 @@ open reads the whole file: 0.38 s of the 0.65 s that adding one article took at 
 growing with the file (~12 s at 100k). A writer that ends cleanly (its last commit done, the log
 copied into the file and emptied, its connection closed) sets the file's modification time one
 second back, to a value that no later write can give it (a write sets the time to now), and
-records (inode, size, modification time) in `byline.sqlite.checked`. The next writer or reader
-that finds the same three, and no log waiting, knows that nothing wrote the file since: the last
+records (inode, size, modification time, change time) in `byline.sqlite.checked`. The next writer
+or reader that finds the same four, and no log waiting, knows that nothing wrote the file since: the last
 writer checked it before writing and then wrote it through SQLite only. Anything else that writes
 to the file (random bytes over a page, a copy, a restore) changes the time, and the whole check
-runs as before. What this gives up: damage that does not go through a write (a disk's own bit rot)
-is no longer caught at the next add or open; `byline index verify` still checks the whole file.
+runs as before: SQLite's quick check, every row's checksum, FTS5's check and the keyword index
+against the windows' text (`index.row_checks`, issue 24). Setting the modification time back by
+hand does not hide a write: the change time cannot be set, and it is part of the key. What this
+gives up: damage that does not go through a write (a disk's own bit rot) is no longer caught at the
+next add or open; an answer still checks each row it reads, and `byline index verify` the whole file.
 """
 
 from __future__ import annotations
