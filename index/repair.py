@@ -157,11 +157,12 @@ class StoredDocument(Document):
 
 
 def _document(store, rowid: int) -> Document:
-    article = store.article_by_row(rowid)  # its checksum holds (else it would be lost)
+    article = store.article(store.article_by_row(rowid).id)  # its checksum holds (else it would be lost)
     file = store._one(FILE_OF, (rowid,))
     return StoredDocument(id=article.id, text=article.text, title=article.title, source=article.source,
-                          published_at=article.published_at, url=article.url, path=article.path,
-                          file=file[0] if file else None, stored_hash=article.content_hash)
+                          published_at=article.published_at, url=article.url, author=article.author,
+                          tags=tuple(article.tags or ()), path=article.path, file=file[0] if file else None,
+                          stored_hash=article.content_hash)
 
 
 def _lost(store, rowid: int) -> dict:

@@ -11,6 +11,7 @@ even be counted (the manifest unreadable), nothing is changed and the one line s
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from index.quantize import from_blob, to_blob
 from index.reader import DB_NAME, settings_of
 from index.repair import LOST, RepairReport, StoredDocument, intact_files, vector_of
 from index.reports import AddReport
-from index.sql import (ARTICLE_COLUMNS, CHUNK_HASHES, FILE_OF, GET_MANIFEST, LAST_ID, RAW_ARTICLE)
+from index.sql import ARTICLE_COLUMNS, CHUNK_HASHES, FILE_OF, GET_ARTICLE_META, GET_MANIFEST, LAST_ID, RAW_ARTICLE
 from index.writer import Writer
 
 ARTICLE_BY_ROW = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE rowid = ?"
@@ -56,8 +57,11 @@ def _articles(db, path: Path) -> tuple[list[StoredDocument], list[dict]]:
             try:
                 from index.packing import unpack_text
 
+                meta = _try(db, GET_ARTICLE_META, (rowid,))  # author and tags (no such table before)
+                author, tags = (meta[0][0], tuple(json.loads(meta[0][1]))) if meta else (None, ())
                 docs.append(StoredDocument(id=r[1], text=unpack_text(r[7]), title=r[2], source=r[3],
-                                           published_at=r[4], url=r[5], path=r[6], file=file, stored_hash=r[8]))
+                                           published_at=r[4], url=r[5], author=author, tags=tags, path=r[6],
+                                           file=file, stored_hash=r[8]))
                 continue
             except Exception:  # noqa: BLE001 - a blob that passes its checksum but does not unpack: lost
                 pass
@@ -100,8 +104,6 @@ def salvage(path: Path, encoder: Callable | None, lock_timeout: float) -> Repair
         swap.recover(path)
         db = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            import json
-
             manifest = {k: json.loads(v) for k, v in db.execute(GET_MANIFEST)}
             settings = settings_of(manifest)
             if encoder is None:
