@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from qa.types import NO_OUTLET
 from qa.untrusted import one_line, printable
 
 CITE = "bold cyan"
