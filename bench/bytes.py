@@ -23,6 +23,7 @@ MULTIHOP = "/work/shared/eval/multihop_rag/articles.jsonl"
 
 def main() -> None:
     from index.api import Index
+    from index.checksums import vector_crc
     from index.settings import IndexSettings
 
     src, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -31,7 +32,9 @@ def main() -> None:
     Index.create(out, IndexSettings()).close()
     db = sqlite3.connect(out / "byline.sqlite")
     db.execute("ATTACH DATABASE ? AS old", (f"file:{src}/byline.sqlite?mode=ro",))
-    db.execute("INSERT INTO embeddings SELECT hash, vector FROM old.embeddings")
+    rows = db.execute("SELECT hash, vector FROM old.embeddings").fetchall()  # with their checksums (format 5)
+    db.executemany("INSERT INTO embeddings(hash, vector, crc) VALUES (?, ?, ?)",
+                   [(h, v, vector_crc(h, v)) for h, v in rows])
     db.commit()
     db.execute("DETACH DATABASE old")
     db.close()

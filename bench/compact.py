@@ -90,7 +90,8 @@ def convert(source: Path, target: Path) -> dict:
     db.executemany("INSERT INTO main.embeddings(hash, vector) VALUES (?, ?)",
                    ((key(h), to_blob(np.frombuffer(v, dtype=np.float32)))
                     for h, v in db.execute("SELECT hash, vector FROM old.embeddings")))
-    store.set_manifest(format_version=FORMAT_VERSION, vectors_version=0, vectors_checksum=None)
+    # written as format 4 (no row checksums): the open below adds them (index.row_checks.add_checksums)
+    store.set_manifest(format_version=FORMAT_VERSION - 1, vectors_version=0, vectors_checksum=None)
     db.execute("COMMIT")
     db.execute("DETACH DATABASE old")
     store.close()

@@ -17,7 +17,9 @@ import numpy as np
 import pytest
 
 from index.api import Index, default_corpus_paths
+from index.checksums import chunk_crc, vector_crc
 from index.merging import merged
+from index.packing import unpack_text
 from index.quantize import to_blob
 from index.settings import IVF_MIN_VECTORS
 from index.vectors import VectorIndex
@@ -133,17 +135,20 @@ def ivf_sized(tmp_path, seed_index_dir) -> Path:
     path = Path(shutil.copytree(seed_index_dir, tmp_path / "idx"))
     db = sqlite3.connect(path / "byline.sqlite")
     rows = db.execute("SELECT article, ordinal, start, end, sent_lo, sent_hi FROM chunks").fetchall()
+    texts = {r: unpack_text(t) for r, t in db.execute("SELECT rowid, text FROM articles")}
     rng = np.random.default_rng(3)
     copies = IVF_MIN_VECTORS // len(rows) + 2
     for n in range(copies):
         vectors = rng.standard_normal((len(rows), 384)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         for row, vector in zip(rows, vectors):
-            h = int(rng.integers(1, 2**62))
-            db.execute("INSERT INTO embeddings(hash, vector) VALUES (?, ?)", (h, to_blob(vector)))
+            h, blob = int(rng.integers(1, 2**62)), to_blob(vector)
+            db.execute("INSERT INTO embeddings(hash, vector, crc) VALUES (?, ?, ?)", (h, blob, vector_crc(h, blob)))
             made = db.execute("INSERT INTO chunks(article, ordinal, start, end, sent_lo, sent_hi, hash) "
                               "VALUES (?, ?, ?, ?, ?, ?, ?)", (*row, h))
-            db.execute("INSERT INTO chunks_fts(rowid, text) VALUES (?, 'copy')", (made.lastrowid,))
+            db.execute("UPDATE chunks SET crc = ? WHERE id = ?", (chunk_crc((made.lastrowid, *row, h)), made.lastrowid))
+            db.execute("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)",  # the window's own text, as a write keeps it
+                       (made.lastrowid, texts[row[0]][row[2]:row[3]]))
     chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
     db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)",
                    [("approximate_above", json.dumps(IVF_MIN_VECTORS)), ("chunks", json.dumps(chunks))])
