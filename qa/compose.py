@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from qa import candidates as pool_of
+from qa import scorer as fitted
 from qa import short_answer as sa
 from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import key_names, looks_ahead, unmet
@@ -24,6 +26,7 @@ from qa.naming import article_name
 from qa.phrasing import Phrasing
 from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, lemma, stem, tokens
+from qa.question import read
 from qa.settings import QASettings
 from qa.tidy import display
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
@@ -48,6 +51,7 @@ class Candidate:
     entities: list = field(default_factory=list)  # (start, end, label) inside the sentence
     phrase: sa.Phrase | None = None  # the answer phrase, for a question that asks for a kind of entity
     phrases: list = field(default_factory=list)  # every phrase of the sentence that could answer it
+    found: list = field(default_factory=list)  # every phrase of the asked kind, before the rules' filters
     support: float = 0.0  # share of the question's words right around the phrase (short_answer.support)
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
 
@@ -64,6 +68,8 @@ class Composer:
         self._idf_cache: dict[str, float] = {}
         self._chunks: int | None = None
         self.phrasing = Phrasing(index, settings, self._idf)
+        self.scorer = fitted.load()
+        self.last_pool: list[pool_of.Option] = []  # the look-up candidates of the last answer (training, tests)
 
     # ------------------------------------------------------------ scoring
     def _idf(self, term: str) -> float:
@@ -197,12 +203,14 @@ class Composer:
         cands[:depth] = head
 
     # ------------------------------------------------------------ choosing
-    def choose(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
+    def choose(self, query: Query, cands: list[Candidate], scored: bool = False) -> list[Candidate]:
+        """Up to `max_sentences` sentences, best first, without repeating one another; `scored`: the
+        first was picked by the fitted scorer and leads as it is."""
         s = self.settings
         chosen: list[Candidate] = []
         if query.asked.labels or query.asked.kind == "name":  # lead with the sentence that names it
             cands = [c for c in cands if c.phrase] or cands
-            if query.asked.kind == "who":  # "who" asks for a person first, an organisation only else
+            if query.asked.kind == "who" and not scored:  # "who" asks for a person first, an organisation only else
                 cands = sorted(cands, key=lambda c: c.phrase is None or c.phrase.label != "PERSON")
         best = cands[0].score
         for c in cands:
@@ -222,6 +230,7 @@ class Composer:
 
     def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
         s = self.settings
+        self.last_pool = []
         if self._too_far(cands):
             return self.abstain(question, query, hits, cands)
         asked = query.asked
@@ -241,10 +250,18 @@ class Composer:
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
+        short_ok, verdict = True, "rules"
+        if asked.labels and s.short_answer_gate:  # a look-up question: the fitted scorer weighs its lead
+            cands, verdict = self._lookup(query, cands)
+            if verdict == "abstain":
+                return self.abstain(question, query, hits, cands, reason=(
+                    f"No passage names a {_KIND_WORDS.get(asked.kind, asked.kind)} that fits the question "
+                    f"closely enough."))
+            short_ok = verdict != "no_short"
         described = self._described(asked.about, cands) if asked.about else None
         if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
             cands = [described[0]] + [c for c in cands if c is not described[0]]
-        chosen = self.choose(query, cands)
+        chosen = self.choose(query, cands, scored=verdict != "rules" and described is None)
         if chosen[0].phrase is None:
             lead = chosen[0]
             self._extend(lead, cands)
@@ -260,7 +277,7 @@ class Composer:
             sentences.append(Sentence(display(c.text), tuple(numbers), speaker(c.text)))
         lead = chosen[0]
         short = None
-        if lead.phrase is not None:
+        if lead.phrase is not None and short_ok:
             others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
             full = self.phrasing.full_name(lead, tuple(others.items()))
             day = weekday_date(full, lead.article.published_at, looks_ahead(lead.text)) \
@@ -279,6 +296,28 @@ class Composer:
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)
+
+    def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
+        """The candidates of a look-up question, scored by the fitted model (`qa.scorer`). The
+        rules' own pick leads when it is among them (the model, cross-validated, picks no better:
+        bench/train_answer_scorer.py), else the most probable candidate; the model's probability for
+        the lead decides whether it gives its short answer ("lead"), gives none ("no_short"), or
+        the answer abstains ("abstain")."""
+        head = cands[:pool_of.POOL_SENTENCES]
+        texts = tuple({c.article_rowid: c.article.text for c in head}.values())
+        options = pool_of.pool(query, read(query.text), cands, key_names(query), texts, self._idf)
+        self.last_pool = options
+        if self.scorer is None or not options:
+            return cands, "rules"
+        self.scorer.score(options)
+        best = next((o for o in options if o.features["top_pick"]), None) or max(options, key=lambda o: o.probability)
+        if best.probability < self.scorer.abstain_below:
+            return cands, "abstain"
+        lead = best.cand
+        lead.phrase = best.phrase
+        lead.score = max(lead.score, cands[0].score)
+        ordered = [lead] + [c for c in cands if c is not lead]
+        return ordered, "no_short" if best.probability < self.scorer.short_below else "lead"
 
     def _described(self, name: str, cands: list[Candidate]):
         """(the best sentence close enough to the top that says what the person is, its span) or None."""

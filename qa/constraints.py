@@ -127,8 +127,11 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
         named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}
         missing = [n for n in names if not any(n in found for found in named.values())]
         unknown = [n for n in missing if doc_freq is not None and _unknown(n, doc_freq)]
-        if unknown or (missing and (len(names) <= FEW_NAMES or 2 * len(missing) >= len(names))):
-            return [], f"The indexed articles never mention {(unknown or missing)[0]}."
+        if unknown:
+            return [], f"The indexed articles never mention {unknown[0]}."
+        if missing and (len(names) <= FEW_NAMES or 2 * len(missing) >= len(names)):  # known, but not here:
+            return [], (f"None of the articles found for this question (and its filters, if any) mentions "
+                        f"{missing[0]}, though the index holds its words elsewhere.")  # a filter may hide them
         for c in cands:
             if len(named[c.article_rowid]) < len(names):
                 c.score *= settings.name_penalty

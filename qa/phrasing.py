@@ -63,6 +63,7 @@ class Phrasing:
         retrieved article, where a person's title may say which side they are on."""
         s, asked, text = self.settings, query.asked, c.article.text
         found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
+        c.found = found
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
         c.wrong_party = bool(found) and not right
         right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
