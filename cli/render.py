@@ -105,7 +105,7 @@ def source_line(source) -> Text:
 
 
 def render_answer(answer, out: Console) -> None:
-    from qa.naming import quoted
+    from qa.naming import quoted, shown_location
 
     if answer.resolved_question and answer.resolved_question != answer.question:
         out.print(Text("(read as: " + one_line(answer.resolved_question) + ")", style="dim"))
@@ -136,7 +136,7 @@ def render_answer(answer, out: Console) -> None:
         out.print(source_line(s))
         quote = Text("    ", style="dim")
         quote.append(quoted(printable(s.quote)))  # marks of our own only where the passage has none (as the chat app)
-        where = s.location or f"chars {s.start}–{s.end} of {s.article_id}"  # path:line in the user's own file
+        where = shown_location(s.location) or f"chars {s.start}–{s.end} of {s.article_id}"  # path:line in the user's own file
         quote.append(f"  ({one_line(where)})", style="dim")
         out.print(quote)
 

@@ -51,3 +51,17 @@ def citation_parts(source: Source, name: str | None = None) -> tuple[str, str, s
 def citation_line(source: Source, name: str | None = None) -> str:
     """`Outlet · Name · 2021-12-07`, as the CLI and the chat app show a source."""
     return " · ".join(p for p in citation_parts(source, name) if p)
+
+
+def shown_location(location: str | None) -> str | None:
+    """`path:line` as a reader's terminal opens it: relative to the working folder when the file lies
+    under it (`index/corpus/bbc.txt:12`), else as stored; controls made visible."""
+    if not location:
+        return None
+    import os
+
+    try:
+        relative = os.path.relpath(location)
+    except ValueError:  # another drive (Windows)
+        relative = location
+    return one_line(relative if not relative.startswith("..") else location)

@@ -9,7 +9,8 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from cli.render import source_line
-from tui.render import source_heading
+from qa.naming import shown_location
+from tui.render import source_heading, source_label
 
 runner = CliRunner()
 
@@ -38,7 +39,15 @@ def test_a_citation_says_path_and_line_in_the_original_file(seed_index_dir, seed
     assert source["start"] > 0 and _line_of(path, source["quote"]) > 1  # the file's line, not the cleaned text's
     shown = runner.invoke(app, ["ask", "When are the Geneva talks?", "--source", "Le Figaro",
                                 "--index", str(seed_index_dir)])
-    assert f"({source['location']})" in "".join(shown.stdout.split())
+    where = shown_location(source["location"])
+    assert f"({where})" in "".join(shown.stdout.split())
+    # the chat app's sources pane gives the same place under the quote
+    from rich.style import Style
+
+    from qa.types import Source
+    label = source_label(Source(**{k: source[k] for k in Source.__dataclass_fields__ if k in source}),
+                         number=Style(), quote=Style(), meta=Style())
+    assert label.plain.splitlines()[-1] == where
 
 
 def test_a_passage_the_file_no_longer_holds_has_no_location(tmp_path):

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from qa import Answer, Filters, Source
-from qa.naming import citation_line, quoted  # noqa: F401 - quoted (never ““…””; display only): also from here
+from qa.naming import citation_line, quoted, shown_location  # noqa: F401 - quoted (never ““…””; display only): also from here
 from qa.types import NO_OUTLET, UNTITLED  # noqa: F401 - the words for missing metadata (NO_OUTLET: imported from here)
 from qa.untrusted import one_line, printable
 
@@ -61,6 +61,9 @@ def source_label(source: Source, *, number: Style, quote: Style, meta: Style,
     text.append(source_heading(source, titles), meta)
     text.append("\n")
     text.append(quoted(one_line(source.quote)), quote)
+    where = shown_location(source.location)
+    if where:  # path:line in the user's own file, as the CLI shows it
+        text.append(f"\n{where}", meta)
     return text
 
 
