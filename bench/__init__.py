@@ -76,8 +76,8 @@ def article_subset(n: int, directory: Path) -> Path:
 def chunk_texts(paths, settings=None) -> tuple[list[str], list[tuple[str, str]], int]:
     """Exactly the texts a build embeds (deduplicated by hash, as `Index._embed` does), plus
     (article_id, chunk text) for every chunk and the number of articles."""
-    from index.chunking import chunk_document, sentence_spans
-    from index.loading import iter_documents
+    from index.ingest.chunking import chunk_document, sentence_spans
+    from index.ingest.loading import iter_documents
     from index.settings import IndexSettings
 
     s = settings or IndexSettings()

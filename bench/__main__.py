@@ -37,7 +37,7 @@ def main(argv=None) -> int:
                         "(bench/scale_prepare.py) instead of running pysbd and spaCy on every article")
     p.add_argument("--keep-index", metavar="DIR", help="scale: move the built index here instead of deleting it")
     p.add_argument("--commit-windows", type=int, metavar="N",
-                   help="scale: the build commits every N windows (default: index.writer.COMMIT_WINDOWS)")
+                   help="scale: the build commits every N windows (default: index.embedded.writer.COMMIT_WINDOWS)")
     p.add_argument("--workers", help="indexing: also build with each of these worker counts, e.g. 1,2")
     p.add_argument("--probes", help="integrity: only these of partial,kills,corruption,concurrency")
     p.add_argument("--report", action="store_true", help="only print the tables from --out, run nothing")

@@ -23,7 +23,7 @@ MULTIHOP = "/work/shared/eval/multihop_rag/articles.jsonl"
 
 def main() -> None:
     from index.api import Index
-    from index.checksums import vector_crc
+    from index.embedded.checksums import vector_crc
     from index.settings import IndexSettings
 
     src, out = Path(sys.argv[1]), Path(sys.argv[2])

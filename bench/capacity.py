@@ -17,10 +17,10 @@ from bench import ARTICLES, MODEL
 
 
 def run(args) -> dict:
-    from index.annotate import annotate_many, pipeline
-    from index.documents import Document
-    from index.encoders import load_encoder
-    from index.points import split
+    from index.ingest.annotate import annotate_many, pipeline
+    from index.ingest.documents import Document
+    from index.embedding.encoders import load_encoder
+    from index.qdrant.points import split
     from index.settings import IndexSettings
     from index.terms import chunk_terms
 

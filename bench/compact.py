@@ -35,7 +35,7 @@ def recall(ids, vecs, queries, approximate_above: int) -> dict:
     """recall@10 of the 8-bit index (flat, and IVF as built above `approximate_above`) against exact fp32."""
     import faiss
 
-    from index.vectors import VectorIndex
+    from index.embedded.vectors import VectorIndex
 
     exact = faiss.IndexIDMap2(faiss.IndexFlatIP(vecs.shape[1]))
     exact.add_with_ids(vecs, ids)
@@ -62,9 +62,9 @@ def recall(ids, vecs, queries, approximate_above: int) -> dict:
 def convert(source: Path, target: Path) -> dict:
     """A format-3 copy of the format-2 index at `source` in `target` (no re-embedding)."""
     from index.api import Index
-    from index.quantize import to_blob
+    from index.embedding.quantize import to_blob
     from index.settings import FORMAT_VERSION
-    from index.store import Store
+    from index.embedded.store import Store
 
     target.mkdir(parents=True, exist_ok=False)
     t0 = time.perf_counter()
@@ -79,7 +79,7 @@ def convert(source: Path, target: Path) -> dict:
             continue  # not in this index (article_files came late in format 2)
         db.execute(f"INSERT INTO main.{table}({cols}) SELECT {cols} FROM old.{table}")
 
-    def key(hex_hash: str) -> int:  # index.writer.chunk_hash from the stored SHA-1 hex digest
+    def key(hex_hash: str) -> int:  # index.embedded.writer.chunk_hash from the stored SHA-1 hex digest
         return int(hex_hash[:16], 16) >> 1
 
     db.executemany("INSERT INTO main.chunks(id, article, ordinal, start, end, sent_lo, sent_hi, hash) "
@@ -90,7 +90,7 @@ def convert(source: Path, target: Path) -> dict:
     db.executemany("INSERT INTO main.embeddings(hash, vector) VALUES (?, ?)",
                    ((key(h), to_blob(np.frombuffer(v, dtype=np.float32)))
                     for h, v in db.execute("SELECT hash, vector FROM old.embeddings")))
-    # written as format 4 (no row checksums): the open below adds them (index.row_checks.add_checksums)
+    # written as format 4 (no row checksums): the open below adds them (index.embedded.row_checks.add_checksums)
     store.set_manifest(format_version=FORMAT_VERSION - 1, vectors_version=0, vectors_checksum=None)
     db.execute("COMMIT")
     db.execute("DETACH DATABASE old")
@@ -118,7 +118,7 @@ def sizes(path: Path) -> dict:
 
 
 def run(args) -> dict:
-    from index.encoders import load_encoder
+    from index.embedding.encoders import load_encoder
 
     source = Path(args.from_index)
     target = Path(args.to_index) if args.to_index else Path(tempfile.mkdtemp(prefix="byline-compact-")) / "index"

@@ -32,7 +32,7 @@ WHOLE = 1 << 62
 
 def _embedded_points(emb) -> tuple[dict, dict, dict]:
     """key -> (article_id, start, end, sent_lo, sent_hi, text, vector); rowid -> key; article id -> row."""
-    from index.points import chunk_key
+    from index.qdrant.points import chunk_key
 
     points, keys, articles = {}, {}, {}
     with emb.snapshot():
@@ -49,7 +49,7 @@ def _embedded_points(emb) -> tuple[dict, dict, dict]:
 
 
 def _qdrant_points(q) -> tuple[dict, dict]:
-    from index.qdrant_schema import ARTICLES, CHUNKS, DENSE, KEYWORD
+    from index.qdrant.schema import ARTICLES, CHUNKS, DENSE, KEYWORD
 
     points, offset = {}, None
     while True:

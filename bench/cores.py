@@ -7,7 +7,7 @@ core count is given, with the model and spaCy loaded and warmed outside the time
 - `encode`: pure encoding of the first 1,536 window texts by S encoder sessions of T intra-op
   threads each (S threads, each with its own ONNX Runtime session, on separate steps of 192 texts);
 - `build`: `Index.create` + `add_paths` of the articles with `workers` preparing processes and
-  `encoders` sessions (`index.prepare.encoder_plan` divides the cores left; None: its default).
+  `encoders` sessions (`index.ingest.prepare.encoder_plan` divides the cores left; None: its default).
 
 Runs go in priority order and stop starting new ones past `--budget` seconds; the JSON is rewritten
 after every run, so a run cut short still reports what it measured."""
@@ -31,8 +31,8 @@ import json, os, sys, time, threading
 spec = json.loads(sys.argv[1])
 from pathlib import Path
 from index.settings import IndexSettings
-from index.encoders import load_encoder
-from index.prepare import encoder_plan, cores
+from index.embedding.encoders import load_encoder
+from index.ingest.prepare import encoder_plan, cores
 settings = IndexSettings(model=spec["model"]) if spec["model"] else IndexSettings()
 out = {"cores": cores()}
 if spec["kind"] == "encode":
@@ -58,7 +58,7 @@ if spec["kind"] == "encode":
 else:
     import shutil
     from index.api import Index
-    from index.annotate import pipeline
+    from index.ingest.annotate import pipeline
     w, e = spec["workers"], spec["encoders"]
     sessions, threads = encoder_plan(w, e)
     out.update(sessions=sessions, threads=threads)
@@ -92,8 +92,8 @@ def child(spec: dict, cores: int | None) -> dict:
 
 
 def window_texts(articles: str, n: int, model: str | None, path: Path) -> None:
-    from index.chunking import chunk_document, sentence_spans
-    from index.loading import iter_documents
+    from index.ingest.chunking import chunk_document, sentence_spans
+    from index.ingest.loading import iter_documents
     from index.settings import IndexSettings
 
     s = IndexSettings()
@@ -113,7 +113,7 @@ def plan(total: int) -> list[tuple[str, dict, int | None]]:
         runs.append((f"encode {s}x{t}", {"kind": "encode", "sessions": s, "threads": t}, None))
     for w in (1, 2, 4, 8, 16):  # the design as it was: one session on the cores the workers leave
         runs.append((f"build all-cores w{w} e1", {"kind": "build", "workers": w, "encoders": 1}, None))
-    for w in (1, 2, 4):  # several sessions (index.prepare.encoder_plan's default)
+    for w in (1, 2, 4):  # several sessions (index.ingest.prepare.encoder_plan's default)
         runs.append((f"build all-cores w{w} eauto", {"kind": "build", "workers": w, "encoders": None}, None))
     runs.append(("build all-cores w2 e7", {"kind": "build", "workers": 2, "encoders": 7}, None))
     runs.append(("build all-cores w3 e13", {"kind": "build", "workers": 3, "encoders": 13}, None))

@@ -13,7 +13,7 @@ from bench import BACKENDS, MODEL, article_subset, chunk_texts, load_jsonl, SEED
 
 def run(args) -> dict:
     from index.api import default_corpus_paths
-    from index.encoders import load_encoder
+    from index.embedding.encoders import load_encoder
 
     n_texts = 128 if args.quick else args.encode_texts
     repeats = 2 if args.quick else args.repeats

@@ -1,7 +1,7 @@
 """Part 2: the whole build pipeline vs pure encode of the same chunk texts, per build in its own
 subprocess (so peak RSS is per build), plus incremental add of one article with the model loaded.
 With `--workers 1,2,…`: the same MultiHop build with each number of preparing processes
-(`index.prepare`), and the preparation alone (sentences, windows, spaCy, simhash; no encoder) with
+(`index.ingest.prepare`), and the preparation alone (sentences, windows, spaCy, simhash; no encoder) with
 each, against reading and cleaning the files (which stay in the writing process)."""
 
 from __future__ import annotations
@@ -20,17 +20,17 @@ from pathlib import Path
 import bench
 from bench import MODEL, chunk_texts
 from index.api import Index
-from index.encoders import load_encoder
+from index.embedding.encoders import load_encoder
 from index.settings import IndexSettings
 spec = json.loads(sys.argv[1])
 paths, d, backend = spec["paths"], Path(spec["dir"]), spec["backend"]
 s = IndexSettings(backend=backend)
-from index.prepare import encoder_threads
+from index.ingest.prepare import encoder_threads
 workers = spec.get("workers", 1)
 t = time.perf_counter(); enc = load_encoder(MODEL, backend, encoder_threads(workers)); load_s = time.perf_counter() - t
 texts, per_chunk, n_docs = chunk_texts(paths, s)
 enc.encode(texts[:64])  # warm-up
-from index.annotate import annotate_many, pipeline
+from index.ingest.annotate import annotate_many, pipeline
 pipeline()  # spaCy loaded outside the timed build, as the encoder is
 shutil.rmtree(d, ignore_errors=True)
 t = time.perf_counter()
@@ -41,8 +41,8 @@ build_s = time.perf_counter() - t
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 chunks = index.store.count("chunks")
 t = time.perf_counter(); enc.encode(texts, s.batch_size); encode_s = time.perf_counter() - t
-from index.chunking import sentence_spans
-from index.loading import iter_documents
+from index.ingest.chunking import sentence_spans
+from index.ingest.loading import iter_documents
 docs = list(iter_documents([str(p) for p in paths], [], max_bytes=s.max_file_bytes))
 pairs = [(doc.text, sentence_spans(doc)) for doc in docs]
 pipeline(); annotate_many(pairs[:2])  # loaded and warm, as the encoder is
@@ -59,9 +59,9 @@ print("RESULT" + json.dumps({"build_s": build_s, "encode_s": encode_s, "annotate
 
 PREPARE = r"""
 import json, sys, time
-from index.annotate import pipeline
-from index.loading import iter_documents
-from index.prepare import prepare_all
+from index.ingest.annotate import pipeline
+from index.ingest.loading import iter_documents
+from index.ingest.prepare import prepare_all
 from index.settings import IndexSettings
 spec = json.loads(sys.argv[1])
 s = IndexSettings()

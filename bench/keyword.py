@@ -70,7 +70,7 @@ def _dir_size(d: Path) -> int:
 
 
 def fts5(texts, term_lists, k, tmp: Path) -> dict:
-    from index.store import Store
+    from index.embedded.store import Store
     from qa.query import keyword_match
     from qa.settings import QASettings
 

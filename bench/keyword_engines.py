@@ -2,7 +2,7 @@
 
     python -m bench.keyword_engines INDEX_DIR QUESTIONS.jsonl [--limit 100]
 
-Builds the index's tantivy keyword directory when it has none (`index.tantivy_keywords.build`, what
+Builds the index's tantivy keyword directory when it has none (`index.embedded.tantivy_keywords.build`, what
 a write does past `keyword_index_above`), asks each question once to record the searches the
 retriever sends, then times each search on both engines (a warm-up round, then a timed one) and
 prints p50 / p95 ms and how much of FTS5's top 60 and top 10 tantivy returns (ties with FTS5's n-th
@@ -46,9 +46,9 @@ def _reach(hits: list[tuple[int, float]], n: int) -> set[int]:
 
 
 def compare(index_dir: Path, searches) -> dict:
-    from index import tantivy_keywords
+    from index.embedded import tantivy_keywords
     from index.api import Index
-    from index.store import Store
+    from index.embedded.store import Store
 
     index = Index.open(index_dir)
     reader = index.reader

@@ -3,7 +3,7 @@ minutes, since pysbd's time grows with the square of a line's length).
 
 Each article is the bundled corpus's text with its line breaks turned into spaces, repeated to the
 size, in one file with no line break. Timed per article, in this process: `load` (read, decode,
-metadata, cleaning: `index.loading.load_paths`), `split` (`index.chunking.sentence_spans`: blocks cut
+metadata, cleaning: `index.ingest.loading.load_paths`), `split` (`index.ingest.chunking.sentence_spans`: blocks cut
 into pieces, pysbd within its budget, the rough cut past it) and `windows` (`chunk_document`), and
 their sum, the time before the model and spaCy see the article. Also the longest sentence, which the
 cut bounds. Named entities and embeddings are not timed here: they grow linearly with the text and
@@ -30,8 +30,8 @@ def _one_line(size: int) -> str:
 
 
 def _time_one(path: Path) -> dict:
-    from index.chunking import chunk_document, sentence_spans
-    from index.loading import load_paths
+    from index.ingest.chunking import chunk_document, sentence_spans
+    from index.ingest.loading import load_paths
     from index.settings import IndexSettings
 
     settings = IndexSettings()
@@ -49,7 +49,7 @@ def _time_one(path: Path) -> dict:
 
 
 def run(args) -> dict:
-    from index.sentences import _split
+    from index.ingest.sentences import _split
 
     _split("Warm the splitter up. It loads its rules once.")
     repeats = 1 if args.quick else max(1, args.repeats)

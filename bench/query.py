@@ -64,7 +64,7 @@ def clustered(n: int, dim: int, centres: np.ndarray, rng, noise: float = 0.6) ->
 
 
 def dense_at(n: int, dim: int, rng, centres, queries, k: int, approximate: bool) -> dict:
-    from index.vectors import VectorIndex
+    from index.embedded.vectors import VectorIndex
 
     vecs = clustered(n, dim, centres, rng)
     ids = np.arange(1, n + 1, dtype=np.int64)
@@ -113,7 +113,7 @@ def vocabulary() -> list[str]:
 
 
 def keyword_at(n: int, words: list[str], matches: list[str], rng, tmp: Path, k: int) -> dict:
-    from index.store import Store
+    from index.embedded.store import Store
 
     d = tmp / f"fts-{n}"
     shutil.rmtree(d, ignore_errors=True)

@@ -125,7 +125,7 @@ if spec["stand_in"]:
     import sqlite3, hashlib
     db = sqlite3.connect(f"file:{spec['stand_in']}/byline.sqlite?mode=ro", uri=True)
     rows = db.execute("SELECT vector FROM embeddings LIMIT 50000").fetchall()
-    from index.quantize import decode
+    from index.embedding.quantize import decode
     raw = [np.frombuffer(r[0], dtype=np.uint8 if len(r[0]) == 384 else np.float32) for r in rows]
     pool = np.vstack([decode(v) if v.dtype == np.uint8 else v for v in raw])
     class StandIn:
@@ -143,7 +143,7 @@ else:
 if spec.get("stand_in_preparation"):
     import importlib
     from bench.scale_prepare import StandInPreparation
-    writer = importlib.import_module("index.writer")  # `import index.writer` would rebind `index`
+    writer = importlib.import_module("index.embedded.writer")  # `import index.embedded.writer` would rebind `index`
     real_prepare, writer.prepare_all = writer.prepare_all, StandInPreparation()
 t, cpu = time.perf_counter(), time.process_time()
 batches = {"commit_windows": spec["commit_windows"]} if spec.get("commit_windows") else {}

@@ -4,17 +4,17 @@ A generated article is a MultiHop article with sentences dropped, figures shifte
 front (`bench.scale._varied`, which also says where each of its characters came from). Preparing
 it for real (pysbd's sentences, spaCy's entities) costs ~0.2 s an article on this machine, ~7 hours
 at 100k articles. Here each of the 609 source articles is prepared for real once (the same
-`index.sentences.split_sentences` and `index.annotate.annotate` the writer runs, on the source's
+`index.ingest.sentences.split_sentences` and `index.ingest.annotate.annotate` the writer runs, on the source's
 text), and a variant takes that work mapped through the character map:
 
 - sentences: each source sentence becomes the span of its characters that were kept (none kept:
   gone); the first one also takes the dateline in front;
 - entities: each source entity whose characters were all kept (whitespace aside), at its new place;
   the dateline gets none (the outlet and date are the article's metadata anyway);
-- windows (`index.chunking.chunk_document`) and the near-duplicate signature (`simhash`) are
+- windows (`index.ingest.chunking.chunk_document`) and the near-duplicate signature (`simhash`) are
   computed for real on the variant, as the writer does.
 
-The cleaned text the writer sees drops whole lines of the generated one (`index.cleaning` never
+The cleaned text the writer sees drops whole lines of the generated one (`index.ingest.cleaning` never
 rewrites a line it keeps); the map follows the kept lines. An article whose text does not come out
 exactly as the writer's is prepared for real and counted (`fallback`). What stays real either way:
 the text, SQLite, the keyword index, the vector segments and asking.
@@ -29,11 +29,11 @@ import numpy as np
 
 from bench import ARTICLES, load_jsonl
 from bench.scale import _varied, outlet_weights
-from index.annotate import annotate
-from index.chunking import chunk_document
-from index.near_duplicates import simhash
-from index.prepare import Prepared, prepare
-from index.sentences import split_sentences
+from index.ingest.annotate import annotate
+from index.ingest.chunking import chunk_document
+from index.ingest.near_duplicates import simhash
+from index.ingest.prepare import Prepared, prepare
+from index.ingest.sentences import split_sentences
 
 METHOD = ("stand-in: each source article's real sentences and entities (pysbd, spaCy, run once on "
           "each of the 609 MultiHop articles) mapped onto its variants; windows and simhash real")
@@ -60,7 +60,7 @@ def _cleaned_map(raw: str, src: list[int], cleaned: str) -> list[int] | None:
 
 
 class StandInPreparation:
-    """Called as `index.prepare.prepare_all` (the writer's name for it is replaced in the bench's child)."""
+    """Called as `index.ingest.prepare.prepare_all` (the writer's name for it is replaced in the bench's child)."""
 
     def __init__(self):
         self.base = load_jsonl(ARTICLES)

@@ -22,7 +22,7 @@ _END = re.compile(r"""[.!?…]["”’')\]]*\s*$""")
 def _documents(limit: int):
     """The seed articles and the first `limit` MultiHop-RAG articles, cleaned as the index cleans them."""
     from index.api import default_corpus_paths
-    from index.loading import iter_documents
+    from index.ingest.loading import iter_documents
 
     docs = {d.id: d for d in iter_documents([str(p) for p in default_corpus_paths()], [])}
     for n, d in enumerate(iter_documents([str(ARTICLES)], [])):
@@ -49,7 +49,7 @@ def _quotes(docs) -> list[tuple[str, int, int]]:
 
 
 def _pysbd_lines(text: str) -> list[tuple[int, int]]:
-    from index.sentences import _split
+    from index.ingest.sentences import _split
 
     spans: list[tuple[int, int]] = []
     for line in re.finditer(r"[^\n]+", text):
@@ -82,7 +82,7 @@ def _wrong_cuts(text: str, spans, start: int, end: int) -> int:
 
 
 def run(args) -> dict:
-    from index.sentences import _is_tail, split_sentences
+    from index.ingest.sentences import _is_tail, split_sentences
 
     docs = _documents(40 if args.quick else 609)
     quotes = _quotes(docs)

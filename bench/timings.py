@@ -42,7 +42,7 @@ def _timed(fn, repeats: int) -> dict:
 
 
 def run(args) -> dict:
-    from index.loading import load_paths
+    from index.ingest.loading import load_paths
 
     repeats = 1 if args.quick else args.repeats
     res = {"seed_ask_p95_ms": _seed_latency()}

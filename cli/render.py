@@ -1,5 +1,5 @@
 """Rich presenters for the CLI. Untrusted text (articles, ids, titles, outlets, file names, messages) only
-ever enters through `Text`, never markup, and through `printable`/`one_line` (`index.untrusted`), so no
+ever enters through `Text`, never markup, and through `printable`/`one_line` (`index.ingest.untrusted`), so no
 escape sequence reaches the terminal; `--json` keeps the exact values, every control character escaped."""
 
 from __future__ import annotations

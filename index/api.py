@@ -1,8 +1,8 @@
 """The `Index`: the one small API `qa` uses. FAISS for vectors, SQLite for everything else.
 
-A thin facade over two classes with one job each: `index.reader.Reader` reads one consistent
-version (no lock, read-only SQLite) and `index.writer.Writer` changes the index under the write
-lock through one commit path. `index.verify` checks it; `index.swap` makes `--rebuild` atomic.
+A thin facade over two classes with one job each: `index.embedded.reader.Reader` reads one consistent
+version (no lock, read-only SQLite) and `index.embedded.writer.Writer` changes the index under the write
+lock through one commit path. `index.embedded.verify` checks it; `index.embedded.swap` makes `--rebuild` atomic.
 """
 
 from __future__ import annotations
@@ -13,18 +13,18 @@ from pathlib import Path
 
 import numpy as np
 
-from index import swap
-from index.documents import Document
+from index.embedded import swap
+from index.ingest.documents import Document
 from index.errors import DatabaseUnreadableError, IndexMismatchError, IndexMissingError, InputError
-from index.lock import writable, writer_lock
-from index.prepare import DEFAULT_WORKERS, encoder_plan
-from index.reader import DB_NAME, Reader
-from index.repair import RepairReport
+from index.embedded.lock import writable, writer_lock
+from index.ingest.prepare import DEFAULT_WORKERS, encoder_plan
+from index.embedded.reader import DB_NAME, Reader
+from index.embedded.repair import RepairReport
 from index.reports import AddReport, OptimizeReport, Stats
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, Window
 from index.settings import IndexSettings, built_differently
-from index.verify import Verification, verify
-from index.writer import COMMIT_WINDOWS, Writer
+from index.embedded.verify import Verification, verify
+from index.embedded.writer import COMMIT_WINDOWS, Writer
 
 __all__ = ["AddReport", "DB_NAME", "Index", "OptimizeReport", "Stats", "Verification", "default_corpus_paths"]
 
@@ -126,9 +126,9 @@ class Index:
                       skip_near_duplicates: bool = False, report: AddReport | None = None,
                       workers: int = DEFAULT_WORKERS, encoders: int | None = None,
                       commit_windows: int = COMMIT_WINDOWS) -> AddReport:
-        """Add new or changed documents; `workers` processes split and annotate them (index.prepare)
+        """Add new or changed documents; `workers` processes split and annotate them (index.ingest.prepare)
         while the encoder runs here, on the cores they leave, in `encoders` sessions (None: as
-        `index.prepare.encoder_plan` divides them). Committed in batches of about `commit_windows`
+        `index.ingest.prepare.encoder_plan` divides them). Committed in batches of about `commit_windows`
         windows (whole articles), each a whole version: memory stays flat however many are added."""
         report = report or AddReport()
         sessions, threads = encoder_plan(workers, encoders)
@@ -139,9 +139,9 @@ class Index:
         return report
 
     def add_paths(self, paths: Sequence[str | Path], *, follow_symlinks: bool = False, **kw) -> AddReport:
-        """Add the articles of files and folders (`index.loading`); a symlink leading out of a folder
+        """Add the articles of files and folders (`index.ingest.loading`); a symlink leading out of a folder
         is followed only with `follow_symlinks`."""
-        from index.loading import iter_documents
+        from index.ingest.loading import iter_documents
 
         report = AddReport()
         for p in paths:
@@ -157,13 +157,13 @@ class Index:
             return writer.remove([str(k) for k in keys])  # a Path names its file
 
     def repair(self) -> RepairReport:
-        """Mend the damaged copies from the intact ones (`index.repair`); says what it could not mend.
-        A database SQLite cannot read whole is carried into a new one (`index.salvage`)."""
+        """Mend the damaged copies from the intact ones (`index.embedded.repair`); says what it could not mend.
+        A database SQLite cannot read whole is carried into a new one (`index.embedded.salvage`)."""
         try:
             with self._session(repairing=True) as writer:
                 return writer.repair()
         except DatabaseUnreadableError:
-            from index.salvage import salvage
+            from index.embedded.salvage import salvage
 
             return salvage(self.path, lambda: self.reader.encoder, self.lock_timeout or IndexSettings().lock_timeout)
 
@@ -173,7 +173,7 @@ class Index:
         try:
             index = cls.open(path)
         except DatabaseUnreadableError:
-            from index.salvage import salvage
+            from index.embedded.salvage import salvage
 
             return salvage(Path(path).expanduser().resolve(), None, IndexSettings().lock_timeout)
         try:
@@ -190,7 +190,7 @@ class Index:
     @classmethod
     def rebuild(cls, path: str | Path, paths: Sequence[str | Path], settings: IndexSettings, **kw) -> AddReport:
         """Build a fresh index beside `path` and swap it in, under `path`'s write lock: readers keep
-        the old one until the swap; a crash at any point leaves one whole index (see index.swap)."""
+        the old one until the swap; a crash at any point leaves one whole index (see index.embedded.swap)."""
         path = Path(path).expanduser().resolve()
         staging = swap.sibling(path, swap.BUILDING)
         with writer_lock(path, settings.lock_timeout):

@@ -3,7 +3,7 @@ and the one place that turns an index location into a backend.
 
 Two backends implement it:
 - the embedded `index.api.Index` (SQLite + FTS5 + FAISS in one folder), the default;
-- `index.qdrant_backend.QdrantBackend` (`qdrant+PATH` for Qdrant's local mode, `qdrant+URL` for a
+- `index.qdrant.backend.QdrantBackend` (`qdrant+PATH` for Qdrant's local mode, `qdrant+URL` for a
   server or cluster; needs `pip install 'byline[cluster]'`).
 
 `qa` calls the read surface below and nothing else, so fusion (RRF), sentence choice, short
@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 
-from index.documents import Document
+from index.ingest.documents import Document
 from index.errors import InputError
 from index.reports import AddReport, Stats
 from index.settings import IndexSettings
@@ -84,7 +84,7 @@ def qdrant_target(location: str | Path) -> str:
 
 def _qdrant():
     try:
-        from index.qdrant_backend import QdrantBackend
+        from index.qdrant.backend import QdrantBackend
     except ImportError as exc:
         raise InputError("Qdrant indexes need the cluster extra: pip install 'byline[cluster]' "
                          f"({exc.name} is not installed)") from exc

@@ -22,7 +22,7 @@ class IndexCorruptError(BylineError):
 
 
 class DatabaseUnreadableError(IndexCorruptError):
-    """SQLite's own check fails: `repair` carries what can still be read into a new index (index.salvage)."""
+    """SQLite's own check fails: `repair` carries what can still be read into a new index (index.embedded.salvage)."""
 
 
 class IndexBusyError(BylineError):

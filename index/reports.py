@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from index.documents import LoadIssue
+from index.ingest.documents import LoadIssue
 
 
 @dataclass
@@ -17,7 +17,7 @@ class AddReport:
     issues: list[LoadIssue] = field(default_factory=list)
     chunks_embedded: int = 0
     chunks_cached: int = 0
-    dependency_log: str | None = None  # where Ray's own log lines went (index.dependency_logs), when it wrote any
+    dependency_log: str | None = None  # where Ray's own log lines went (index.qdrant.dependency_logs), when it wrote any
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
@@ -40,9 +40,9 @@ class Stats:
     size_bytes: int
     format_version: int
     chunking: dict
-    segments: int = 1  # vector files (index.segments)
+    segments: int = 1  # vector files (index.embedded.segments)
     deleted_vectors: int = 0  # tombstoned vectors still in a segment until the next merge
-    keyword_index: str = "fts5"  # "tantivy" on a large index (index.tantivy_keywords)
+    keyword_index: str = "fts5"  # "tantivy" on a large index (index.embedded.tantivy_keywords)
     outlets: tuple[str, ...] = ()  # filled by qa's info(); `stats` leaves it empty
 
     def to_dict(self) -> dict:

@@ -12,7 +12,7 @@ BACKENDS = ("onnx-int8", "onnx", "torch")
 # below this many vectors an IVF index cannot be trained well, so `approximate_above` may not be lower.
 IVF_MIN_LISTS = 64
 IVF_MIN_VECTORS = 39 * IVF_MIN_LISTS
-FORMAT_VERSION = 5  # 5: a CRC-32 with every article, sentence, entity, window and vector row (index.checksums; a format 4 index is upgraded on open, index.row_checks); 4: article text, sentence spans and entities as compressed blobs, one an article (index.packing); 3: vectors as 8-bit codes (SQLite rowid table keyed by a 63-bit hash, FAISS SQ8); 2: article_files (resolved source files), vector checksums, ids never reused; sentences
+FORMAT_VERSION = 5  # 5: a CRC-32 with every article, sentence, entity, window and vector row (index.embedded.checksums; a format 4 index is upgraded on open, index.embedded.row_checks); 4: article text, sentence spans and entities as compressed blobs, one an article (index.embedded.packing); 3: vectors as 8-bit codes (SQLite rowid table keyed by a 63-bit hash, FAISS SQ8); 2: article_files (resolved source files), vector checksums, ids never reused; sentences
 # run over line breaks; named entities stored per sentence
 
 
@@ -27,7 +27,7 @@ class IndexSettings:
     embed_header: bool = False  # prefix the embedded text with headline, outlet and date
     batch_size: int = 32
     approximate_above: int = 50_000  # chunks; above, IVF (recall@10 0.994 on MultiHop, ask p50 38 -> 17 ms at 88k)
-    # Keyword search by tantivy above this many windows (index.tantivy_keywords), FTS5 below. The
+    # Keyword search by tantivy above this many windows (index.embedded.tantivy_keywords), FTS5 below. The
     # searches qa sends for 100 MultiHop questions take FTS5 p50 10.5 / p95 17.1 ms at 88,238 windows
     # and 104 / 171 ms at 1,276,288; tantivy 0.5 / 0.6 and 2.2 / 2.9 ms (python -m bench.keyword_engines).
     # Tantivy's directory costs 17-21 KB an article beside FTS5's 13; an index of MultiHop's size (609
@@ -35,7 +35,7 @@ class IndexSettings:
     keyword_index_above: int = 100_000
     max_file_bytes: int = 20_000_000
     lock_timeout: float = 10.0  # seconds a second writer waits before giving up
-    # Segments (index.segments): a write that would leave more vector files than this merges the small
+    # Segments (index.embedded.segments): a write that would leave more vector files than this merges the small
     # ones. A search asks each file: 0.03 ms for a segment of one article's 130 vectors; one of 128,882
     # flat 39.8-46.9 ms alone, 43.8 ms with 7 such segments, 45.2 with 557 tombstones too (bench/README)
     max_segments: int = 8

@@ -132,7 +132,7 @@ def optimize(directory: Path) -> dict:
 
 
 def repair(directory: Path):
-    """Mend a damaged index from its intact copies (`index.repair.RepairReport`)."""
+    """Mend a damaged index from its intact copies (`index.embedded.repair.RepairReport`)."""
     if backends.is_qdrant(directory):
         raise InputError("repair rewrites an embedded index's vector file; Qdrant keeps its own "
                          "(see its snapshots and replicas)")
@@ -145,7 +145,7 @@ def migrate(directory: Path, to: str, progress=None) -> AddReport:
         raise InputError(f"--to {to!r}: migrate copies into Qdrant; give qdrant+URL or qdrant+PATH")
     if backends.is_qdrant(directory):
         raise InputError("--index names a Qdrant index; migrate reads an embedded index folder")
-    from index.migrate import migrate as copy
+    from index.qdrant.migrate import migrate as copy
 
     with _reading(directory) as source:
         target = backends.create_index(to, source.settings)
@@ -159,12 +159,12 @@ def ingest_with_ray(paths: Sequence[str | Path] | None, location: str, address: 
                     model: str | None = None, backend_name: str | None = None, chunk_words: int | None = None,
                     chunk_stride: int | None = None, rebuild: bool = False, skip_near_duplicates: bool = False,
                     workers: int = 1, progress=None, follow_symlinks: bool = False) -> AddReport:
-    """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.ray_ingest`):
+    """Build or update the Qdrant index at `location` through a Ray Data pipeline (`index.qdrant.ray_ingest`):
     every build option is passed through, or refused in one line when Qdrant cannot honour it."""
     if not backends.is_qdrant(location):
         raise InputError("--ray writes to Qdrant; give --qdrant URL|PATH (or --index qdrant+…)")
     _qdrant_honours(rebuild=rebuild, skip_near_duplicates=skip_near_duplicates, workers=workers)
-    from index.ray_ingest import ingest
+    from index.qdrant.ray_ingest import ingest
 
     options = {k: v for k, v in (("model", model), ("backend", backend_name), ("chunk_words", chunk_words),
                                  ("chunk_stride", chunk_stride)) if v is not None}

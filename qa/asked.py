@@ -2,7 +2,7 @@
 
 `kind` is the answer type: person, org, place, date, time, duration, count, money, percent, law or
 name (a term the articles put in quotes or capitals). Each kind is filled by OntoNotes entity
-labels, the ones stored at index time (`index.annotate`). `focus` is the noun asked about
+labels, the ones stored at index time (`index.ingest.annotate`). `focus` is the noun asked about
 ("soldiers" in "How many soldiers…"), `party` whose figure or act it is ("Russia" in "How many
 soldiers had Russia gathered", "Ukraine" in "How many Ukrainian soldiers…"), and `names` every
 proper name the question mentions: the constraints an answer must meet.

@@ -10,7 +10,7 @@ from pathlib import Path
 from index import backend
 from index.api import Index, default_corpus_paths
 from index.config import index_location
-from index.encoders import prepare_model
+from index.embedding.encoders import prepare_model
 from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
 from qa import titled

@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import replace
 
-from index.outlets import display_name, outlet_key
+from index.ingest.outlets import display_name, outlet_key
 from qa.errors import FilterError
 from qa.types import Filters
 
@@ -16,7 +16,7 @@ SHOWN_OUTLETS = 12  # outlets listed in the error line at most
 
 def indexed_outlet(name: str, outlets: list[str]) -> str | None:
     """The indexed outlet `name` is, however spelt or spaced ("Le Figaro", "lefigaro", "LE FIGARO"), or
-    known by another name of index/outlet_names.json ("tagesschau" is ARD); None when none is."""
+    known by another name of index/ingest/outlet_names.json ("tagesschau" is ARD); None when none is."""
     keys = {outlet_key(o): o for o in outlets}
     for form in (name, display_name(name)):
         if form and outlet_key(form) in keys:

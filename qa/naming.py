@@ -26,7 +26,7 @@ def first_words(text: str, n: int = TITLE_WORDS) -> str:
 
 def article_name(title: str | None, text: str | None) -> str:
     """An article as a reader knows it: its title (on one line), else its first words."""
-    title = one_line(title)  # untrusted: controls made visible (index.untrusted)
+    title = one_line(title)  # untrusted: controls made visible (index.ingest.untrusted)
     if title:
         return title
     return first_words(text) if text and text.strip() else UNTITLED
@@ -43,7 +43,7 @@ def quoted(text: str) -> str:
 def citation_parts(source: Source, name: str | None = None) -> tuple[str, str, str]:
     """(outlet, article name, day) of a citation: a missing outlet is said, a missing date is "". `name`
     stands in when the source carries none (an answer stored before sources were named)."""
-    outlet = one_line(source.outlet) or NO_OUTLET  # untrusted: controls made visible (index.untrusted)
+    outlet = one_line(source.outlet) or NO_OUTLET  # untrusted: controls made visible (index.ingest.untrusted)
     shown = one_line(source.name or name or source.title) or UNTITLED
     return outlet, shown, one_line((source.published_at or "")[:10])
 

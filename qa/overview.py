@@ -96,7 +96,7 @@ class Overview:
 
 
 def passes(entry: ArticleEntry, filters: Filters | None) -> bool:
-    """Whether an article passes: the rule of `index.sql.filter_clause`, on one article."""
+    """Whether an article passes: the rule of `index.embedded.sql.filter_clause`, on one article."""
     if filters is None or not filters.active:
         return True
     if filters.sources or filters.no_outlet:

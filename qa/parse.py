@@ -1,7 +1,7 @@
 """The one spaCy parse of a question: tokens, lemmas, part-of-speech, dependencies and entities.
 
 Asking parses the question only, never articles (their entities were found at index time,
-`index.annotate`). The pipeline is the same `en_core_web_sm` 3.8 wheel the index uses, loaded once
+`index.ingest.annotate`). The pipeline is the same `en_core_web_sm` 3.8 wheel the index uses, loaded once
 per process with its tagger, lemmatizer, parser and NER; a question of 20 words parses in a few ms.
 Every stage that reads a question's structure reads it from `parse(question)`, so one ask parses
 a text once.

@@ -134,7 +134,7 @@ def concurrency_probe(index_dir: Path, extra: list[Path], cycles: int, asks: int
     `cycles` cycles of adding all of `extra` and removing it again. Counts damage reported on this
     healthy index and citations whose quote is not the cited article's text at the cited span."""
     from index.api import Index
-    from index.loading import load_paths
+    from index.ingest.loading import load_paths
     from qa import Assistant
 
     texts = {d.id: d.text for d in load_paths(extra)[0]}

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from index.sentences import split_sentences
+from index.ingest.sentences import split_sentences
 from qa.asked import analyse_question
 from qa.tidy import display
 

@@ -214,7 +214,7 @@ def test_the_keyword_side_reads_every_word_as_fts5_does():
 def test_keyword_scores_match_fts5_on_emoji_and_fractions(tmp_path):
     """Both backends score windows holding emoji, fractions and styled letters alike."""
     from index import backend
-    from index.documents import Document
+    from index.ingest.documents import Document
 
     docs = [Document(id=f"t{n}", text=f"{text} The Bills beat the Bengals. " * 3, title=None)
             for n, text in enumerate(TRICKY)]
@@ -343,8 +343,8 @@ def test_keyword_scores_follow_deletes_the_same_way_on_both_backends(tmp_path, s
 def test_a_retried_write_makes_no_duplicates(tmp_path, seed_corpus):
     """What a retried Ray task does: the same prepared articles written twice."""
     from index import backend
-    from index.documents import Document
-    from index.points import embed, split
+    from index.ingest.documents import Document
+    from index.qdrant.points import embed, split
 
     index = backend.create_index(f"qdrant+{tmp_path / 'q'}")
     try:

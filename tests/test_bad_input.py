@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from index.dates import find_dates, parse_date
-from index.loading import load_paths
+from index.ingest.dates import find_dates, parse_date
+from index.ingest.loading import load_paths
 from qa.dates import parse_user_date
 
 runner = CliRunner()

@@ -39,7 +39,7 @@ def test_the_scale_archive_has_no_exact_duplicate_and_loads_with_real_outlets_an
     """`python -m bench scale` builds from this: 1,300 articles are two or three copies of each of the
     609 MultiHop articles, and still no two texts are the same."""
     from bench.scale import generate
-    from index.loading import load_paths
+    from index.ingest.loading import load_paths
 
     documents, issues = load_paths([generate(1300, tmp_path)])
     assert issues == [] and len(documents) == 1300
@@ -55,8 +55,8 @@ def test_stand_in_preparation_maps_the_sources_real_work_onto_each_variant(tmp_p
     where that text now sits, the same windows as a real preparation, and says what it did."""
     from bench.scale import generate
     from bench.scale_prepare import StandInPreparation
-    from index.loading import load_paths
-    from index.prepare import prepare
+    from index.ingest.loading import load_paths
+    from index.ingest.prepare import prepare
     from index.settings import IndexSettings
 
     settings = IndexSettings()

@@ -17,12 +17,12 @@ import numpy as np
 import pytest
 
 from index.api import Index, default_corpus_paths
-from index.checksums import chunk_crc, vector_crc
-from index.merging import merged
-from index.packing import unpack_text
-from index.quantize import to_blob
+from index.embedded.checksums import chunk_crc, vector_crc
+from index.embedded.merging import merged
+from index.embedded.packing import unpack_text
+from index.embedding.quantize import to_blob
 from index.settings import IVF_MIN_VECTORS
-from index.vectors import VectorIndex
+from index.embedded.vectors import VectorIndex
 from tests.integrity_tools import ROOT, half_present
 
 QUESTIONS = ("Which Canadian minister did Blinken brief on the Biden-Putin call?",

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import index.corpus
-from index.cleaning import clean_text, sanitize
+from index.ingest.cleaning import clean_text, sanitize
 
 CORPUS = Path(index.corpus.__file__).parent
 QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "seed_questions.jsonl"

@@ -157,7 +157,7 @@ def test_an_unreachable_server_has_its_own_code():
 
 
 def test_counting_words_in_qdrant_gives_the_counts_held_in_memory(migrated):
-    """The server path (`index.qdrant_words.CountedWords`: Qdrant's count per word) against the
+    """The server path (`index.qdrant.words.CountedWords`: Qdrant's count per word) against the
     in-memory path the tests use everywhere else: same counts, same keyword ranking."""
     from index.backend import open_index
 

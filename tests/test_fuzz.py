@@ -8,9 +8,9 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_document, sentence_spans
-from index.json_fields import FIELD_NAMES
-from index.loading import load_paths
+from index.ingest.chunking import chunk_document, sentence_spans
+from index.ingest.json_fields import FIELD_NAMES
+from index.ingest.loading import load_paths
 from qa.errors import BylineError
 
 CASES = settings(max_examples=2000, deadline=None, derandomize=True,

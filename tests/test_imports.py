@@ -1,4 +1,5 @@
-"""Calls go one way: tui, cli and eval use qa; qa uses index; nothing calls back up."""
+"""Calls go one way: tui, cli and eval use qa; qa uses index; nothing calls back up. Inside index, the
+ingest and embedding parts feed the stores (embedded, qdrant) and never import them."""
 
 from __future__ import annotations
 
@@ -15,15 +16,33 @@ FORBIDDEN = {
 }
 
 
-def _imports(path: Path) -> set[str]:
+STORES = {"index.embedded", "index.qdrant"}
+INSIDE_INDEX = {  # index's parts that come before any store: files in, vectors out
+    "index/ingest": STORES,
+    "index/embedding": STORES,
+}
+
+
+def _modules(path: Path) -> set[str]:
+    """Every module the file names in an import, whole (`from index.embedded import store` gives
+    `index.embedded` and `index.embedded.store`), imports inside functions included."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            found |= {a.name.split(".")[0] for a in node.names}
+            found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
+            found.add(node.module)
+            found |= {f"{node.module}.{a.name}" for a in node.names}
     return found
+
+
+def _imports(path: Path) -> set[str]:
+    return {name.split(".")[0] for name in _modules(path)}
+
+
+def _under(name: str, packages: set[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
 
 
 def test_no_package_imports_against_the_direction_of_calls():
@@ -34,3 +53,24 @@ def test_no_package_imports_against_the_direction_of_calls():
             if bad:
                 offences.append(f"{file.relative_to(ROOT)} imports {sorted(bad)}")
     assert offences == []
+
+
+def test_ingest_and_embedding_never_import_a_store():
+    offences = []
+    for folder, banned in INSIDE_INDEX.items():
+        files = list((ROOT / folder).rglob("*.py"))
+        assert files, f"{folder} is gone: update INSIDE_INDEX"
+        for file in files:
+            bad = sorted(name for name in _modules(file) if _under(name, banned))
+            if bad:
+                offences.append(f"{file.relative_to(ROOT)} imports {bad}")
+    assert offences == []
+
+
+def test_the_rule_sees_a_store_import_inside_a_function(tmp_path):
+    file = tmp_path / "late.py"
+    file.write_text("def f():\n    from index.embedded import store\n    import index.qdrant.write\n")
+    assert {n for n in _modules(file) if _under(n, STORES)} == {
+        "index.embedded", "index.embedded.store", "index.qdrant.write"}
+    file.write_text("from index import embedded\n")
+    assert {n for n in _modules(file) if _under(n, STORES)} == {"index.embedded"}

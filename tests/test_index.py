@@ -16,7 +16,7 @@ import pytest
 
 from index.api import Index, default_corpus_paths
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError, InputError
-from index.lock import writer_lock
+from index.embedded.lock import writer_lock
 
 
 @pytest.fixture()
@@ -211,7 +211,7 @@ def test_killing_a_build_at_named_points_leaves_the_last_index_usable(fresh_inde
 
 
 def test_the_approximate_index_finds_what_exact_search_finds():
-    from index.vectors import VectorIndex
+    from index.embedded.vectors import VectorIndex
 
     rng = np.random.default_rng(3)
     centres = rng.standard_normal((50, 384)).astype(np.float32)

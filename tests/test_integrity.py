@@ -77,7 +77,7 @@ def test_a_truncated_vector_file_is_refused_then_repaired(fresh_index):
 
 def test_vectors_that_differ_from_the_database_fail_verify_full(fresh_index):
     """A vector file with a valid checksum but wrong vectors (what the old add copied forward)."""
-    from index.vectors import VectorIndex
+    from index.embedded.vectors import VectorIndex
 
     index = Index.open(fresh_index)
     (segment, vectors), = index.vectors.parts  # the seed index is one segment
@@ -303,9 +303,9 @@ def test_readers_beside_a_writer_see_no_false_damage_and_no_wrong_citation(fresh
 
 def test_the_whole_file_check_is_skipped_only_while_nothing_else_wrote_the_database(fresh_index, tmp_path,
                                                                                    seed_corpus):
-    """index.checked: a clean write leaves a stamp; random bytes over a page (a write) void it, so
+    """index.embedded.checked: a clean write leaves a stamp; random bytes over a page (a write) void it, so
     the next add still refuses the damaged file."""
-    from index.checked import unchanged
+    from index.embedded.checked import unchanged
 
     db = fresh_index / "byline.sqlite"
     new = write_articles(tmp_path / "new", seed_corpus, 2)

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 import index.corpus
-from index.documents import Document, LoadIssue
+from index.ingest.documents import Document, LoadIssue
 from index.errors import InputError
-from index.loading import document_from_text, iter_documents, load_paths
+from index.ingest.loading import document_from_text, iter_documents, load_paths
 
 CORPUS = Path(index.corpus.__file__).parent
 STORY = "The two presidents spoke for two hours by video link on Tuesday evening.\n"
@@ -38,7 +38,7 @@ def test_bundled_corpus_loads_as_five_cleaned_articles_in_order() -> None:
     assert first.path == str(CORPUS / "001_1797f815085c3a86.txt")
     assert (first.title, first.source, first.published_at) == (
         "Putin-Biden: how to avoid war in Ukraine",
-        "Le Figaro",  # "Source: lefigaro", by its display name (index/outlet_names.json)
+        "Le Figaro",  # "Source: lefigaro", by its display name (index/ingest/outlet_names.json)
         "2022-01-09T18:38:59",
     )
     assert "The Limited Times" not in first.text
@@ -383,7 +383,7 @@ def test_document_from_text_reads_metadata_before_cleaning() -> None:
 
 
 def test_a_long_one_line_article_is_cut_into_bounded_sentences_in_order() -> None:
-    from index.sentences import MAX_BLOCK, PIECE, PYSBD_BUDGET, split_sentences
+    from index.ingest.sentences import MAX_BLOCK, PIECE, PYSBD_BUDGET, split_sentences
 
     sentence = "Mr. Biden met Mr. Putin for 2.5 hours on Tuesday, officials in Geneva said. "
     text = sentence * ((PYSBD_BUDGET + 5 * MAX_BLOCK) // len(sentence))  # past pysbd's budget, on one line
@@ -397,7 +397,7 @@ def test_a_long_one_line_article_is_cut_into_bounded_sentences_in_order() -> Non
 
 
 def test_a_line_with_no_sentence_end_is_still_cut() -> None:
-    from index.sentences import PIECE, split_sentences
+    from index.ingest.sentences import PIECE, split_sentences
 
     text = "word " * 20_000  # 100,000 characters, no punctuation, one line
     spans = split_sentences(text)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import index.corpus
-from index.metadata import extract_metadata, parse_date
+from index.ingest.metadata import extract_metadata, parse_date
 
 CORPUS = Path(index.corpus.__file__).parent
 
@@ -113,7 +113,7 @@ def test_masthead_names_the_site_when_no_source_line_does() -> None:
 
 
 def test_outlets_have_display_names_from_the_data_file_whatever_the_spelling():
-    from index.outlets import display_name, outlet_key
+    from index.ingest.outlets import display_name, outlet_key
 
     for given in ("lefigaro", "Le Figaro", "LE-FIGARO", "le  figaro"):
         assert display_name(given) == "Le Figaro"

@@ -1,12 +1,12 @@
-"""Format 4's per-article blobs (index.packing) give back exactly what was stored."""
+"""Format 4's per-article blobs (index.embedded.packing) give back exactly what was stored."""
 
 from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.annotate import Entity
-from index.packing import pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans, unpack_text
+from index.ingest.annotate import Entity
+from index.embedded.packing import pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans, unpack_text
 
 
 @given(st.text())

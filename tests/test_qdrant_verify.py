@@ -12,8 +12,8 @@ def test_verify_full_over_qdrant_catches_deleted_points_and_a_zeroed_vector(tmp_
     from qdrant_client import models
 
     from index import backend
-    from index.points import chunk_key
-    from index.qdrant_schema import CHUNKS, DENSE
+    from index.qdrant.points import chunk_key
+    from index.qdrant.schema import CHUNKS, DENSE
 
     location = f"qdrant+{tmp_path / 'qdrant'}"
     index = backend.create_index(location)

@@ -16,7 +16,7 @@ BLOCK = 2  # articles a Ray block here: the local build encodes all five seed ar
 
 
 def _point_ids(index) -> list[int]:
-    from index.qdrant_schema import CHUNKS
+    from index.qdrant.schema import CHUNKS
 
     ids, offset = [], None
     while True:
@@ -39,11 +39,11 @@ def one_node():
 @pytest.fixture(scope="module")
 def ingested(one_node, tmp_path_factory, seed_corpus):
     from index import backend
-    from index.ray_ingest import ingest
+    from index.qdrant.ray_ingest import ingest
 
     index = backend.create_index(f"qdrant+{tmp_path_factory.mktemp('ray') / 'qdrant'}")
     with pytest.MonkeyPatch.context() as patch:  # three blocks on two actors, none like the local build's
-        patch.setattr("index.ray_ingest.DOCS_A_BLOCK", BLOCK)
+        patch.setattr("index.qdrant.ray_ingest.DOCS_A_BLOCK", BLOCK)
         report = ingest([seed_corpus], index, concurrency=2)
     yield index, report
     index.close()
@@ -59,7 +59,7 @@ def test_ray_ingests_every_seed_article_once(ingested, assistant):
 
 def test_the_ray_built_index_holds_the_embedded_vectors_bit_for_bit(ingested, assistant):
     """Every window has the same id, span and vector bytes on both: each article's windows are
-    encoded on their own (`index.encoders.encode_articles`), whichever block and actor encodes it."""
+    encoded on their own (`index.embedding.encoders.encode_articles`), whichever block and actor encodes it."""
     from bench.compare_backends import compare_points
 
     index, _ = ingested
@@ -81,7 +81,7 @@ def test_the_ray_built_index_answers_as_the_embedded_one(ingested, assistant):
 
 
 def test_running_the_pipeline_again_writes_nothing(ingested, seed_corpus):
-    from index.ray_ingest import ingest
+    from index.qdrant.ray_ingest import ingest
 
     index, first = ingested
     count = index.chunk_count()
@@ -94,7 +94,7 @@ def test_a_worker_killed_mid_build_is_replaced_and_nothing_is_written_twice(one_
                                                                             monkeypatch, ingested):
     from index import backend
     from index.faults import ENV, ONCE
-    from index.ray_ingest import ingest
+    from index.qdrant.ray_ingest import ingest
 
     fired = tmp_path / "fired"
     monkeypatch.setenv(ENV, "ray_embed")

@@ -127,7 +127,7 @@ def test_the_quick_check_stamp_keys_on_the_change_time(fresh_index):
     """Bytes written and the modification time set back as it was: the stamp still sees the write."""
     import os
 
-    from index.checked import unchanged
+    from index.embedded.checked import unchanged
 
     db = fresh_index / "byline.sqlite"
     Index.open(fresh_index).optimize()  # a clean write stamps the file

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from index.api import Index
 from index.settings import IndexSettings
-from index.vectors import VectorIndex
+from index.embedded.vectors import VectorIndex
 from tests.integrity_tools import byline, half_present, write_articles
 
 QUERIES = ("How many soldiers had Russia gathered near the Ukrainian border?",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index import tantivy_keywords
+from index.embedded import tantivy_keywords
 from index.api import Index
 from qa import Assistant
 from tests.integrity_tools import byline, write_articles
@@ -32,7 +32,7 @@ def large(tmp_path, seed_index_dir, seed_corpus) -> Path:
 
 
 def fts5(index: Index, match: str, k: int = 60, *filters) -> list[tuple[int, float]]:
-    from index.store import Store
+    from index.embedded.store import Store
 
     where, params = Store.filter_sql(*filters) if filters else ("", [])
     return index.reader.store.keyword_search(match, k, where, params)

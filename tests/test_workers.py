@@ -33,7 +33,7 @@ def rows(index_dir: Path) -> dict[str, list]:
 
 def test_two_workers_store_the_same_chunks_as_one(tmp_path, seed_corpus):
     folder = tmp_path / "in"
-    write_articles(folder, seed_corpus, 14)  # several batches of index.prepare.BATCH articles
+    write_articles(folder, seed_corpus, 14)  # several batches of index.ingest.prepare.BATCH articles
     runner = CliRunner()
     stored = {}
     for workers in (1, 2):
@@ -45,7 +45,7 @@ def test_two_workers_store_the_same_chunks_as_one(tmp_path, seed_corpus):
     assert len(stored[1]["articles"]) == 19 and len(stored[1]["chunks"]) > 1000
     for table in TABLES:
         assert stored[2][table] == stored[1][table], table
-    # two encoder sessions at once (index.embed_queue), on the two steps of 1,024 texts: the same vectors
+    # two encoder sessions at once (index.embedding.embed_queue), on the two steps of 1,024 texts: the same vectors
     from index.api import Index
 
     index = Index.create(tmp_path / "idx-sessions")

@@ -26,7 +26,7 @@ NO_DATE = "date not stated"
 # article id -> a title to show when the source has none (the article's first words)
 Titles = Callable[[str], "str | None"]
 
-# every untrusted string is shown through these (index.untrusted): control characters made visible,
+# every untrusted string is shown through these (index.ingest.untrusted): control characters made visible,
 # one for one (ESC -> ␛, a C1 control -> U+FFFD), so offsets still point right
 literal = printable
 
