@@ -21,8 +21,7 @@ from qa.attribution import asked_speaker, quotes, speaker
 from qa.constraints import key_names, looks_ahead, unmet
 from qa.dates import weekday_date
 from qa.describe import description
-from qa.location import passage_location
-from qa.naming import article_name
+from qa.naming import cite
 from qa.phrasing import Phrasing
 from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, lemma, stem, tokens
@@ -345,9 +344,7 @@ class Composer:
                       closest=closest, hits=hits, notes=list(query.notes))
 
     def _source(self, number: int, c: Candidate) -> Source:
-        a = c.article
-        return Source(number, a.id, a.title, a.source, a.published_at, a.url, c.text, c.start, c.end, round(c.score, 4),
-                      name=article_name(a.title, a.text), location=passage_location(a.path, c.text))
+        return cite(number, c.article, c.text, c.start, c.end, c.score)
 
     @staticmethod
     def _agreement(query: Query, chosen: list[Candidate], sources: list[Source]) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from qa.location import passage_location
 from qa.types import NO_OUTLET, UNTITLED, Source
 from qa.untrusted import one_line
 
@@ -30,6 +31,14 @@ def article_name(title: str | None, text: str | None) -> str:
     if title:
         return title
     return first_words(text) if text and text.strip() else UNTITLED
+
+
+def cite(number: int, article, text: str, start: int, end: int, score: float) -> Source:
+    """Citation `number`: `text` (characters `start`–`end` of the cleaned text) in a stored `article`,
+    named and located in the user's file the same way for every kind of answer."""
+    return Source(number, article.id, article.title, article.source, article.published_at, article.url, text,
+                  start, end, round(score, 4), name=article_name(article.title, article.text),
+                  location=passage_location(article.path, text))
 
 
 QUOTE_MARKS = frozenset("“”\"«»„‟")  # a passage holding one of these is shown without marks of our own

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from qa.attribution import speaker
 from qa.dates import parse_user_date
-from qa.location import passage_location
-from qa.naming import article_name
+from qa.naming import cite
 from qa.query import Query, analyse, fts_query, stem, tokens
 from qa.tidy import display
 from qa.types import Answer, ClaimVerdict, Filters, Sentence, Source
@@ -178,9 +177,7 @@ class Verdicts:
                 c, a = j.best, j.best.article
                 same = next((s for s in sources if s.article_id == a.id and s.start == c.start), None)
                 if same is None:
-                    same = Source(len(sources) + 1, a.id, a.title, a.source, a.published_at, a.url, c.text,
-                                  c.start, c.end, round(j.score, 4), name=article_name(a.title, a.text),
-                                  location=passage_location(a.path, c.text))
+                    same = cite(len(sources) + 1, a, c.text, c.start, c.end, j.score)
                     sources.append(same)
                     sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
                 numbers, day = (same.number,), a.published_at
