@@ -47,6 +47,9 @@ from pathlib import Path
 # wrong short answers per answerable look-up: issue 22's target for wrong leads (0.08) less the gap it
 # measured between dev and held-out questions (0.109 -> 0.152, about 0.04), rounded to 0.05
 MAX_WRONG = 0.05
+# a question of one or two clauses ("Who leads the US delegation?") asks for a role, one of many ("Which company,
+# reported by A for X and by B for Y, …") for the entity the clues share (`qa.candidates.MANY_CLAUSES`): the model
+# leads the first too only where, cross-validated, it picks right more often there than the rules' own pick
 MAX_WRONG_ABSTAIN = 0.05  # abstentions per answerable look-up (issue 22's target for wrong abstentions)
 FOLDS = 5
 C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)
@@ -102,16 +105,10 @@ def _load(path: str):
     return rows, cand, X, y, groups
 
 
-def lead_option(options: list, probability) -> int:
-    """Which option leads, as `Composer._lookup` chooses: the hand rules' own pick when the pool
-    holds it (the model does not pick better: see the figures above), else the most probable."""
-    rules = [i for i, o in enumerate(options) if o["features"]["top_pick"]]
-    return rules[0] if rules else max(range(len(options)), key=lambda i: probability[i])
-
-
 def _operating_points(cand: list[dict], prob, rows: list[dict]) -> dict:
     """Lead and abstention figures over thresholds, from out-of-fold probabilities; a lead is
-    right, as `lead_correct` scores it, when its short answer or its sentence gives the gold."""
+    right, as `lead_correct` scores it, when its short answer or its sentence gives the gold. The
+    lead is the model's most probable candidate."""
     import numpy as np
 
     by_q: dict[str, list] = {}
@@ -119,7 +116,17 @@ def _operating_points(cand: list[dict], prob, rows: list[dict]) -> dict:
         by_q.setdefault(r["qid"], []).append((float(p), r))
     answerable = {r["qid"] for r in rows if r["answerable"]}
     pooled = [q for q in answerable if q in by_q]
-    lead = {q: by_q[q][lead_option([r for _, r in by_q[q]], [p for p, _ in by_q[q]])] for q in pooled}
+    few = [q for q in pooled if not by_q[q][0][1]["features"]["many_clauses"]]
+    few_model = sum(max(by_q[q], key=lambda t: t[0])[1]["label"] for q in few)
+    few_rules = sum(r["label"] for q in few for _, r in by_q[q] if r["features"]["top_pick"])
+    many_only = few_model <= few_rules
+    if many_only:  # the model picks no better than the rules in questions of few clauses: the rules keep them
+        pooled = [q for q in pooled if q not in few]
+    n = max(1, len(pooled))
+    argmax = sum(max(by_q[q], key=lambda t: t[0])[1]["label"] for q in pooled) / n
+    kept = set(pooled)
+    rules = sum(r["label"] for r in cand if r["features"]["top_pick"] and r["qid"] in kept) / n
+    lead = {q: max(by_q[q], key=lambda t: t[0]) for q in pooled}
 
     def at(short: float, abstain: float) -> dict:
         right = wrong = abstained = 0
@@ -141,11 +148,10 @@ def _operating_points(cand: list[dict], prob, rows: list[dict]) -> dict:
     short = next((t for t in grid if at(t, 0.0)["wrong_short"] <= MAX_WRONG), grid[-1])
     allowed = [a for a in grid if a <= short and at(short, a)["abstained"] <= MAX_WRONG_ABSTAIN]
     abstain = max(allowed, key=lambda a: (at(short, a)["lead_correct"] - at(short, a)["wrong_short"], -a))
-    n = max(1, len(pooled))
-    argmax = sum(max(by_q[q], key=lambda t: t[0])[1]["label"] for q in pooled) / n
-    rules = sum(r["label"] for r in cand if r["features"]["top_pick"]) / n
     reachable = sum(any(r["label"] for _, r in by_q[q]) for q in pooled) / n
-    return {"questions": len(pooled), "top1": round(argmax, 3), "rules_top_pick": round(rules, 3),
+    return {"questions": len(pooled), "few_clause_questions": len(few),
+            "few_clause_right": {"model": few_model, "rules": few_rules}, "many_clauses_only": many_only,
+            "top1": round(argmax, 3), "rules_top_pick": round(rules, 3),
             "reachable": round(reachable, 3), "short_below": float(short), "abstain_below": float(abstain),
             "at_operating_points": at(short, abstain), "always_short": at(0.0, 0.0)}
 
@@ -192,9 +198,10 @@ def fit(args) -> int:
                 "scale": scale.round(6).tolist(), "coef": model.coef_[0].round(6).tolist(),
                 "intercept": round(float(model.intercept_[0]), 6), "short_below": report["short_below"],
                 "abstain_below": report["abstain_below"],
+                "many_clauses_only": report["many_clauses_only"],
                 "trained_on": "tune half: " + ", ".join(sorted({r["set"] for r in rows})),
                 "cv": {k: report[k] for k in ("C", "candidates", "positives", "cv_auc", "cv_log_loss", "questions",
-                                              "top1", "reachable", "rules_top_pick", "at_operating_points")}}
+                                              "few_clause_questions", "few_clause_right", "top1", "reachable", "rules_top_pick", "at_operating_points")}}
         MODEL_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE}", file=sys.stderr)
     return 0

@@ -17,7 +17,12 @@ question, none of them learning article text (MultiHop's held-out questions shar
   how rare that name is in the index;
 - an outlet the question names: the sentence is, or is not, from it;
 - the question's length (the rules' pick is less reliable in a question of many clauses) and
-  whether it asks for a figure or a date (given once, where a name is repeated across articles).
+  whether it asks for a figure or a date (given once, where a name is repeated across articles);
+- clause by clause (`clause_support`): a question of several clauses ("Which company, reported by
+  A for X and by B for Y, …") is evidence for one filler in each clause. For each clause, how well
+  the best sentence naming the candidate, and the best sentence of an article naming it, hold that
+  clause's words, against the best sentence for that clause at all; averaged over the clauses. The
+  entity that sits next to one clause's words loses to the one that all the clues point to.
 """
 
 from __future__ import annotations
@@ -29,7 +34,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa import short_answer as sa
-from qa.query import lemma
+from qa.parse import parse
+from qa.query import lemma, tokens
 from qa.question import Reading
 
 POOL_SENTENCES = 15  # best-ranked sentences whose phrases are candidates (MultiHop dev tune: the gold
@@ -39,12 +45,27 @@ PRIMARY = {"person": "PERSON", "who": "PERSON", "org": "ORG", "place": "GPE", "d
 FEATURES = ("heuristic", "top_pick", "rank", "score_ratio", "dense", "lexical", "support", "support_terms",
             "conjunct", "mentions", "first_rank", "names_met", "role_ok", "described", "side_ok", "titled", "primary_label", "articles",
             "outlets", "rarity", "has_predicate", "predicate", "predicate_near", "negated", "slot_order",
-            "arguments", "named_outlet", "other_outlet", "question_words", "figure")
+            "arguments", "named_outlet", "other_outlet", "question_words", "figure", "clause_sentence",
+            "clause_article", "clause_least", "clauses")
+# agreement weighs otherwise in a question of many clauses, which asks about the entity the articles are about
+# (the many-clue questions of MultiHop-RAG), than in a question of one or two, which asks for one role (who sat
+# in on the call): each of these features also enters multiplied by "many clauses" (1 or 0)
+MANY_CLAUSES = 3
+MULTI = ("mentions", "articles", "outlets", "first_rank", "rarity", "top_pick", "heuristic", "support", "names_met",
+         "rank")
+FEATURES = FEATURES + ("many_clauses",) + tuple(f"{n}_many" for n in MULTI)
 FIGURE_KINDS = frozenset({"count", "money", "percent", "date", "time", "duration"})  # a figure, often given once
 _WORD = re.compile(r"\w+")
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|without)\b|n[’']t\b", re.I)
 NEGATION_CHARS = 25  # "did not meet": a negation this close before the predicate negates it
 MAX_TERMS = 5  # word counts are capped here (a long question's words are not all about the answer)
+CLAUSE_DEPTH = 40  # best-ranked sentences read for clause support (deeper than the pool: the clues of a
+# many-clause question are spread over several articles' sentences)
+MIN_CLAUSE_TERMS = 2  # a clause with fewer of the question's words says too little to count
+MAX_CLAUSES = 6
+# the dependencies that open a clause of their own under the verb they hang from: "the call that Biden
+# described" (relcl), "emphasizing a target" (advcl), "covered by Engadget" (acl), "… and faced charges" (conj)
+CLAUSE_DEPS = frozenset({"ROOT", "relcl", "advcl", "acl", "conj"})
 
 
 @dataclass
@@ -107,6 +128,8 @@ def pool(query, reading: Reading, cands: list, names: list[str], texts: tuple, i
     n_outlets = max(1, len({(c.article.source or c.article_id).casefold() for c in head}))
     named = [o.casefold() for o in query.outlets]
     length = question_words(query.text)
+    by_clause = clause_support(query.text, query.terms, cands[:CLAUSE_DEPTH], idf,
+                               {sa.key(p) for c in head for p in c.found})
     out: list[Option] = []
     for rank, c in enumerate(head):
         if not c.found:
@@ -144,9 +167,66 @@ def pool(query, reading: Reading, cands: list, names: list[str], texts: tuple, i
                 "other_outlet": float(bool(named) and outlet not in named),
                 "question_words": length,
                 "figure": float(asked.kind in FIGURE_KINDS),
+                **by_clause.get(k, _NO_CLAUSES),
                 **_structure(reading, c, p),
             }
+            f["many_clauses"] = float(round(f["clauses"] * MAX_CLAUSES) >= MANY_CLAUSES)
+            f.update({f"{n}_many": f[n] * f["many_clauses"] for n in MULTI})
             out.append(Option(c, p, f))
+    return out
+
+
+_NO_CLAUSES = {"clause_sentence": 0.0, "clause_article": 0.0, "clause_least": 0.0, "clauses": 0.0}
+
+
+def clauses(text: str, terms: list[str]) -> list[set[str]]:
+    """The question's clauses, read from its parse (`qa.parse`, the one the question's reading uses):
+    each verb that heads a clause (CLAUSE_DEPS) owns the words under it, less those of the clauses
+    below it; a clause is the lemmas of the question's search terms among its words, and clauses
+    with fewer than MIN_CLAUSE_TERMS of them are left out. "Biden and Putin" is one subject, not two
+    clauses; "the call that Biden described to reporters" is two."""
+    wanted = {lemma(t) for t in terms}
+    owner: dict[int, list[str]] = {}
+    for tok in parse(text):
+        head = tok
+        while not (head.pos_ in ("VERB", "AUX") and head.dep_ in CLAUSE_DEPS) and head.head.i != head.i:
+            head = head.head
+        owner.setdefault(head.i, []).append(tok.text)
+    out = []
+    for words in owner.values():
+        own = {lemma(t) for w in words for t in tokens(w)} & wanted
+        if len(own) >= MIN_CLAUSE_TERMS and own not in out:
+            out.append(own)
+    return out[:MAX_CLAUSES]
+
+
+def clause_support(text: str, terms: list[str], sentences: list, idf, keys: set[str]) -> dict[str, dict]:
+    """For each candidate key: the mean over the question's clauses of the weighed share of the clause's
+    words held by the best sentence naming the candidate ("clause_sentence") and by the best sentence of
+    an article naming it ("clause_article"), each against the best sentence for that clause at all;
+    the weakest clause's article share ("clause_least"), and the number of clauses (a share of MAX_CLAUSES)."""
+    parts = clauses(text, terms)
+    if len(parts) < 2 or not sentences or not keys:
+        return {}
+    weight = {lemma(t): idf(t) for t in terms}
+    cover = np.array([[sum(weight[w] for w in part & c.stems) / sum(weight[w] for w in part) for c in sentences]
+                      for part in parts])  # clauses x sentences
+    best = cover.max(axis=1)
+    best[best == 0] = 1.0
+    texts = {c.article_rowid: c.article.text.casefold() for c in sentences}
+    out = {}
+    for k in keys:
+        if not k:
+            continue
+        named = re.compile(rf"(?<!\w){re.escape(k)}(?!\w)")
+        in_article = {rowid for rowid, t in texts.items() if named.search(t)}
+        in_sentence = np.array([c.article_rowid in in_article and bool(named.search(c.text.casefold()))
+                                for c in sentences])
+        of_article = np.array([c.article_rowid in in_article for c in sentences])
+        by_sentence = np.where(in_sentence, cover, 0.0).max(axis=1) / best
+        by_article = np.where(of_article, cover, 0.0).max(axis=1) / best
+        out[k] = {"clause_sentence": float(by_sentence.mean()), "clause_article": float(by_article.mean()),
+                  "clause_least": float(by_article.min()), "clauses": len(parts) / MAX_CLAUSES}
     return out
 
 

@@ -297,19 +297,21 @@ class Composer:
                       short_answer=short)
 
     def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
-        """The candidates of a look-up question, scored by the fitted model (`qa.scorer`). The
-        rules' own pick leads when it is among them (the model, cross-validated, picks no better:
-        bench/train_answer_scorer.py), else the most probable candidate; the model's probability for
-        the lead decides whether it gives its short answer ("lead"), gives none ("no_short"), or
-        the answer abstains ("abstain")."""
+        """The candidates of a look-up question, scored by the fitted model (`qa.scorer`). Its most
+        probable candidate leads (bench/train_answer_scorer.py); a list question keeps the rules', and so does a
+        question of one clause while the model has too few of them to learn from (`Scorer.applies`); the model's probability for the lead
+        decides whether it gives its short answer ("lead"), gives none ("no_short"), or the answer
+        abstains ("abstain")."""
+        if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
+            return cands, "rules"
         head = cands[:pool_of.POOL_SENTENCES]
         texts = tuple({c.article_rowid: c.article.text for c in head}.values())
         options = pool_of.pool(query, read(query.text), cands, key_names(query), texts, self._idf)
         self.last_pool = options
-        if self.scorer is None or not options:
+        if self.scorer is None or not self.scorer.applies(options):
             return cands, "rules"
         self.scorer.score(options)
-        best = next((o for o in options if o.features["top_pick"]), None) or max(options, key=lambda o: o.probability)
+        best = max(options, key=lambda o: o.probability)
         if best.probability < self.scorer.abstain_below:
             return cands, "abstain"
         lead = best.cand

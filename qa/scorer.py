@@ -5,7 +5,9 @@ machine-learning library.
 
 The file holds the feature names it was fitted on (checked against `qa.candidates.FEATURES`:
 a stale model is refused with one clear line, not applied to the wrong columns), their means
-and scales, the coefficients, and the two operating points chosen on the tuning half: below
+and scales, the coefficients, whether it leads only questions of many clauses (`Scorer.applies`:
+it was fitted with too few questions of one or two), and the two operating points chosen on the
+tuning half: below
 `short_below` the lead gives no short answer (its sentence still leads), below `abstain_below`
 no candidate is good enough and the answer abstains.
 """
@@ -33,6 +35,11 @@ class Scorer:
     intercept: float
     short_below: float
     abstain_below: float
+    many_clauses_only: bool = False  # fitted with too few questions of few clauses to weigh theirs: the rules do
+
+    def applies(self, options: list[Option]) -> bool:
+        """Whether the model chooses this question's lead (its options share the question's clause count)."""
+        return bool(options) and (not self.many_clauses_only or options[0].features["many_clauses"] > 0)
 
     def score(self, options: list[Option]) -> None:
         """Set each option's probability of being the answer."""
@@ -53,4 +60,4 @@ def load(path: str | None = None) -> Scorer | None:
     if data.get("format") != FORMAT or tuple(data["features"]) != FEATURES:
         raise ValueError(f"{file} was fitted on other features; refit it with: python -m bench.train_answer_scorer")
     return Scorer(np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
-                  float(data["intercept"]), float(data["short_below"]), float(data["abstain_below"]))
+                  float(data["intercept"]), float(data["short_below"]), float(data["abstain_below"]), bool(data.get("many_clauses_only", False)))
