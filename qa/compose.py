@@ -299,16 +299,19 @@ class Composer:
     def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
         """The candidates of a look-up question, scored by the fitted model (`qa.scorer`). Its most
         probable candidate leads (bench/train_answer_scorer.py); a list question keeps the rules', and so does a
-        question of one clause while the model has too few of them to learn from (`Scorer.applies`); the model's probability for the lead
+        question of few clauses where the rules pick better (`Scorer.many_clauses_only`); the model's probability for the lead
         decides whether it gives its short answer ("lead"), gives none ("no_short"), or the answer
         abstains ("abstain")."""
         if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
+            return cands, "rules"
+        if self.scorer is not None and self.scorer.many_clauses_only and \
+                not pool_of.many_clauses(query.text, query.terms):  # the rules lead; the question needs no parse
             return cands, "rules"
         head = cands[:pool_of.POOL_SENTENCES]
         texts = tuple({c.article_rowid: c.article.text for c in head}.values())
         options = pool_of.pool(query, read(query.text), cands, key_names(query), texts, self._idf)
         self.last_pool = options
-        if self.scorer is None or not self.scorer.applies(options):
+        if self.scorer is None or not options:  # no model (training collects every look-up's pool this way)
             return cands, "rules"
         self.scorer.score(options)
         best = max(options, key=lambda o: o.probability)

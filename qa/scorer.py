@@ -5,8 +5,8 @@ machine-learning library.
 
 The file holds the feature names it was fitted on (checked against `qa.candidates.FEATURES`:
 a stale model is refused with one clear line, not applied to the wrong columns), their means
-and scales, the coefficients, whether it leads only questions of many clauses (`Scorer.applies`:
-it was fitted with too few questions of one or two), and the two operating points chosen on the
+and scales, the coefficients, whether it leads only questions of many clauses (`qa.candidates.many_clauses`:
+cross-validated, the rules' own pick is right more often in those of one or two), and the two operating points chosen on the
 tuning half: below
 `short_below` the lead gives no short answer (its sentence still leads), below `abstain_below`
 no candidate is good enough and the answer abstains.
@@ -35,11 +35,7 @@ class Scorer:
     intercept: float
     short_below: float
     abstain_below: float
-    many_clauses_only: bool = False  # fitted with too few questions of few clauses to weigh theirs: the rules do
-
-    def applies(self, options: list[Option]) -> bool:
-        """Whether the model chooses this question's lead (its options share the question's clause count)."""
-        return bool(options) and (not self.many_clauses_only or options[0].features["many_clauses"] > 0)
+    many_clauses_only: bool = False  # it picks no better than the rules in questions of few clauses: they lead those
 
     def score(self, options: list[Option]) -> None:
         """Set each option's probability of being the answer."""
