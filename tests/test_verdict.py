@@ -97,3 +97,36 @@ def test_a_bare_verdict_lead_is_scored_against_a_yes_no_gold():
     assert not lead_correct(None, "Yes.", "no")
     assert wrong_lead(None, "Yes.", "no")
     assert not lead_correct(None, "There was no change.", "Yes")  # only a bare verdict is read as one
+
+
+def test_which_outlet_first_names_the_outlet_and_the_order_with_dates(assistant):
+    answer = assistant.ask("Which outlet reported first that Biden threatened Russia with severe sanctions?")
+    assert answer.sentences[0].text == "ARD reported it first, on 7 Dec 2021." and not answer.abstained
+    assert [(c.outlet, c.published_at[:10]) for c in answer.claims] == [("ARD", "2021-12-07"),
+                                                                         ("Le Figaro", "2022-01-09")]
+    assert "In time: ARD, 7 Dec 2021 → Le Figaro, 9 Jan 2022." in answer.notes
+    for claim in answer.claims:  # each outlet's date rests on a cited sentence of its own article
+        assert answer.source(claim.citations[0]).outlet == claim.outlet
+        assert "sanctions" in answer.source(claim.citations[0]).quote
+
+
+def test_which_of_two_named_outlets_reported_last(assistant):
+    answer = assistant.ask("Which of ARD and Le Figaro reported later that Biden threatened Russia with severe "
+                           "sanctions?")
+    assert answer.sentences[0].text == "Le Figaro reported it last, on 9 Jan 2022."
+    assert [c.outlet for c in answer.claims] == ["Le Figaro", "ARD"]
+
+
+def test_which_outlet_first_says_when_only_one_outlet_states_it(assistant):
+    answer = assistant.ask("Which outlet reported the Biden-Putin video call first?")
+    assert answer.sentences[0].text == "Only ARD's articles state it (7 Dec 2021)."
+    assert [c.outlet for c in answer.claims] == ["ARD"]
+
+
+def test_which_outlet_first_is_read_only_where_it_asks_for_an_outlet():
+    form = read("Which of TechCrunch and The Verge reported on the FTX trial earlier?", OUTLETS)
+    assert form.kind == "first" and form.order == "first"
+    assert [(c.text, c.outlet) for c in form.claims] == [("the FTX trial", "TechCrunch"), ("the FTX trial", "The Verge")]
+    assert read("Which outlet was the last to report on Nord Stream 2?", OUTLETS).order == "last"
+    assert read("Which city hosted the talks first?", OUTLETS) is None
+    assert read("Which of the reforms came first?", OUTLETS) is None

@@ -1,5 +1,6 @@
 """A yes/no question answered claim by claim: each claim's passages are retrieved under its outlet and
-date, the best one judged (`judge`), and the verdict given first with a line per claim.
+date, the best one judged (`judge`), and the verdict given first with a line per claim. "Which outlet
+reported X first?" is answered the same way, the outlets then ordered by their articles' dates.
 
 One embedding serves every claim (the question's); each claim adds a keyword search and a filtered
 dense search, so a two-claim question costs about two plain ones (README, "Yes, no and when").
@@ -153,6 +154,10 @@ class Verdicts:
 
     def answer(self, question: str, query: Query, form: Form, filters: Filters | None) -> Answer:
         t0 = time.perf_counter()
+        if form.kind == "first":
+            answer = self._first(question, query, form, filters)
+            answer.timings = {"verdict": round((time.perf_counter() - t0) * 1000, 3)}
+            return answer
         judged, _ = self.judge_claims(query, form, filters)
         order = self.order(form, judged)
         if any(j.verdict == "not found" for j in judged):
@@ -201,6 +206,81 @@ class Verdicts:
         return answer
 
 
+    # ------------------------------------------------------------------ which outlet first
+    def _first(self, question: str, query: Query, form: Form, filters: Filters | None) -> Answer:
+        """"Which outlet reported X first?": each outlet's passage that best states X (the outlets named,
+        else the FIRST_OUTLETS that state it most closely), in the order of their articles' dates."""
+        judged, _ = self.judge_claims(query, form, filters)
+        fit = judge.model()
+        floor = self.vs.support_min if self.vs.support_min is not None else fit["support_min"]
+        found: list[tuple[str, float, object]] = []  # (outlet, score, candidate)
+        missing: list[Judged] = []
+        for j in judged:
+            if j.claim.outlet:
+                if j.verdict == "not found" or not j.best.article.published_at:
+                    missing.append(j)
+                else:
+                    found.append((j.claim.outlet, j.score, j.best))
+                continue
+            neg = judge.negated(j.claim.text)
+            cq = self._claim_query(j.claim, query)
+            best: dict[str, tuple[float, object]] = {}
+            for c, _ in j.candidates:
+                outlet = c.article.source
+                score = judge.support(c, neg)
+                if outlet and c.article.published_at and score >= floor and score > best.get(outlet, (0.0, None))[0]:
+                    best[outlet] = (score, c)
+            closest = sorted(best.items(), key=lambda kv: -kv[1][0])[:FIRST_OUTLETS]
+            found += [(o, sc, c) for o, (sc, c) in closest
+                      if self._coverage(cq, c.article.text) >= fit["coverage_min"]]
+        latest = form.order == "last"
+        found.sort(key=lambda t: t[2].article.published_at, reverse=latest)
+        sources: list[Source] = []
+        sentences: list[Sentence] = []
+        claims: list[ClaimVerdict] = []
+        for outlet, score, c in found:
+            src = cite(len(sources) + 1, c.article, c.text, c.start, c.end, score)
+            sources.append(src)
+            sentences.append(Sentence(display(c.text), (src.number,), speaker(c.text)))
+            claims.append(ClaimVerdict(display(form.claims[0].text), "supported", outlet, c.article.published_at,
+                                       (src.number,), round(score, 4)))
+        for j in missing:
+            claims.append(ClaimVerdict(display(j.claim.text), "not found", j.claim.outlet, None, (), round(j.score, 4),
+                                       j.note or "Its closest passage does not state it."))
+        notes = list(query.notes) + [f"{c.outlet}: {c.note}" for c in claims if c.note]
+        if not found:
+            answer = Answer(question=question, text=LEADS[UNSAID], sentences=[Sentence(LEADS[UNSAID], ())],
+                            sources=[], abstained=True, notes=notes, verdict=UNSAID, claims=claims)
+            answer.reason = next((c.note for c in claims if c.note), "No article states it closely enough.")
+            return answer
+        outlet, _, c = found[0]
+        when = "last" if latest else "first"
+        if len(found) == 1:
+            lead = f"Only {outlet}'s articles state it ({_day(c.article.published_at)})."
+        else:
+            lead = f"{outlet} reported it {when}, on {_day(c.article.published_at)}."
+        timeline = _timeline(form, claims)
+        if timeline:
+            notes.insert(0, timeline)
+        text = lead + "\n" + "\n".join(f"{cl.outlet}, {_day(cl.published_at)} — {sources[cl.citations[0] - 1].quote} "
+                                        f"[{cl.citations[0]}]" for cl in claims if cl.citations)
+        return Answer(question=question, text=text, sentences=[Sentence(lead, (1,)), *sentences], sources=sources,
+                      notes=notes, claims=claims)
+
+
+FIRST_OUTLETS = 4  # "which outlet first" naming none compares the outlets whose passages state it most closely
+
+
+def _day(iso: str | None) -> str:
+    from datetime import date
+
+    try:
+        d = date.fromisoformat((iso or "")[:10])
+    except ValueError:
+        return (iso or "")[:10]
+    return f"{d.day} {d:%b %Y}"
+
+
 def _days(day: tuple[str | None, str | None]) -> str:
     lo, hi = day
     return lo if lo == hi else f"{lo or '…'} to {hi or '…'}"
@@ -208,18 +288,9 @@ def _days(day: tuple[str | None, str | None]) -> str:
 
 def _timeline(form: Form, claims: list[ClaimVerdict]) -> str | None:
     """"TechCrunch, 26 Sep 2023 → The Verge, 15 Dec 2023": a time question's claims in date order."""
-    if form.kind != "temporal":
+    if form.kind not in ("temporal", "first"):
         return None
     dated = sorted((c.published_at, c.outlet or "?") for c in claims if c.published_at)
     if len(dated) < 2:
         return None
-    from datetime import date
-
-    def day(iso: str) -> str:
-        try:
-            d = date.fromisoformat(iso[:10])
-        except ValueError:
-            return iso[:10]
-        return f"{d.day} {d:%b %Y}"
-
-    return "In time: " + " → ".join(f"{outlet}, {day(at)}" for at, outlet in dated) + "."
+    return "In time: " + " → ".join(f"{outlet}, {_day(at)}" for at, outlet in dated) + "."

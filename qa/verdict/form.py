@@ -6,7 +6,8 @@ comes first. Its claims are cut at each outlet it names (matched against the ind
 at "the same source"; each keeps its outlet, the date it names, and its own words. A question naming
 no outlet is one claim. Its form is `temporal` when it orders or compares reports in time, `comparison`
 when it sets two claims side by side, `polar` otherwise. The cue words are features of the verdict
-model (`judge`), never rules of their own.
+model (`judge`), never rules of their own. "Which outlet reported X first?" (`which_first`) is a
+`first` form: X under each outlet named, answered by the dates of the articles that state it.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class Claim:
 
 @dataclass
 class Form:
-    kind: str  # polar | comparison | temporal
+    kind: str  # polar | comparison | temporal | first ("which outlet reported it first")
     claims: list[Claim]
     order: str | None = None  # "before" / "after": the first claim's time against the second's
     cues: dict[str, bool] = field(default_factory=dict)
@@ -118,10 +119,43 @@ def _order(question: str, spans: list[tuple[int, int, str | None]]) -> str | Non
     return "before" if rel.group(1).lower() in ("before", "earlier than", "prior to", "preceding") else "after"
 
 
-def read(question: str, outlets: list[str]) -> Form | None:
-    """The form and claims of a yes/no question, or None for a look-up question."""
-    if not polar(question):
+# "Which outlet reported … first?", "Which of TechCrunch and The Verge covered … earlier?": a question of order
+# that asks for an outlet, answered by the dates of the articles that state it
+_WHICH_OUTLET = re.compile(r"^\W*(?:which|what)\s+(?:(?:news\s+|media\s+)?(?:outlet|source|publication|site|"
+                           r"paper|newspaper|publisher)s?|of\s+(?:the\s+)?(?:two|them|these|both|the\s+outlets)?)\b",
+                           re.I)
+_FIRST = re.compile(r"\b(first|earliest|earlier|sooner|last|latest|later|most recently)\b", re.I)
+_FIRST_WORDS = re.compile(r"\b(?:first|earliest|earlier|sooner|last|latest|later|most recently|the other|than|"
+                          r"or|and|of|the two|both)\b", re.I)
+
+_REPORTING = re.compile(r"^(?:(?:was|were|is|are|the|to|one)\s+)*(?:report|cover|publish|mention|write|wrote|announc|"
+                        r"break|broke|say|said|reveal)\w*(?:\s+(?:on|that|about|of|news\s+of))?\s+", re.I)
+
+
+def which_first(question: str, outlets: list[str]) -> Form | None:
+    """"Which outlet reported X first?": a `first` form whose claims are X under each outlet it names
+    (one claim under any outlet when it names none); `order` is "first" or "last"."""
+    lead, when = _WHICH_OUTLET.match(question), _FIRST.search(question)
+    if lead is None or when is None:
         return None
+    named = find_outlets(re.sub(r"['’]s\b", "", question), outlets)
+    if lead.group(0).casefold().lstrip().startswith(("which of", "what of")) and len(named) < 2:
+        return None  # "Which of the reforms came first?" asks about something else
+    topic = question[lead.end():]
+    for start, end, _ in sorted(_mentions(topic, named), reverse=True):
+        before = re.sub(r"\bthe\s+$", "", topic[:start], flags=re.I)  # "The Verge" is matched as "Verge"
+        topic = before + " " + topic[end:]
+    topic = re.sub(r"\s+", " ", _FIRST_WORDS.sub(" ", topic)).strip(" ,?")
+    topic = _REPORTING.sub("", topic) or topic  # what was reported, not the reporting
+    order = "first" if when.group(1).casefold() in ("first", "earliest", "earlier", "sooner") else "last"
+    claims = [Claim(topic, name, find_dates(topic)) for name in named] or [Claim(topic, None, find_dates(topic))]
+    return Form("first", claims, order, {}, named)
+
+
+def read(question: str, outlets: list[str]) -> Form | None:
+    """The form and claims of a yes/no question or of a "which outlet first" one, or None for a look-up."""
+    if not polar(question):
+        return which_first(question, outlets)
     named = find_outlets(re.sub(r"['’]s\b", "", question), outlets)  # "Le Figaro's article"
     spans = _mentions(question, named)
     claims: list[Claim] = []
