@@ -199,10 +199,25 @@ class Assistant:
                 answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
                 if not answer.abstained:
                     answer.notes.append("The articles say no more about this than the previous answer.")
+        if answer.abstained and filters is not None and filters.active and not ranked.filtered_out_everything:
+            self._what_filters_hide(answer, question, conversation, filters, k)
         t2 = time.perf_counter()
         answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
                           "compose": round((t2 - t1) * 1000, 3)}
         return self._finish(answer, question, query, resolved, filters, t0)
+
+    def _what_filters_hide(self, answer: Answer, question: str, conversation: Conversation | None,
+                           filters: Filters, k: int) -> None:
+        """A refusal under filters says whether they hide the answer: asked again without them, does any
+        article answer? Then the refusal names the filters and how many other articles answer."""
+        wider = self._ask(question, conversation, None, k)
+        if wider.abstained:
+            return
+        n = len({s.article_id for s in wider.sources})
+        answer.text = "The articles the filters keep don't say. " + answer.text.split(". ", 1)[-1]
+        answer.reason = (f"None of the articles the filters keep ({filters.describe()}) answers this; "
+                         f"{n} other article{'s' if n != 1 else ''} {'do' if n != 1 else 'does'}: "
+                         f"ask again without the filters.")
 
     def _finish(self, answer: Answer, question: str, query, resolved: str | None, filters: Filters | None,
                 t0: float) -> Answer:

@@ -56,6 +56,21 @@ def test_filters_that_match_nothing_say_so(assistant):
     assert answer.abstained and "No indexed article matches the filters" in answer.reason
 
 
+def test_a_refusal_under_filters_says_that_other_articles_answer(assistant):
+    answer = assistant.ask("Who is Yuri Ushakov?", filters=Filters(sources=("Le Figaro",)))
+    assert answer.abstained and answer.text.startswith("The articles the filters keep don't say.")
+    assert answer.reason.startswith("None of the articles the filters keep (outlet: Le Figaro) answers this; ")
+    assert "other articles do: ask again without the filters" in answer.reason
+    unfiltered = assistant.ask("Who is Yuri Ushakov?")
+    assert not unfiltered.abstained and "Ushakov" in unfiltered.sentences[0].text
+
+
+def test_a_refusal_no_article_answers_says_the_index_does_not(assistant):
+    answer = assistant.ask("What is the capital of Peru?", filters=Filters(sources=("ARD",)))
+    assert answer.abstained and answer.text.startswith("The indexed articles don't say")
+    assert "filters" not in answer.reason
+
+
 def test_unanswerable_question_abstains_and_shows_closest_passages(assistant):
     answer = assistant.ask("How much additional military aid, in dollars, did Washington promise Kyiv?")
     assert answer.abstained and answer.text.startswith("The indexed articles don't say")
