@@ -15,6 +15,7 @@ from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
 from qa import titled
 from qa.compose import Composer
+from qa.constraints import unindexed_outlets
 from qa.conversation import Conversation
 from qa.filters import check_filters
 from qa.followup import carried_terms, resolve, who_said_so
@@ -180,7 +181,8 @@ class Assistant:
             said.timings = {"total": round((time.perf_counter() - t0) * 1000, 3)}
             return said
         query, resolved, context = self._prepare(question, conversation)
-        form = verdict_form.read(query.text, self.outlets())
+        unindexed = unindexed_outlets(query.text, self.outlets())
+        form = verdict_form.read(query.text, self.outlets()) if not unindexed else None
         if form is not None:  # yes, no, and when: a verdict claim by claim
             answer = self.verdicts.answer(question, query, form, filters)
             return self._finish(answer, question, query, resolved, filters, t0)
@@ -191,6 +193,11 @@ class Assistant:
         if ranked.filtered_out_everything:
             answer = self.composer.abstain(query.text, query, [], [], reason=(
                 f"No indexed article matches the filters ({filters.describe()})."))
+        elif unindexed:  # "a report by Bloomberg": what it says cannot be checked against these articles
+            cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
+            answer = self.composer.abstain(query.text, query, ranked.hits[:k], cands, reason=(
+                f"The question cites {' and '.join(unindexed)}, but no article of "
+                f"{'theirs' if len(unindexed) > 1 else 'it'} is in the index."))
         else:
             cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
             fresh = _not_said_before(cands, conversation)

@@ -193,3 +193,28 @@ def test_questions_asked_at_once_from_several_threads_get_the_answers_asked_one_
     finally:
         other.close()
     assert together == alone and any(sentences for sentences, _ in alone)
+
+
+@pytest.mark.parametrize("question, cited", [
+    ("According to a report by Bloomberg, how many troops did Russia gather near Ukraine?", ["Bloomberg"]),
+    ("What did the New York Times article say about the Biden-Putin video call?", ["New York Times"]),
+    ("Considering an article from The Wall Street Journal and a Reuters report, who led the US delegation?",
+     ["Wall Street Journal", "Reuters"]),
+])
+def test_a_question_citing_a_publication_the_index_lacks_is_not_answered_for_it(assistant, question, cited):
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.reason.startswith(f"The question cites {' and '.join(cited)}, but no article of")
+    assert answer.closest  # the passages that come closest are still shown
+
+
+@pytest.mark.parametrize("question", [
+    "Which countries take part in the Normandy format, according to the German report?",  # a nationality
+    "What did the ARD report say about Nord Stream 2?",  # an indexed outlet
+    "Did ARD report on the Biden-Putin video summit before Le Figaro reported on the talks in Geneva?",
+    "Has the focus of Taylor Swift coverage by 'The Independent' changed?",  # the topic, not a publication
+])
+def test_indexed_outlets_nationalities_and_topics_are_not_taken_for_missing_publications(question):
+    from qa.constraints import unindexed_outlets
+
+    assert unindexed_outlets(question, ["ARD", "Le Figaro", "The Independent - Life and Style"]) == []
