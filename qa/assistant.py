@@ -18,7 +18,7 @@ from qa.compose import Composer
 from qa.constraints import unindexed_outlets
 from qa.conversation import Conversation
 from qa.filters import check_filters
-from qa.followup import carried_terms, resolve, who_said_so
+from qa.followup import carried_terms, resolve, unsure_ground, who_said_so
 from qa.naming import article_name
 from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions
 from qa.query import analyse, content_terms, fts_query
@@ -136,6 +136,9 @@ class Assistant:
         rewritten = resolved != query.text
         if rewritten:
             notes = query.notes + [f"“{wrong}” read as “{right}”." for wrong, right in fixes]
+            unsure = unsure_ground(spelled, resolved, conversation)
+            if unsure:
+                notes.append(unsure)
             query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
             query.notes = notes
         carried = carried_terms(query.text, conversation)

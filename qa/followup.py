@@ -140,6 +140,27 @@ def resolve(question: str, conversation: Conversation | None,
     return resolved, context or None
 
 
+def unsure_ground(question: str, resolved: str, conversation: Conversation | None) -> str | None:
+    """A note when a follow-up's pronoun was read as a person that an earlier "who" answer gave only
+    uncertainly (it abstained, or led with a passage and no short answer): the reader is told what the
+    follow-up builds on instead of being answered as if it were sure."""
+    if not conversation or not conversation.turns or resolved == question:
+        return None
+    pronoun = _PRONOUN.search(question)
+    for turn in reversed(conversation.turns):
+        if not _ASKS_WHO.match(turn.question):
+            continue
+        answer = turn.answer
+        if answer is not None and (answer.abstained or answer.short_answer is None):
+            person = resolved[pronoun.start():len(resolved) - (len(question) - pronoun.end())] if pronoun else ""
+            person = person.removesuffix("’s")
+            who = f"“{pronoun.group(0)}” is read as {person}, but" if person else "But"
+            return (f"{who} the earlier answer to “{turn.question}” named no one for sure: this answer "
+                    f"builds on it; check that passage first.")
+        return None
+    return None
+
+
 _THING = re.compile(r"\b(it|its|they|them|their|this|that|these|those)\b", re.I)
 
 

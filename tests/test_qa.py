@@ -218,3 +218,22 @@ def test_indexed_outlets_nationalities_and_topics_are_not_taken_for_missing_publ
     from qa.constraints import unindexed_outlets
 
     assert unindexed_outlets(question, ["ARD", "Le Figaro", "The Independent - Life and Style"]) == []
+
+
+def test_a_follow_up_on_an_answer_that_named_no_one_says_what_it_builds_on(assistant):
+    conversation = Conversation()
+    first = assistant.ask("Who won the 2021 Ballon d'Or?", conversation=conversation)
+    assert first.abstained
+    conversation.add("Who won the 2021 Ballon d'Or?", first)
+    follow = assistant.ask("What did he say?", conversation=conversation)
+    assert follow.resolved_question and follow.resolved_question != "What did he say?"
+    assert any("named no one for sure" in n and "“Who won the 2021 Ballon d'Or?”" in n for n in follow.notes)
+
+
+def test_a_follow_up_on_a_sure_answer_carries_no_warning(assistant):
+    conversation = Conversation()
+    first = assistant.ask("Who leads the US delegation in Geneva?", conversation=conversation)
+    conversation.add("Who leads the US delegation in Geneva?", first)
+    follow = assistant.ask("What did she say about the talks?", conversation=conversation)
+    assert follow.resolved_question == "What did Wendy Sherman say about the talks?"
+    assert not any("for sure" in n for n in follow.notes)
