@@ -26,6 +26,24 @@ def byline(*args: str, fault: str | None = None, timeout: float = 300) -> subpro
                           text=True, timeout=timeout)
 
 
+def byline_here(*args: str) -> subprocess.CompletedProcess:
+    """The `byline` command run in this process through typer's CliRunner, for a step whose process is not
+    what the test is about (an add before or after a kill): the same exit code, stdout and stderr, without
+    a fresh interpreter loading the model and spaCy again. An exception the command lets out is written to
+    stderr as Python would write it, so "Traceback" checks still see it. A kill needs `byline(fault=…)`."""
+    import traceback
+
+    from typer.testing import CliRunner
+
+    from cli.main import app
+
+    result = CliRunner().invoke(app, list(args), env={"BYLINE_FAULT": None, "BYLINE_FAULT_ONCE": None})
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(["byline", *args], result.exit_code, result.stdout, stderr)
+
+
 def copy_index(source: Path, target: Path) -> Path:
     shutil.copytree(source, target)
     return target

@@ -113,9 +113,10 @@ def test_a_crash_between_batches_keeps_whole_batches_and_the_same_add_finishes_i
     embedded = index.store.count("embeddings")
     assert embedded > 0  # the first batch's vectors are cached either way
     index.close()
-    done = add_in_batches(path)
-    assert done.returncode == 0, done.stderr
-    unchanged, added, encoded = map(int, done.stdout.split())
+    resumed = Index.create(path)  # the same add as CHILD's, here: only the crash needs a process of its own
+    report = resumed.add_paths(default_corpus_paths(), commit_windows=1)
+    resumed.close()
+    unchanged, added, encoded = len(report.unchanged), len(report.added), report.chunks_embedded
     assert (unchanged, added) == (kept, 5 - kept)
     index = Index.open(path)
     assert encoded == index.store.count("embeddings") - embedded  # the cut batch's vectors not encoded again

@@ -17,7 +17,7 @@ from cli.main import app
 from index.api import Index
 from index.settings import IndexSettings
 from index.embedded.vectors import VectorIndex
-from tests.integrity_tools import byline, half_present, write_articles
+from tests.integrity_tools import byline, byline_here, half_present, write_articles
 
 QUERIES = ("How many soldiers had Russia gathered near the Ukrainian border?",
            "What did Sullivan say about Nord Stream 2?", "Generated story about sanctions and gas",
@@ -194,13 +194,13 @@ def test_an_add_killed_while_writing_a_segment_or_merging_leaves_one_whole_index
                                                                                  seed_corpus, queries, point):
     set_manifest(fresh_index, max_segments=2)  # the third segment merges the small ones
     new = write_articles(tmp_path / "new", seed_corpus, 2)
-    assert byline("index", "add", str(new[0]), "--index", str(fresh_index)).returncode == 0
+    assert byline_here("index", "add", str(new[0]), "--index", str(fresh_index)).returncode == 0  # only the kill needs a process
     before = _whole(fresh_index, 6, queries)
     killed = byline("index", "add", str(new[1]), "--index", str(fresh_index), fault=point)
     assert killed.returncode == -9, killed.stderr
     _whole(fresh_index, 7 if point == "after_commit" else 6, queries,
            None if point == "after_commit" else before)
-    done = byline("index", "add", str(new[1]), "--index", str(fresh_index), "--json")
+    done = byline_here("index", "add", str(new[1]), "--index", str(fresh_index), "--json")
     assert done.returncode == 0 and json.loads(done.stdout)["chunks_embedded"] == 0  # resumed from the cache
     _whole(fresh_index, 7, queries)
     assert Index.open(fresh_index).stats().segments == 2 and Index.open(fresh_index).verification().leftovers == []

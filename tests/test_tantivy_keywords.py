@@ -13,7 +13,7 @@ import pytest
 from index.embedded import tantivy_keywords
 from index.api import Index
 from qa import Assistant
-from tests.integrity_tools import byline, write_articles
+from tests.integrity_tools import byline, byline_here, write_articles
 from tests.test_segments import set_manifest
 
 MATCHES = ('"troops" OR "border" OR "ukrain"*', '"nord" OR "stream" OR "sanction"*', '"100 000" OR "soldier"*',
@@ -88,7 +88,7 @@ def test_a_write_killed_before_the_keyword_commit_leaves_fts5_answering_until_th
     index = Index.open(large)
     assert not searched_by_tantivy(index)  # the directory is behind the database
     assert index.search_keyword('"zanzibarian"', 10) == fts5(index, '"zanzibarian"', 10) != []
-    done = byline("index", "add", str(new[1]), "--index", str(large), "--json")
+    done = byline_here("index", "add", str(new[1]), "--index", str(large), "--json")  # only the kill needs a process
     assert done.returncode == 0, done.stderr
     index = Index.open(large)
     assert searched_by_tantivy(index)  # rebuilt from SQLite by the next write
