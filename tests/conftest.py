@@ -41,6 +41,16 @@ def assistant(seed_index_dir):
 
 
 @pytest.fixture(scope="session")
+def seed_outcomes(assistant):
+    """The bundled seed questions asked once a session of the shared seed index, as `byline eval` asks
+    them: the seed floors (test_eval_seed.py) and the backend contract (test_backends.py) read this run."""
+    from eval.questions import load_questions
+    from eval.runner import Runner
+
+    return Runner(assistant).run(load_questions())
+
+
+@pytest.fixture(scope="session")
 def seed_corpus() -> Path:
     import index.corpus
 

@@ -34,20 +34,18 @@ def qdrant_seed_location(tmp_path_factory, seed_corpus):
 
 
 @pytest.fixture(scope="session")
-def assistants(seed_index_dir, qdrant_seed_location):
+def assistants(assistant, qdrant_seed_location):
     from qa import Assistant
 
-    opened = {"embedded": Assistant.open(seed_index_dir, build_default=False),
-              "qdrant": Assistant.open(qdrant_seed_location)}
-    yield opened
-    for a in opened.values():
-        a.close()
+    qdrant = Assistant.open(qdrant_seed_location)
+    yield {"embedded": assistant, "qdrant": qdrant}  # the embedded one is the session's (conftest.py)
+    qdrant.close()
 
 
 @pytest.fixture(scope="session")
-def seed_runs(assistants):
-    questions = load_questions()
-    return {name: Runner(a).run(questions) for name, a in assistants.items()}
+def seed_runs(assistants, seed_outcomes):
+    """The seed questions on both backends; the embedded run is the session's (conftest.seed_outcomes)."""
+    return {"embedded": seed_outcomes, "qdrant": Runner(assistants["qdrant"]).run(load_questions())}
 
 
 def _open_small(kind: str, root: Path, corpus: Path):

@@ -44,22 +44,19 @@ MAX_FLOORS = {
 
 
 @pytest.fixture(scope="module")
-def seed_index(tmp_path_factory):
-    from qa import Assistant
-
-    index_dir = tmp_path_factory.mktemp("eval-seeds") / "index"
-    assistant = Assistant.open(index_dir, build_default=True)
-    yield assistant, index_dir
-    assistant.close()
+def seed_index(assistant, seed_index_dir):
+    """The session's index of the bundled articles (conftest.py); building it on first use, as
+    `Assistant.open(build_default=True)` does, is test_first_run.py's story."""
+    return assistant, seed_index_dir
 
 
 @pytest.fixture(scope="module")
-def seed_report(seed_index):
+def seed_report(seed_index, seed_outcomes):
     assistant, index_dir = seed_index
     runner = Runner(assistant)
     questions = load_questions()
     missing = runner.missing_articles(questions)
-    outcomes = runner.run(questions)
+    outcomes = seed_outcomes  # the same questions, asked once a session
     config = {"questions_file": "seed", "assistant": assistant_config(assistant), "environment": {},
               "missing_articles": missing}
     return rep.build(outcomes, config)
