@@ -51,6 +51,29 @@ def seed_outcomes(assistant):
 
 
 @pytest.fixture(scope="session")
+def crossed_ivf(tmp_path_factory, seed_corpus):
+    """An index with `approximate_above` at its lowest: the seed articles (flat), then 30 generated ones
+    added in one commit that crosses the line (IVF). Built once a session (the 30 articles are about
+    2,400 windows to read and embed); a test that changes it copies the folder. Returns the folder, the
+    30 article files and the vector index's kind after each of the two adds."""
+    from index.api import Index
+    from index.settings import IVF_MIN_VECTORS, IndexSettings
+    from tests.integrity_tools import write_articles
+
+    root = tmp_path_factory.mktemp("crossed-ivf")
+    index = Index.create(root / "idx", IndexSettings(approximate_above=IVF_MIN_VECTORS))
+    try:
+        index.add_paths([seed_corpus])
+        kinds = [index.vectors.kind]
+        articles = write_articles(root / "more", seed_corpus, 30)
+        index.add_paths(articles)
+        kinds.append(index.vectors.kind)
+    finally:
+        index.close()
+    return root / "idx", articles, kinds
+
+
+@pytest.fixture(scope="session")
 def seed_corpus() -> Path:
     import index.corpus
 

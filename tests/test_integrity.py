@@ -272,14 +272,15 @@ def test_approximate_above_cannot_be_set_under_what_ivf_can_train_on():
         IndexSettings(approximate_above=IVF_MIN_VECTORS - 1)
 
 
-def test_crossing_the_approximate_line_inside_a_commit_switches_the_vector_index(tmp_path, seed_corpus):
-    index = Index.create(tmp_path / "idx", IndexSettings(approximate_above=IVF_MIN_VECTORS))
-    index.add_paths([seed_corpus])
-    assert index.vectors.kind == "flat"
-    articles = write_articles(tmp_path / "more", seed_corpus, 30)
-    index.add_paths(articles)
+def test_crossing_the_approximate_line_inside_a_commit_switches_the_vector_index(tmp_path, crossed_ivf):
+    built, articles, kinds = crossed_ivf  # the seeds, then 30 articles in one add (conftest.py)
+    assert kinds == ["flat", "ivf"]
+    shutil.copytree(built, tmp_path / "idx")
+    index = Index.open(tmp_path / "idx")
     chunks = index.stats().chunks
+    assert index.settings.approximate_above == IVF_MIN_VECTORS
     assert chunks > IVF_MIN_VECTORS and index.vectors.kind == "ivf"
+    index.close()
     reopened = Index.open(tmp_path / "idx")
     assert reopened.vectors.kind == "ivf" and reopened.verify(full=True) == []
     reopened.remove([p.stem for p in articles[:20]])

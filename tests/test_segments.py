@@ -206,18 +206,18 @@ def test_an_add_killed_while_writing_a_segment_or_merging_leaves_one_whole_index
     assert Index.open(fresh_index).stats().segments == 2 and Index.open(fresh_index).verification().leftovers == []
 
 
-def test_a_merge_a_write_triggers_keeps_the_trained_ivf_lists_and_optimize_trains_anew(tmp_path, seed_corpus):
+def test_a_merge_a_write_triggers_keeps_the_trained_ivf_lists_and_optimize_trains_anew(tmp_path, crossed_ivf):
     import faiss
-
-    from index.settings import IVF_MIN_VECTORS
 
     def centroids(index: Index) -> np.ndarray:
         ivf = faiss.extract_index_ivf(index.vectors.parts[0][1].index)
         return ivf.quantizer.reconstruct_n(0, ivf.nlist)
 
-    index = Index.create(tmp_path / "idx", IndexSettings(approximate_above=IVF_MIN_VECTORS, merge_tombstones=0.05))
-    articles = write_articles(tmp_path / "more", seed_corpus, 30)
-    index.add_paths([seed_corpus, *articles])
+    built, articles, _ = crossed_ivf  # the seeds and 30 articles, IVF since the add that crossed the line
+    shutil.copytree(built, tmp_path / "idx")
+    set_manifest(tmp_path / "idx", merge_tombstones=0.05)
+    index = Index.open(tmp_path / "idx")
+    assert index.settings.merge_tombstones == 0.05
     assert index.vectors.kind == "ivf" and index.stats().segments == 1
     trained = centroids(index)
     index.remove([p.stem for p in articles[:3]])  # past 5% removed: everything merged, the lists kept
