@@ -21,6 +21,27 @@ def pytest_configure(config):
     os.environ["BYLINE_HISTORY"] = str(base / "history.sqlite")  # `byline ask` keeps its turns; never the user's
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_click_command_per_app():
+    """typer's CliRunner turns the Typer app into its click command again on every `invoke` (reading every
+    command's annotations: about 15 ms of a 21 ms invoke that fails on a bad option), where the `byline`
+    process does it once. Here it is done once per app, as a process does; each invoke still parses,
+    runs and exits through that same command. (The app is not changed after import.)"""
+    import typer.testing
+
+    build = typer.testing._get_command
+    built: dict[int, tuple[object, object]] = {}
+
+    def command(app):
+        if id(app) not in built:
+            built[id(app)] = (app, build(app))  # the app kept, so its id is never reused
+        return built[id(app)][1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(typer.testing, "_get_command", command)
+        yield
+
+
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory) -> Path:
     from index.api import default_corpus_paths
