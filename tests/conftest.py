@@ -72,6 +72,15 @@ def seed_outcomes(assistant):
 
 
 @pytest.fixture(scope="session")
+def seed_answers(assistant) -> dict:
+    """The shared seed index's answer to each bundled seed question, asked once a session: what the
+    copies built other ways (a Qdrant migration, a Ray build) must answer alike."""
+    from eval.questions import load_questions
+
+    return {q.question: assistant.ask(q.question) for q in load_questions()}
+
+
+@pytest.fixture(scope="session")
 def crossed_ivf(tmp_path_factory, seed_corpus):
     """An index with `approximate_above` at its lowest: the seed articles (flat), then 30 generated ones
     added in one commit that crosses the line (IVF). Built once a session (the 30 articles are about
