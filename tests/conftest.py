@@ -11,7 +11,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _temp_folders_in_memory(config) -> None:
+    """The tests' folders (tmp_path) under /dev/shm when it is writable and has room (4 GiB; a full run
+    writes about 300 MB, and pytest keeps the last three runs): every SQLite, FAISS and Qdrant file the
+    tests write is the real one, only in memory, so a commit does not wait for the disk to sync (Qdrant's
+    local mode syncs once a point). Nothing here tests durability across a power cut, which no disk
+    under a test could. `--basetemp` or PYTEST_DEBUG_TEMPROOT, when given, win."""
+    if config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT"):
+        return
+    try:
+        shm = os.statvfs("/dev/shm")
+    except OSError:
+        return
+    if shm.f_bavail * shm.f_frsize >= 4 << 30 and os.access("/dev/shm", os.W_OK):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+
+
 def pytest_configure(config):
+    _temp_folders_in_memory(config)
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     cache = getattr(config, "cache", None)
