@@ -289,15 +289,17 @@ def test_crossing_the_approximate_line_inside_a_commit_switches_the_vector_index
 
 
 # ------------------------------------------------------------------ 6. readers beside a writer
-@pytest.mark.timeout(900)  # a hang guard, not a speed limit: 100 write cycles beside 130 reads on a loaded machine
+@pytest.mark.timeout(900)  # a hang guard, not a speed limit: 130 reads beside a writer on a loaded machine
 def test_readers_beside_a_writer_see_no_false_damage_and_no_wrong_citation(fresh_index, tmp_path, seed_corpus):
     from tests.integrity_tools import concurrency_probe
 
     extra = write_articles(tmp_path / "extra", seed_corpus, 1, seed=11)
     # before the fix, this gave about 3 false reports in 100 verifies ("manifest says 6 articles,
-    # database holds 5"); fast one-article cycles give readers the most chances to fall between commits
-    result = concurrency_probe(fresh_index, extra, cycles=100, asks=30, verifies=100)
-    assert result["writer_ok"] is True and result["cycles"] >= 100
+    # database holds 5"); fast one-article cycles give readers the most chances to fall between commits.
+    # The writer cycles for as long as the readers read (about 20 cycles here) and at least `cycles`
+    # times: a minimum of 100 only kept it writing, unread, for some 15 s after the last read.
+    result = concurrency_probe(fresh_index, extra, cycles=20, asks=30, verifies=100)
+    assert result["writer_ok"] is True and result["cycles"] >= 20
     assert result["false_damage"] == [] and result["wrong_citations"] == 0
     assert result["citations"] >= 30 and result["reads_while_writing"] == 130  # every read beside the writer
 
