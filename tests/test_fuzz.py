@@ -1,5 +1,7 @@
-"""Hypothesis fuzz, in-process: 2,000 files (random bytes, encodings, JSON and JSONL shapes) and
-2,000 questions give no traceback: only reported issues, or one-line `BylineError`s (issue 11)."""
+"""Hypothesis fuzz, in-process: 1,000 files (random bytes, encodings, JSON and JSONL shapes) and
+1,000 questions give no traceback: only reported issues, or one-line `BylineError`s (issue 11).
+Derandomized, so each run asks the same cases: the first 1,000 of the 2,000 these tests ran until
+issue 25 (each strategy's shapes come up within the first few hundred; 2,000 cost 31 s a run)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from index.ingest.json_fields import FIELD_NAMES
 from index.ingest.loading import load_paths
 from qa.errors import BylineError
 
-CASES = settings(max_examples=2000, deadline=None, derandomize=True,
+CASES = settings(max_examples=1000, deadline=None, derandomize=True,
                  suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                         HealthCheck.data_too_large])
 
