@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -174,42 +170,6 @@ def test_rebuild_with_other_chunking_swaps_in_a_whole_new_index(tmp_path):
     index = Index.open(target)
     assert index.settings.chunk_words == 40 and index.verify() == []
     assert not (tmp_path / "idx.rebuild").exists()
-
-
-def _write_corpus(folder: Path, seed_corpus: Path, copies: int) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    texts = [p.read_text(encoding="utf-8") for p in sorted(seed_corpus.glob("*.txt"))]
-    rng = np.random.default_rng(7)
-    for i in range(copies):
-        words = texts[i % len(texts)].split()
-        rng.shuffle(words)  # distinct text, so every article needs encoding
-        (folder / f"gen_{i:03d}.txt").write_text(f"Generated story {i}\n\n" + " ".join(words), encoding="utf-8")
-
-
-@pytest.mark.slow
-def test_killing_a_build_at_named_points_leaves_the_last_index_usable(fresh_index, tmp_path, seed_corpus):
-    """An add of many articles killed at named points of its commit (`BYLINE_FAULT`, index/faults.py), one
-    after another, leaves an index with all of the new articles or none each time; every point alone:
-    test_integrity.py. Twelve articles (three of index.ingest.prepare's batches, about 1,000 windows) are
-    one commit as sixty were (the count dated from a kill after a random delay, which needed a long add)."""
-    corpus = tmp_path / "more"
-    _write_corpus(corpus, seed_corpus, 12)
-    cmd = [sys.executable, "-m", "cli.main", "index", "add", str(corpus), "--index", str(fresh_index)]
-    env = {k: v for k, v in os.environ.items() if k != "BYLINE_FAULT"}
-    for point, articles in (("after_embedding", 5), ("before_rename", 5), ("after_commit", 17)):
-        killed = subprocess.run(cmd, env={**env, "BYLINE_FAULT": point}, capture_output=True, timeout=300)
-        assert killed.returncode == -signal.SIGKILL, point
-        index = Index.open(fresh_index)
-        assert index.verify() == []
-        assert index.stats().articles == articles  # all or nothing
-        vec = index.encoder.encode(["Nord Stream 2 pipeline"])[0]
-        assert index.search_dense(vec, 3)
-        index.close()
-    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    index = Index.open(fresh_index)
-    assert index.stats().articles == 17 and index.verify() == []
-    index.close()
 
 
 def test_the_approximate_index_finds_what_exact_search_finds():
