@@ -13,7 +13,7 @@ import pytest
 
 from index.api import Index
 from index.errors import BylineError, IndexCorruptError, IndexMismatchError
-from tests.integrity_tools import byline, damage_bytes, stored_values, vector_file, write_articles
+from tests.integrity_tools import byline, byline_here, damage_bytes, stored_values, vector_file, write_articles
 
 # the pages a trial damages, in turn: text blobs, vectors, the keyword index, windows, sentences and
 # entities, and any page at all
@@ -117,8 +117,8 @@ def test_ask_refuses_a_damaged_row_it_reads_in_one_line(fresh_index):
     db.execute("UPDATE chunks SET sent_hi = sent_hi + 1")  # every window row now differs from its checksum
     db.commit()
     db.close()
-    ask = byline("ask", "How many soldiers had Russia gathered near the Ukrainian border?", "--json",
-                 "--index", str(fresh_index))
+    ask = byline_here("ask", "How many soldiers had Russia gathered near the Ukrainian border?", "--json",
+                      "--index", str(fresh_index))  # in-process: the message is what is checked
     assert ask.returncode == 1 and '"code": "index_damaged"' in ask.stdout and "byline index repair" in ask.stdout
     assert ask.stderr.count("\n") == 1
 
