@@ -211,15 +211,21 @@ def clause_support(text: str, terms: list[str], sentences: list, idf, keys: set[
                       for part in parts])  # clauses x sentences
     best = cover.max(axis=1)
     best[best == 0] = 1.0
-    texts = {c.article_rowid: c.article.text.casefold() for c in sentences}
+    texts: dict[int, str] = {}
+    for c in sentences:  # each article's text once, without case
+        if c.article_rowid not in texts:
+            texts[c.article_rowid] = c.article.text.casefold()
+    own = [c.text.casefold() for c in sentences]
+
+    def names(k: str, text: str) -> bool:  # a plain substring test first: most keys are in few texts
+        return k in text and re.search(rf"(?<!\w){re.escape(k)}(?!\w)", text) is not None
+
     out = {}
     for k in keys:
         if not k:
             continue
-        named = re.compile(rf"(?<!\w){re.escape(k)}(?!\w)")
-        in_article = {rowid for rowid, t in texts.items() if named.search(t)}
-        in_sentence = np.array([c.article_rowid in in_article and bool(named.search(c.text.casefold()))
-                                for c in sentences])
+        in_article = {rowid for rowid, t in texts.items() if names(k, t)}
+        in_sentence = np.array([c.article_rowid in in_article and names(k, t) for c, t in zip(sentences, own)])
         of_article = np.array([c.article_rowid in in_article for c in sentences])
         by_sentence = np.where(in_sentence, cover, 0.0).max(axis=1) / best
         by_article = np.where(of_article, cover, 0.0).max(axis=1) / best
