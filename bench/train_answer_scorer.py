@@ -203,7 +203,8 @@ def fit(args) -> int:
                 "many_clauses_only": report["many_clauses_only"],
                 "trained_on": "tune half: " + ", ".join(sorted({r["set"] for r in rows})),
                 "cv": {k: report[k] for k in ("C", "candidates", "positives", "cv_auc", "cv_log_loss", "questions",
-                                              "few_clause_questions", "few_clause_right", "top1", "reachable", "rules_top_pick", "at_operating_points")}}
+                                              "few_clause_questions", "few_clause_right", "top1", "reachable",
+                                              "rules_top_pick", "at_operating_points")}}
         MODEL_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL_FILE}", file=sys.stderr)
     return 0

@@ -298,10 +298,10 @@ class Composer:
 
     def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
         """The candidates of a look-up question, scored by the fitted model (`qa.scorer`). Its most
-        probable candidate leads (bench/train_answer_scorer.py); a list question keeps the rules', and so does a
-        question of few clauses where the rules pick better (`Scorer.many_clauses_only`); the model's probability for the lead
-        decides whether it gives its short answer ("lead"), gives none ("no_short"), or the answer
-        abstains ("abstain")."""
+        probable candidate leads (bench/train_answer_scorer.py); a list question keeps the rules' lead,
+        and so does a question of few clauses where the rules pick better (`Scorer.many_clauses_only`).
+        The model's probability for the lead decides whether it gives its short answer ("lead"), gives
+        none ("no_short"), or the answer abstains ("abstain")."""
         if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
             return cands, "rules"
         if self.scorer is not None and self.scorer.many_clauses_only and \

@@ -5,9 +5,9 @@ machine-learning library.
 
 The file holds the feature names it was fitted on (checked against `qa.candidates.FEATURES`:
 a stale model is refused with one clear line, not applied to the wrong columns), their means
-and scales, the coefficients, whether it leads only questions of many clauses (`qa.candidates.many_clauses`:
-cross-validated, the rules' own pick is right more often in those of one or two), and the two operating points chosen on the
-tuning half: below
+and scales, the coefficients, whether it leads only questions of many clauses
+(`qa.candidates.many_clauses`: cross-validated, the rules' own pick is right more often in those of
+one or two), and the two operating points chosen on the tuning half: below
 `short_below` the lead gives no short answer (its sentence still leads), below `abstain_below`
 no candidate is good enough and the answer abstains.
 """
@@ -56,4 +56,5 @@ def load(path: str | None = None) -> Scorer | None:
     if data.get("format") != FORMAT or tuple(data["features"]) != FEATURES:
         raise ValueError(f"{file} was fitted on other features; refit it with: python -m bench.train_answer_scorer")
     return Scorer(np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
-                  float(data["intercept"]), float(data["short_below"]), float(data["abstain_below"]), bool(data.get("many_clauses_only", False)))
+                  float(data["intercept"]), float(data["short_below"]), float(data["abstain_below"]),
+                  bool(data.get("many_clauses_only", False)))

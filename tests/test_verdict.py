@@ -126,7 +126,8 @@ def test_which_outlet_first_says_when_only_one_outlet_states_it(assistant):
 def test_which_outlet_first_is_read_only_where_it_asks_for_an_outlet():
     form = read("Which of TechCrunch and The Verge reported on the FTX trial earlier?", OUTLETS)
     assert form.kind == "first" and form.order == "first"
-    assert [(c.text, c.outlet) for c in form.claims] == [("the FTX trial", "TechCrunch"), ("the FTX trial", "The Verge")]
+    assert [(c.text, c.outlet) for c in form.claims] == [("the FTX trial", "TechCrunch"),
+                                                          ("the FTX trial", "The Verge")]
     assert read("Which outlet was the last to report on Nord Stream 2?", OUTLETS).order == "last"
     assert read("Which city hosted the talks first?", OUTLETS) is None
     assert read("Which of the reforms came first?", OUTLETS) is None
