@@ -71,15 +71,11 @@ def _ask_refuses(target: Path, encoder) -> bool:
 def _rows_refuse(target: Path) -> bool:
     from index.api import Index
     from index.errors import BylineError
+    from tests.integrity_tools import read_every_row
 
     try:
         index = Index.open(target)
-        for row in index.list():
-            article = index.article(row.id)
-            index.sentences(article.rowid, 0, 1 << 30)
-            index.entities(article.rowid, 0, 1 << 30)
-            index.windows(article.rowid, 0, 1 << 30)
-        index.chunks(index.store.chunk_ids().tolist())
+        read_every_row(index)
         index.close()
     except BylineError:
         return True

@@ -218,6 +218,17 @@ def damage_bytes(index_dir: Path, rng: np.random.Generator, tables: tuple[str, .
     return page, name
 
 
+def read_every_row(index) -> None:
+    """What answers read, for every article: its row and text, sentences, entities, windows with
+    their vectors, and every window row (a damaged row raises the store's error)."""
+    for row in index.list():
+        article = index.article(row.id)
+        index.sentences(article.rowid, 0, 1 << 30)
+        index.entities(article.rowid, 0, 1 << 30)
+        index.windows(article.rowid, 0, 1 << 30)
+    index.chunks(index.store.chunk_ids().tolist())
+
+
 def stored_values(index_dir: Path) -> dict:
     """Every stored value as SQLite reads it, table by table in key order (no index is used), with
     the keyword index's vocabulary; a part SQLite cannot read holds what SQLite said. Ids (rowids,

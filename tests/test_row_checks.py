@@ -13,23 +13,13 @@ import pytest
 
 from index.api import Index
 from index.errors import BylineError, IndexCorruptError, IndexMismatchError
-from tests.integrity_tools import byline, byline_here, damage_bytes, stored_values, vector_file, write_articles
+from tests.integrity_tools import (byline, byline_here, damage_bytes, read_every_row, stored_values, vector_file,
+                                   write_articles)
 
 # the pages a trial damages, in turn: text blobs, vectors, the keyword index, windows, sentences and
 # entities, and any page at all
 PAGES = (("articles",), ("embeddings",), ("chunks_fts_data",), ("chunks",), ("sentence_spans", "article_entities"), ())
 TRIALS = 12
-
-
-def _read_every_row(index: Index) -> None:
-    """What answers read, for every article: its row and text, sentences, entities, windows with
-    their vectors, and every window row."""
-    for row in index.list():
-        article = index.article(row.id)
-        index.sentences(article.rowid, 0, 1 << 30)
-        index.entities(article.rowid, 0, 1 << 30)
-        index.windows(article.rowid, 0, 1 << 30)
-    index.chunks(index.store.chunk_ids().tolist())
 
 
 def _open(path: Path, encoder) -> Index:
@@ -59,7 +49,7 @@ def test_random_bytes_in_random_pages_are_caught_refused_and_repaired_or_named(s
             assert "\n" not in str(caught.value) and str(caught.value), trial
             if {k for k in clean if clean[k] != damaged[k]} != {"keywords"}:  # a row an answer reads
                 with pytest.raises(IndexCorruptError, match="damaged"):  # on open, or when read
-                    _read_every_row(_open(target, encoder))
+                    read_every_row(_open(target, encoder))
             with pytest.raises(IndexCorruptError, match="damaged"):
                 _open(target, encoder).add_paths(new)
             assert (target / "byline.sqlite").read_bytes() == before, trial  # nothing written
