@@ -35,7 +35,8 @@ def pytest_configure(config):
     base = Path(cache.makedir("byline")) if cache else Path("/tmp/byline-tests")
     os.environ.setdefault("BYLINE_CACHE", str(base / "cache"))  # the ONNX export, made once
     os.environ["BYLINE_INDEX"] = str(base / "never-the-user-index")
-    os.environ["BYLINE_HISTORY"] = str(base / "history.sqlite")  # `byline ask` keeps its turns; never the user's
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # each pytest-xdist worker keeps its own history
+    os.environ["BYLINE_HISTORY"] = str(base / f"history{worker}.sqlite")  # `byline ask` keeps turns; never the user's
 
 
 @pytest.fixture(scope="session", autouse=True)
