@@ -25,7 +25,7 @@ from qa.naming import cite
 from qa.phrasing import Phrasing
 from qa.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.query import Query, lemma, stem, tokens
-from qa.question import read
+from qa.question import asked_role, read
 from qa.settings import QASettings
 from qa.tidy import display
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
@@ -53,6 +53,7 @@ class Candidate:
     found: list = field(default_factory=list)  # every phrase of the asked kind, before the rules' filters
     support: float = 0.0  # share of the question's words right around the phrase (short_answer.support)
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
+    role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.describe)
 
 
 def _stems(text: str) -> set[str]:
@@ -145,6 +146,8 @@ class Composer:
                 c.score *= s.speaker_boost if done else s.role_penalty if done is False else 1.0
             if len(c.stems) < 4 or fragment(c.text):  # headlines and fragments say little on their own
                 c.score *= s.fragment_penalty
+        if typed:
+            self.phrasing.titled_first(out)
         if typed and asked.who_said:
             for c in out:
                 if c.phrase is None:
@@ -230,6 +233,10 @@ class Composer:
     def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
         s = self.settings
         self.last_pool = []
+        role = asked_role(query.text)
+        if role is not None and query.asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
+            return self.abstain(question, query, hits, cands, reason=(
+                f"No passage names anyone as {role.phrase}: the closest passages give other people or other titles."))
         if self._too_far(cands):
             return self.abstain(question, query, hits, cands)
         asked = query.asked

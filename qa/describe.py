@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from qa.names import mentions
+from qa.query import lemma, tokens
 from qa.verbs import past_form
 
 ROLE = re.compile(r"\b(?:president|minister|secretary|director|ambassador|chancellor|spokes(?:man|woman|person)|"
@@ -17,6 +18,9 @@ ROLE = re.compile(r"\b(?:president|minister|secretary|director|ambassador|chance
 _BOUNDARY = frozenset("""a an while and but that which who whom by with as said says told from on in when after
     before since if than then also""".split())  # "of", "for", "at", "to", "the" may sit inside a title
 _INSIDE = frozenset("of for at to the".split())
+# Words that make a title another office than the one they qualify.
+RANKS = frozenset("deputy vice assistant acting former ex interim associate".split())
+_CAPITALISED = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*")
 TITLE_WORDS = 9  # a title before a name is this short ("Director for Russia at the National Security Council")
 APPOSITIVE_WORDS = 10  # ", the Kremlin spokesman," after it
 
@@ -45,6 +49,19 @@ def _after(text: str, end: int, hi: int) -> tuple[int, int] | None:
     return end + m.start(2), end + m.end(2)
 
 
+_PREDICATE = re.compile(r"\s+(?:is|was|has been|became)(?:\s+(?:named|appointed|elected|made))?"
+                        r"\s+(?:the\s+|a\s+|an\s+)?([^,.;:“”\"()]+?)"
+                        r"(?=[,.;)]|\s(?:who|which|that|and|since|until|after|before|in|at|as)\s)")
+
+
+def _predicate(text: str, end: int, hi: int) -> tuple[int, int] | None:
+    """The title a clause gives the name: "Sweeney is Epic’s CEO", "Jones was named Wallabies coach"."""
+    m = _PREDICATE.match(text, end, hi)
+    if not m or len(m.group(1).split()) > APPOSITIVE_WORDS or not ROLE.search(m.group(1)):
+        return None
+    return m.start(1), m.end(1)
+
+
 def description(name: str, text: str, lo: int, hi: int, entities: list) -> tuple[int, int] | None:
     """The span in text[lo:hi] that says what the person `name` is, or None."""
     spans = [(s, e) for s, e, label in entities if label == "PERSON" and mentions(text[s:e], name.split()[-1])]
@@ -56,3 +73,33 @@ def description(name: str, text: str, lo: int, hi: int, entities: list) -> tuple
         if found:
             return found
     return None
+
+
+def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int) -> int:
+    """How the sentence text[lo:hi] ties the name at [core, end) (its phrase starting at `start`, a
+    title included) to the asked `role` (`qa.question.Role`): 2 by a title that names every party
+    the role belongs to (or the role has none), 1 by a title that names no owner of its own (a
+    nationality, a team, a company) in an article that names the asked parties, else 0. The title
+    (the name's own, or the description set off after it) must hold the role's noun and every word
+    that narrows it, and no rank the role lacks. "Canadian Foreign Minister Mélanie Joly" is not
+    "Germany's finance minister", "Jets head coach Robert Saleh" not the Chiefs' coach, "Deputy
+    Foreign Minister" not the foreign minister, and "Kremlin spokesman Dmitry Peskov" is not the head
+    of a Kremlin team."""
+    spans = [(start, core)] if core > start else []
+    spans += [s for s in (_title_before(text, lo, min(start, core) if core >= 0 else start), _after(text, end, hi),
+                          _predicate(text, end, hi)) if s]
+    said = " ".join(text[s:e] for s, e in spans)
+    words = {lemma(w) for w in tokens(said)}
+    if role.head not in words or any(w not in words for w in role.narrowing):
+        return 0
+    if (words & RANKS) - set(role.narrowing):  # a deputy foreign minister is not the foreign minister
+        return 0
+    missing = [p for p in role.parties if not mentions(said, p)]
+    if not missing:
+        return 2
+    asked = {lemma(w) for w in tokens(role.phrase)}
+    for run in _CAPITALISED.findall(said):  # "Epic Games" in "Epic Games CEO" names Epic
+        own = [w for w in run.split() if lemma(w) not in asked and not ROLE.fullmatch(w) and w.casefold() not in RANKS]
+        if own and not any(mentions(run, p) for p in role.parties):
+            return 0  # the title names an owner of its own: "Jets head coach", "Canadian Foreign Minister"
+    return 1 if all(mentions(text, p) for p in missing) else 0  # untitled: the article must name the asked owner

@@ -13,8 +13,10 @@ import re
 from collections.abc import Callable
 
 from qa import short_answer as sa
+from qa.describe import role_tie
 from qa.names import mentions, titled_other_side
 from qa.query import Query
+from qa.question import asked_role
 from qa.settings import QASettings
 
 
@@ -67,6 +69,10 @@ class Phrasing:
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
         c.wrong_party = bool(found) and not right
         right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
+        role = asked_role(query.text)
+        if role is not None:  # "Who is Germany's finance minister?": the text must give the name that title
+            c.role_ties = {p: role_tie(role, text, c.start, c.end, p.start, p.core, p.end) for p in right}
+            right = [p for p in right if c.role_ties[p]]
         credit = any(sa.credit_line(text, p, c.start, c.end) for p in found)  # stands alone: "Name, ARD Moscow"
         context = before.text if before is not None and not credit else ""
         # "Which French politician…": said to be French here, or titled in an article on France
@@ -97,6 +103,21 @@ class Phrasing:
         c.relevance = max(c.relevance, c.score)
         if sa.plural(asked) and c.phrase.items == 1:
             c.score *= s.single_penalty  # "Which leaders…": a sentence that lists them answers better
+
+    def titled_first(self, cands: list) -> None:
+        """Where some sentence gives a name the asked role by a title that names its owner ("Wallabies
+        coach Eddie Jones"), a name only titled near the owner ("coach Joe Schmidt for the vacant
+        Wallabies job") answers no more (`qa.describe.role_tie`)."""
+        if not any(t == 2 for c in cands for t in c.role_ties.values()):
+            return
+        for c in cands:
+            if not c.role_ties:
+                continue
+            c.phrases = [p for p in c.phrases if c.role_ties.get(p) == 2]
+            if c.phrase is not None and c.role_ties.get(c.phrase) != 2:
+                c.phrase = c.phrases[0] if c.phrases else None
+                if c.phrase is None:
+                    c.score *= self.settings.type_penalty
 
     def vote(self, cands: list) -> None:
         """Several articles naming the same answer outweigh one sentence: the phrase that most of

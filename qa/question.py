@@ -13,7 +13,9 @@ arguments does it hold.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
+from qa.describe import ROLE
 from qa.parse import parse
 from qa.query import lemma
 
@@ -98,3 +100,73 @@ def read(question: str) -> Reading:
     arguments = tuple(dict.fromkeys(lemma(t.text) for t in doc if t.pos_ in ARGUMENT_POS
                                     and t.i not in asked and t.i not in skip))
     return Reading(slot, predicate and lemma(predicate), negated, arguments, according)
+
+
+BE_FORMS = frozenset({"is", "was", "are", "were"})
+_ROLE_PREPS = frozenset({"of", "to", "for", "at"})  # "the head of …", "the ambassador to Russia"
+
+
+@dataclass(frozen=True)
+class Role:
+    """The role a "Who is Germany's finance minister?" question asks to fill: its head noun, the
+    words that narrow it ("finance"; "football", "team" in "the head of the Kremlin's football
+    team") and the parties it belongs to ("Germany", "Kremlin"), as lemmas (`qa.query.lemma`) but
+    the parties as written; `phrase` is the role as the question puts it."""
+    head: str
+    narrowing: tuple[str, ...]
+    parties: tuple[str, ...]
+    phrase: str
+
+
+def _party(token) -> list[str]:
+    """The names a proper noun stands for, one per conjunct: "Britain and France" → Britain, France."""
+    own = " ".join(t.text for t in token.children if t.dep_ == "compound" and t.pos_ == "PROPN")
+    names = [f"{own} {token.text}".strip()]
+    for c in token.children:
+        if c.dep_ == "conj" and c.pos_ == "PROPN":
+            names += _party(c)
+    return names
+
+
+def _narrowing(token, words: list, parties: list) -> None:
+    """The words and parties that narrow a role noun, read from its children in the parse."""
+    for c in token.children:
+        if c.pos_ == "PROPN" and c.dep_ in ("poss", "compound", "pobj", "appos"):
+            parties += _party(c)
+        elif c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ"):
+            words.append(lemma(c.text))
+            _narrowing(c, words, parties)  # "national security adviser"
+        elif c.dep_ == "poss" and c.pos_ == "NOUN":  # "the team's coach"
+            words.append(lemma(c.text))
+            _narrowing(c, words, parties)
+        elif c.dep_ == "prep" and c.lower_ in _ROLE_PREPS:
+            for obj in c.children:
+                if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                    parties += _party(obj)
+                elif obj.dep_ == "pobj" and obj.pos_ == "NOUN":
+                    words.append(lemma(obj.text))
+                    _narrowing(obj, words, parties)
+
+
+@lru_cache(maxsize=256)
+def asked_role(question: str) -> Role | None:
+    """The role a question of one clause asks who holds ("Who is the Kremlin's spokesman?",
+    "Who was the US ambassador to Russia?"), or None: a question about a named person ("Who is
+    Yuri Ushakov?"), one with a verb of its own, or one that asks something else. Only a question
+    that starts "Who is/was/are/were" is parsed here."""
+    words = question.split()
+    if len(words) < 3 or words[0].casefold() != "who" or words[1].casefold() not in BE_FORMS:
+        return None
+    doc = parse(question)
+    if any(t.pos_ == "VERB" for t in doc):  # "Who is the official who briefed …": not a role alone
+        return None
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    head = next((c for c in root.children if c.dep_ in ("nsubj", "attr") and c.pos_ in ("NOUN", "PROPN")
+                 and ROLE.fullmatch(c.text)), None) if root is not None else None
+    if head is None or head.tag_ in ("NNS", "NNPS"):  # "Who is Yuri Ushakov?": no title; a list: its own rules
+        return None
+    narrowing: list[str] = []
+    parties: list[str] = []
+    _narrowing(head, narrowing, parties)
+    span = doc[head.left_edge.i:head.right_edge.i + 1]
+    return Role(lemma(head.text), tuple(dict.fromkeys(narrowing)), tuple(dict.fromkeys(parties)), span.text)

@@ -1,0 +1,105 @@
+"""A role question ("Who is Germany's finance minister?") is answered only by a name the text gives
+that title: the role's noun, every word that narrows it, and no owner, rank or nationality of another.
+Examples from both corpora: the seed articles (asked end to end) and MultiHop-RAG sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.describe import role_tie
+from qa.question import asked_role
+
+
+@pytest.mark.parametrize("question, head, narrowing, parties", [
+    ("Who is Germany's finance minister?", "minister", {"finance"}, {"Germany"}),
+    ("Who is the head of the Kremlin's football team?", "head", {"football", "team"}, {"Kremlin"}),
+    ("Who is Biden's national security adviser?", "adviser", {"national", "security"}, {"Biden"}),
+    ("Who was the US ambassador to Russia?", "ambassador", set(), {"US", "Russia"}),
+    ("Who is the CEO of OpenAI?", "ceo", set(), {"OpenAI"}),  # MultiHop-RAG
+    ("Who is the Chiefs' head coach?", "coach", {"head"}, {"Chiefs"}),  # MultiHop-RAG
+])
+def test_a_role_question_is_read_into_its_noun_narrowing_words_and_parties(question, head, narrowing, parties):
+    role = asked_role(question)
+    assert (role.head, set(role.narrowing), set(role.parties)) == (head, narrowing, parties)
+
+
+@pytest.mark.parametrize("question", [
+    "Who is Yuri Ushakov?",  # a named person: what he is, not who holds a title
+    "Who is the individual who founded FTX and was charged with fraud?",  # MultiHop-RAG: a verb of its own
+    "Who are the leaders of Britain and France?",  # a list
+    "Who did Blinken brief on Friday?",
+])
+def test_other_who_questions_ask_no_role(question):
+    assert asked_role(question) is None
+
+
+def _holds(question: str, sentence: str, name: str, article: str = "") -> bool:
+    """The name's phrase as the answer finder gives it: the title before the name inside it."""
+    text = article + sentence
+    core = text.index(name)
+    lo = len(article)
+    return role_tie(asked_role(question), text, lo, len(text), core, core, core + len(name)) > 0
+
+
+@pytest.mark.parametrize("question, sentence, name, held", [
+    # seeds: the foreign minister is not his deputy, nor another country's minister
+    ("Who is Russia's foreign minister?", "Russia has its red lines. “We will not allow it,” Foreign Minister "
+     "Sergey Lavrov told RIA-Novosti.", "Sergey Lavrov", True),
+    ("Who is Russia's foreign minister?", "That of Russian Deputy Foreign Minister Sergei Ryablakov arrived.",
+     "Sergei Ryablakov", False),
+    ("Who is Germany's finance minister?", "Blinken briefed Canadian Foreign Minister Mélanie Joly on Friday.",
+     "Mélanie Joly", False),
+    ("Who is Canada's foreign minister?", "Blinken briefed Canadian Foreign Minister Mélanie Joly on Friday.",
+     "Mélanie Joly", True),
+    ("Who is the head of the Kremlin's football team?", "Kremlin spokesman Dmitry Peskov had said so.",
+     "Dmitry Peskov", False),
+    ("Who is the Kremlin's spokesman?", "Kremlin spokesman Dmitry Peskov had said so.", "Dmitry Peskov", True),
+    # MultiHop-RAG: a title that names its own owner is another team's or company's
+    ("Who is the head coach of the Kansas City Chiefs?",
+     "Jets head coach Robert Saleh is letting the officiating crew hear it.", "Robert Saleh", False),
+    ("Who is the CEO of OpenAI?", "Talks are happening between Quora CEO Adam D’Angelo and others.",
+     "Adam D’Angelo", False),
+    ("Who is the CEO of OpenAI?", "OpenAI CEO Sam Altman had pointed to GPU shortages.", "Sam Altman", True),
+    ("Who is the CEO of Microsoft?", "Altman ran into Satya Nadella, Microsoft’s CEO.", "Satya Nadella", True),
+    ("Who is Epic's CEO?", "Sweeney is Epic’s CEO, co-founder, and its controlling shareholder.", "Sweeney", True),
+    ("Who is the Wallabies coach?", "Jones was named Wallabies coach at the start of the year.", "Jones", True),
+    ("Who is the Wallabies coach?", "Under fire Wallabies coach Eddie Jones spoke.", "Eddie Jones", True),
+])
+def test_a_name_holds_the_role_only_when_its_title_says_so(question, sentence, name, held):
+    assert _holds(question, sentence, name) is held
+
+
+def test_a_title_that_names_the_owner_ties_closer_than_an_article_that_does():
+    """2: the title names the Wallabies; 1: "coach" alone, in an article about the Wallabies job."""
+    role = asked_role("Who is the Wallabies coach?")
+    titled = "Wallabies coach Eddie Jones has again denied any contact with Japan."
+    near = "The move could help land highly-regarded coach Joe Schmidt for the vacant Wallabies job."
+    assert role_tie(role, titled, 0, len(titled), 0, titled.index("Eddie"), titled.index(" has")) == 2
+    at = near.index("Joe")
+    assert role_tie(role, near, 0, len(near), at, at, at + len("Joe Schmidt")) == 1
+
+
+def test_an_untitled_owner_must_be_named_in_the_article():
+    sentence = "Head coach Andy Reid was also asked about his star tight end."
+    question = "Who is the head coach of the Kansas City Chiefs?"
+    assert _holds(question, sentence, "Andy Reid", article="The Kansas City Chiefs lost on Sunday. ")
+    assert not _holds(question, sentence, "Andy Reid", article="The Jets lost on Sunday. ")
+
+
+@pytest.mark.parametrize("question, role", [
+    ("Who is Germany's finance minister?", "Germany's finance minister"),
+    ("Who is the head of the Kremlin's football team?", "the head of the Kremlin's football team"),
+])
+def test_a_role_no_article_gives_anyone_is_refused_with_the_role_named(assistant, question, role):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.short_answer is None
+    assert answer.reason.startswith(f"No passage names anyone as {role}")
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Who is Russia's foreign minister?", "Sergey Lavrov"),  # not "Russian Deputy Foreign Minister" Ryablakov
+    ("Who is Canada's foreign minister?", "Mélanie Joly"),
+    ("Who is Biden's national security adviser?", "Jake Sullivan"),
+])
+def test_a_role_the_articles_give_is_answered_with_that_name(assistant, question, name):
+    assert name in assistant.ask(question).short_answer.text
