@@ -11,6 +11,7 @@ from qa.asked import Asked, fills
 from qa.counted import counts_other, measures_other
 from qa.names import (demonym, expansion_in, expansion_spans, mentions, named_by_role, other_polity, role_aliases,
                       same_party)
+from qa.places import TOWN_NOUNS, no_town
 from qa.query import lemma, tokens
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
@@ -304,7 +305,9 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     for no title."""
     if asked.kind == "org" and asked.focus in MEDIA_NOUNS:  # "Which newspaper…": a medium, not the Kremlin
         return bool(_MEDIA.search(text[lo:hi]))
-    if asked.kind == "place":  # "Which Ukrainian city…": not Moscow
+    if asked.kind == "place":  # "Which Ukrainian city…": not Moscow; "Which city…": not Ukraine
+        if asked.focus in TOWN_NOUNS and no_town(phrase.text):
+            return False
         return not asked.side or not other_polity(phrase.text, asked.side)
     if asked.kind == "person" and asked.focus in BYLINE_ROLES and credit_line(text, phrase, lo, hi):
         return True
