@@ -4,7 +4,8 @@ Questions are analysed without a statistical pipeline (asking must stay a few mi
 never load spaCy): a name is a run of capitalised words. Sentences use the entities stored at
 index time. Two mentions name the same party when they are equal after case-folding and the
 possessive, when one is the demonym of the other (Russia / Russian, Ukraine / Ukrainian), or when
-they belong to one group of common news metonyms below.
+the gazetteer (`qa.places`) gives them to one country: its name, demonym, capital and seat of
+government (Russia, Russians, Moscow, the Kremlin).
 """
 
 from __future__ import annotations
@@ -15,21 +16,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-# One group per party that news text names in several ways. Kept small: only forms that are not
-# demonyms of one another (those are matched by their shared stem).
-ALIASES = (
-    frozenset({"us", "u.s.", "u.s", "usa", "united states", "america", "american", "americans", "washington",
-               "white house", "biden administration"}),
-    frozenset({"uk", "u.k", "britain", "british", "united kingdom", "london", "downing street"}),
-    frozenset({"russia", "russian", "russians", "moscow", "kremlin", "russian federation"}),
-    frozenset({"ukraine", "ukrainian", "ukrainians", "kyiv", "kiev"}),
-    frozenset({"china", "chinese", "beijing"}),
-    frozenset({"france", "french", "paris", "elysee"}),
-    frozenset({"netherlands", "dutch", "the hague"}),
-    frozenset({"switzerland", "swiss", "bern"}),
-    frozenset({"eu", "european union", "brussels"}),
-)
-_GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
+from qa.places import party_groups
+
 FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
 # no combining mark lies below U+0300 or among the general punctuation (curly quotes, dashes)
 _MAYBE_MARK = re.compile(r"[^\x00-\u02ff\u2000-\u206f]")
@@ -79,6 +67,22 @@ def normalise(name: str) -> str:
     n = fold(name).strip(" .,;:“”\"'’")
     n = re.sub(r"(?:’s|'s|’|')$", "", n)
     return re.sub(r"^the\s+", "", n)
+
+
+def _party_groups() -> tuple[frozenset[str], ...]:
+    """The names of each country (and union) as one party, normalised (`qa.places`: name, demonym,
+    other names, capital, seat of government); a form two countries share names neither."""
+    groups = [frozenset(normalise(n) for n in group) - {""} for group in party_groups()]
+    seen: dict[str, int] = {}
+    for group in groups:
+        for n in group:
+            seen[n] = seen.get(n, 0) + 1
+    return tuple(frozenset(n for n in group if seen[n] == 1) for group in groups)
+
+
+# One group per party that news text names in several ways (Russia, Russian, Moscow, the Kremlin).
+ALIASES = _party_groups()
+_GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
 
 
 def other_polity(place: str, side: str) -> bool:
