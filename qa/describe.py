@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from qa.names import mentions
 from qa.query import lemma, tokens
 from qa.verbs import past_form
@@ -75,6 +77,13 @@ def description(name: str, text: str, lo: int, hi: int, entities: list) -> tuple
     return None
 
 
+SPELLING = 85  # rapidfuzz ratio (0-100) at which two narrowing words are one spelt two ways: defence / defense
+
+
+def _spelt(word: str, words: set[str]) -> bool:
+    return word in words or any(fuzz.ratio(word, w, score_cutoff=SPELLING) for w in words)
+
+
 def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int) -> int:
     """How the sentence text[lo:hi] ties the name at [core, end) (its phrase starting at `start`, a
     title included) to the asked `role` (`qa.question.Role`): 2 by a title that names every party
@@ -90,7 +99,7 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
                           _predicate(text, end, hi)) if s]
     said = " ".join(text[s:e] for s, e in spans)
     words = {lemma(w) for w in tokens(said)}
-    if role.head not in words or any(w not in words for w in role.narrowing):
+    if role.head not in words or not all(_spelt(w, words) for w in role.narrowing):
         return 0
     if (words & RANKS) - set(role.narrowing):  # a deputy foreign minister is not the foreign minister
         return 0
