@@ -1,7 +1,7 @@
 """Fit the answer scorer (`qa/scorer.py`, `qa/answer_scorer.json`) on the tuning half.
 
     python -m bench.train_answer_scorer collect --questions eval/seed_questions.jsonl \\
-        --index ~/.cache/byline/eval-seeds --out pool.jsonl
+        --index ~/.cache/byline/eval-seeds-<key> --out pool.jsonl   # eval.session.seeds_index_dir
     python -m bench.train_answer_scorer collect --questions mh_dev.jsonl --types inference,unanswerable \\
         --index mh-index --out pool.jsonl            # appends
     python -m bench.train_answer_scorer fit pool.jsonl [--write]

@@ -11,15 +11,26 @@ class SetupError(Exception):
     """The corpus or index given for a run cannot be used."""
 
 
+def _path_key(folder: str | Path) -> str:
+    return hashlib.sha256(str(Path(folder).expanduser().resolve()).encode("utf-8")).hexdigest()[:16]
+
+
 def corpus_index_dir(corpus: str | Path, cache_root: str | Path) -> Path:
     """`<cache_root>/eval-<16 hex of sha256(absolute corpus path)>`: one index per corpus path;
     `build_index` then skips the articles whose content hash is unchanged."""
-    key = hashlib.sha256(str(Path(corpus).expanduser().resolve()).encode("utf-8")).hexdigest()[:16]
-    return Path(cache_root) / f"eval-{key}"
+    return Path(cache_root) / f"eval-{_path_key(corpus)}"
 
 
-def seeds_index_dir(cache_root: str | Path) -> Path:
-    return Path(cache_root) / "eval-seeds"
+def seeds_index_dir(cache_root: str | Path, articles: str | Path | None = None) -> Path:
+    """`<cache_root>/eval-seeds-<16 hex of the bundled articles' folder>`: one index per installed copy
+    of Byline. The index keys an article by its path, so one shared `eval-seeds` given the same five
+    articles from a second copy (another clone, another environment) took them for five more, under
+    other ids: every seed sentence came cited twice, and the figures moved."""
+    if articles is None:
+        from index.api import default_corpus_paths
+
+        articles = default_corpus_paths()[0].parent
+    return Path(cache_root) / f"eval-seeds-{_path_key(articles)}"
 
 
 def _location(index: str | Path) -> str | Path:
@@ -35,7 +46,7 @@ def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache
 
     - `corpus` given: build or update the index of it (at `index`, else under `cache_root`), open it.
     - only `index`: open it as it is (never builds the default corpus into it).
-    - neither: the bundled seed articles, kept up to date in `<cache_root>/eval-seeds`.
+    - neither: the bundled seed articles, kept up to date in `seeds_index_dir(cache_root)`.
     """
     import qa
     from qa import Assistant
