@@ -192,8 +192,9 @@ def analyse_question(question: str) -> Asked:
     if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
         asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
         asked.where = asked.where or bool(_GOES.search(q))  # "Which country did Blinken visit?" asks where
-    if asked.kind in ("person", "who"):
-        asked.side = next((n for n in [*asked.names, *modifiers] if demonym(n) and not regional(n)), None)
+    if asked.kind in ("person", "who"):  # "Who told reporters the Russian soldiers…": the statement's names
+        named = modifiers if asked.who_said else [*asked.names, *modifiers]  # say nothing of the speaker's side
+        asked.side = next((n for n in named if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)
         if asked.side is None and m and any(m.group(1) in n for n in asked.names):
             asked.side = m.group(1)  # "the president of France" is the French president…

@@ -582,3 +582,19 @@ def test_weekdays_count_forward_or_back_from_the_article():
     assert weekday_date("Sunday", "2021-12-31", ahead=True) == date(2022, 1, 2)
     assert weekday_date("last Monday", "2021-12-07", ahead=True) == date(2021, 12, 6)
     assert weekday_date("Thursday", None, ahead=True) is None  # an undated article: left as written
+
+
+@pytest.mark.parametrize("question, side", [
+    ("Who told reporters the Russian soldiers are on their territory?", None),  # seeds: the statement's word
+    ("Who said the Chinese government would retaliate against the chip export rules?", None),  # MultiHop-RAG
+    ("Which Russian official said the soldiers are on their territory?", "Russian"),  # the speaker's own side
+])
+def test_the_words_of_a_reported_statement_do_not_give_the_speakers_side(question, side):
+    from qa.asked import analyse_question
+
+    assert analyse_question(question).side == side
+
+
+def test_the_speaker_of_a_statement_about_russian_soldiers_need_not_be_titled_russian(assistant):
+    answer = assistant.ask("Who told reporters the Russian soldiers are on their territory?")
+    assert "Yuri Ushakov" in answer.short_answer.text  # not Jake Sullivan, who met "reporters" elsewhere
