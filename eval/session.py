@@ -27,9 +27,9 @@ def seeds_index_dir(cache_root: str | Path, articles: str | Path | None = None) 
     articles from a second copy (another clone, another environment) took them for five more, under
     other ids: every seed sentence came cited twice, and the figures moved."""
     if articles is None:
-        from index.api import default_corpus_paths
+        from qa.admin import bundled_folder
 
-        articles = default_corpus_paths()[0].parent
+        articles = bundled_folder()
     return Path(cache_root) / f"eval-seeds-{_path_key(articles)}"
 
 

@@ -22,6 +22,11 @@ def index_dir(path: str | Path | None) -> str | Path:
     return index_location(path)
 
 
+def bundled_folder() -> Path:
+    """The folder of the bundled articles, which a build given no paths indexes."""
+    return default_corpus_paths()[0].parent
+
+
 def build(paths: Sequence[str | Path] | None, directory: Path, *, rebuild: bool = False, model: str | None = None,
           backend: str | None = None, chunk_words: int | None = None, chunk_stride: int | None = None,
           skip_near_duplicates: bool = False, progress=None, workers: int = 1,

@@ -48,8 +48,8 @@ def test_each_copy_of_the_bundled_articles_has_its_own_seed_index(tmp_path):
     """The index keys articles by path: one shared seed index, given the same five articles from a second
     copy of Byline, stored them again under other ids and cited every seed sentence twice."""
     from eval.session import seeds_index_dir
-    from index.api import default_corpus_paths
+    from qa.admin import bundled_folder
 
-    bundled = default_corpus_paths()[0].parent
+    bundled = bundled_folder()
     assert seeds_index_dir(tmp_path) == seeds_index_dir(tmp_path, bundled)
     assert seeds_index_dir(tmp_path, tmp_path / "another-clone" / "index" / "corpus") != seeds_index_dir(tmp_path)
