@@ -95,8 +95,7 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
     Foreign Minister" not the foreign minister, and "Kremlin spokesman Dmitry Peskov" is not the head
     of a Kremlin team."""
     spans = [(start, core)] if core > start else []
-    spans += [s for s in (_title_before(text, lo, min(start, core) if core >= 0 else start), _after(text, end, hi),
-                          _predicate(text, end, hi)) if s]
+    spans += [s for s in (_title_before(text, lo, start), _after(text, end, hi), _predicate(text, end, hi)) if s]
     said = " ".join(text[s:e] for s, e in spans)
     words = {lemma(w) for w in tokens(said)}
     if role.head not in words or not all(_spelt(w, words) for w in role.narrowing):
