@@ -1,4 +1,4 @@
-"""Writes `qa/places.json`, the gazetteer that `qa.places` and `qa.names` read: every country with
+"""Writes `qa/lexicon/places.json`, the gazetteer that `qa.lexicon.places` and `qa.lexicon.names` read: every country with
 its demonym, other names and (for a country of 5 million people or more, whose capital news uses
 for its government) its capital; the continents; the nouns that head the name of an area; and the
 few forms that no country list holds ("U.S.", "Britain", the seats of government news names for
@@ -18,7 +18,7 @@ import json
 import re
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "qa" / "places.json"
+OUT = Path(__file__).resolve().parent.parent / "qa" / "lexicon" / "places.json"
 CAPITAL_POPULATION = 5_000_000  # "Moscow" stands for Russia; "Victoria" (Seychelles) would mostly mislead
 CONTINENTS = ["Africa", "Antarctica", "Asia", "Europe", "North America", "Oceania", "South America"]
 # forms no country list holds, by the list's name of the country

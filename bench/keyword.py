@@ -5,8 +5,8 @@
 Windows: the real MultiHop articles re-chunked as Byline does (24 words, a new window every 12),
 then, up to the size asked, synthetic windows of 20-28 words drawn from the MultiHop vocabulary
 with Zipf(1.0) frequencies by rank. Questions: MultiHop's own (the first 200), turned into the
-terms Byline builds (`qa.query.analyse`); FTS5 gets exactly the MATCH expression the retriever
-sends (`qa.query.keyword_match`, common terms pruned, at most `keyword_terms` of the rarest),
+terms Byline builds (`qa.question.query.analyse`); FTS5 gets exactly the MATCH expression the retriever
+sends (`qa.question.query.keyword_match`, common terms pruned, at most `keyword_terms` of the rarest),
 tantivy and bm25s an OR of the same terms (their own English stemming / tokenizing).
 Reported: fill time, size on disk, latency p50/p95 of the top-k (k = `k_keyword`), and the share
 of FTS5's top-k each engine also returns (agreement, not quality: the windows have no labels).
@@ -71,7 +71,7 @@ def _dir_size(d: Path) -> int:
 
 def fts5(texts, term_lists, k, tmp: Path) -> dict:
     from index.embedded.store import Store
-    from qa.query import keyword_match
+    from qa.question.query import keyword_match
     from qa.settings import QASettings
 
     d = tmp / "fts"
@@ -154,7 +154,7 @@ def bm25s_engine(texts, term_lists, k, tmp: Path) -> dict:
 
 
 def run(args) -> dict:
-    from qa.query import analyse
+    from qa.question.query import analyse
     from qa.settings import QASettings
 
     k = QASettings().k_keyword

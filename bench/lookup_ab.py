@@ -1,6 +1,6 @@
 """Leads with and without the fitted answer scorer, on the same questions and the same index:
 each question is asked twice by one assistant, once with the hand rules alone choosing the short
-answer (`Composer.scorer = None`) and once with the shipped scorer (`qa/answer_scorer.json`,
+answer (`Composer.scorer = None`) and once with the shipped scorer (`qa/answer/answer_scorer.json`,
 `QASettings.short_answer_gate` on), and
 scored as `byline eval` scores leads (`eval.metrics.lead_correct`, `wrong_lead`), per half of the
 split (`eval.splits`).
@@ -27,7 +27,7 @@ def main(argv=None) -> int:
     from eval.questions import load_questions
     from eval.splits import half_of
     from qa import Assistant
-    from qa.scorer import load
+    from qa.answer.scorer import load
     from qa.settings import QASettings
 
     p = argparse.ArgumentParser(prog="python -m bench.lookup_ab", description=__doc__.split("\n\n")[0])

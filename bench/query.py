@@ -137,7 +137,7 @@ def keyword_at(n: int, words: list[str], matches: list[str], rng, tmp: Path, k: 
         store.db.executemany("INSERT INTO chunks_fts(rowid, text) VALUES (?, ?)", rows)
         store.commit()
     fill_s = time.perf_counter() - t
-    from qa.query import keyword_match
+    from qa.question.query import keyword_match
 
     df: dict = {}
 
@@ -160,7 +160,7 @@ def keyword_at(n: int, words: list[str], matches: list[str], rng, tmp: Path, k: 
 
 
 def run(args) -> dict:
-    from qa.query import analyse
+    from qa.question.query import analyse
     from qa.settings import QASettings
 
     tmp = Path(tempfile.mkdtemp(prefix="bybench-q-"))

@@ -1,4 +1,4 @@
-"""Fit the answer scorer (`qa/scorer.py`, `qa/answer_scorer.json`) on the tuning half.
+"""Fit the answer scorer (`qa/answer/scorer.py`, `qa/answer/answer_scorer.json`) on the tuning half.
 
     python -m bench.train_answer_scorer collect --questions eval/seed_questions.jsonl \\
         --index ~/.cache/byline/eval-seeds-<key> --out pool.jsonl   # eval.session.seeds_index_dir
@@ -7,7 +7,7 @@
     python -m bench.train_answer_scorer fit pool.jsonl [--write]
 
 `collect` asks every question of the tuning half (`eval.splits`; the test half is never read) and
-writes, for each look-up question, every candidate of `qa.candidates.pool` with its features and
+writes, for each look-up question, every candidate of `qa.answer.candidates.pool` with its features and
 its label: the candidate, shown as the answer would show it (its fullest name), gives the gold
 answer (`eval.metrics.lead_holds`, the rule `lead_correct` scores by). Questions whose gold
 answer is null are kept with every label 0: they choose where to abstain.
@@ -22,14 +22,14 @@ figures, and picks the two operating points from the out-of-fold probabilities:
   right leads less wrong ones that abstains on at most MAX_WRONG_ABSTAIN of the answerable
   look-ups (the lowest on ties).
 
-Features describe fit, never article text (`qa.candidates`), so nothing memorises MultiHop's
+Features describe fit, never article text (`qa.answer.candidates`), so nothing memorises MultiHop's
 articles, which its held-out questions share.
 
 Cross-validated figures (5 folds grouped by question; the tuning half of the seeds and of all
 local MultiHop-RAG inference + null questions, 432 asked, 257 answerable look-ups with a pool,
 5,211 candidates, 2,780 of them giving the gold answer; `fit` prints them):
 - candidates: ROC AUC 0.977 (C = 0.3 of 0.01-3);
-- picking, questions of many clauses (`qa.candidates.many_clauses`, 209): the model's most probable
+- picking, questions of many clauses (`qa.answer.candidates.many_clauses`, 209): the model's most probable
   candidate is right for 0.837, the rules' own pick for 0.746, some candidate for 0.938; questions
   of one or two clauses (48): the model 43, the rules 44, so the rules keep those
   ("many_clauses_only");
@@ -49,7 +49,7 @@ from pathlib import Path
 # measured between dev and held-out questions (0.109 -> 0.152, about 0.04), rounded to 0.05
 MAX_WRONG = 0.05
 # a question of one or two clauses ("Who leads the US delegation?") asks for a role, one of many ("Which company,
-# reported by A for X and by B for Y, …") for the entity the clues share (`qa.candidates.MANY_CLAUSES`): the model
+# reported by A for X and by B for Y, …") for the entity the clues share (`qa.answer.candidates.MANY_CLAUSES`): the model
 # leads the first too only where, cross-validated, it picks right more often there than the rules' own pick
 MAX_WRONG_ABSTAIN = 0.05  # abstentions per answerable look-up (issue 22's target for wrong abstentions)
 FOLDS = 5
@@ -97,7 +97,7 @@ def collect(args) -> int:
 def _load(path: str):
     import numpy as np
 
-    from qa.candidates import FEATURES
+    from qa.answer.candidates import FEATURES
 
     rows = [json.loads(line) for line in open(path, encoding="utf-8")]
     cand = [r for r in rows if not r.get("empty")]
@@ -165,8 +165,8 @@ def fit(args) -> int:
     from sklearn.model_selection import GroupKFold
     from sklearn.preprocessing import StandardScaler
 
-    from qa.candidates import FEATURES
-    from qa.scorer import FORMAT, MODEL_FILE
+    from qa.answer.candidates import FEATURES
+    from qa.answer.scorer import FORMAT, MODEL_FILE
 
     rows, cand, X, y, groups = _load(args.pool)
     folds = GroupKFold(n_splits=FOLDS)

@@ -1,4 +1,4 @@
-"""python -m bench verify: the LLM-answer verifier (`qa.generate.verify`) on its own, and the fit of
+"""python -m bench verify: the LLM-answer verifier (`qa.answer.generate.verify`) on its own, and the fit of
 its two numbers (support threshold, coverage weight).
 
 Data: every evidence quote of the 70 seed questions and of the MultiHop dev questions (every 3rd),
@@ -100,7 +100,7 @@ def paraphrase(quote: str, rng: random.Random) -> str:
 
 
 def _ents(text: str):
-    from qa.parse import parse
+    from qa.question.parse import parse
 
     return [(e.text, e.label_) for e in parse(text).ents]
 
@@ -146,7 +146,7 @@ def negatives(item: dict, pos: str, others: list[dict], rng: random.Random) -> d
 
 
 def run(args) -> dict:
-    from qa.generate.verify import Verifier, VerifySettings
+    from qa.answer.generate.verify import Verifier, VerifySettings
 
     rng = random.Random(26)
     items, assistant = _quotes(None if not args.quick else 60)

@@ -33,13 +33,13 @@ def _fail(message: str, code: int = EXIT_INPUT) -> typer.Exit:
 
 def _llm(url: str | None, model: str | None):
     """The `--llm` model, else the config's `[llm]`, else None (nothing of it imported)."""
-    from qa.admin import llm_configured
+    from qa.archive.admin import llm_configured
     from qa.errors import BylineError
 
     try:
         if url is None and model is None and not llm_configured():
             return None
-        from qa.generate.settings import resolve
+        from qa.answer.generate.settings import resolve
 
         return resolve(url, model)
     except BylineError as e:
@@ -119,7 +119,7 @@ def run(
         try:
             model = _llm(llm, llm_model)
             if model is not None:  # the model writes, every sentence verified; the same Runner scores it
-                from qa.generate.writer import Writer
+                from qa.answer.generate.writer import Writer
 
                 assistant = Writer(assistant, model)
             runner = Runner(assistant)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from cli.render import console, fail, one_line_errors, print_json, progress_bar, table
-from qa.untrusted import one_line, printable
+from qa.archive.untrusted import one_line, printable
 
 app = typer.Typer(help="Build and maintain the article index.", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def _workers(n: int, as_json: bool) -> int:
 
 
 def _dir(index: str | None):
-    from qa.admin import index_dir
+    from qa.archive.admin import index_dir
 
     return index_dir(index)
 
@@ -77,7 +77,7 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
           skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
           workers: int = WorkersOpt, follow_symlinks: bool = FollowOpt, as_json: bool = JsonOpt):
     """Build (or update) an index from files; unchanged articles are skipped."""
-    from qa.admin import BACKENDS, build, ingest_with_ray
+    from qa.archive.admin import BACKENDS, build, ingest_with_ray
 
     if backend is not None and backend not in (*BACKENDS, "qdrant"):
         fail(f"--backend must be one of {', '.join(BACKENDS)} (or qdrant, with --qdrant), not {backend!r}",
@@ -111,7 +111,7 @@ def build(paths: list[Path] = typer.Argument(None, help="Files or folders of art
 def migrate(to: str = typer.Option(..., "--to", help="qdrant+URL or qdrant+PATH to copy the index into."),
             index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Copy an embedded index into Qdrant, vectors included (nothing is re-embedded)."""
-    from qa.admin import migrate as migrate_index
+    from qa.archive.admin import migrate as migrate_index
 
     with (one_line_errors("interrupted; run it again to finish (writes are idempotent)", as_json=as_json),
           progress_bar(not as_json) as progress):
@@ -124,7 +124,7 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articl
         skip_near_duplicates: bool = typer.Option(False, help="Skip articles nearly identical to one indexed."),
         workers: int = WorkersOpt, follow_symlinks: bool = FollowOpt, as_json: bool = JsonOpt):
     """Add new or changed articles; identical ones are a no-op."""
-    from qa.admin import add as add_articles
+    from qa.archive.admin import add as add_articles
 
     with (one_line_errors("interrupted; the index is as it was before this add", as_json=as_json),
           progress_bar(not as_json) as progress):
@@ -137,7 +137,7 @@ def add(paths: list[Path] = typer.Argument(..., help="Files or folders of articl
 def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths they were loaded from."),
            index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Remove articles by id or path."""
-    from qa.admin import remove as remove_articles
+    from qa.archive.admin import remove as remove_articles
 
     with one_line_errors(as_json=as_json):
         removed = remove_articles(keys, _dir(index))
@@ -150,7 +150,7 @@ def remove(keys: list[str] = typer.Argument(..., help="Article ids or the paths 
 @app.command("list")
 def list_(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """List indexed articles: id, title, outlet, date."""
-    from qa.admin import list_articles
+    from qa.archive.admin import list_articles
 
     with one_line_errors(as_json=as_json):
         rows = list_articles(_dir(index))
@@ -164,7 +164,7 @@ def list_(index: str | None = IndexOpt, as_json: bool = JsonOpt):
 @app.command()
 def stats(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Articles, chunks, model, backend and size on disk."""
-    from qa.admin import stats as index_stats
+    from qa.archive.admin import stats as index_stats
 
     with one_line_errors(as_json=as_json):
         st = index_stats(_dir(index))
@@ -178,7 +178,7 @@ def stats(index: str | None = IndexOpt, as_json: bool = JsonOpt):
 def verify(index: str | None = IndexOpt, full: bool = typer.Option(False, "--full", help="Compare every vector with the database's copy (default: a sample)."),
            as_json: bool = JsonOpt):
     """Check the index for damage or inconsistency; non-zero exit when any is found."""
-    from qa.admin import verify as verify_index
+    from qa.archive.admin import verify as verify_index
 
     with one_line_errors(as_json=as_json):
         result = verify_index(_dir(index), full=full)
@@ -200,7 +200,7 @@ def verify(index: str | None = IndexOpt, full: bool = typer.Option(False, "--ful
 @app.command()
 def repair(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Mend a damaged index from its intact copies; says what was re-embedded and what to re-add."""
-    from qa.admin import repair as repair_index
+    from qa.archive.admin import repair as repair_index
 
     with one_line_errors(as_json=as_json):
         report = repair_index(_dir(index))
@@ -231,7 +231,7 @@ def repair(index: str | None = IndexOpt, as_json: bool = JsonOpt):
 @app.command()
 def optimize(index: str | None = IndexOpt, as_json: bool = JsonOpt):
     """Merge the vector segments into one file and drop removed vectors (writes also merge past a threshold)."""
-    from qa.admin import optimize as optimize_index
+    from qa.archive.admin import optimize as optimize_index
 
     with one_line_errors("interrupted; the index is as it was before", as_json=as_json):
         merged = optimize_index(_dir(index))

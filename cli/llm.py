@@ -2,7 +2,7 @@
 
 Only imported when `--llm` is given or the config file has an `[llm]` table. On a terminal the
 model's text streams in dim, as plain text, while it arrives; the answer that stays is the verified
-one (`qa.generate.writer`). Ctrl+C stops the stream and keeps what was verified.
+one (`qa.answer.generate.writer`). Ctrl+C stops the stream and keeps what was verified.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from cli.render import fail
 
 def llm_settings(url: str | None, model: str | None, as_json: bool):
     """The model to use (flags over the config's `[llm]`), or None for the extractive answer."""
+    from qa.answer.generate.settings import resolve
     from qa.errors import BylineError
-    from qa.generate.settings import resolve
 
     try:
         return resolve(url, model)
@@ -27,7 +27,7 @@ def llm_settings(url: str | None, model: str | None, as_json: bool):
 
 def ask(assistant, settings, question: str, *, conversation=None, filters, k: int, out: Console, live: bool):
     """The verified answer; streamed to `out` (transient, plain text) when `live`."""
-    from qa.generate.writer import Writer
+    from qa.answer.generate.writer import Writer
 
     writer = Writer(assistant, settings)
     if not live:
@@ -36,7 +36,7 @@ def ask(assistant, settings, question: str, *, conversation=None, filters, k: in
     header = Text(f"{writer.label()} is writing… (Ctrl+C stops)\n", style="dim italic")
     with Live(Text.assemble(header, streamed), console=out, transient=True, refresh_per_second=12) as view:
         def token(piece: str) -> None:
-            from qa.generate.sentences import clean
+            from qa.answer.generate.sentences import clean
 
             streamed.append(clean(piece))
             view.update(Text.assemble(header, streamed))

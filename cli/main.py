@@ -46,7 +46,7 @@ def _date(value: str | None, flag: str, *, end: bool = False, as_json: bool = Fa
     """A date option: absent is no filter; given, it must be a date (an empty one is refused)."""
     if value is None:
         return None
-    from qa.dates import parse_user_date
+    from qa.archive.dates import parse_user_date
 
     try:
         return parse_user_date(value, end=end, label=flag)
@@ -57,8 +57,8 @@ def _date(value: str | None, flag: str, *, end: bool = False, as_json: bool = Fa
 def _conversation(assistant, follow_up: bool):
     """The history store and the conversation a question joins: the last one on this index with
     `--continue`, else a new one. No history (an unwritable data folder) only loses the follow-up."""
-    from qa.conversation import Conversation
-    from qa.history import HistoryStore
+    from qa.conversation.history import HistoryStore
+    from qa.conversation.turns import Conversation
 
     try:
         history = HistoryStore()
@@ -82,7 +82,7 @@ def _keep(history, conversation, question: str, answer, assistant) -> None:
 
 def _llm(url: str | None, model: str | None, as_json: bool):
     """The `--llm` model, else the config's `[llm]`, else None (and nothing of it is imported)."""
-    from qa.admin import llm_configured
+    from qa.archive.admin import llm_configured
 
     if url is None and model is None and not llm_configured():
         return None
@@ -108,7 +108,7 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         as_json: bool = typer.Option(False, "--json", help="Print the answer as JSON.")):
     """Answer one question from the index, with citations (kept in the chat app's history)."""
     from qa import Assistant, Filters
-    from qa.admin import index_dir
+    from qa.archive.admin import index_dir
     from qa.assistant import LOADING
     from qa.settings import QASettings
 

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from qa.archive.untrusted import one_line, printable
 from qa.types import NO_OUTLET
-from qa.untrusted import one_line, printable
 
 CITE = "bold cyan"
 
@@ -24,8 +24,17 @@ def console(stderr: bool = False) -> Console:
 
 def error_code(exc: BaseException) -> str:
     """A stable name for the kind of error, for scripts reading `--json` output."""
-    from qa.errors import (FilterError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError,
-                           IndexReadOnlyError, IndexUnreachableError, InputError, QuestionError)
+    from qa.errors import (
+        FilterError,
+        IndexBusyError,
+        IndexCorruptError,
+        IndexMismatchError,
+        IndexMissingError,
+        IndexReadOnlyError,
+        IndexUnreachableError,
+        InputError,
+        QuestionError,
+    )
 
     for cls, code in ((FilterError, "bad_filter"), (QuestionError, "bad_question"), (InputError, "bad_input"),
                       (IndexMissingError, "index_missing"), (IndexUnreachableError, "index_unreachable"),
@@ -90,8 +99,8 @@ def progress_bar(enabled: bool = True, *, quiet: tuple[str, ...] = ()):
 
 
 def source_line(source) -> Text:
-    """`[n] Outlet · Name · 2021-12-07`: the chat app's citation line (qa.naming.citation_parts), styled."""
-    from qa.naming import citation_parts
+    """`[n] Outlet · Name · 2021-12-07`: the chat app's citation line (qa.archive.naming.citation_parts), styled."""
+    from qa.archive.naming import citation_parts
 
     outlet, name, day = citation_parts(source)
     line = Text()
@@ -105,7 +114,7 @@ def source_line(source) -> Text:
 
 
 def render_answer(answer, out: Console) -> None:
-    from qa.naming import quoted, shown_location
+    from qa.archive.naming import quoted, shown_location
 
     if answer.resolved_question and answer.resolved_question != answer.question:
         out.print(Text("(read as: " + one_line(answer.resolved_question) + ")", style="dim"))

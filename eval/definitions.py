@@ -20,7 +20,7 @@ class Metric:
 _R = "over answerable questions; the article ranking is the distinct articles of the fused chunk ranking, in order"
 _M = "over answerable questions, as the paper's retrieval_evaluate.py; passages = the first 10 distinct passages (`assistant.passage(hit, 256)`, overlapping passages of one article kept once)"
 
-DROP_REASONS = (  # qa.generate.verify's reasons for removing a generated sentence
+DROP_REASONS = (  # qa.answer.generate.verify's reasons for removing a generated sentence
     ("uncited", "no [n] marker"), ("unknown_citation", "a marker no passage has"),
     ("name", "a name not in the cited passage"), ("figure", "a figure not in it"), ("date", "a date not in it"),
     ("quote", "quoted words not in it"), ("negation", "a negation its evidence does not share"),

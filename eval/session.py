@@ -27,7 +27,7 @@ def seeds_index_dir(cache_root: str | Path, articles: str | Path | None = None) 
     articles from a second copy (another clone, another environment) took them for five more, under
     other ids: every seed sentence came cited twice, and the figures moved."""
     if articles is None:
-        from qa.admin import bundled_folder
+        from qa.archive.admin import bundled_folder
 
         articles = bundled_folder()
     return Path(cache_root) / f"eval-seeds-{_path_key(articles)}"
@@ -35,7 +35,7 @@ def seeds_index_dir(cache_root: str | Path, articles: str | Path | None = None) 
 
 def _location(index: str | Path) -> str | Path:
     """A folder as a Path; `qdrant+URL` / `qdrant+PATH` as given."""
-    from qa.admin import index_dir
+    from qa.archive.admin import index_dir
 
     return index_dir(index)
 
@@ -65,7 +65,7 @@ def open_assistant(*, corpus: str | Path | None, index: str | Path | None, cache
         if isinstance(index_dir, Path) and not index_dir.exists():
             raise SetupError(f"--index {index}: no such directory (give --corpus to build one)")
         return Assistant.open(index_dir, progress=progress, build_default=False), index_dir
-    from qa.admin import build
+    from qa.archive.admin import build
     from qa.errors import IndexMismatchError
 
     index_dir = seeds_index_dir(cache_root)

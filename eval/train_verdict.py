@@ -1,7 +1,7 @@
-"""Fit the two models of `qa/verdict/model.json`: the claim judge and the verdict.
+"""Fit the two models of `qa/answer/verdict/model.json`: the claim judge and the verdict.
 
     python -m eval.train_verdict --set /work/data/mh_dev.jsonl /work/data/mh-index \
-        [--set eval/seed_questions.jsonl SEED_INDEX] [--out qa/verdict/model.json]
+        [--set eval/seed_questions.jsonl SEED_INDEX] [--out qa/answer/verdict/model.json]
 
 Only the tuning half of each set is read (`eval.splits`). For every yes/no question whose gold answer
 is a yes or a no (`eval.metrics.gold_polarity`), each claim is retrieved as `byline ask` retrieves it
@@ -9,7 +9,7 @@ and every candidate sentence becomes a judge row: positive when it is one of the
 quotes, negative otherwise (the other retrieved sentences of the same articles and outlets are the
 hard negatives). The judge's features are numbers (similarity, coverage, rank, negation), never
 article words, so its folds are split by question. The verdict model is then fitted on the questions'
-claim scores, date order and form cues (`qa.verdict.judge.VERDICT_FEATURES`). Both are L2-regularised
+claim scores, date order and form cues (`qa.answer.verdict.judge.VERDICT_FEATURES`). Both are L2-regularised
 logistic regressions on standardised features, measured by 5-fold cross-validation; the figures are
 written beside the coefficients ("cv").
 
@@ -32,10 +32,10 @@ import numpy as np
 from eval.metrics import gold_polarity
 from eval.questions import load_questions
 from eval.splits import half_of
+from qa.answer.verdict import form as verdict_form
+from qa.answer.verdict import judge
 from qa.assistant import Assistant
-from qa.query import analyse
-from qa.verdict import form as verdict_form
-from qa.verdict import judge
+from qa.question.query import analyse
 
 FOLDS = 5
 L2 = 1.0  # ridge penalty of the claim judge on standardised coefficients

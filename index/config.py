@@ -7,7 +7,7 @@ The config file is TOML, `config.toml` in the user config directory (platformdir
     index = "qdrant+http://qdrant.internal:6333"   # or "qdrant+/srv/byline-qdrant", or a folder
 
     [llm]                                          # optional: a language model writes the answer
-    url = "http://127.0.0.1:8080/v1"               # (qa.generate.settings has the other keys)
+    url = "http://127.0.0.1:8080/v1"               # (qa.answer.generate.settings has the other keys)
 
 Read when asked, never at import; an unreadable file is refused with one line.
 """
@@ -28,7 +28,7 @@ KEYS = ("index", "llm")
 @dataclass(frozen=True)
 class Config:
     index: str | None = None
-    llm: dict | None = None  # the [llm] table, read by qa.generate.settings (only when asked for)
+    llm: dict | None = None  # the [llm] table, read by qa.answer.generate.settings (only when asked for)
 
 
 def config_path() -> Path:

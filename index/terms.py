@@ -14,7 +14,7 @@ nothing is downloaded and the keyword leg reads the same words as the embedded i
   bm25 defaults) with the window length against `avg_words` (windows are fixed-size, so the average
   is known); Qdrant multiplies it by its own IDF (`Modifier.IDF`, recomputed as points come and go).
 - Prefixes: FTS5 matches `"russia"*` against every token starting with it, as one term; here each
-  token also gives the terms `russ*`, `russi*`, … `russia*` (from 4 letters, as `qa.query` asks for
+  token also gives the terms `russ*`, `russi*`, … `russia*` (from 4 letters, as `qa.question.query` asks for
   prefixes), so a prefix query is one sparse term with its own document count, as in FTS5.
 - IDF: Qdrant's IDF has a `1 +` inside the logarithm that FTS5's has not; the query weight
   `fts_weight` scales each term back to FTS5's (from the term's window count), so both backends
@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 K1, B = 1.2, 0.75  # FTS5 bm25() defaults
-PREFIX_MIN = 4  # qa.query asks for a stem prefix only from 4 letters
+PREFIX_MIN = 4  # qa.question.query asks for a stem prefix only from 4 letters
 _TOKEN = re.compile(r"[A-Za-z0-9]+")  # FTS5 unicode61 in ASCII: everything else separates
 _PART = re.compile(r'"((?:[^"]|"")*)"(\*?)')
 
@@ -121,7 +121,7 @@ def fts_weight(total: int, hits: int) -> float:
 
 @dataclass(frozen=True)
 class KeywordQuery:
-    """An FTS5 query as `qa.query.fts_query` writes it (`"word"`, `"stem"*`, `"100 000"`, joined by OR)."""
+    """An FTS5 query as `qa.question.query.fts_query` writes it (`"word"`, `"stem"*`, `"100 000"`, joined by OR)."""
 
     words: tuple[str, ...]  # whole words and the pair terms of phrases, repeats included
     prefixes: tuple[str, ...]  # expanded to the indexed words that start with them, repeats included

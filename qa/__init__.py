@@ -1,6 +1,6 @@
 """Byline's question answering: retrieve, compose a cited answer, abstain when the articles don't say."""
 
-from qa.conversation import Conversation, Turn
+from qa.conversation.turns import Conversation, Turn
 from qa.types import Answer, Article, Filters, Hit, IndexInfo, Sentence, Source
 
 __all__ = [

@@ -13,21 +13,21 @@ from index.config import index_location
 from index.embedding.encoders import prepare_model
 from index.errors import IndexMissingError
 from index.settings import IndexSettings, default_index_dir
-from qa import titled
-from qa.compose import Composer
-from qa.constraints import unindexed_outlets
-from qa.conversation import Conversation
-from qa.filters import check_filters
-from qa.followup import carried_terms, resolve, unsure_ground, who_said_so
-from qa.naming import article_name
-from qa.overview import ArticleEntry, Overview, OverviewSettings, example_questions
-from qa.query import analyse, content_terms, fts_query
-from qa.retrieval import Retriever
+from qa.answer.compose import Composer
+from qa.answer.constraints import unindexed_outlets
+from qa.answer.verdict import form as verdict_form
+from qa.answer.verdict.answer import Verdicts
+from qa.archive.naming import article_name
+from qa.archive.overview import ArticleEntry, Overview, OverviewSettings, example_questions
+from qa.conversation.turns import Conversation
+from qa.question.followup import carried_terms, resolve, unsure_ground, who_said_so
+from qa.question.query import analyse, content_terms, fts_query
+from qa.question.spelling import correct
+from qa.retrieval import titled
+from qa.retrieval.filters import check_filters
+from qa.retrieval.search import Retriever
 from qa.settings import QASettings
-from qa.spelling import correct
 from qa.types import Answer, Article, Filters, Hit, IndexInfo
-from qa.verdict import form as verdict_form
-from qa.verdict.answer import Verdicts
 
 # progress(stage, done, total): stage is e.g. "loading the model and the index", "embedding", "storing"
 Progress = Callable[[str, int, int], None]

@@ -50,7 +50,7 @@ class QASettings:
     single_penalty: float = 0.8  # a plural question ("which leaders") answered by one name, not a list
     name_penalty: float = 0.8  # a sentence whose article does not name every name the question uses
     typed_depth: int = 5  # a typed question abstains when none of this many best sentences names the kind
-    # the fitted answer scorer (qa/answer_scorer.json) chooses the lead of a look-up question of many clauses and,
+    # the fitted answer scorer (qa/answer/answer_scorer.json) chooses the lead of a look-up question of many clauses and,
     # by its operating points, whether it shows its short answer. On MultiHop-RAG's inference questions it cuts
     # wrong leads from 0.13-0.20 to 0.05-0.10 with lead_correct no lower (bench/train_answer_scorer.py); on the
     # seeds, whose look-ups are of one or two clauses, the rules' lead stands. False: the rules alone

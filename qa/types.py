@@ -72,8 +72,8 @@ class Source:
     start: int  # character span of `quote` in the cleaned article text
     end: int
     score: float = 0.0
-    name: str | None = None  # the article as shown: its title, else its first words (qa.naming.article_name)
-    location: str | None = None  # `path:line` of the quote in the user's original file (qa.location), if found
+    name: str | None = None  # the article as shown: its title, else its first words (qa.archive.naming.article_name)
+    location: str | None = None  # `path:line` of the quote in the user's original file (qa.archive.location), if found
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Hit:
 
 @dataclass(frozen=True)
 class Dropped:
-    """A sentence a language model wrote that verification did not let through (`qa.generate`)."""
+    """A sentence a language model wrote that verification did not let through (`qa.answer.generate`)."""
 
     text: str
     citations: tuple[int, ...]  # the passage numbers it gave
@@ -126,7 +126,7 @@ class Dropped:
 
 @dataclass(frozen=True)
 class ClaimVerdict:
-    """One claim of a yes/no question, judged against its best passage (`qa.verdict`)."""
+    """One claim of a yes/no question, judged against its best passage (`qa.answer.verdict`)."""
 
     text: str  # the claim's words in the question
     verdict: str  # "supported", "contradicted" or "not found"

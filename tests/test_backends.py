@@ -273,7 +273,7 @@ def test_an_outlet_filter_gives_the_same_answer(assistants, kind):
 
 # ------------------------------------------------------------------ deletes, re-adds, IDF
 def _word_only_in(index, article_id: str, other: str) -> str:
-    from qa.query import tokens
+    from qa.lexicon.words import tokens
 
     mine = set(tokens(index.article(article_id).text)) - set(tokens(index.article(other).text))
     return sorted(w for w in mine if w.isalpha() and len(w) > 6)[0]

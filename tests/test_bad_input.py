@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from index.ingest.dates import find_dates, parse_date
 from index.ingest.loading import load_paths
-from qa.dates import parse_user_date
+from qa.archive.dates import parse_user_date
 
 runner = CliRunner()
 FRENCH = ("Le président a déclaré que les négociations étaient « très sérieuses » et qu'un accord "
@@ -98,10 +98,10 @@ def test_the_dates_a_question_names(question, expected):
 
 def test_one_date_parser_for_text_questions_and_filters():
     assert parse_date("Published: Dec. 7, 2021") == "2021-12-07"
-    import qa.query
+    import qa.question.query
     import tui.screens.filters
 
-    assert qa.query.find_dates is find_dates
+    assert qa.question.query.find_dates is find_dates
     assert tui.screens.filters.parse_date("Until", "2021-12") == date(2021, 12, 31)
 
 

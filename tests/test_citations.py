@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from cli.render import source_line
-from qa.naming import shown_location
+from qa.archive.naming import shown_location
 from tui.render import source_heading, source_label
 
 runner = CliRunner()
@@ -51,7 +51,7 @@ def test_a_citation_says_path_and_line_in_the_original_file(seed_index_dir, seed
 
 
 def test_a_passage_the_file_no_longer_holds_has_no_location(tmp_path):
-    from qa.location import passage_location
+    from qa.archive.location import passage_location
 
     story = tmp_path / "story.txt"
     story.write_text("Headline\n\nThe talks\n   ended without a deal on Monday.\n", encoding="utf-8")

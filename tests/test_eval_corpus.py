@@ -48,7 +48,7 @@ def test_each_copy_of_the_bundled_articles_has_its_own_seed_index(tmp_path):
     """The index keys articles by path: one shared seed index, given the same five articles from a second
     copy of Byline, stored them again under other ids and cited every seed sentence twice."""
     from eval.session import seeds_index_dir
-    from qa.admin import bundled_folder
+    from qa.archive.admin import bundled_folder
 
     bundled = bundled_folder()
     assert seeds_index_dir(tmp_path) == seeds_index_dir(tmp_path, bundled)

@@ -53,7 +53,7 @@ def test_ask_continue_follows_up_the_last_question_and_keeps_the_turn(seed_index
     alone = runner.invoke(app, ["ask", "What did he say about the call?", "--index", str(seed_index_dir)])
     assert "read as" not in alone.stdout  # without -c a question starts a new conversation
 
-    from qa.history import HistoryStore
+    from qa.conversation.history import HistoryStore
 
     with HistoryStore(tmp_path / "history.sqlite") as store:
         assert [c.turns for c in store.list()] == [1, 2]  # newest first: the lone question, then the pair

@@ -162,7 +162,7 @@ def test_a_second_writer_fails_clearly_and_loses_nothing(fresh_index, seed_corpu
 
 
 def test_rebuild_with_other_chunking_swaps_in_a_whole_new_index(tmp_path):
-    from qa.admin import build
+    from qa.archive.admin import build
 
     target = tmp_path / "idx"
     build(None, target)

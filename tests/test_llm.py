@@ -36,8 +36,8 @@ def script(server):
 
 @pytest.fixture()
 def writer(assistant, server):
-    from qa.generate.settings import LLMSettings
-    from qa.generate.writer import Writer
+    from qa.answer.generate.settings import LLMSettings
+    from qa.answer.generate.writer import Writer
 
     return Writer(assistant, LLMSettings(server.url, timeout=5))
 
@@ -78,7 +78,7 @@ def test_a_supported_answer_is_shown_with_the_exact_sentence_it_cites(assistant,
 
 
 def test_the_prompt_numbers_the_passages_with_outlet_and_date_and_carries_the_conversation(writer, script):
-    from qa.conversation import Conversation
+    from qa.conversation.turns import Conversation
 
     conversation = Conversation()
     conversation.add("Who did Biden speak with?", answer_text="Biden spoke with Putin. [1]")
@@ -128,8 +128,8 @@ def test_hostile_generated_text_stays_text(writer, script):
 
 def test_a_hostile_article_changes_nothing_verification_lets_through(seed_index_dir, tmp_path, server, script):
     from qa import Assistant, build_index
-    from qa.generate.settings import LLMSettings
-    from qa.generate.writer import Writer
+    from qa.answer.generate.settings import LLMSettings
+    from qa.answer.generate.writer import Writer
 
     copy = tmp_path / "index"
     shutil.copytree(seed_index_dir, copy)
@@ -158,8 +158,8 @@ def test_a_hostile_article_changes_nothing_verification_lets_through(seed_index_
     ("refuse", "refused to answer"), ("bad_stream", "stream is not OpenAI-compatible"),
     ("stall", "did not answer within 1 s")])
 def test_a_failing_server_gives_one_line_and_the_extractive_answer(assistant, server, script, mode, says):
-    from qa.generate.settings import LLMSettings
-    from qa.generate.writer import Writer
+    from qa.answer.generate.settings import LLMSettings
+    from qa.answer.generate.writer import Writer
 
     script.mode, script.stall_s = mode, 2.0
     answer = Writer(assistant, LLMSettings(server.url, timeout=1)).ask(TROOPS)
@@ -225,7 +225,7 @@ def test_a_bad_llm_option_or_table_is_one_line(seed_index_dir, tmp_path, monkeyp
 
 
 def test_sentences_and_markers_are_read_from_the_reply():
-    from qa.generate.sentences import parse, split
+    from qa.answer.generate.sentences import parse, split
 
     done, rest = split("Mr. Biden met Putin on Dec. 7 [1]. Russia massed troops. [2][3] Yes, it was", final=False)
     assert done == ["Mr. Biden met Putin on Dec. 7 [1].", "Russia massed troops. [2][3]"] and rest == "Yes, it was"
@@ -236,7 +236,7 @@ def test_sentences_and_markers_are_read_from_the_reply():
 
 
 def test_the_verifier_checks_names_figures_dates_negation_and_support(assistant):
-    from qa.generate.verify import Verifier
+    from qa.answer.generate.verify import Verifier
 
     v = Verifier(assistant.index.encoder)
     evidence = ["Meanwhile, Biden’s national security team focused on Friday preparations for talks in Geneva, "
@@ -281,7 +281,7 @@ def test_without_a_model_asking_imports_nothing_of_it(seed_index_dir, tmp_path):
                            str(seed_index_dir)], capture_output=True, text=True, env=env, timeout=300)
     assert done.returncode == 0 and "some 100,000" in done.stdout
     imported = [line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line]
-    assert [m for m in imported if m.startswith(("qa.generate", "cli.llm"))] == []
+    assert [m for m in imported if m.startswith(("qa.answer.generate", "cli.llm"))] == []
 
 
 def test_the_model_only_adds_to_the_extractive_lead_and_does_not_repeat_it(writer, script):

@@ -21,7 +21,7 @@ async def _submit(pilot, question: str):
 
 @journey
 async def test_the_answer_streams_in_and_the_verified_one_stays(make_app, server, script, writer):
-    from qa.generate.settings import LLMSettings
+    from qa.answer.generate.settings import LLMSettings
 
     n = passage_with(script, writer, TROOPS, "100,000 troops")
     script.chunk, script.delay_s = 4, 0.05
@@ -45,7 +45,7 @@ async def test_the_answer_streams_in_and_the_verified_one_stays(make_app, server
 
 @journey
 async def test_ctrl_c_stops_the_model_and_keeps_what_was_verified(make_app, server, script, writer):
-    from qa.generate.settings import LLMSettings
+    from qa.answer.generate.settings import LLMSettings
 
     n = passage_with(script, writer, TROOPS, "100,000 troops")
     script.chunk, script.delay_s = 5, 0.05

@@ -1,4 +1,4 @@
-"""qa.overview on the real seed index: what the first screen says, what a filter leaves, and the
+"""qa.archive.overview on the real seed index: what the first screen says, what a filter leaves, and the
 "no outlet" / "no date" filters applied inside the searches."""
 
 from __future__ import annotations

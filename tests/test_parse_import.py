@@ -9,7 +9,7 @@ from tests.conftest import ROOT
 
 PROBE = """
 import sys, threading
-from qa.parse import parse
+from qa.question.parse import parse
 doc = parse("Who is Russia's foreign minister?")
 print("parsed", [t.dep_ for t in doc][5], "torch" in sys.modules)
 import torch

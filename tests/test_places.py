@@ -1,11 +1,11 @@
-""""Which city…" is answered by a town, never by a country, a continent or a region (qa.places):
+""""Which city…" is answered by a town, never by a country, a continent or a region (qa.lexicon.places):
 names from both corpora, and the seed index asked end to end."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.places import no_town
+from qa.lexicon.places import no_town
 
 
 @pytest.mark.parametrize("name, larger", [

@@ -119,7 +119,7 @@ def test_retrieve_and_passage_widen_a_window_to_the_token_budget(assistant):
 
 
 def test_unknown_chunk_ids_are_dropped(assistant):
-    from qa.query import analyse
+    from qa.question.query import analyse
 
     query = analyse("Nord Stream", assistant.outlets(), 2000)
     hits = assistant.retriever._fuse(query, [(10**9, 0.9)], [(10**9 + 1, 3.0)], 5)
@@ -146,7 +146,7 @@ def test_asking_what_someone_said_when_no_article_quotes_them_abstains(assistant
 
 
 def test_keyword_query_drops_common_terms_and_keeps_the_rarest():
-    from qa.query import keyword_match
+    from qa.question.query import keyword_match
 
     df = {"russia": 900, "sanction": 40, "nord": 5, "stream": 7, "pipeline": 12}
     match = keyword_match(["russia", "sanctions", "nord", "stream", "pipeline"], lambda t, p: df.get(t, 0),
@@ -164,7 +164,7 @@ def test_an_outlet_named_in_the_question_is_favoured_softly(assistant):
 
 
 def test_dates_in_a_question_become_a_soft_preference():
-    from qa.query import find_dates
+    from qa.question.query import find_dates
 
     assert find_dates("What happened on December 7th, 2021?") == ("2021-12-07", "2021-12-07")
     assert find_dates("the Guardian article published after October 7, 2023") == ("2023-10-07", None)
@@ -215,7 +215,7 @@ def test_a_question_citing_a_publication_the_index_lacks_is_not_answered_for_it(
     "Has the focus of Taylor Swift coverage by 'The Independent' changed?",  # the topic, not a publication
 ])
 def test_indexed_outlets_nationalities_and_topics_are_not_taken_for_missing_publications(question):
-    from qa.constraints import unindexed_outlets
+    from qa.answer.constraints import unindexed_outlets
 
     assert unindexed_outlets(question, ["ARD", "Le Figaro", "The Independent - Life and Style"]) == []
 

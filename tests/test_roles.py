@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from qa.describe import role_tie
-from qa.question import asked_role
+from qa.answer.describe import role_tie
+from qa.question.structure import asked_role
 
 
 @pytest.mark.parametrize("question, head, narrowing, parties", [

@@ -17,8 +17,8 @@ import pytest
     ("Where did Biden and Putin meet?", "place", "meet", False),
 ])
 def test_a_question_is_read_into_its_slot_predicate_and_negation(question, slot, predicate, negated):
-    from qa.query import lemma
-    from qa.question import read
+    from qa.lexicon.words import lemma
+    from qa.question.structure import read
 
     reading = read(question)
     assert reading.slot == slot
@@ -27,7 +27,7 @@ def test_a_question_is_read_into_its_slot_predicate_and_negation(question, slot,
 
 
 def test_according_to_names_the_outlet_and_leaves_the_rest_of_the_question():
-    from qa.question import read
+    from qa.question.structure import read
 
     reading = read("According to TechCrunch, which company was sued by the FTC for antitrust violations?")
     assert reading.according_to == "TechCrunch"
@@ -36,8 +36,8 @@ def test_according_to_names_the_outlet_and_leaves_the_rest_of_the_question():
 
 
 def test_the_shipped_scorer_matches_the_features_it_reads():
-    from qa.candidates import FEATURES
-    from qa.scorer import MODEL_FILE, load
+    from qa.answer.candidates import FEATURES
+    from qa.answer.scorer import MODEL_FILE, load
 
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert tuple(data["features"]) == FEATURES
@@ -47,7 +47,7 @@ def test_the_shipped_scorer_matches_the_features_it_reads():
 
 
 def test_a_scorer_fitted_on_other_features_is_refused_with_a_clear_line(tmp_path):
-    from qa.scorer import MODEL_FILE, load
+    from qa.answer.scorer import MODEL_FILE, load
 
     data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     data["features"] = data["features"][:-1]
@@ -87,8 +87,8 @@ def test_a_question_of_one_clause_keeps_the_rules_lead_and_scores_no_candidate(a
     ("Who leads the US delegation in Geneva?", False),
 ])
 def test_clauses_are_counted_at_commas_and_relative_words_not_at_names_joined_by_and(question, many):
-    from qa.candidates import many_clauses
-    from qa.query import analyse
+    from qa.answer.candidates import many_clauses
+    from qa.question.query import analyse
 
     assert many_clauses(question, analyse(question, [], 2000).terms) is many
 

@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import pytest  # noqa: E402
 
 from qa import Assistant, Filters  # noqa: E402
-from qa.history import HistoryStore  # noqa: E402
+from qa.conversation.history import HistoryStore  # noqa: E402
 from tui.app import BylineApp  # noqa: E402
 from tui.screens.article import ArticleScreen  # noqa: E402
 from tui.screens.filters import FiltersScreen  # noqa: E402
@@ -553,7 +553,7 @@ async def test_help_opens_and_closes(make_app):
 
 
 # --- snapshots (pytest --snapshot-update to accept changes) ------------------------------------
-# The welcome view's example questions come from the seeds (qa.overview); the answer snapshot
+# The welcome view's example questions come from the seeds (qa.archive.overview); the answer snapshot
 # depends on the answer text and is regenerated whenever composition changes.
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (160, 45)], ids=lambda s: f"{s[0]}x{s[1]}")

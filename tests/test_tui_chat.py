@@ -14,7 +14,7 @@ from textual import events  # noqa: E402
 from textual.command import CommandList, CommandPalette  # noqa: E402
 
 from qa import Answer, Assistant, Conversation, Filters, Source  # noqa: E402
-from qa.history import HistoryStore  # noqa: E402
+from qa.conversation.history import HistoryStore  # noqa: E402
 from tests.test_tui import (FIRST, SIZE, ask, journey, make_app, ready, screen_text, tui_assistant,  # noqa: E402,F401
                             tui_index_dir, wait_for)
 from tui.app import BylineApp  # noqa: E402

@@ -14,8 +14,8 @@ import pytest
 from rich.style import Style
 
 from qa import Answer, Conversation, Filters, Sentence, Source
-from qa.history import HistoryStore, answer_from_dict
-from qa.overview import ArticleEntry, Overview, first_words
+from qa.conversation.history import HistoryStore, answer_from_dict
+from qa.archive.overview import ArticleEntry, Overview, first_words
 from qa.types import ShortAnswer
 from tui.export import answer_markdown, conversation_markdown, default_export_dir, export_conversation, \
     quote_markdown

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from cli.main import app
 from cli.render import fail, print_json, source_line, table
 from qa import Source
-from qa.query import check_question
-from qa.untrusted import without_escapes
+from qa.archive.untrusted import without_escapes
+from qa.question.query import check_question
 from tui.export import quote_markdown, source_markdown
 from tui.render import source_heading, source_label
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from cli.main import app
 from eval.metrics import gold_polarity, lead_correct, wrong_lead
-from qa.verdict.form import read
+from qa.answer.verdict.form import read
 
 runner = CliRunner()
 OUTLETS = ["ARD", "lefigaro", "TechCrunch", "The Verge", "The Independent - Life and Style"]

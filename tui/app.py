@@ -21,7 +21,7 @@ from tui.screens.chat import ChatScreen
 
 if TYPE_CHECKING:
     from qa import Assistant
-    from qa.history import HistoryStore
+    from qa.conversation.history import HistoryStore
 
 
 class BylineApp(App[None]):
@@ -75,7 +75,7 @@ class BylineApp(App[None]):
         return self.chat
 
     def _open_history(self, arg) -> "HistoryStore | None":
-        from qa.history import HistoryStore
+        from qa.conversation.history import HistoryStore
 
         try:
             return arg if isinstance(arg, HistoryStore) else HistoryStore(arg)
@@ -176,5 +176,5 @@ class BylineApp(App[None]):
 def run(index_dir: str | None = None, export_dir: str | None = None, llm=None) -> None:
     """Start the TUI on `index_dir` (default: the user's index, built from the seeds if missing);
     exports go to `export_dir` (default: `tui.export.default_export_dir()`); `llm` (settings of
-    `qa.generate`) has a language model write the answers, verified."""
+    `qa.answer.generate`) has a language model write the answers, verified."""
     BylineApp(index_dir=index_dir, export_dir=export_dir, llm=llm).run()

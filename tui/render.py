@@ -17,9 +17,9 @@ from rich.table import Table
 from rich.text import Text
 
 from qa import Answer, Filters, Source
-from qa.naming import citation_line, quoted, shown_location  # noqa: F401 - quoted (never ““…””; display only): also from here
+from qa.archive.naming import citation_line, quoted, shown_location  # noqa: F401 - quoted (never ““…””; display only): also from here
+from qa.archive.untrusted import one_line, printable
 from qa.types import NO_OUTLET, UNTITLED  # noqa: F401 - the words for missing metadata (NO_OUTLET: imported from here)
-from qa.untrusted import one_line, printable
 
 NO_DATE = "date not stated"
 
@@ -49,7 +49,7 @@ def source_title(source: Source, titles: Titles = no_titles) -> str:
 
 
 def source_heading(source: Source, titles: Titles = no_titles) -> str:
-    """`Outlet · Title · 2021-12-07`, the CLI's citation line too (qa.naming.citation_line)."""
+    """`Outlet · Title · 2021-12-07`, the CLI's citation line too (qa.archive.naming.citation_line)."""
     return one_line(citation_line(source, source_title(source, titles)))
 
 

@@ -14,7 +14,7 @@ in `<index>/keywords/` and searches there.
   rebuilds it from SQLite.
 - **The same terms and nearly the same scores as FTS5.** Each window is tokenized as FTS5 tokenizes it
   (`index.terms.tokenize`): the words in one field, every stem prefix (`russ*`, from 4 letters, as
-  `qa.query` asks for them) in another, so that a prefix query is one term with its own window
+  `qa.question.query` asks for them) in another, so that a prefix query is one term with its own window
   count, as in FTS5. Each term's weight turns tantivy's IDF into FTS5's (`index.terms.fts_weight`).
   What still differs: tantivy stores a window's length in one byte (lengths over 40 are rounded)
   and normalises a prefix by the length of the prefix field. Over the searches of 100 MultiHop

@@ -1,4 +1,4 @@
-"""The keyword leg on Qdrant: an FTS5 match string (`qa.query.fts_query`'s) as a sparse query over
+"""The keyword leg on Qdrant: an FTS5 match string (`qa.question.query.fts_query`'s) as a sparse query over
 the windows' BM25 term weights (`index.terms`), scored and ordered as FTS5's bm25 orders them.
 
 Scores: the query weight of a term turns Qdrant's IDF into FTS5's (`index.terms.fts_weight`).

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from qa import Article, Source
-from qa.naming import article_name
+from qa.archive.naming import article_name
 from tui.render import NO_DATE, NO_OUTLET, literal, one_line, quoted, short_date
 
 CONTEXT_LINES = 3  # lines of text kept visible above the cited span

@@ -24,7 +24,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from qa import Answer, Article, Conversation, Filters, IndexInfo, Source
-from qa.overview import Overview
+from qa.archive.overview import Overview
 from tui.commands import BylineCommands
 from tui.screens.chat_actions import ChatActions
 from tui.screens.chat_keys import ChatKeys
@@ -40,7 +40,7 @@ from tui.widgets.welcome_view import WelcomeView
 
 if TYPE_CHECKING:
     from qa import Assistant
-    from qa.history import HistoryStore
+    from qa.conversation.history import HistoryStore
 
 REFRESH_S = 5.0  # how often the index is checked for articles added by another process
 

@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, SelectionList, Static
 
 from qa import Filters
-from qa.dates import parse_user_date
-from qa.overview import Overview
+from qa.archive.dates import parse_user_date
+from qa.archive.overview import Overview
 from tui.render import one_line
 
 NO_OUTLET_VALUE = "\x00no outlet"  # the "articles with no outlet" line of the outlet list
@@ -24,7 +24,7 @@ HINT = "Space: choose an outlet · Enter in a date: apply · keys below"
 
 def parse_date(label: str, value: str) -> date | None:
     """`None` for an empty field; raises ValueError with a message a user can act on.
-    Read by `qa.dates` (the one date parser); a month or year in "Until" means its last day."""
+    Read by `qa.archive.dates` (the one date parser); a month or year in "Until" means its last day."""
     value = value.strip()
     if not value:
         return None

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
-from qa.history import HistoryStore, StoredConversation
+from qa.conversation.history import HistoryStore, StoredConversation
 from tui.render import one_line
 
 HINT = "Enter: open · Delete: forget · Esc: back"

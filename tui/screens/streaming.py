@@ -1,7 +1,7 @@
 """The chat screen's answers written by a language model (`byline chat --llm`), streamed as they come.
 
 A mixin of `ChatScreen`: the ask worker calls `_answer_for`, which asks the extractive assistant
-when no model is configured, and otherwise the `qa.generate` writer, posting each piece of text as
+when no model is configured, and otherwise the `qa.answer.generate` writer, posting each piece of text as
 a `Token` message for the turn to show (plain text, dim) until the verified answer replaces it.
 Ctrl+C while a model writes stops it; the sentences verified by then are kept.
 """
@@ -22,7 +22,7 @@ class StreamingAnswers:
             self.turn, self.piece = turn, piece
 
     def _setup_streaming(self, llm) -> None:
-        self.llm = llm  # qa.generate.settings.LLMSettings, or None: extractive answers only
+        self.llm = llm  # qa.answer.generate.settings.LLMSettings, or None: extractive answers only
         self._writer = None
         self._stop_stream = threading.Event()
         self._streaming = False
@@ -31,7 +31,7 @@ class StreamingAnswers:
         """In the ask worker: the answer to `turn`, streamed into it when a model writes."""
         if self.llm is None:
             return self.assistant.ask(turn.question, conversation=history, filters=turn.filters)
-        from qa.generate.writer import Writer
+        from qa.answer.generate.writer import Writer
 
         if self._writer is None or self._writer.assistant is not self.assistant:
             self._writer = Writer(self.assistant, self.llm)

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from qa.overview import Overview
+from qa.archive.overview import Overview
 from tui.render import NO_OUTLET, one_line
 
 MAX_OUTLETS = 6  # outlets named on the first screen; the rest are counted

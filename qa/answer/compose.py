@@ -1,0 +1,435 @@
+"""From retrieved windows to an extractive answer: every sentence of the answer is a sentence of
+an article, re-scored on its own, chosen without repeating itself, and cited. A question that asks
+for a kind of thing (a person, a place, a date, a figure) leads with a sentence that names one,
+about the party asked for, and opens with that phrase (`Answer.short_answer`). Identical facts
+from several outlets are stated once with all their citations; differing figures for the same
+thing are shown side by side with who reports them."""
+
+from __future__ import annotations
+
+import math
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qa.answer import candidates as pool_of
+from qa.answer import scorer as fitted
+from qa.answer import short_answer as sa
+from qa.answer.attribution import asked_speaker, quotes, speaker
+from qa.answer.constraints import key_names, looks_ahead, unmet
+from qa.answer.describe import description
+from qa.answer.phrasing import Phrasing
+from qa.answer.reading import does, fragment, heading, majority_labels, open_quote, speaks
+from qa.answer.tidy import display
+from qa.archive.dates import weekday_date
+from qa.archive.naming import cite
+from qa.lexicon.words import lemma, stem, tokens
+from qa.question.query import Query
+from qa.question.structure import asked_role, read
+from qa.settings import QASettings
+from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
+
+
+@dataclass
+class Candidate:
+    article_id: str
+    article_rowid: int
+    idx: int
+    start: int
+    end: int
+    text: str
+    dense: float = 0.0
+    lexical: float = 0.0
+    prior: float = 0.0
+    score: float = 0.0  # relevance after the type, party, name and fragment penalties: the ranking
+    relevance: float = 0.0  # window similarity + term coverage + rank prior: what abstention reads
+    stems: set = field(default_factory=set)
+    article: object = None  # the stored article row, read once for all its sentences
+    also: list = field(default_factory=list)  # near-identical sentences from other articles
+    entities: list = field(default_factory=list)  # (start, end, label) inside the sentence
+    phrase: sa.Phrase | None = None  # the answer phrase, for a question that asks for a kind of entity
+    phrases: list = field(default_factory=list)  # every phrase of the sentence that could answer it
+    found: list = field(default_factory=list)  # every phrase of the asked kind, before the rules' filters
+    support: float = 0.0  # share of the question's words right around the phrase (short_answer.support)
+    wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
+    role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.answer.describe)
+
+
+def _stems(text: str) -> set[str]:
+    return {lemma(t) for t in tokens(text)}
+
+
+class Composer:
+    def __init__(self, index, settings: QASettings, doc_freq=None):
+        self.index = index
+        self.settings = settings
+        self._doc_freq = doc_freq or index.doc_freq  # the retriever's cached one, when given
+        self._idf_cache: dict[str, float] = {}
+        self._chunks: int | None = None
+        self.phrasing = Phrasing(index, settings, self._idf)
+        self.scorer = fitted.load()
+        self.last_pool: list[pool_of.Option] = []  # the look-up candidates of the last answer (training, tests)
+
+    # ------------------------------------------------------------ scoring
+    def _idf(self, term: str) -> float:
+        if term not in self._idf_cache:
+            if self._chunks is None:
+                self._chunks = max(1, self.index.chunk_count())
+            s = stem(term)
+            df = self._doc_freq(s, len(s) >= 4)
+            self._idf_cache[term] = math.log((self._chunks + 1) / (df + 1)) + 0.1
+        return self._idf_cache[term]
+
+    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
+        s = self.settings
+        hits = hits[: s.rerank_depth]
+        if not hits:
+            return []
+        top = hits[0].score or 1.0
+        rows = self.index.chunks([h.chunk_id for h in hits])
+        by_article: dict[int, dict] = {}
+        for h in hits:
+            row = rows.get(h.chunk_id)
+            if row is None:
+                continue
+            entry = by_article.setdefault(row.article_rowid, {"id": row.article_id, "lo": row.sent_lo,
+                                                              "hi": row.sent_hi, "prior": {}})
+            entry["lo"], entry["hi"] = min(entry["lo"], row.sent_lo), max(entry["hi"], row.sent_hi)
+            for i in range(row.sent_lo, row.sent_hi + 1):
+                entry["prior"][i] = max(entry["prior"].get(i, 0.0), h.score / top)
+        terms = query.terms
+        weights = {t: self._idf(t) for t in terms}
+        total = sum(weights.values()) or 1.0
+        term_stems = {t: lemma(t) for t in terms}
+        out: list[Candidate] = []
+        window_cos: dict[int, list[tuple[int, int, float]]] = {}  # article -> (start, end, cosine) of its windows
+        for rowid, entry in by_article.items():
+            article = self.index.article_by_row(rowid)
+            windows = self.index.windows(rowid, entry["lo"], entry["hi"])
+            wv = np.vstack([w[5] for w in windows]) if windows else np.zeros((0, len(qvec)), np.float32)
+            cos = wv @ qvec if len(wv) else np.zeros(0)
+            window_cos[rowid] = [(w[1], w[2], float(x)) for w, x in zip(windows, cos)]
+            for idx, start, end in self.index.sentences(rowid, entry["lo"], entry["hi"]):
+                if idx not in entry["prior"]:
+                    continue
+                text = article.text[start:end]
+                if (article.title and text == article.title.strip()) or heading(text):
+                    continue  # a headline or a section label is not a statement to cite as an answer
+                best = 0.0
+                for (cid, ws, we, _, _, _), c in zip(windows, cos):
+                    overlap = min(we, end) - max(ws, start)
+                    if overlap <= 0:
+                        continue
+                    cover = overlap / max(1, min(we - ws, end - start))
+                    if cover >= 0.3:
+                        best = max(best, float(c) * (0.75 + 0.25 * cover))
+                stems = _stems(text)
+                lex = sum(weights[t] for t in terms if term_stems[t] in stems or t in stems) / total
+                out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
+                                     prior=entry["prior"][idx], stems=stems, article=article))
+        self._entities(out)
+        asked = query.asked
+        typed = bool(asked.labels) or asked.kind == "name"
+        by_position = {(c.article_rowid, c.idx): c for c in out}
+        names = key_names(query)
+        texts = tuple({c.article_rowid: c.article.text for c in out}.values())
+        for c in out:
+            c.relevance = c.score = c.dense + s.lexical_weight * c.lexical + s.prior_weight * c.prior
+            if typed:
+                self.phrasing.answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos,
+                                            texts)
+            if asked.speaker and speaks(asked.speaker, c.text):
+                c.score *= s.speaker_boost
+            if asked.act:  # "What did Russia accuse Ukraine of?"
+                done = does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
+                c.score *= s.speaker_boost if done else s.role_penalty if done is False else 1.0
+            if len(c.stems) < 4 or fragment(c.text):  # headlines and fragments say little on their own
+                c.score *= s.fragment_penalty
+        if typed:
+            self.phrasing.titled_first(out)
+        if typed and asked.who_said:
+            for c in out:
+                if c.phrase is None:
+                    _said_next(c, query, by_position.get((c.article_rowid, c.idx + 1)))
+        out.sort(key=lambda c: c.score, reverse=True)
+        if asked.kind in VOTING_KINDS and not sa.plural(asked):  # one name is pooled, not a list
+            self.phrasing.vote(out)
+        if s.cross_encoder and out:
+            self._cross_rerank(query, out)
+        return out
+
+    def _extend(self, lead: Candidate, cands: list[Candidate]) -> None:
+        """Let the lead run on into the next sentence when that one only completes it: "The first option
+        … is diplomatic communication. It's here “Alternative route”, according to Jake Sullivan…"."""
+        nxt = self.index.sentences(lead.article_rowid, lead.idx + 1, lead.idx + 1)
+        if not nxt:
+            return
+        _, start, end = nxt[0]
+        follow = lead.article.text[start:end]
+        if len(lead.text.split()) + len(follow.split()) > self.settings.lead_max_words or "\n\n\n" in \
+                lead.article.text[lead.end:start]:
+            return
+        nxt_cand = next((c for c in cands if c.article_rowid == lead.article_rowid and c.idx == lead.idx + 1), None)
+        close = nxt_cand is not None and nxt_cand.relevance >= self.settings.extend_ratio * lead.relevance
+        if close or _CONTINUES.match(follow) or lead.text.rstrip().endswith(":") or open_quote(lead.text) or \
+                (follow[:1] in "“\"" and _ATTRIBUTED.search(lead.text)):
+            lead.end = end
+            lead.text = lead.article.text[lead.start:end]
+
+    def _entities(self, cands: list[Candidate]) -> None:
+        """Attach to each candidate the named entities stored for its sentence (one read per article)."""
+        spans: dict[int, list[int]] = {}
+        cands_text = {c.article_rowid: c.article.text for c in cands}
+        for c in cands:
+            lo_hi = spans.setdefault(c.article_rowid, [c.start, c.end])
+            lo_hi[0], lo_hi[1] = min(lo_hi[0], c.start), max(lo_hi[1], c.end)
+        found = majority_labels({rowid: (self.index.entities(rowid, lo, hi), cands_text[rowid])
+                                 for rowid, (lo, hi) in spans.items()})  # by start
+        starts = {rowid: [e[0] for e in ents] for rowid, ents in found.items()}
+        for c in cands:
+            at = starts[c.article_rowid]
+            c.entities = found[c.article_rowid][bisect_left(at, c.start):bisect_left(at, c.end)]
+
+    def _cross_rerank(self, query: Query, cands: list[Candidate], depth: int = 20) -> None:
+        """With a local CrossEncoder folder configured, its relevance replaces the term coverage."""
+        if getattr(self, "_cross", None) is None:
+            from sentence_transformers import CrossEncoder
+
+            self._cross = CrossEncoder(self.settings.cross_encoder, device="cpu")
+        head = cands[:depth]
+        logits = self._cross.predict([(query.text, c.text) for c in head])
+        for c, logit in zip(head, np.atleast_1d(logits)):
+            c.score = c.dense + self.settings.lexical_weight / (1.0 + math.exp(-float(logit)))
+        head.sort(key=lambda c: c.score, reverse=True)
+        cands[:depth] = head
+
+    # ------------------------------------------------------------ choosing
+    def choose(self, query: Query, cands: list[Candidate], scored: bool = False) -> list[Candidate]:
+        """Up to `max_sentences` sentences, best first, without repeating one another; `scored`: the
+        first was picked by the fitted scorer and leads as it is."""
+        s = self.settings
+        chosen: list[Candidate] = []
+        if query.asked.labels or query.asked.kind == "name":  # lead with the sentence that names it
+            cands = [c for c in cands if c.phrase] or cands
+            if query.asked.kind == "who" and not scored:  # "who" asks for a person first, an organisation only else
+                cands = sorted(cands, key=lambda c: c.phrase is None or c.phrase.label != "PERSON")
+        best = cands[0].score
+        for c in cands:
+            if len(chosen) >= s.max_sentences:
+                break
+            if c.score < best * s.keep_ratio:
+                break
+            same = next((k for k in chosen if _jaccard(k.stems, c.stems) >= 0.6), None)
+            if same is not None:
+                if same.article_id != c.article_id:
+                    same.also.append(c)  # the same fact from another article: one sentence, more citations
+                continue
+            if any(_jaccard(k.stems, c.stems) >= 0.35 for k in chosen):
+                continue  # says mostly the same thing again
+            chosen.append(c)
+        return chosen
+
+    def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
+        s = self.settings
+        self.last_pool = []
+        role = asked_role(query.text)
+        if role is not None and query.asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
+            return self.abstain(question, query, hits, cands, reason=(
+                f"No passage names anyone as {role.phrase}: the closest passages give other people or other titles."))
+        if self._too_far(cands):
+            return self.abstain(question, query, hits, cands)
+        asked = query.asked
+        who = asked_speaker(query.text)
+        if who:  # "What did X say?": answer from what X is reported to have said, or say there is none
+            quoting = [c for c in cands if quotes(who, c.text)]
+            if not quoting:
+                return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
+        kept, reason = unmet(query, cands, s, self._doc_freq)
+        if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
+            return self.abstain(question, query, hits, cands, reason=reason)
+        cands = kept
+        if who:  # X's own words first
+            cands = [c for c in cands if quotes(who, c.text)] + [c for c in cands if not quotes(who, c.text)]
+        if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
+            what = "figure" if asked.kind in ("count", "money", "percent") else asked.kind
+            whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
+            return self.abstain(question, query, hits, cands, reason=(
+                f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
+        short_ok, verdict = True, "rules"
+        if asked.labels and s.short_answer_gate:  # a look-up question: the fitted scorer weighs its lead
+            cands, verdict = self._lookup(query, cands)
+            if verdict == "abstain":
+                return self.abstain(question, query, hits, cands, reason=(
+                    f"No passage names a {_KIND_WORDS.get(asked.kind, asked.kind)} that fits the question "
+                    f"closely enough."))
+            short_ok = verdict != "no_short"
+        described = self._described(asked.about, cands) if asked.about else None
+        if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
+            cands = [described[0]] + [c for c in cands if c is not described[0]]
+        chosen = self.choose(query, cands, scored=verdict != "rules" and described is None)
+        if chosen[0].phrase is None:
+            lead = chosen[0]
+            self._extend(lead, cands)
+            chosen = [lead] + [c for c in chosen[1:]
+                               if c.article_rowid != lead.article_rowid or c.end <= lead.start or c.start >= lead.end]
+        sources: list[Source] = []
+        sentences: list[Sentence] = []
+        for c in chosen:
+            numbers = []
+            for member in [c, *c.also]:
+                sources.append(self._source(len(sources) + 1, member))
+                numbers.append(len(sources))
+            sentences.append(Sentence(display(c.text), tuple(numbers), speaker(c.text)))
+        lead = chosen[0]
+        short = None
+        if lead.phrase is not None and short_ok:
+            others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
+            full = self.phrasing.full_name(lead, tuple(others.items()))
+            day = weekday_date(full, lead.article.published_at, looks_ahead(lead.text)) \
+                if asked.kind == "date" else None
+            if day is not None:  # "this Thursday" in an article of 7 December 2021
+                full = f"{full} ({day.day} {day:%B %Y})"
+            short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
+        elif described is not None and described[0] is lead:
+            d0, d1 = described[1]
+            short = ShortAnswer(display(lead.article.text[d0:d1]), 1, d0, d1, "description")
+        notes = list(query.notes)
+        notes += self._agreement(query, chosen, sources)
+        if query.outlets and not query.names_outlet_of(lead.article):
+            notes.append(f"The lead is from another outlet than {' or '.join(query.outlets)}, "
+                         f"whose articles answer less closely.")
+        text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
+        return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
+                      short_answer=short)
+
+    def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
+        """The candidates of a look-up question, scored by the fitted model (`qa.answer.scorer`). Its most
+        probable candidate leads (bench/train_answer_scorer.py); a list question keeps the rules' lead,
+        and so does a question of few clauses where the rules pick better (`Scorer.many_clauses_only`).
+        The model's probability for the lead decides whether it gives its short answer ("lead"), gives
+        none ("no_short"), or the answer abstains ("abstain")."""
+        if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
+            return cands, "rules"
+        if self.scorer is not None and self.scorer.many_clauses_only and \
+                not pool_of.many_clauses(query.text, query.terms):  # the rules lead; the question needs no parse
+            return cands, "rules"
+        head = cands[:pool_of.POOL_SENTENCES]
+        texts = tuple({c.article_rowid: c.article.text for c in head}.values())
+        options = pool_of.pool(query, read(query.text), cands, key_names(query), texts, self._idf)
+        self.last_pool = options
+        if self.scorer is None or not options:  # no model (training collects every look-up's pool this way)
+            return cands, "rules"
+        self.scorer.score(options)
+        best = max(options, key=lambda o: o.probability)
+        if best.probability < self.scorer.abstain_below:
+            return cands, "abstain"
+        lead = best.cand
+        lead.phrase = best.phrase
+        lead.score = max(lead.score, cands[0].score)
+        ordered = [lead] + [c for c in cands if c is not lead]
+        return ordered, "no_short" if best.probability < self.scorer.short_below else "lead"
+
+    def _described(self, name: str, cands: list[Candidate]):
+        """(the best sentence close enough to the top that says what the person is, its span) or None."""
+        top = cands[0].score
+        for c in cands[: self.settings.typed_depth]:
+            if c.score < top * self.settings.keep_ratio:
+                break
+            span = description(name, c.article.text, c.start, c.end, c.entities)
+            if span:
+                return c, span
+        return None
+
+    def _too_far(self, cands: list[Candidate]) -> bool:
+        s = self.settings
+        return not cands or (max(c.relevance for c in cands) < s.abstain_below and
+                             max((c.relevance for c in cands if c.phrase), default=0.0) < s.abstain_below_with_phrase)
+
+    def abstain(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate],
+                reason: str | None = None) -> Answer:
+        closest = [self._source(i + 1, c) for i, c in enumerate(cands[:3])]
+        reason = reason or "No passage in the indexed articles answers this question closely enough."
+        text = "The indexed articles don't say. " + (
+            "The closest passages are listed below." if closest else "Nothing related was found.")
+        return Answer(question=question, text=text, sentences=[], sources=[], abstained=True, reason=reason,
+                      closest=closest, hits=hits, notes=list(query.notes))
+
+    def _source(self, number: int, c: Candidate) -> Source:
+        return cite(number, c.article, c.text, c.start, c.end, c.score)
+
+    @staticmethod
+    def _agreement(query: Query, chosen: list[Candidate], sources: list[Source]) -> list[str]:
+        notes = []
+        by_number = {s.number: s for s in sources}
+        for c in chosen:
+            outlets = {by_number[n].outlet or by_number[n].article_id for n in range(1, len(sources) + 1)
+                       if by_number[n].article_id in {m.article_id for m in [c, *c.also]}}
+            if len(outlets) > 1:
+                notes.append(f"{len(outlets)} sources agree on: “{_short(c.text)}” ({', '.join(sorted(outlets))}).")
+        if query.asked.kind not in ("count", "money", "percent"):
+            return notes  # figures are compared only when a figure was asked for
+        lead = chosen[0]
+        if lead.phrase is None:
+            return notes
+        for other in chosen[1:]:
+            # only figures of the asked kind, about the asked party, from another article: the same thing counted
+            if other.phrase is None or other.article_id == lead.article_id:
+                continue
+            a, b = _digits(lead.phrase.text), _digits(other.phrase.text)
+            if a and b and a != b:
+                who_a = speaker(lead.text) or _outlet(sources, lead)
+                who_b = speaker(other.text) or _outlet(sources, other)
+                notes.append(f"Accounts differ: {display(lead.phrase.text)} according to {who_a}; "
+                             f"{display(other.phrase.text)} according to {who_b}.")
+        return notes
+
+
+def _outlet(sources: list[Source], c: Candidate) -> str:
+    for s in sources:
+        if s.article_id == c.article_id and s.start == c.start:
+            return s.outlet or (f"“{s.title}”" if s.title else s.article_id)
+    return c.article_id
+
+
+# kinds whose answer is a name that several sentences repeat; dates, times and figures are not pooled
+# (one article's "Friday" is often another event's)
+VOTING_KINDS = frozenset({"person", "who", "org", "place", "law"})
+_KIND_WORDS = {"who": "person or organisation", "org": "organisation", "law": "law or bill", "name": "name"}
+_CONTINUES = re.compile(r"^[“\"]?(?:It|Its|It’s|It's|This|That|These|Those|They|Such|Here|There|He|She)\b"
+                        r"|^(?:A|An|The)\s+\w+\s+(?:that|which|who)\b")
+_ATTRIBUTED = re.compile(r"\b(?:said|says|warned|added|stressed|noted|explained|insisted|recalled|told \w+)"
+                         r"(?:\s+[A-Z][\w’'\-]+){0,3}\s*[.:]$")
+
+
+ATTRIBUTION_WORDS = 16  # "That is a leverage of the West, “said Sullivan.”": a short sentence naming the speaker
+
+
+def _said_next(c: Candidate, query: Query, after: Candidate | None) -> None:
+    """"Who said …?" of a statement whose speaker the next sentence names ("… could exert pressure on
+    Russia. That is a leverage of the West, “said Sullivan.”"): both sentences, the speaker as the answer."""
+    if after is None or len(after.text.split()) > ATTRIBUTION_WORDS or "\n\n" in c.article.text[c.end:after.start]:
+        return
+    who = speaker(after.text)
+    if not who:
+        return
+    text = c.article.text
+    found = [p for p in sa.phrases(query.asked, query.text, text, after.start, after.end, after.entities)
+             if p.text.endswith(who.split()[-1])]
+    if found:
+        c.phrase, c.phrases = found[0], found
+        c.end, c.text = after.end, text[c.start:after.end]
+        c.score = c.relevance  # the statement asked about, and who made it: no type penalty
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _short(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / max(1, len(a | b))

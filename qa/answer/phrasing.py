@@ -1,0 +1,159 @@
+"""The answer phrase of a typed question, sentence by sentence and across sentences.
+
+For each candidate sentence: the phrases of the asked kind that could answer (`c.phrases`, which
+all take part in the vote) and, among those that also meet the question's names and have its words
+around them, the best (`c.phrase`), with the sentence re-scored around that phrase. Then the vote:
+the name that most articles give leads. And a surname alone is shown under the full name its
+article uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from qa.answer import short_answer as sa
+from qa.answer.describe import role_tie
+from qa.lexicon.names import mentions, titled_other_side
+from qa.question.query import Query
+from qa.question.structure import asked_role
+from qa.settings import QASettings
+
+FULL_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+class Phrasing:
+    def __init__(self, index, settings: QASettings, idf: Callable[[str], float]):
+        self.index = index
+        self.settings = settings
+        self.idf = idf
+
+    def full_name(self, lead, others: tuple = ()) -> str:
+        """A name the lead gives in part, under the fullest form its article gives: a person by
+        surname or first name alone ("Messi", "Sam": "Lionel Messi", "Sam Altman"), an organisation or
+        a place by its last words ("Vikings": "Minnesota Vikings"); any other phrase as it stands. An
+        article that never writes the name in full borrows the form from the other articles retrieved
+        with it (`others`: their stored rows), if they agree on one."""
+        p = lead.phrase
+        name = p.text[max(0, p.core - p.start):]
+        if p.label not in FULL_NAME_LABELS or p.items > 1 or len(name.split()) > 1 and p.label == "PERSON":
+            return p.text
+        low = name.casefold()
+        fuller = self._fuller(lead.article_rowid, lead.article.text, p.label, name, low)
+        if not fuller:
+            fuller = [f for rowid, text in others if rowid != lead.article_rowid
+                      for f in self._fuller(rowid, text, p.label, name, low)]
+        counts = sorted(((fuller.count(f), f) for f in set(fuller)), reverse=True)
+        if not counts or len(counts) > 1 and counts[0][0] == counts[1][0]:
+            return p.text  # none, or two people it could be ("Sam": Sam Altman and Sam Bankman-Fried)
+        return p.text[: max(0, p.core - p.start)] + counts[0][1]  # the fuller form the articles use most
+
+    def _fuller(self, rowid: int, text: str, label: str, name: str, low: str) -> list[str]:
+        """Every fuller form of the name that an article's entities of its label give."""
+        forms = [re.sub(r"^[Tt]he\s+", "", text[s:e]) for s, e, lab in self.index.entities(rowid, 0, len(text))
+                 if lab == label or label == "PERSON" and lab == "ORG" and sa.personal(text[s:e])]
+        if label == "PERSON":  # the tagger reads some full names as organisations: "Brock Purdy"
+            return [f for f in forms if len(f.split()) > 1
+                    and low in (f.split()[0].casefold(), f.split()[-1].casefold())]
+        return [f for f in forms if len(f) > len(name) and " " in f and (f.casefold().endswith(" " + low)
+                or len(low) >= 3 and f.split()[0].casefold().startswith(low))]  # "Vikings", "Fed": the Federal Reserve
+
+    def answer_phrase(self, c, query: Query, names: list[str], before, window_cos: dict, others=()) -> None:
+        """The phrases of a sentence that answer a typed question (`c.phrases`), the best of them
+        (`c.phrase`), and the sentence's score read around that phrase. `others`: the texts of every
+        retrieved article, where a person's title may say which side they are on."""
+        s, asked, text = self.settings, query.asked, c.article.text
+        found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
+        c.found = found
+        right = [p for p in found if sa.role_ok(asked, p, c.text)]
+        c.wrong_party = bool(found) and not right
+        right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
+        role = asked_role(query.text)
+        if role is not None:  # "Who is Germany's finance minister?": the text must give the name that title
+            c.role_ties = {p: role_tie(role, text, c.start, c.end, p.start, p.core, p.end) for p in right}
+            right = [p for p in right if c.role_ties[p]]
+        credit = any(sa.credit_line(text, p, c.start, c.end) for p in found)  # stands alone: "Name, ARD Moscow"
+        context = before.text if before is not None and not credit else ""
+        # "Which French politician…": said to be French here, or titled in an article on France
+        if asked.side and asked.kind != "place" and right and not mentions(context + " " + c.text, asked.side):
+            article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
+            right = [p for p in right if p.core > p.start and article]
+        if asked.titled:
+            right = [p for p in right if sa.on_side(asked, text, p)]
+        if asked.side and asked.kind in ("person", "who") and right and others:  # "Which Russian official…"
+            right = [p for p in right if p.label != "PERSON" or not titled_other_side(p.text, asked.side, others)]
+        c.phrases = right  # all of the asked side take part in the vote, whatever names their sentence gives
+        if not sa.names_met(names, c.text, context, others):
+            right = []  # the sentence is about something else than the question's names
+        supports = {p: sa.support(asked, query.terms, text, p, c.start, c.end) for p in right}
+        acronyms = re.findall(r"\b[A-Z]{3,8}\b", query.text)
+        conjuncts = {p: sa.conjunct_support(query.terms, acronyms, text, p, c.start, c.end) for p in right}
+        if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
+            right = [p for p in right if supports[p][0] >= s.min_support or
+                     max(supports[p][1], conjuncts[p]) >= s.min_support_terms]
+        near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
+        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts)
+        if c.phrase is None:
+            c.score *= s.role_penalty if c.wrong_party else s.type_penalty
+            return
+        c.support = (supports.get(c.phrase) or sa.support(asked, query.terms, text, c.phrase, c.start, c.end))[0]
+        c.score = (max(c.dense, self.similarity(c.article_rowid, c.phrase, window_cos))
+                   + s.lexical_weight * c.lexical + s.prior_weight * c.prior + s.support_weight * c.support)
+        c.relevance = max(c.relevance, c.score)
+        if sa.plural(asked) and c.phrase.items == 1:
+            c.score *= s.single_penalty  # "Which leaders…": a sentence that lists them answers better
+
+    def titled_first(self, cands: list) -> None:
+        """Where some sentence gives a name the asked role by a title that names its owner ("Wallabies
+        coach Eddie Jones"), a name only titled near the owner ("coach Joe Schmidt for the vacant
+        Wallabies job") answers no more (`qa.answer.describe.role_tie`)."""
+        if not any(t == 2 for c in cands for t in c.role_ties.values()):
+            return
+        for c in cands:
+            if not c.role_ties:
+                continue
+            c.phrases = [p for p in c.phrases if c.role_ties.get(p) == 2]
+            if c.phrase is not None and c.role_ties.get(c.phrase) != 2:
+                c.phrase = c.phrases[0] if c.phrases else None
+                if c.phrase is None:
+                    c.score *= self.settings.type_penalty
+
+    def vote(self, cands: list) -> None:
+        """Several articles naming the same answer outweigh one sentence: the phrase that most of
+        the best sentences give, pooled per article (an article counts once, with its best
+        sentence's score) and weighted by how rare its name is in the index, leads from its best
+        sentence, once at least `vote_min` articles give it."""
+        s = self.settings
+        best: dict[tuple[str, int], float] = {}
+        for c in cands[: s.vote_depth]:
+            for k in {sa.key(p) for p in c.phrases}:
+                weight = c.score * (1.0 if c.phrase is not None and sa.key(c.phrase) == k else s.vote_other)
+                best[(k, c.article_rowid)] = max(best.get((k, c.article_rowid), 0.0), weight)
+        votes: dict[str, float] = {}
+        voters: dict[str, int] = {}
+        for (k, _), weight in best.items():
+            votes[k] = votes.get(k, 0.0) + weight
+            voters[k] = voters.get(k, 0) + 1
+        for k in votes:  # a name that half the archive repeats ("Ukraine") is weak evidence of anything
+            words = re.findall(r"\w+", k)
+            votes[k] *= self.idf(max(words, key=len)) ** s.vote_idf_power if words else 1.0
+        if not votes:
+            return
+        winner = max(votes, key=votes.get)
+        if voters[winner] < s.vote_min:
+            return
+        for c in cands:
+            same = next((p for p in c.phrases if sa.key(p) == winner), None)
+            if same is not None:
+                if c.phrase is None:
+                    c.score /= s.type_penalty  # it does name the answer, after all
+                c.phrase = same
+                c.score *= 1 + s.vote_boost
+        cands.sort(key=lambda c: c.score, reverse=True)
+
+    @staticmethod
+    def similarity(rowid: int, phrase: sa.Phrase, window_cos: dict) -> float:
+        """The best similarity to the question of a window that holds the phrase."""
+        return max((x for ws, we, x in window_cos.get(rowid, ()) if ws <= phrase.start and phrase.end <= we),
+                   default=0.0)
+

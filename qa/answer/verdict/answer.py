@@ -1,0 +1,297 @@
+"""A yes/no question answered claim by claim: each claim's passages are retrieved under its outlet and
+date, the best one judged (`judge`), and the verdict given first with a line per claim. "Which outlet
+reported X first?" is answered the same way, the outlets then ordered by their articles' dates.
+
+One embedding serves every claim (the question's); each claim adds a keyword search and a filtered
+dense search, so a two-claim question costs about two plain ones (README, "Yes, no and when").
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from qa.answer.attribution import speaker
+from qa.answer.tidy import display
+from qa.answer.verdict import judge
+from qa.answer.verdict.form import Claim, Form
+from qa.archive.dates import parse_user_date
+from qa.archive.naming import cite
+from qa.lexicon.words import stem, tokens
+from qa.question.query import Query, analyse, fts_query
+from qa.types import Answer, ClaimVerdict, Filters, Sentence, Source
+
+YES, NO, UNSAID = "yes", "no", "don't say"
+LEADS = {YES: "Yes.", NO: "No.", UNSAID: "The articles don't say."}
+
+
+@dataclass(frozen=True)
+class VerdictSettings:
+    depth: int = 20  # fused windows per claim whose sentences are judged
+    min_claim_terms: int = 3  # a claim with fewer words of its own is searched with the whole question's words
+    # a claim whose best passage the judge scores under this, or whose article holds under `coverage_min` of its
+    # words (model.json), is "not found" and the verdict is "don't say"; None: model.json's `support_min`, the
+    # values eval/train_verdict.py chose on the tuning half (each the 1.5% quantile of its answerable questions)
+    support_min: float | None = None
+
+
+@dataclass
+class Judged:
+    claim: Claim
+    best: object | None = None  # the Candidate its verdict rests on
+    score: float = 0.0
+    verdict: str = "not found"
+    note: str | None = None
+    candidates: list = field(default_factory=list)  # (candidate, judge features), for training
+    coverage: float = 0.0  # share of the claim's words (by rarity) its best article uses anywhere
+    day_missing: bool = False  # it names a date on which its outlet published nothing
+
+
+class Verdicts:
+    def __init__(self, retriever, composer, settings, outlets: Callable[[], list[str]],
+                 verdict_settings: VerdictSettings | None = None):
+        self.retriever = retriever
+        self.composer = composer
+        self.settings = settings
+        self.outlets = outlets
+        self.vs = verdict_settings or VerdictSettings()
+
+    # ------------------------------------------------------------------ claims
+    def judge_claims(self, query: Query, form: Form, filters: Filters | None, fitted: dict | None = None):
+        """Each claim with its best passage and the judge's score; the question's vector is embedded once."""
+        vector = self.retriever.embed(query.text)
+        out: list[Judged] = []
+        for claim in form.claims:
+            out.append(self._judge(claim, query, form, filters, vector, out, fitted))
+        return out, vector
+
+    def _claim_query(self, claim: Claim, query: Query) -> Query:
+        cq = analyse(claim.text, self.outlets(), self.settings.max_question_chars)
+        if len(cq.terms) < self.vs.min_claim_terms:
+            cq.terms = list(dict.fromkeys(cq.terms + query.terms))
+        cq.match = fts_query(cq.terms) if cq.terms else query.match
+        cq.asked = query.asked
+        return cq
+
+    def _judge(self, claim: Claim, query: Query, form: Form, filters: Filters | None, vector, earlier: list[Judged],
+               fitted: dict | None) -> Judged:
+        done = Judged(claim)
+        user = filters if filters is not None and filters.active else None
+        asked = {s.casefold() for s in user.sources} if user else set()
+        if claim.outlet and asked and claim.outlet.casefold() not in asked:
+            done.note = f"{claim.outlet} is outside the outlets asked for."
+            return done
+        sources = (claim.outlet,) if claim.outlet else (user.sources if user else ())
+        since, until = (user.since, user.until) if user else (None, None)
+        tries = []
+        if claim.day:
+            lo, hi = claim.day
+            tries.append(Filters(sources, parse_user_date(lo) if lo else since, parse_user_date(hi) if hi else until))
+        tries.append(Filters(sources, since, until))
+        cq = self._claim_query(claim, query)
+        ranked = None
+        for i, f in enumerate(tries):
+            ranked = self.retriever.search(cq, f if f.active else None, self.vs.depth, vector=vector)
+            if ranked.hits:
+                if i and claim.day:
+                    done.day_missing = True
+                    done.note = (f"No {claim.outlet or 'indexed'} article of {_days(claim.day)}; "
+                                 "read from its other articles.")
+                break
+        if not ranked.hits:
+            done.note = f"No {claim.outlet} article in the index." if claim.outlet else "No article matches."
+            return done
+        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], vector)
+        taken = {j.best.article_id for j in earlier if j.best is not None and j.claim.outlet == claim.outlet}
+        if claim.later or claim.outlet in {j.claim.outlet for j in earlier}:  # "the later report by the same source"
+            other = [c for c in cands if c.article_id not in taken]
+            cands = other or cands
+        neg = judge.negated(claim.text)
+        scored = [(judge.support(c, neg, fitted), c) for c in cands]
+        done.candidates = [(c, judge.judge_features(c, neg)) for c in cands]
+        if not scored:
+            done.note = "No passage of its articles comes close."
+            return done
+        done.score, done.best = max(scored, key=lambda sc: sc[0])
+        done.coverage = self._coverage(cq, done.best.article.text)
+        fit = fitted or judge.model()
+        floor = self.vs.support_min if self.vs.support_min is not None else fit["support_min"]
+        if done.score < floor or done.coverage < fit["coverage_min"]:
+            done.verdict = "not found"
+            done.note = done.note or "Its closest passage does not state it."
+        elif judge.negated(done.best.text) != neg and not form.order:  # a question of order asks when, not whether
+            done.verdict = "contradicted"
+        else:
+            done.verdict = "supported"
+        return done
+
+    def _coverage(self, cq: Query, text: str) -> float:
+        """The share of the claim's words, weighed by rarity, that its article uses anywhere."""
+        words = set(tokens(text.casefold()))
+        stems = {stem(w) for w in words}
+        weights = {t: self.composer._idf(t) for t in cq.terms}
+        total = sum(weights.values())
+        if not total:
+            return 0.0
+        return sum(w for t, w in weights.items() if t in words or stem(t) in stems) / total
+
+    # ------------------------------------------------------------------ verdict
+    @staticmethod
+    def order(form: Form, judged: list[Judged]) -> int:
+        """+1: the first two claims' articles are dated in the order the question asks; -1: the other way."""
+        if not form.order or len(judged) < 2 or judged[0].best is None or judged[1].best is None:
+            return 0
+        a, b = judged[0].best.article.published_at or "", judged[1].best.article.published_at or ""
+        if not a or not b or a == b:
+            return 0
+        first = a < b
+        return 1 if first == (form.order == "before") else -1
+
+    def features(self, form: Form, judged: list[Judged]) -> list[float]:
+        return judge.verdict_features(form, [j.score for j in judged], [j.verdict == "contradicted" for j in judged],
+                                      self.order(form, judged), [j.coverage for j in judged],
+                                      [j.day_missing for j in judged])
+
+    def answer(self, question: str, query: Query, form: Form, filters: Filters | None) -> Answer:
+        t0 = time.perf_counter()
+        if form.kind == "first":
+            answer = self._first(question, query, form, filters)
+            answer.timings = {"verdict": round((time.perf_counter() - t0) * 1000, 3)}
+            return answer
+        judged, _ = self.judge_claims(query, form, filters)
+        order = self.order(form, judged)
+        if any(j.verdict == "not found" for j in judged):
+            verdict, p_yes = UNSAID, None
+        elif judge.by_dates(form):  # before/after: what the two articles' dates say, or nothing when they tie
+            verdict, p_yes = (YES if order > 0 else NO if order < 0 else UNSAID), None
+        else:
+            p_yes = judge.yes_probability(self.features(form, judged), form.kind)
+            verdict = YES if p_yes >= 0.5 else NO
+        answer = self._compose(question, query, form, judged, verdict, p_yes)
+        answer.timings = {"verdict": round((time.perf_counter() - t0) * 1000, 3)}
+        return answer
+
+    def _compose(self, question, query, form, judged, verdict, p_yes) -> Answer:
+        sources: list[Source] = []
+        claims: list[ClaimVerdict] = []
+        sentences: list[Sentence] = []
+        for j in judged:
+            numbers: tuple[int, ...] = ()
+            day = None
+            if j.best is not None:
+                c, a = j.best, j.best.article
+                same = next((s for s in sources if s.article_id == a.id and s.start == c.start), None)
+                if same is None:
+                    same = cite(len(sources) + 1, a, c.text, c.start, c.end, j.score)
+                    sources.append(same)
+                    sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
+                numbers, day = (same.number,), a.published_at
+            outlet = j.claim.outlet or (j.best.article.source if j.best else None)
+            claims.append(ClaimVerdict(display(j.claim.text), j.verdict, outlet, day, numbers, round(j.score, 4),
+                                       j.note))
+        lead = Sentence(LEADS[verdict], tuple(s.number for s in sources))
+        notes = list(query.notes) + [f"{c.outlet or 'Claim'}: {c.note}" for c in claims if c.note]
+        timeline = _timeline(form, claims)
+        if timeline:
+            notes.insert(0, timeline)
+        lines = [f"{LEADS[verdict]}"] + [
+            f"{c.verdict}: {c.outlet or 'any outlet'}{', ' + (c.published_at or '')[:10] if c.published_at else ''}"
+            + (f" — {sources[c.citations[0] - 1].quote} [{c.citations[0]}]" if c.citations else "") for c in claims]
+        answer = Answer(question=question, text="\n".join(lines), sentences=[lead, *sentences], sources=sources,
+                        abstained=verdict == UNSAID, notes=notes, verdict=verdict, claims=claims)
+        if verdict == UNSAID:
+            answer.reason = next((c.note for c in claims if c.verdict == "not found" and c.note),
+                                 "A claim of the question is not stated in the articles.")
+            answer.closest = sources
+        return answer
+
+
+    # ------------------------------------------------------------------ which outlet first
+    def _first(self, question: str, query: Query, form: Form, filters: Filters | None) -> Answer:
+        """"Which outlet reported X first?": each outlet's passage that best states X (the outlets named,
+        else the FIRST_OUTLETS that state it most closely), in the order of their articles' dates."""
+        judged, _ = self.judge_claims(query, form, filters)
+        fit = judge.model()
+        floor = self.vs.support_min if self.vs.support_min is not None else fit["support_min"]
+        found: list[tuple[str, float, object]] = []  # (outlet, score, candidate)
+        missing: list[Judged] = []
+        for j in judged:
+            if j.claim.outlet:
+                if j.verdict == "not found" or not j.best.article.published_at:
+                    missing.append(j)
+                else:
+                    found.append((j.claim.outlet, j.score, j.best))
+                continue
+            neg = judge.negated(j.claim.text)
+            cq = self._claim_query(j.claim, query)
+            best: dict[str, tuple[float, object]] = {}
+            for c, _ in j.candidates:
+                outlet = c.article.source
+                score = judge.support(c, neg)
+                if outlet and c.article.published_at and score >= floor and score > best.get(outlet, (0.0, None))[0]:
+                    best[outlet] = (score, c)
+            closest = sorted(best.items(), key=lambda kv: -kv[1][0])[:FIRST_OUTLETS]
+            found += [(o, sc, c) for o, (sc, c) in closest
+                      if self._coverage(cq, c.article.text) >= fit["coverage_min"]]
+        latest = form.order == "last"
+        found.sort(key=lambda t: t[2].article.published_at, reverse=latest)
+        sources: list[Source] = []
+        sentences: list[Sentence] = []
+        claims: list[ClaimVerdict] = []
+        for outlet, score, c in found:
+            src = cite(len(sources) + 1, c.article, c.text, c.start, c.end, score)
+            sources.append(src)
+            sentences.append(Sentence(display(c.text), (src.number,), speaker(c.text)))
+            claims.append(ClaimVerdict(display(form.claims[0].text), "supported", outlet, c.article.published_at,
+                                       (src.number,), round(score, 4)))
+        for j in missing:
+            claims.append(ClaimVerdict(display(j.claim.text), "not found", j.claim.outlet, None, (), round(j.score, 4),
+                                       j.note or "Its closest passage does not state it."))
+        notes = list(query.notes) + [f"{c.outlet}: {c.note}" for c in claims if c.note]
+        if not found:
+            answer = Answer(question=question, text=LEADS[UNSAID], sentences=[Sentence(LEADS[UNSAID], ())],
+                            sources=[], abstained=True, notes=notes, verdict=UNSAID, claims=claims)
+            answer.reason = next((c.note for c in claims if c.note), "No article states it closely enough.")
+            return answer
+        outlet, _, c = found[0]
+        when = "last" if latest else "first"
+        if len(found) == 1:
+            lead = f"Only {outlet}'s articles state it ({_day(c.article.published_at)})."
+        else:
+            lead = f"{outlet} reported it {when}, on {_day(c.article.published_at)}."
+        timeline = _timeline(form, claims)
+        if timeline:
+            notes.insert(0, timeline)
+        text = lead + "\n" + "\n".join(f"{cl.outlet}, {_day(cl.published_at)} — {sources[cl.citations[0] - 1].quote} "
+                                        f"[{cl.citations[0]}]" for cl in claims if cl.citations)
+        return Answer(question=question, text=text, sentences=[Sentence(lead, (1,)), *sentences], sources=sources,
+                      notes=notes, claims=claims)
+
+
+FIRST_OUTLETS = 4  # "which outlet first" naming none compares the outlets whose passages state it most closely
+
+
+def _day(iso: str | None) -> str:
+    from datetime import date
+
+    try:
+        d = date.fromisoformat((iso or "")[:10])
+    except ValueError:
+        return (iso or "")[:10]
+    return f"{d.day} {d:%b %Y}"
+
+
+def _days(day: tuple[str | None, str | None]) -> str:
+    lo, hi = day
+    return lo if lo == hi else f"{lo or '…'} to {hi or '…'}"
+
+
+def _timeline(form: Form, claims: list[ClaimVerdict]) -> str | None:
+    """"TechCrunch, 26 Sep 2023 → The Verge, 15 Dec 2023": a time question's claims in date order."""
+    if form.kind not in ("temporal", "first"):
+        return None
+    dated = sorted((c.published_at, c.outlet or "?") for c in claims if c.published_at)
+    if len(dated) < 2:
+        return None
+    return "In time: " + " → ".join(f"{outlet}, {_day(at)}" for at, outlet in dated) + "."

@@ -1,0 +1,284 @@
+"""Proper names in questions and sentences, and when two of them name the same party.
+
+Questions are analysed without a statistical pipeline (asking must stay a few milliseconds and
+never load spaCy): a name is a run of capitalised words. Sentences use the entities stored at
+index time. Two mentions name the same party when they are equal after case-folding and the
+possessive, when one is the demonym of the other (Russia / Russian, Ukraine / Ukrainian), or when
+the gazetteer (`qa.lexicon.places`) gives them to one country: its name, demonym, capital and seat of
+government (Russia, Russians, Moscow, the Kremlin).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from qa.lexicon.places import party_groups
+
+FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
+# no combining mark lies below U+0300 or among the general punctuation (curly quotes, dashes)
+_MAYBE_MARK = re.compile(r"[^\x00-\u02ff\u2000-\u206f]")
+_NOT_A_NAME = re.compile(r"^(?:[A-Z]\d[\w:]*|[A-Z]{1,2})$")  # "T21" (from a timestamp), "PM"
+FUZZY_MIN = 6  # names at least this long also match another spelling…
+FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
+STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
+_NAME = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the|la|le|du|del)\s+){0,2}"
+                   r"(?:[A-Z][\w’'.\-]*))*")
+_QUESTION_WORDS = frozenset("""what which who whom whose when where why how did does do is are was were has
+have had can could will would should in on at for according after before during and but if so the a an this
+that these those it its he she they we our their his her as with by from to of while since until instead
+meanwhile however yet also""".split())
+
+
+@lru_cache(maxsize=FOLDED_TEXTS)
+def fold(text: str) -> str:
+    """Case and accents folded: "Pokémon" = "pokemon". An article's text is folded once for all the
+    names checked against it (cached), and the combining marks are found among its distinct
+    characters, not character by character."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if not _MAYBE_MARK.search(decomposed):
+        return decomposed  # only characters that are never combining marks (most news text)
+    for mark in [ch for ch in set(decomposed) if unicodedata.combining(ch)]:
+        decomposed = decomposed.replace(mark, "")  # a few marks a text: each a C scan, not a call a character
+    return decomposed
+
+
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # Russian, Ukrainian, Chinese, British, Israeli, French
+
+
+def demonym(word: str) -> bool:
+    """A word that names a nationality: a demonym, or "US"."""
+    return bool(_DEMONYM.match(word)) or word in ("US", "U.S.")
+
+
+# Adjectives of a region, not of one nation: "Which European leaders…" asks for leaders of any nation in it.
+REGIONAL = frozenset("""european asian african latin western eastern northern southern arab nordic
+    baltic balkan scandinavian slavic caucasian""".split())
+
+
+def regional(word: str) -> bool:
+    return word.casefold() in REGIONAL
+
+
+def normalise(name: str) -> str:
+    n = fold(name).strip(" .,;:“”\"'’")
+    n = re.sub(r"(?:’s|'s|’|')$", "", n)
+    return re.sub(r"^the\s+", "", n)
+
+
+def _party_groups() -> tuple[frozenset[str], ...]:
+    """The names of each country (and union) as one party, normalised (`qa.lexicon.places`: name, demonym,
+    other names, capital, seat of government); a form two countries share names neither."""
+    groups = [frozenset(normalise(n) for n in group) - {""} for group in party_groups()]
+    seen: dict[str, int] = {}
+    for group in groups:
+        for n in group:
+            seen[n] = seen.get(n, 0) + 1
+    return tuple(frozenset(n for n in group if seen[n] == 1) for group in groups)
+
+
+# One group per party that news text names in several ways (Russia, Russian, Moscow, the Kremlin).
+ALIASES = _party_groups()
+_GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
+
+
+def other_polity(place: str, side: str) -> bool:
+    """The place is known to stand for another country than the side: "Moscow" for "Which
+    Ukrainian city…"."""
+    group = _GROUP.get(normalise(place))
+    return group is not None and group != _GROUP.get(normalise(side))
+
+
+def same_party(a: str, b: str) -> bool:
+    x, y = normalise(a), normalise(b)
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    gx, gy = _GROUP.get(x), _GROUP.get(y)
+    if gx is not None and gx == gy:
+        return True
+    short, long_ = sorted((x, y), key=len)
+    if " " in long_ and short in long_.split() and len(short) >= 3:
+        return True  # "Biden" and "Joe Biden"
+    if " " in short or len(short) < 4:
+        return False
+    common = 0
+    for p, q in zip(short, long_):
+        if p != q:
+            break
+        common += 1
+    return common >= 4 and common >= STEM_SHARE * len(short)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Does `text` name the party `name` (in any of the forms above)?"""
+    form = _forms(name)
+    if form is None:
+        return False
+    key, forms, initials, acronym, stem, last = form
+    low = fold(text)
+    if any(_at_word_start(f, low) for f in forms):
+        return True
+    if initials and initials in text and re.search(r"(?<!\w)" + initials + r"[\d-]*(?!\w)", text):
+        return True  # "NS2" names Nord Stream 2, "NSC" the National Security Council…
+    if acronym and _expansion(acronym).search(text):
+        return True  # …and back
+    if len(key) >= FUZZY_MIN and fuzz.partial_ratio(key, low, score_cutoff=FUZZY_SCORE):
+        return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
+    if stem and (_at_word_start(stem, low) if _WORD_START.match(stem) else re.search(r"\b" + re.escape(stem), low)):
+        return True  # a demonym: "Ukrain" for Ukrainian
+    return bool(last) and last in low and re.search(r"\b" + re.escape(last) + r"\b", low) is not None
+
+
+@lru_cache(maxsize=1024)
+def _forms(name: str):
+    """What `mentions` looks for, worked out once a name: (its key, the forms of its party, its
+    initials, the acronym it is, a demonym stem, the last of several words), or None."""
+    key = normalise(name)
+    if not key:
+        return None
+    words = [w for w in re.findall(r"[\w’']+", name) if w[:1].isupper()]
+    acronym = name.strip()
+    parts = key.split()
+    return (key, tuple(ALIASES[_GROUP[key]]) if key in _GROUP else (key,),
+            "".join(w[0] for w in words) if len(words) >= 2 else "",
+            acronym if _acronym(acronym) else "",
+            key[: max(4, int(len(key) * STEM_SHARE + 0.5))] if len(parts) == 1 and len(key) >= 5 else "",
+            parts[-1] if len(parts) > 1 else "")
+
+
+_WORD_START = re.compile(r"\w")
+
+
+def _at_word_start(form: str, low: str) -> bool:
+    """`form` occurs in `low` where no word character precedes it (a regex `(?<!\\w)form`, found by
+    substring search: the texts are whole articles, and most forms are not in most of them)."""
+    at = low.find(form)
+    while at != -1:
+        if at == 0 or not (low[at - 1].isalnum() or low[at - 1] == "_"):
+            return True
+        at = low.find(form, at + 1)
+    return False
+
+
+_CONNECTORS = "of|for|and|in|on|the|de|du|la"  # small words that take no initial: "Organization for Security"
+
+
+@lru_cache(maxsize=4096)
+def _expansion(acronym: str) -> re.Pattern:
+    gap = rf"(?:\s+(?:{_CONNECTORS}))*\s+"
+    return re.compile(r"(?<![\w’'-])" + gap.join(re.escape(ch) + r"[\w’'-]*" for ch in acronym))
+
+
+def expansion_in(acronym: str, text: str) -> bool:
+    """The words an acronym stands for, written out in the text: "OSCE" in "the Organization for
+    Security and Cooperation in Europe" (small connecting words are not part of the initials)."""
+    return _acronym(acronym) and _expansion(acronym).search(text) is not None
+
+
+def _acronym(word: str) -> bool:
+    return 3 <= len(word) <= 8 and word.isalpha() and word.isupper()  # "US": too many pairs
+
+
+def expansion_spans(acronym: str, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Where text[start:end] writes an acronym out ("Organization for Security and Cooperation in Europe")."""
+    if not expansion_in(acronym, text[start:end]):
+        return []
+    return [m.span() for m in _expansion(acronym).finditer(text, start, len(text) if end is None else end)]
+
+
+def proper_names(text: str) -> list[str]:
+    """Runs of capitalised words, less question words and a sentence's first word when it is common."""
+    out = []
+    for m in _NAME.finditer(text):
+        words = m.group().split()
+        if m.start() == len(text) - len(text.lstrip()) and len(words) == 1 and not words[0].isupper():
+            continue  # a capital only because the question starts there ("Besides Ukraine, …")
+        while words and words[0].casefold() in _QUESTION_WORDS:
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words).strip(".,’'")
+        name = re.sub(r"[-–][a-z][\w-]*", "", name)  # "Spider-themed" names Spider
+        for part in re.split(r"[-–](?=[A-Z])|(?<=[’']s)\s+", name):  # "Biden-Putin", "Polygon's Spider"
+            part = re.sub(r"[’']s$", "", part)
+            if len(part) >= 2 and not _NOT_A_NAME.match(part):
+                out.append(part)
+    return out
+
+
+_TITLE_RUN = r"((?:(?:[A-Z][\w.’'-]*|of|the)\s+){1,6})"  # "US President Joe ", "Russian Foreign Minister Sergey "
+
+
+def _titles_before(name: str, texts: tuple[str, ...]):
+    """The words written before each mention of the person's surname in the texts, as far back as
+    capitalised words (and "of", "the") run: ["US", "President", "Joe"] for "US President Joe Biden"."""
+    last = name.split()[-1]
+    if len(last) < 3 or not last[:1].isupper():
+        return
+    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    for text in texts:
+        if last in text:
+            for m in pattern.finditer(text):
+                yield m.group(1).split()
+
+
+def titled_other_side(name: str, side: str, texts) -> bool:
+    """Some of the texts title the person with another nationality than `side`, and none with it:
+    "US President Joe Biden" is not the "Russian official" a question asks for."""
+    return _titled_other_side(name, side, tuple(texts))
+
+
+@lru_cache(maxsize=256)  # asked once a phrase, of the same retrieved texts: read them once a person
+def _titled_other_side(name: str, side: str, texts: tuple[str, ...]) -> bool:
+    other = False
+    for words in _titles_before(name, texts):
+        for word in words:
+            if demonym(word) or word in AFFILIATIONS:
+                if same_party(word, side):
+                    return False
+                other = True
+    return other
+
+
+AFFILIATIONS = frozenset({"NATO", "EU", "UN", "OSCE", "Kremlin", "Pentagon"})  # "NATO Secretary General": no Russian
+
+
+_ROLE_WORD = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chancellor|Spokes(?:man|woman|person)|"
+                        r"General|Adviser|Advisor|Senator|Envoy|Chief|Governor|Mayor|Premier|Commissioner|CEO|"
+                        r"Chairman|Chairwoman|Leader)\b", re.I)
+
+
+_TITLE_NOUNS = frozenset("""State Defense Defence Foreign Security National Commission Council Affairs Treasury
+    Justice Interior Finance House Staff Intelligence""".split())  # "Secretary of State", "National Security Adviser"
+
+
+def role_aliases(name: str, texts) -> frozenset[str]:
+    """The titles the texts give a person before their name, for a sentence that names them by title
+    alone: "US President Joe Biden" makes "the US president was accompanied by…" a sentence about
+    Biden. Only titles of two words or more ("the president" alone could be anyone's)."""
+    return _role_aliases(name, tuple(texts))
+
+
+@lru_cache(maxsize=256)  # asked once a candidate sentence, of the same retrieved texts
+def _role_aliases(name: str, texts: tuple[str, ...]) -> frozenset[str]:
+    out = set()
+    for words in _titles_before(name, texts):
+        ends = [i for i, w in enumerate(words) if w.endswith(".") and not re.fullmatch(r"(?:\w\.){2,}", w)]
+        words = words[ends[-1] + 1:] if ends else words  # "Vladimir Putin. Presidents Biden": another sentence
+        while words and not _ROLE_WORD.fullmatch(words[-1]) and words[-1] not in _TITLE_NOUNS:
+            words.pop()  # "Joe", "Vladimir": the person's own names
+        while words and words[0] in ("the", "of"):
+            words.pop(0)
+        if len(words) >= 2:
+            out.add(" ".join(words).casefold())
+    return frozenset(out)
+
+
+def named_by_role(aliases: frozenset[str], text: str) -> bool:
+    low = fold(text)
+    return any(a in low and re.search(r"(?<!\w)" + re.escape(a) + r"(?!\w)", low) for a in aliases)

@@ -1,0 +1,242 @@
+"""What kind of answer a question asks for, about whom, and when.
+
+`kind` is the answer type: person, org, place, date, time, duration, count, money, percent, law or
+name (a term the articles put in quotes or capitals). Each kind is filled by OntoNotes entity
+labels, the ones stored at index time (`index.ingest.annotate`). `focus` is the noun asked about
+("soldiers" in "How many soldiers…"), `party` whose figure or act it is ("Russia" in "How many
+soldiers had Russia gathered", "Ukraine" in "How many Ukrainian soldiers…"), and `names` every
+proper name the question mentions: the constraints an answer must meet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qa.lexicon.names import demonym, proper_names, regional
+from qa.lexicon.verbs import past_form
+
+LABELS: dict[str, frozenset[str]] = {
+    "person": frozenset({"PERSON"}),
+    "who": frozenset({"PERSON", "ORG"}),
+    "org": frozenset({"ORG", "PRODUCT"}),
+    "place": frozenset({"GPE", "LOC", "FAC"}),
+    "date": frozenset({"DATE"}),
+    "time": frozenset({"TIME"}),
+    "duration": frozenset({"DATE", "TIME", "QUANTITY"}),
+    "count": frozenset({"CARDINAL", "QUANTITY"}),
+    "money": frozenset({"MONEY"}),
+    "percent": frozenset({"PERCENT"}),
+    "law": frozenset({"LAW", "ORG", "WORK_OF_ART"}),
+    "event": frozenset({"EVENT", "ORG"}),
+}
+# The head noun of "which/what NOUN" questions, by the kind of entity that answers them.
+NOUN_KINDS = {
+    "person": """person individual individuals player players quarterback athlete athletes artist artists singer
+        rapper actor actress celebrity musician star entrepreneur billionaire investor owner personality host
+        manager striker pitcher receiver driver founder founders ceo
+        people man woman official officials minister ministers president leader leaders
+        spokesman spokeswoman spokesperson correspondent correspondents reporter journalist ambassador
+        ambassadors envoy envoys diplomat diplomats adviser advisers advisor advisors secretary general
+        commander chancellor senator senators lawmaker lawmakers politician politicians analyst analysts
+        expert experts historian historians ceo founder executive executives chief director author
+        candidate candidates player players coach judge king queen prince premier governor mayor
+        representative representatives member members figure figures signatories officer officers""",
+    "place": """country countries city cities capital region regions republic republics state states town
+        place places nation nations location province border area territory venue island""",
+    "org": """company companies bank banks organisation organization organisations organizations agency
+        agencies newspaper outlet outlets broadcaster party parties group groups firm firms team teams
+        alliance institution institutions ministry network platform platforms service website app brand brands
+        retailer manufacturer startup studio publication exchange league club university""",
+    "who": "entity entities",
+    "date": "day date year month weekday",
+    "law": "bill law act treaty agreement accord",
+}
+_NOUN_KIND = {noun: kind for kind, nouns in NOUN_KINDS.items() for noun in nouns.split()}
+# "which country", "what is his role": the kind of answer, not what the question is about
+KIND_NOUNS = frozenset(_NOUN_KIND) | frozenset("""role roles job jobs position positions title titles post name names
+    purpose reason reasons meaning outcome result results significance view views stance opinion response reaction
+    number amount kind type sort""".split())
+_DURATION_UNIT = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+_RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
+_CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
+                    r"GMT|UTC|CET|EST)\b", re.I)
+_LAW_WORD = re.compile(r"\b(?:Act|Bill|Law|Treaty|Accords?|Agreements?|Directive|Regulation|Code|Charter|Convention)\b")
+_PAST = re.compile(r"^\s*(?:[\w\-]+\s+){0,6}?(?:did|was|were|had)\b", re.I)
+_NOT_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|supposed to|about to|were to|was to|"
+                       r"will|would)\b", re.I)
+_WH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?"
+                      r"(?:how many|how much|which|what|whose)\s+(.*)$", re.I)
+_STOP_PHRASE = frozenset("""did does do is are was were has have had will would can could should must might may
+    for of in on to with at by from that who which whose when where about against during after before""".split())
+_SPEECH = (r"(?:say|tell|describe|characteri[sz]e|call|claim|warn|announce|admit|insist|stress|confirm|explain|"
+           r"suggest|signal|react|report|argue|deny|promise|propose|demand|reveal|note|add|assure|concede|describe)")
+_SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-Z][\w’'.\-]*|von|van|de|der|al)\s+){0,4}?"
+                        r"[A-Z][\w’'.\-]*)"
+                        r"(?:\s+side)?\s+(?:\w+ly\s+)?" + _SPEECH + r"\b")
+_ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){1,5})", re.I)
+_LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
+# A clause set before the question word: "Besides Ukraine, which…", "After the summit, who…"
+_WH_WORD = r"\b(?:which|what|who|whom|whose|when|where|how)\b"
+_FRONTED = re.compile(r"^\s*(?:besides|apart from|aside from|other than|except for|in addition to|beyond|after|before|"
+                      r"during|since|until|by|in|on|at|for|as of)\b(?:(?!" + _WH_WORD + r")[^,?]){1,60},\s*"
+                      r"(?=" + _WH_WORD + r")", re.I)
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
+_WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"
+                        r"(?:(?:[A-Z][\w’'.\-]*|von|van|der|den|de|del|da|di|du|la|le|al|bin|ibn)\s*){0,4}\?*\s*$")
+_GOES = re.compile(r"\b(?:visit\w*|travel\w*|went|go|goes|flew|fly|host\w*|held|hold|holds|arriv\w*|"
+                   r"return\w*|based|located|take place|took place|takes place)\b")
+_LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
+                      r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
+_ROLE_OF = re.compile(r"\b(?i:president|prime minister|minister|chancellor|leader|king|queen|ambassador|envoy|head|"
+                      r"premier)\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
+_ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
+                   r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
+_WHO_SAID = re.compile(r"^\s*(?i:who)\s+(?:\w+\s+)?(?i:said|says|warned|told|stressed|announced|claimed|argued|"
+                       r"insisted|noted|added|called|described|promised|admitted)\b")
+SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
+
+
+@dataclass
+class Asked:
+    kind: str | None = None
+    focus: str | None = None
+    party: str | None = None
+    names: list[str] = field(default_factory=list)
+    past: bool = False  # asks what did happen ("did", "was", "were")
+    future: bool = False  # asks what is planned ("will", "due to", "scheduled")
+    where: bool = False  # "Where…", "In which city…": the place is where something is or happens
+    located: str | None = None  # "Where was Putin…": whose whereabouts are asked (the place must be his)
+    actor: str | None = None  # "What did Russia accuse Ukraine of?": who does it (Russia)…
+    act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
+    who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
+    side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
+    titled: bool = False  # the side is in the role asked for ("the president of Poland"): the title must say it
+    speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
+    about: str | None = None  # "Who is Yuri Ushakov?": the person whose role or title is asked for
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return LABELS.get(self.kind or "", frozenset())
+
+
+# The answer kind a question's opening asks for, first match wins ("how much" is money only with a money word).
+_OPENINGS = tuple((re.compile(r"\s*(?:" + pattern + r")\b"), kind) for pattern, kind in (
+    (r"(?:at )?what time", "time"),
+    (r"how long", "duration"),
+    (r"how many (?:seconds|minutes|hours|days|weeks|months|years|decades)", "duration"),
+    (r"how many", "count"),
+    (r"how much(?=.*\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|"
+     r"funding)\b)", "money"),
+    (r"how much", "count"),
+    (r"(?:what|which) (?:percentage|percent|share|proportion)", "percent"),
+    (r"when|on what date|what date|on which date|which date|on what day|on which day|what day|which day|"
+     r"in what year|in which year|what year|which year|in what month|in which month", "date"),
+    (r"where|in what country|in which country|in what city|in which city", "place"),
+    (r"who|whom|by whom|to whom|with whom", "who"),
+    (r"what (?:name|term|word|phrase|label|nickname)", "name"),
+))
+
+
+def _kind_of_opening(q: str) -> str | None:
+    return next((kind for pattern, kind in _OPENINGS if pattern.match(q)), None)
+
+
+_SUBJECT = re.compile(r"^\s*(who|what|which)\s+((?:[a-z][\w-]*\s*){1,3})")
+
+
+def _past_subject(q: str) -> str | None:
+    """The question's own verb, right after who / what or after which's noun, when it is in the
+    past: "Who chaired…", "What happened…", "Which hotel hosted…"."""
+    m = _SUBJECT.match(q)
+    if not m:
+        return None
+    words = m.group(2).split()
+    return next((w for w in (words[:1] if m.group(1) in ("who", "what") else words[1:3]) if past_form(w)), None)
+
+
+def analyse_question(question: str) -> Asked:
+    who_said = bool(_WHO_SAID.match(question))
+    question = _LEADING.sub("", question)  # "And in which country…" asks what "In which country…" asks
+    core = _FRONTED.sub("", question)  # the kind and focus are read from the question word on
+    q = core.casefold()
+    future = bool(_NOT_PAST.search(q))
+    past = bool(_PAST.match(q)) or _past_subject(q) is not None
+    asked = Asked(kind=_kind_of_opening(q), names=proper_names(question), past=past and not future,
+                  future=future, who_said=who_said)
+    m = _ACTS.match(core)
+    if m and m.group(2) not in _STOP_PHRASE and m.group(2) not in ("been", "being", "ever", "also", "still", "never"):
+        asked.actor, asked.act = m.group(1), m.group(2)
+    asked.where = asked.kind == "place"  # from the opening: "where", "in which country"
+    m = _LOCATED.match(core)
+    asked.located = m.group(1).strip() if asked.where and m else None
+    if asked.kind == "who" and _WHO_NAMED.match(core):
+        asked.kind = None  # "Who is Yuri Ushakov?" asks what he is, not for another person
+        asked.about = max(asked.names, key=len, default=None)
+    modifiers: list[str] = []
+    m = _WH_NOUN.match(core) or _WHO_IS.match(core)
+    if m:
+        span = []
+        for word in re.findall(r"[\w\-’']+", m.group(1))[:SPAN_WORDS]:
+            if word.casefold() in _STOP_PHRASE and span:
+                break
+            span.append(word)
+        if span and span[0].casefold() not in _STOP_PHRASE:
+            heads = [w for w in span if _head(w) in _NOUN_KIND]
+            head = heads[-1] if heads else span[-1]
+            asked.focus = _head(head)
+            modifiers = span[: span.index(head)]
+            if (asked.kind is None or asked.kind == "who") and heads and not re.match(r"\s*how\b", q):
+                asked.kind = _NOUN_KIND[_head(head)]
+    asked.party = _party(question, modifiers, asked)
+    if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
+        asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
+        asked.where = asked.where or bool(_GOES.search(q))  # "Which country did Blinken visit?" asks where
+    if asked.kind in ("person", "who"):  # "Who told reporters the Russian soldiers…": the statement's names
+        named = modifiers if asked.who_said else [*asked.names, *modifiers]  # say nothing of the speaker's side
+        asked.side = next((n for n in named if demonym(n) and not regional(n)), None)
+        m = _ROLE_OF.search(core)
+        if asked.side is None and m and any(m.group(1) in n for n in asked.names):
+            asked.side = m.group(1)  # "the president of France" is the French president…
+            asked.titled = True  # …titled so: not a president named next to "Ambassador to Poland"
+    m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
+    asked.speaker = m.group(1).strip() if m else None
+    return asked
+
+
+def _head(word: str) -> str:
+    """The noun of a compound: "chancellor-designate" is a chancellor, "vice-president" a president."""
+    parts = word.casefold().split("-")
+    known = [p for p in parts if p in _NOUN_KIND]
+    return known[-1] if known else word.casefold()
+
+
+def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
+    """Whose figure a count question asks for: a demonym on the noun, else the subject after the verb."""
+    if asked.kind not in ("count", "money", "percent", "duration"):
+        return None
+    for word in modifiers:
+        if demonym(word) or word in asked.names:
+            return word
+    m = re.search(r"\b(?:did|does|do|had|has|have|is|are|was|were|will|would|could)\s+(the\s+)?"
+                  r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
+    if m and m.group(1) and not demonym(m.group(2).strip()) and re.match(r"[a-z]+\s+[a-z]", question[m.end(2):]):
+        return None  # "has the Donbass rebellion killed": the name only qualifies the subject
+    return m.group(2).strip() if m and not regional(m.group(2).split()[0]) else None  # "Western sanctions"
+
+
+def fills(kind: str | None, label: str, text: str) -> bool:
+    """Does an entity (its label and text) answer a question of this kind?"""
+    if kind is None or kind == "name":
+        return False
+    if label not in LABELS.get(kind, ()):
+        return False
+    if kind == "duration":
+        return bool(_DURATION_UNIT.search(text)) and not _RELATIVE.search(text)
+    if kind == "time":
+        return bool(_CLOCK.search(text))
+    if kind == "date" and _DURATION_UNIT.search(text) and not re.search(r"\d{4}", text) and not _RELATIVE.search(text):
+        return False  # "two weeks" is a duration, not a date ("a day earlier" is one)
+    if kind == "law" and label != "LAW":
+        return bool(_LAW_WORD.search(text))  # "the National Defense Authorization Act", labelled ORG
+    return True
