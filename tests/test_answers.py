@@ -426,7 +426,7 @@ def test_a_sentence_naming_a_person_by_title_alone_is_about_them(assistant):
     answer = assistant.ask("Who accompanied Biden?")
     assert answer.short_answer.text == "Secretary of State Antony Blinken"
     assert answer.sentences[0].text.startswith("The US president was accompanied by")
-    from qa.lexicon.names import role_aliases
+    from qa.lexicon.titles import role_aliases
 
     text = "US President Joe Biden met Russian President Vladimir Putin. Presidents Biden and Putin spoke."
     assert role_aliases("Biden", [text]) == {"us president"}  # not "Russian President", a sentence before
@@ -438,7 +438,7 @@ def test_an_official_of_one_country_is_not_a_person_titled_with_another(assistan
     # wrong side's president; "US" before the role noun is the side, as "Russian" or "American" is
     answer = assistant.ask("Which US official accompanied Biden?")
     assert answer.short_answer.text == "Secretary of State Antony Blinken"
-    from qa.lexicon.names import titled_other_side
+    from qa.lexicon.titles import titled_other_side
 
     texts = ["US President Joe Biden's video summit with Russian President Vladimir Putin.", "Biden said so."]
     assert titled_other_side("Biden", "Russian", texts)

@@ -1,5 +1,6 @@
 """Calls go one way: tui, cli and eval use qa; qa uses index; nothing calls back up. Inside index, the
-ingest and embedding parts feed the stores (embedded, qdrant) and never import them."""
+ingest and embedding parts feed the stores (embedded, qdrant) and never import them. Inside qa, a stage
+never imports a later one."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ FORBIDDEN = {
 
 
 STORES = {"index.embedded", "index.qdrant"}
+QA_LATER = {  # a question flows question -> retrieval -> answer; the lexicon under all of them
+    "qa/lexicon": {"qa.question", "qa.retrieval", "qa.answer", "qa.conversation", "qa.archive"},
+    "qa/question": {"qa.retrieval", "qa.answer"},
+    "qa/retrieval": {"qa.answer", "qa.conversation"},
+    "qa/answer": {"qa.conversation"},
+}
 INSIDE_INDEX = {  # index's parts that come before any store: files in, vectors out
     "index/ingest": STORES,
     "index/embedding": STORES,
@@ -60,6 +67,18 @@ def test_ingest_and_embedding_never_import_a_store():
     for folder, banned in INSIDE_INDEX.items():
         files = list((ROOT / folder).rglob("*.py"))
         assert files, f"{folder} is gone: update INSIDE_INDEX"
+        for file in files:
+            bad = sorted(name for name in _modules(file) if _under(name, banned))
+            if bad:
+                offences.append(f"{file.relative_to(ROOT)} imports {bad}")
+    assert offences == []
+
+
+def test_qa_stages_never_import_a_later_stage():
+    offences = []
+    for folder, banned in QA_LATER.items():
+        files = list((ROOT / folder).rglob("*.py"))
+        assert files, f"{folder} is gone: update QA_LATER"
         for file in files:
             bad = sorted(name for name in _modules(file) if _under(name, banned))
             if bad:

@@ -10,18 +10,12 @@ from rapidfuzz import fuzz
 
 from qa.lexicon.names import mentions
 from qa.lexicon.verbs import past_form
+from qa.lexicon.titles import RANKS, ROLE
 from qa.lexicon.words import lemma, tokens
 
-ROLE = re.compile(r"\b(?:president|minister|secretary|director|ambassador|chancellor|spokes(?:man|woman|person)|"
-                  r"general|advis[eo]r|senator|envoy|chief|head|deputy|governor|mayor|judge|ceo|chair(?:man|woman)?|"
-                  r"correspondent|commissioner|representative|official|leader|diplomat|historian|analyst|expert|"
-                  r"professor|founder|executive|journalist|reporter|editor|coach|officer|commander|premier|"
-                  r"king|queen|prince|prosecutor|lawyer|attorney|economist|researcher|scientist|author)s?\b", re.I)
 _BOUNDARY = frozenset("""a an while and but that which who whom by with as said says told from on in when after
     before since if than then also""".split())  # "of", "for", "at", "to", "the" may sit inside a title
 _INSIDE = frozenset("of for at to the".split())
-# Words that make a title another office than the one they qualify.
-RANKS = frozenset("deputy vice assistant acting former ex interim associate".split())
 _CAPITALISED = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*")
 TITLE_WORDS = 9  # a title before a name is this short ("Director for Russia at the National Security Council")
 APPOSITIVE_WORDS = 10  # ", the Kremlin spokesman," after it

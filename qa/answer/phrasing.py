@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from qa.answer import short_answer as sa
 from qa.answer.describe import role_tie
-from qa.lexicon.names import mentions, titled_other_side
+from qa.lexicon.names import mentions
+from qa.lexicon.titles import titled_other_side
 from qa.question.query import Query
 from qa.question.structure import asked_role
 from qa.settings import QASettings

@@ -8,26 +8,14 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.counted import counts_other, measures_other
-from qa.lexicon.names import (
-    demonym,
-    expansion_in,
-    expansion_spans,
-    mentions,
-    named_by_role,
-    other_polity,
-    role_aliases,
-    same_party,
-)
+from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, other_polity, same_party
 from qa.lexicon.places import TOWN_NOUNS, no_town
+from qa.lexicon.titles import ROLE, TITLE, named_by_role, role_aliases
 from qa.lexicon.words import lemma, tokens
 from qa.question.asked import Asked, fills
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
 TITLE_BONUS = 0.2  # a person named with a title before the name ("Foreign Minister Mélanie Joly")
-_TITLE = re.compile(r"\b(?:President|Minister|Secretary|Director|Ambassador|Chancellor|Spokes(?:man|woman|person)|"
-                    r"General|Adviser|Advisor|Senator|Envoy|Chief|Head|Deputy|Prime|Governor|Mayor|Judge|CEO|"
-                    r"Chairman|Chairwoman|Chair|Correspondent|Commissioner|Representative|advis[eo]r|correspondent|"
-                    r"spokes(?:man|woman|person)|minister|official|ambassador|envoy)\b")
 # role nouns that any title satisfies ("which official" is answered by "Director … Eric Green"); other
 # role nouns ("general", "minister", "correspondent") must appear in the sentence itself
 GENERIC_ROLES = frozenset("""official officials person people individual individuals figure figures member members
@@ -94,14 +82,14 @@ def _with_title(text: str, s: int, floor: int) -> int:
     words = list(re.finditer(r"\S+", text[floor:s]))[-TITLE_WORDS:]
     new = s
     for w in reversed(words):
-        if not _TITLE_WORD.match(w.group()) or not _TITLE.search(text[floor + w.start():s]) and w.group()[-1] in ",.;:":
+        if not _TITLE_WORD.match(w.group()) or not TITLE.search(text[floor + w.start():s]) and w.group()[-1] in ",.;:":
             break
         if w.group() in ("of", "for") and new == s:
             break
         new = floor + w.start()
     while new < s and text[new:s].split()[0] in ("of", "for"):
         new += len(text[new:s].split()[0]) + 1
-    return new if _TITLE.search(text[new:s]) else s
+    return new if TITLE.search(text[new:s]) else s
 
 
 _REPORTED_ON = re.compile(r"\b(?:said|says|told|tells|announced|reported|wrote|added|stated|confirmed|"
@@ -158,7 +146,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         if label != "PERSON" and any(t <= s and e <= p for t, p in titles):
             continue  # "Secretary of State Antony Blinken": State is his title, he is the one named
         if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
-                and _TITLE.search(text[max(start, s - 30):s]):
+                and TITLE.search(text[max(start, s - 30):s]):
             label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger
         if asked.kind == "duration" and label == "DATE" and re.search(r"\bsince\s+$", text[max(start, s - 7):s]):
             s, value, label = s - len(re.search(r"since\s+$", text[max(start, s - 7):s]).group()), "", "DURATION"
@@ -176,7 +164,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue  # "told reporters on Friday": the day of the report, not of the event
         if asked.kind == "place" and label != "GPE" and asked.focus in POLITIES:
             continue  # "Which city…" is not answered by "the West" or "the Black Sea"
-        if asked.kind == "place" and (_TITLE.match(text[e:e + 30].lstrip()) or _ATTRIBUTE.match(text[e:e + 30])):
+        if asked.kind == "place" and (TITLE.match(text[e:e + 30].lstrip()) or _ATTRIBUTE.match(text[e:e + 30])):
             continue  # "US Secretary of State Antony Blinken", "the US's support", "the US side": whose, not where
         if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]) \
                 and not _VISITED.search(text[max(start, s - 30):s]):
@@ -243,7 +231,7 @@ def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, 
     if not wanted:
         return 0.0, count
     share = count / len(wanted)
-    if asked.kind in ("person", "who") and _TITLE.search(before):
+    if asked.kind in ("person", "who") and TITLE.search(before):
         share += TITLE_BONUS
     if on_side(asked, text, phrase):
         share += SIDE_BONUS
@@ -320,7 +308,7 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     if asked.kind == "person" and asked.focus in BYLINE_ROLES and credit_line(text, phrase, lo, hi):
         return True
     if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
-            or not (asked.focus in BYLINE_ROLES or _TITLE.fullmatch(asked.focus.rstrip("s").capitalize())):
+            or not (asked.focus in BYLINE_ROLES or ROLE.fullmatch(asked.focus.rstrip("s").capitalize())):
         return True
     return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(text[lo:hi])}
 

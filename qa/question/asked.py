@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.lexicon.names import demonym, proper_names, regional
+from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import past_form
 
 LABELS: dict[str, frozenset[str]] = {
@@ -88,8 +89,7 @@ _GOES = re.compile(r"\b(?:visit\w*|travel\w*|went|go|goes|flew|fly|host\w*|held|
                    r"return\w*|based|located|take place|took place|takes place)\b")
 _LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
                       r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
-_ROLE_OF = re.compile(r"\b(?i:president|prime minister|minister|chancellor|leader|king|queen|ambassador|envoy|head|"
-                      r"premier)\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
+_ROLE_OF = re.compile(rf"\b(?i:{ROLE_WORDS})\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
 _ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
                    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
 _WHO_SAID = re.compile(r"^\s*(?i:who)\s+(?:\w+\s+)?(?i:said|says|warned|told|stressed|announced|claimed|argued|"

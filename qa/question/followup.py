@@ -14,7 +14,8 @@ import re
 from dataclasses import replace
 
 from qa.conversation.turns import Conversation, Turn
-from qa.lexicon.names import ALIASES, demonym, normalise, proper_names
+from qa.lexicon.names import ALIASES, normalise, proper_names
+from qa.lexicon.titles import without_title
 from qa.types import Answer, Sentence, ShortAnswer
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
@@ -24,20 +25,9 @@ _FEMININE = {"she", "her", "hers"}
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w-]+\s+){0,3}?(?:official|minister|adviser|advisor|person|"
                        r"spokes\w+|diplomat|leader|president|secretary|ambassador|correspondent|envoy|general))\b", re.I)
 _WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+)?[A-Z]")  # "Who is Jake Sullivan?": about him
-_TITLES = {"State", "Secretary", "Deputy", "President", "Minister", "Foreign", "Prime", "Chancellor", "General",
-           "Ambassador", "Advisor", "Adviser", "Spokesman", "Spokeswoman", "Former", "Senior", "US", "U.S.",
-           "Director", "National", "Security", "Council"}
 _FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Madam|Madame|Mme|Lady|Queen|Duchess|Spokeswoman|Chairwoman)\b\.?")
 _NOT_PEOPLE = {name for group in ALIASES for name in group} | {"nato", "kremlin", "congress", "senate", "osce"}
 GENDER_WINDOW = 120  # characters after a name searched for the pronoun that refers to it
-
-
-def _strip_titles(name: str) -> str:
-    words = name.split()
-    while len(words) > 1 and (words[0] in _TITLES or words[0] in ("of", "the")
-                              or demonym(words[0]) and words[1] in _TITLES):  # "Ukrainian President …"
-        words = words[1:]
-    return " ".join(words)
 
 
 def refers_back(question: str) -> bool:
@@ -48,7 +38,7 @@ def people(text: str) -> list[str]:
     """Names of people in a text, in order: proper names less places, organisations and acronyms."""
     out = []
     for name in proper_names(text or ""):
-        name = _strip_titles(name)
+        name = without_title(name)
         key = normalise(name)
         if key in _NOT_PEOPLE or name.isupper() or key.split()[-1] in _NOT_PEOPLE:
             continue

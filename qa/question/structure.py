@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from qa.answer.describe import ROLE
+from qa.lexicon.titles import ROLE
 from qa.lexicon.words import lemma
 from qa.question.parse import parse
 
