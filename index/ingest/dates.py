@@ -219,7 +219,7 @@ def latest_year(text: str) -> int | None:
 
 _WEEKDAY = re.compile(r"^(?:(?:on|this|next|last|coming|past)\s+)?(monday|tuesday|wednesday|thursday|friday|"
                       r"saturday|sunday)$", re.I)
-_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def weekday_date(phrase: str, published: str | None, ahead: bool) -> date | None:
@@ -236,7 +236,7 @@ def weekday_date(phrase: str, published: str | None, ahead: bool) -> date | None
         return None
     word = phrase.strip().split()[0].casefold()
     forward = word in ("this", "next", "coming") or (word not in ("last", "past") and ahead)
-    delta = (_DAYS.index(m.group(1).casefold()) - pub.weekday()) % 7
+    delta = (WEEKDAYS.index(m.group(1).casefold()) - pub.weekday()) % 7
     return pub + timedelta(days=delta) if forward else pub - timedelta(days=(7 - delta) % 7)
 
 

@@ -21,12 +21,9 @@ import re
 from qa.archive.dates import latest_year, names_year, period_start
 from qa.lexicon.names import demonym, mentions, regional
 from qa.lexicon.verbs import past_form, verb_forms
-from qa.lexicon.words import compact, indexed
+from qa.lexicon.words import AUXILIARIES, CALENDAR, compact, indexed
 from qa.question.asked import KIND_NOUNS
 
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
 _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
                      r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held|is taking place|are taking place|will take place)\b", re.I)
 _REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|insisted|stressed|added|warned|"
@@ -48,13 +45,13 @@ _CITED = (re.compile(rf"\b{_SOURCE_KIND}\s+(?:published\s+)?(?:from|by|in)\s+['\
 _NOT_A_NAME = {"the", "a", "an", "this", "that", "these", "which", "what", "who", "considering", "based", "both",
                "another", "separate", "recent", "latest", "did", "does", "do", "is", "was", "were", "are", "has",
                "have", "had", "between", "after", "before", "in", "on", "how", "when", "according", "as", "from",
-               "by", *MONTHS, *WEEKDAYS}
+               "by", *CALENDAR}
 FEW_NAMES = 2  # a question naming more (several articles joined) abstains only when half of them are unknown
 
 
 def _is_name(name: str) -> bool:
     low = name.casefold()
-    return low not in WEEKDAYS and low not in MONTHS and not low.isdigit() and len(low) >= 2
+    return low not in CALENDAR and not low.isdigit() and len(low) >= 2
 
 
 def _article_mentions(article, name: str) -> bool:
@@ -102,7 +99,6 @@ def _names_event(article, head: str) -> bool:
 
 _WHICH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?which((?:\s+[a-z][\w-]*){1,3})",
                          re.I)
-_VERBISH = frozenset("did does do is are was were has have had will would can could should may might must".split())
 
 
 def _thing_unknown(query, doc_freq) -> str | None:
@@ -113,7 +109,7 @@ def _thing_unknown(query, doc_freq) -> str | None:
         return None
     phrase = []  # "which multilateral meetings were…": the noun ends where the verb starts
     for w in m.group(1).casefold().split():
-        if w in _VERBISH or past_form(w):
+        if w in AUXILIARIES or past_form(w):
             break
         phrase.append(w)
     word = phrase[-1] if phrase else None

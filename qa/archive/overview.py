@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from qa.archive.naming import TITLE_WORDS, first_words  # noqa: F401 - first_words: also imported from here
+from qa.lexicon.titles import title_word
+from qa.lexicon.words import CALENDAR, STOPWORDS
 from qa.types import Filters
 
 
@@ -122,15 +124,7 @@ def _word_start(title: str, word: str) -> int:
 # --- example questions ----------------------------------------------------------------------------
 
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*\b")
-_NOT_NAMES = {
-    "the", "a", "an", "and", "but", "or", "in", "on", "at", "of", "for", "to", "with", "by", "from", "as",
-    "he", "she", "it", "they", "we", "i", "you", "his", "her", "their", "this", "that", "these", "those",
-    "there", "here", "what", "when", "where", "who", "why", "how", "after", "before", "during", "while",
-    "however", "according", "status", "mr", "mrs", "ms", "president", "minister", "prime", "secretary",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-    "now", "also", "both", "all", "some", "no", "not", "if", "so", "yet", "then", "today", "yesterday",
-}
+_NOT_NAMES = STOPWORDS | CALENDAR | {"status", "mr", "mrs", "ms", "today", "yesterday"}
 # Russian(s), Chinese, British, European(s), American(s): adjectives and peoples, not names to ask about
 _ADJECTIVE_ENDINGS = ("ian", "ians", "ese", "ish", "ean", "eans", "can", "cans")
 
@@ -139,7 +133,8 @@ def _names(text: str) -> list[str]:
     names = []
     for m in _NAME.finditer(text):
         words = m.group(0).replace("-", " ").split()
-        while words and {words[0].casefold(), words[0].casefold().removesuffix("s")} & _NOT_NAMES:  # "Presidents"
+        while words and ({words[0].casefold(), words[0].casefold().removesuffix("s")} & _NOT_NAMES
+                         or title_word(words[0])):  # "Presidents"
             words = words[1:]
         if words:
             names.append(" ".join(words))

@@ -17,6 +17,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from qa.lexicon.places import party_groups
+from qa.lexicon.words import STOPWORDS
 
 FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
 # no combining mark lies below U+0300 or among the general punctuation (curly quotes, dashes)
@@ -27,10 +28,6 @@ FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
 STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
 _NAME = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the|la|le|du|del)\s+){0,2}"
                    r"(?:[A-Z][\w’'.\-]*))*")
-_QUESTION_WORDS = frozenset("""what which who whom whose when where why how did does do is are was were has
-have had can could will would should in on at for according after before during and but if so the a an this
-that these those it its he she they we our their his her as with by from to of while since until instead
-meanwhile however yet also""".split())
 
 
 @lru_cache(maxsize=FOLDED_TEXTS)
@@ -198,7 +195,7 @@ def proper_names(text: str) -> list[str]:
         words = m.group().split()
         if m.start() == len(text) - len(text.lstrip()) and len(words) == 1 and not words[0].isupper():
             continue  # a capital only because the question starts there ("Besides Ukraine, …")
-        while words and words[0].casefold() in _QUESTION_WORDS:
+        while words and words[0].casefold() in STOPWORDS:
             words = words[1:]
         if not words:
             continue

@@ -3,18 +3,38 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import runpy
 from functools import lru_cache
+from pathlib import Path
 
+from index.ingest.dates import FULL_MONTHS, WEEKDAYS
 from qa.lexicon.verbs import IRREGULAR
 
-STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because been before
-being below between both but by can could did do does doing down during each few for from further had has have
-having he her here hers herself him himself his how i if in into is it its itself just me more most my myself
-no nor not now of off on once only or other our ours out over own same she should so some such than that the
-their theirs them themselves then there these they this those through to too under until up very was we were
-what when where which while who whom why will with would you your yours yourself also according did say said
-tell told many much kind way ones one else ever exactly specifically actually really even yet already""".split())
+
+def _spacy_stop_words() -> frozenset[str]:
+    """spaCy's English stop words (`spacy/lang/en/stop_words.py`), read from its file without importing
+    spaCy: asking loads no pipeline unless a question needs its parse."""
+    spec = importlib.util.find_spec("spacy")
+    path = Path(spec.origin).parent / "lang" / "en" / "stop_words.py"
+    return frozenset(runpy.run_path(str(path))["STOP_WORDS"])
+
+
+NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                                "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                                "twenty".split())}
+# spaCy's stop words that a question's meaning rests on: a negation, a number ("the two presidents",
+# "two hours"), an order, a time, and the nouns, verbs and adjectives its list holds ("used … as a front")
+_MEANINGFUL = frozenset("""never none nothing nobody neither without first last next former since still together
+    front amount part side top bottom full empty name beyond serious whole become became becomes becoming call done
+    get give go keep made make move put see seem seemed seeming seems show take used using""".split()) | {w for w, n in NUMBER_WORDS.items() if int(n) > 1}
+# words that only phrase a question: "According to…, what exactly…", "what kind of…", "told"
+_PHRASING = frozenset("according actually exactly specifically kind way ones said tell told having theirs".split())
+STOPWORDS = (_spacy_stop_words() - _MEANINGFUL) | _PHRASING
+AUXILIARIES = frozenset("do does did is are was were has have had will would shall can could should may might must".split())
+WH_WORDS = frozenset("what which who whom whose when where why how".split())
+CALENDAR = FULL_MONTHS | frozenset(WEEKDAYS)  # the names of months and weekdays (`index.ingest.dates`)
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 

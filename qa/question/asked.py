@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from qa.lexicon.names import demonym, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import past_form
+from qa.lexicon.words import AUXILIARIES, WH_WORDS
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -68,8 +69,7 @@ _NOT_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|
                        r"will|would)\b", re.I)
 _WH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?"
                       r"(?:how many|how much|which|what|whose)\s+(.*)$", re.I)
-_STOP_PHRASE = frozenset("""did does do is are was were has have had will would can could should must might may
-    for of in on to with at by from that who which whose when where about against during after before""".split())
+_STOP_PHRASE = AUXILIARIES | WH_WORDS | frozenset("that for of in on to with at by from about against during after before".split())
 _SPEECH = (r"(?:say|tell|describe|characteri[sz]e|call|claim|warn|announce|admit|insist|stress|confirm|explain|"
            r"suggest|signal|react|report|argue|deny|promise|propose|demand|reveal|note|add|assure|concede|describe)")
 _SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-Z][\w’'.\-]*|von|van|de|der|al)\s+){0,4}?"

@@ -25,13 +25,10 @@ import numpy as np
 
 from index.ingest.dates import MONTHS
 from qa.lexicon.names import fold
+from qa.lexicon.words import NUMBER_WORDS, WEEKDAYS
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
 DATE_LABELS = frozenset({"DATE", "TIME"})
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
-                                                "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
-                                                "twenty".split())}
 _NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|without)\b|n['’]t\b", re.I)
 _VERDICT = re.compile(r"^\s*(yes|no)\s*[,.:;!—–-]\s*", re.I)  # "No, …" is a verdict; "No commitment …" is not
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,200})[”\"]")

@@ -16,13 +16,10 @@ import re
 from dataclasses import dataclass, field
 
 from qa.archive.dates import find_dates
-from qa.lexicon.words import compact
+from qa.lexicon.words import AUXILIARIES, WH_WORDS, compact
 from qa.question.query import find_outlets
 
-_AUX = {"do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "can", "could", "will", "would",
-        "should", "shall", "may", "might", "must"}
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")  # words (with their apostrophes) and marks
-_WH = {"what", "which", "who", "whom", "whose", "where", "when", "why", "how"}
 _SAME = re.compile(r"\b(?:the\s+)?same\s+(?:source|outlet|publication|news\s+source|publisher)\b", re.I)
 _ORDER = re.compile(r"\b(before|after|earlier than|later than|prior to|preceding|following)\b", re.I)
 _LATER = re.compile(r"\b(later|subsequent|subsequently|following|second|newer|more recent)\b", re.I)
@@ -78,9 +75,9 @@ def polar(question: str) -> bool:
     for m in _TOKEN.finditer(question):
         tok = m.group(0)
         low = tok.lower()
-        if start and low in _AUX:
+        if start and low in AUXILIARIES:
             return True
-        if low in _WH:
+        if low in WH_WORDS:
             return False
         start = tok in (",", ";", ":") or (start and tok in ("'", '"', "‘", "“"))
     return False
