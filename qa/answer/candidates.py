@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer import short_answer as sa
-from qa.lexicon.words import lemma, tokens
+from qa.lexicon.words import NEGATION, lemma, tokens
 from qa.question.structure import Reading
 
 POOL_SENTENCES = 15  # best-ranked sentences whose phrases are candidates (MultiHop dev tune: the gold
@@ -55,7 +55,6 @@ MULTI = ("mentions", "articles", "outlets", "first_rank", "rarity", "top_pick", 
 FEATURES = FEATURES + ("many_clauses",) + tuple(f"{n}_many" for n in MULTI)
 FIGURE_KINDS = frozenset({"count", "money", "percent", "date", "time", "duration"})  # a figure, often given once
 _WORD = re.compile(r"\w+")
-_NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|without)\b|n[’']t\b", re.I)
 NEGATION_CHARS = 25  # "did not meet": a negation this close before the predicate negates it
 MAX_TERMS = 5  # word counts are capped here (a long question's words are not all about the answer)
 CLAUSE_DEPTH = 40  # best-ranked sentences read for clause support (deeper than the pool: the clues of a
@@ -96,7 +95,7 @@ def _structure(reading: Reading, c, phrase: sa.Phrase) -> dict:
         near = min(hits, key=lambda i: abs(i - where))
         f["predicate_near"] = 1.0 / (1.0 + abs(near - where))
         s = words[near][0]
-        f["negated"] = float(bool(_NEGATION.search(c.article.text[max(c.start, s - NEGATION_CHARS):s])))
+        f["negated"] = float(bool(NEGATION.search(c.article.text[max(c.start, s - NEGATION_CHARS):s])))
         if reading.slot == "subject":
             f["slot_order"] = 1.0 if where < near else -1.0
         elif reading.slot == "object":

@@ -25,11 +25,10 @@ import numpy as np
 
 from index.ingest.dates import MONTHS
 from qa.lexicon.names import fold
-from qa.lexicon.words import NUMBER_WORDS, WEEKDAYS
+from qa.lexicon.words import NEGATION, NUMBER_WORDS, WEEKDAYS
 
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART"})
 DATE_LABELS = frozenset({"DATE", "TIME"})
-_NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|without)\b|n['’]t\b", re.I)
 _VERDICT = re.compile(r"^\s*(yes|no)\s*[,.:;!—–-]\s*", re.I)  # "No, …" is a verdict; "No commitment …" is not
 _QUOTED = re.compile(r"[“\"]([^“”\"]{3,200})[”\"]")
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -190,14 +189,14 @@ class Verifier:
         if missing:
             return missing
         best_text = " ".join(evidence[i] for i in unit)
-        negations = len(_NEGATION.findall(body)) + bool(verdict and verdict.group(1).lower() == "no")
+        negations = len(NEGATION.findall(body)) + bool(verdict and verdict.group(1).lower() == "no")
         if self._negation_flipped(body, negations, best_text):
             return "negation", None
         return None
 
     def _negation_flipped(self, body: str, negations: int, evidence: str) -> bool:
         """The claim adds a negation, or restates a negated clause of its evidence without one."""
-        found = len(_NEGATION.findall(evidence))
+        found = len(NEGATION.findall(evidence))
         if negations > found:
             return True
         if negations == found:
@@ -207,8 +206,8 @@ class Verifier:
         p = self.settings.prefix
         said = {w[:p] for w in _words(body)}
         for clause in _CLAUSE.split(evidence):
-            if _NEGATION.search(clause):
-                content = [w for w in _words(clause) if w not in STOP_WORDS and not _NEGATION.fullmatch(w)]
+            if NEGATION.search(clause):
+                content = [w for w in _words(clause) if w not in STOP_WORDS and not NEGATION.fullmatch(w)]
                 if content and sum(w[:p] in said for w in content) / len(content) >= self.settings.clause_cover:
                     return True
         return False

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from functools import lru_cache
 from importlib import resources
 
 from qa.answer.verdict.form import CUES, Form
-
-_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor|without|n't|cannot|fail(?:s|ed)?\s+to)\b|n't\b", re.I)
+from qa.lexicon.words import NEGATION
 
 JUDGE_FEATURES = ("dense", "lexical", "prior", "negation_differs")
 VERDICT_FEATURES = (*(f"cue_{c}" for c in CUES), "temporal", "comparison", "order_kept", "order_broken",
@@ -36,7 +34,7 @@ def model() -> dict:
 
 
 def negated(text: str) -> bool:
-    return bool(_NEGATION.search(text))
+    return bool(NEGATION.search(text))
 
 
 def judge_features(candidate, claim_negated: bool) -> list[float]:
