@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 from qa.lexicon.titles import without_title
+from qa.lexicon.verbs import SAID
 
 _NAME = r"((?:[A-Z][\w’'\-.]+\s){0,3}[A-Z][\w’'\-]+)"
-_VERBS = r"(?:said|says|told|warned|added|noted|admitted|announced|stressed|insisted|recalled|declared|wrote|assures|confirmed)"
 _PATTERNS = [
     re.compile(r"according to (?:the )?" + _NAME),
-    re.compile(_NAME + r",?\s+(?:[\w\s]{0,40}?,\s+)?" + _VERBS + r"\b"),
-    re.compile(r"\b" + _VERBS + r"\s+" + _NAME),
+    re.compile(_NAME + r",?\s+(?:[\w\s]{0,40}?,\s+)?" + SAID + r"\b"),
+    re.compile(r"\b" + SAID + r"\s+" + _NAME),
 ]
 _NOT_SPEAKERS = {"He", "She", "They", "We", "It", "I", "This", "That", "There", "The", "You"}
 
@@ -29,7 +29,6 @@ def speaker(sentence: str) -> str | None:
 
 
 _ASKED = re.compile(r"^\s*(?i:what did)\s+(?:the\s+)?((?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*)\s+(?:say|tell|told|said)\b")
-_SAY = r"(?:said|says|told|tells|warned|stressed|announced|added|noted|assured|assures|declared|insisted|admitted)"
 
 
 def asked_speaker(question: str) -> str | None:
@@ -44,5 +43,5 @@ def quotes(name: str, sentence: str) -> bool:
     if who and name in who:
         return True
     n = re.escape(name)
-    return bool(re.search(n + r"\W+(?:\w+\W+){0,3}?" + _SAY + r"\b", sentence)
-                or re.search(r"\b(?:" + _SAY + r"|according to)\W+(?:\w+\W+){0,4}?" + n + r"\b", sentence))
+    return bool(re.search(n + r"\W+(?:\w+\W+){0,3}?" + SAID + r"\b", sentence)
+                or re.search(r"\b(?:" + SAID + r"|according to)\W+(?:\w+\W+){0,4}?" + n + r"\b", sentence))

@@ -25,6 +25,7 @@ from qa.answer.reading import does, fragment, heading, majority_labels, open_quo
 from qa.answer.tidy import display
 from qa.archive.dates import weekday_date
 from qa.archive.naming import cite
+from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, stem, tokens
 from qa.question.query import Query
 from qa.question.structure import asked_role, read
@@ -399,7 +400,7 @@ VOTING_KINDS = frozenset({"person", "who", "org", "place", "law"})
 _KIND_WORDS = {"who": "person or organisation", "org": "organisation", "law": "law or bill", "name": "name"}
 _CONTINUES = re.compile(r"^[“\"]?(?:It|Its|It’s|It's|This|That|These|Those|They|Such|Here|There|He|She)\b"
                         r"|^(?:A|An|The)\s+\w+\s+(?:that|which|who)\b")
-_ATTRIBUTED = re.compile(r"\b(?:said|says|warned|added|stressed|noted|explained|insisted|recalled|told \w+)"
+_ATTRIBUTED = re.compile(rf"\b(?:{SAID}|told \w+)"
                          r"(?:\s+[A-Z][\w’'\-]+){0,3}\s*[.:]$")
 
 

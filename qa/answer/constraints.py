@@ -20,14 +20,13 @@ import re
 
 from qa.archive.dates import latest_year, names_year, period_start
 from qa.lexicon.names import demonym, mentions, regional
-from qa.lexicon.verbs import past_form, verb_forms
+from qa.lexicon.verbs import SAID, past_form, verb_forms
 from qa.lexicon.words import AUXILIARIES, CALENDAR, compact, indexed
 from qa.question.asked import KIND_NOUNS
 
 _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
                      r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held|is taking place|are taking place|will take place)\b", re.I)
-_REPORTED = re.compile(r"\b(?:said|says|told|announced|stated|confirmed|insisted|stressed|added|warned|"
-                       r"according to|hoped|hopes|expects|expected that)\b", re.I)
+_REPORTED = re.compile(rf"\b(?:{SAID}|according to|hoped|hopes|expects|expected that)\b", re.I)
 _WH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:what|which|who|whom|when|where|how)\b", re.I)  # not a yes/no question
 # "after the video summit": the event a question times itself by ("during" is left out: "during the
 # conversation" is the meeting the article calls an interview)

@@ -11,6 +11,7 @@ from qa.answer.counted import counts_other, measures_other
 from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, other_polity, same_party
 from qa.lexicon.places import TOWN_NOUNS, no_town
 from qa.lexicon.titles import ROLE, TITLE, named_by_role, role_aliases
+from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, tokens
 from qa.question.asked import Asked, fills
 
@@ -92,8 +93,7 @@ def _with_title(text: str, s: int, floor: int) -> int:
     return new if TITLE.search(text[new:s]) else s
 
 
-_REPORTED_ON = re.compile(r"\b(?:said|says|told|tells|announced|reported|wrote|added|stated|confirmed|"
-                          r"insisted|explained)\b[^.;]{0,25}?\b(?:on|this|last)\s*$")
+_REPORTED_ON = re.compile(rf"\b{SAID}\b[^.;]{{0,25}}?\b(?:on|this|last)\s*$")
 
 
 _VISITED = re.compile(r"\b(?:visit(?:ed|s|ing)?|host(?:ed|s|ing)?(?:\s+by)?|held\s+by)\s+(?:the\s+)?$", re.I)

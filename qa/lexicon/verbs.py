@@ -14,6 +14,11 @@ _FORMS: dict[str, set[str]] = {}  # base -> its irregular forms ("begin": began,
 for _form, _base in IRREGULAR.items():
     _FORMS.setdefault(_base, set()).add(_form)
 
+# Reported speech as news writes it: "…, Sullivan said", "Peskov told reporters", "Ushakov stressed"
+SAID = ("(?:said|says|told|tells|warned|warns|added|adds|noted|notes|admitted|announced|stressed|insisted|recalled|"
+        "declared|wrote|writes|assured|assures|confirmed|stated|states|reported|reports|explained|claimed|claims|argued|"
+        "called|described|promised)")
+
 
 def verb_forms(word: str) -> set[str]:
     """The word, its base and every irregular form of that base: "began" -> began, begin, begun."""

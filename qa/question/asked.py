@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from qa.lexicon.names import demonym, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
-from qa.lexicon.verbs import past_form
+from qa.lexicon.verbs import SAID, past_form
 from qa.lexicon.words import AUXILIARIES, WH_WORDS
 
 LABELS: dict[str, frozenset[str]] = {
@@ -92,8 +92,7 @@ _LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|pla
 _ROLE_OF = re.compile(rf"\b(?i:{ROLE_WORDS})\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
 _ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
                    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
-_WHO_SAID = re.compile(r"^\s*(?i:who)\s+(?:\w+\s+)?(?i:said|says|warned|told|stressed|announced|claimed|argued|"
-                       r"insisted|noted|added|called|described|promised|admitted)\b")
+_WHO_SAID = re.compile(rf"^\s*(?i:who)\s+(?:\w+\s+)?(?i:{SAID})\b")
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
 

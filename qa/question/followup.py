@@ -16,6 +16,7 @@ from dataclasses import replace
 from qa.conversation.turns import Conversation, Turn
 from qa.lexicon.names import ALIASES, normalise, proper_names
 from qa.lexicon.titles import without_title
+from qa.lexicon.verbs import SAID
 from qa.types import Answer, Sentence, ShortAnswer
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
@@ -164,8 +165,7 @@ def carried_terms(question: str, conversation: Conversation | None) -> str | Non
     return conversation.turns[-1].question
 
 
-_WHO_SAID_SO = re.compile(r"^\s*(?:and\s+|but\s+)?(?:(?:who|which\s+\w+)\s+(?:said|says|reported|reports|claimed|claims|"
-                          r"wrote|writes|stated|states)\s+(?:so|that|this|it)\b|says\s+who\b|according\s+to\s+whom\b|"
+_WHO_SAID_SO = re.compile(rf"^\s*(?:and\s+|but\s+)?(?:(?:who|which\s+\w+)\s+{SAID}\s+(?:so|that|this|it)\b|says\s+who\b|according\s+to\s+whom\b|"
                           r"(?:what|which)\s+(?:is|was)\s+the\s+source\b|who\s+is\s+the\s+source\b)", re.I)
 
 
