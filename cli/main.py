@@ -94,7 +94,7 @@ def _llm(url: str | None, model: str | None, as_json: bool):
 @app.command()
 def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
         index: str | None = typer.Option(None, "--index", "-i", help="Index directory or qdrant+URL / qdrant+PATH (default: $BYLINE_INDEX, the config file, or the user data dir)."),
-        source: list[str] = typer.Option(None, "--source", "-s", help="Only articles from this outlet (repeatable)."),
+        outlet: list[str] = typer.Option(None, "--outlet", "--source", "-s", help="Only articles from this outlet (repeatable; --source is the same)."),
         since: str | None = typer.Option(None, help="Only articles published on or after YYYY-MM-DD (or YYYY-MM, YYYY, 7 Dec 2021)."),
         until: str | None = typer.Option(None, help="Only articles published on or before YYYY-MM-DD (a month or year: its last day)."),
         k: int = typer.Option(10, "-k", min=1, max=100, help="How many passages to retrieve."),
@@ -112,7 +112,7 @@ def ask(question: str = typer.Argument(..., help="Your question, in quotes."),
     from qa.assistant import LOADING
     from qa.settings import QASettings
 
-    filters = Filters(sources=tuple(source or ()), since=_date(since, "--since", as_json=as_json),
+    filters = Filters(outlets=tuple(outlet or ()), since=_date(since, "--since", as_json=as_json),
                       until=_date(until, "--until", end=True, as_json=as_json))
     assistant = None
     try:  # closed on every way out (a Qdrant client left open prints a traceback at exit)

@@ -208,9 +208,9 @@ class Index:
         return report
 
     # ---------------------------------------------------------------- reading
-    def filter_ids(self, sources: Sequence[str] = (), since: str | None = None,
+    def filter_ids(self, outlets: Sequence[str] = (), since: str | None = None,
                    until: str | None = None, no_outlet: bool = False, no_date: bool = False) -> np.ndarray | None:
-        return self.reader.filter_ids(sources, since, until, no_outlet, no_date)
+        return self.reader.filter_ids(outlets, since, until, no_outlet, no_date)
 
     def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
         return self.reader.search_dense(vector, k, allowed)
@@ -218,10 +218,10 @@ class Index:
     def dense_searcher(self):
         return self.reader.dense_searcher()
 
-    def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
+    def search_keyword(self, match: str, k: int, outlets: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:
-        return self.reader.search_keyword(match, k, sources, since, until, no_outlet, no_date)
+        return self.reader.search_keyword(match, k, outlets, since, until, no_outlet, no_date)
 
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRow]:
         return self.reader.chunks(ids)

@@ -8,7 +8,7 @@ Two backends implement it:
 
 `qa` calls the read surface below and nothing else, so fusion (RRF), sentence choice, short
 answers, abstention and citations are the same code on both. Filters travel as in the embedded
-index's API: outlets (`sources`), an ISO day range (`since`/`until`) and the "unstated outlet/date"
+index's API: outlets (`outlets`), an ISO day range (`since`/`until`) and the "unstated outlet/date"
 flags; `filter_ids` returns whatever `search_dense` accepts as `allowed` (chunk ids for FAISS, a
 counted Qdrant filter for Qdrant) and `len(allowed) == 0` means nothing passes.
 """
@@ -41,11 +41,11 @@ class RetrievalBackend(Protocol):
     def snapshot(self) -> AbstractContextManager[bool]: ...
     @property
     def encoder(self): ...
-    def filter_ids(self, sources: Sequence[str] = (), since: str | None = None, until: str | None = None,
+    def filter_ids(self, outlets: Sequence[str] = (), since: str | None = None, until: str | None = None,
                    no_outlet: bool = False, no_date: bool = False): ...
     def search_dense(self, vector: np.ndarray, k: int, allowed=None) -> list[tuple[int, float]]: ...
     def dense_searcher(self): ...  # search_dense callable from another thread inside a snapshot, or None
-    def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
+    def search_keyword(self, match: str, k: int, outlets: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]: ...
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRow]: ...

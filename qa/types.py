@@ -13,7 +13,7 @@ from index.reports import Stats
 class Filters:
     """Hard filters applied inside both searches. Empty means no filter."""
 
-    sources: tuple[str, ...] = ()  # outlet names, matched case-insensitively
+    outlets: tuple[str, ...] = ()  # outlet names, matched case-insensitively
     since: date | None = None
     until: date | None = None
     # Articles whose outlet (date) is not stated. With outlets (dates) chosen they are kept too;
@@ -23,11 +23,11 @@ class Filters:
 
     @property
     def active(self) -> bool:
-        return bool(self.sources or self.since or self.until or self.no_outlet or self.no_date)
+        return bool(self.outlets or self.since or self.until or self.no_outlet or self.no_date)
 
     def describe(self) -> str:
         parts = []
-        outlets = [*self.sources, *(["no outlet stated"] if self.no_outlet else [])]
+        outlets = [*self.outlets, *(["no outlet stated"] if self.no_outlet else [])]
         if outlets:
             parts.append("outlet: " + ", ".join(outlets))
         if self.since:
@@ -39,7 +39,7 @@ class Filters:
         return "; ".join(parts)
 
     def to_dict(self) -> dict:
-        return {"sources": list(self.sources), "since": self.since.isoformat() if self.since else None,
+        return {"outlets": list(self.outlets), "since": self.since.isoformat() if self.since else None,
                 "until": self.until.isoformat() if self.until else None,
                 "no_outlet": self.no_outlet, "no_date": self.no_date}
 
@@ -50,7 +50,8 @@ class Filters:
         def day(value):
             return date.fromisoformat(str(value)[:10]) if value else None
 
-        return cls(tuple(data.get("sources") or ()), day(data.get("since")), day(data.get("until")),
+        outlets = data.get("outlets") or data.get("sources") or ()  # "sources": the key of histories saved before
+        return cls(tuple(outlets), day(data.get("since")), day(data.get("until")),
                    bool(data.get("no_outlet")), bool(data.get("no_date")))
 
 

@@ -246,8 +246,8 @@ def test_an_answer_cites_the_exact_passage(assistants, kind):
 # ------------------------------------------------------------------ filters
 @pytest.mark.parametrize("kind", BACKENDS)
 @pytest.mark.parametrize("filters", [
-    {"sources": ["ard"]}, {"sources": ["Le Figaro", "ARD"]}, {"since": "2022-01-01"},
-    {"since": "2021-12-01", "until": "2021-12-31"}, {"no_outlet": True}, {"sources": ["ARD"], "no_outlet": True}, {"since": "2022-01-01", "no_date": True},
+    {"outlets": ["ard"]}, {"outlets": ["Le Figaro", "ARD"]}, {"since": "2022-01-01"},
+    {"since": "2021-12-01", "until": "2021-12-31"}, {"no_outlet": True}, {"outlets": ["ARD"], "no_outlet": True}, {"since": "2022-01-01", "no_date": True},
 ])
 def test_filters_pass_the_same_windows_and_keep_searches_inside(assistants, kind, filters):
     index, reference = assistants[kind].index, assistants["embedded"].index
@@ -265,8 +265,8 @@ def test_filters_pass_the_same_windows_and_keep_searches_inside(assistants, kind
 def test_an_outlet_filter_gives_the_same_answer(assistants, kind):
     from qa import Filters
 
-    answer = assistants[kind].ask("What did Biden threaten?", filters=Filters(sources=("ARD",)))
-    reference = assistants["embedded"].ask("What did Biden threaten?", filters=Filters(sources=("ARD",)))
+    answer = assistants[kind].ask("What did Biden threaten?", filters=Filters(outlets=("ARD",)))
+    reference = assistants["embedded"].ask("What did Biden threaten?", filters=Filters(outlets=("ARD",)))
     assert answer.text == reference.text
     assert {s.outlet for s in answer.sources} == {"ARD"}
 

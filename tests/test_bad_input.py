@@ -143,4 +143,4 @@ def test_an_outlet_is_matched_by_its_display_name_or_slug_however_spaced(seed_in
         assert result.exit_code == 0, result.output
         data = json.loads(result.stdout)
         assert data["sources"] and {s["outlet"] for s in data["sources"]} == {"Le Figaro"}
-        assert data["filters"]["sources"] == ["Le Figaro"]
+        assert data["filters"]["outlets"] == ["Le Figaro"]

@@ -32,7 +32,7 @@ def test_ask_prints_a_cited_answer_and_its_sources(seed_index_dir):
 
 def test_ask_json_is_machine_readable(seed_index_dir):
     result = runner.invoke(app, ["ask", "What did Sullivan say about Nord Stream 2?", "--index",
-                                 str(seed_index_dir), "--json", "--source", "ARD"])
+                                 str(seed_index_dir), "--json", "--outlet", "ARD"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["sources"] and all(s["outlet"] == "ARD" for s in data["sources"])

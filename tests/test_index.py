@@ -92,7 +92,7 @@ def test_near_duplicates_are_reported_and_can_be_skipped(fresh_index, tmp_path, 
 
 def test_filters_apply_inside_dense_search(seed_index_dir):
     index = Index.open(seed_index_dir)
-    allowed = index.filter_ids(sources=["ARD"])
+    allowed = index.filter_ids(outlets=["ARD"])
     vec = index.encoder.encode(["sanctions against Russia"])[0]
     hits = index.search_dense(vec, 10, allowed)
     rows = index.chunks([h for h, _ in hits])

@@ -47,7 +47,7 @@ def test_reported_speech_is_attributed_to_the_speaker(assistant):
 
 
 def test_an_outlet_filter_keeps_every_source_to_that_outlet(assistant):
-    answer = assistant.ask("What did Sullivan say?", filters=Filters(sources=("ard",)))
+    answer = assistant.ask("What did Sullivan say?", filters=Filters(outlets=("ard",)))
     assert answer.sources and {s.outlet for s in answer.sources} == {"ARD"}
 
 
@@ -57,7 +57,7 @@ def test_filters_that_match_nothing_say_so(assistant):
 
 
 def test_a_refusal_under_filters_says_that_other_articles_answer(assistant):
-    answer = assistant.ask("Who is Yuri Ushakov?", filters=Filters(sources=("Le Figaro",)))
+    answer = assistant.ask("Who is Yuri Ushakov?", filters=Filters(outlets=("Le Figaro",)))
     assert answer.abstained and answer.text.startswith("The articles the filters keep don't say.")
     assert answer.reason.startswith("None of the articles the filters keep (outlet: Le Figaro) answers this; ")
     assert "other articles do: ask again without the filters" in answer.reason
@@ -66,7 +66,7 @@ def test_a_refusal_under_filters_says_that_other_articles_answer(assistant):
 
 
 def test_a_refusal_no_article_answers_says_the_index_does_not(assistant):
-    answer = assistant.ask("What is the capital of Peru?", filters=Filters(sources=("ARD",)))
+    answer = assistant.ask("What is the capital of Peru?", filters=Filters(outlets=("ARD",)))
     assert answer.abstained and answer.text.startswith("The indexed articles don't say")
     assert "filters" not in answer.reason
 
@@ -237,3 +237,10 @@ def test_a_follow_up_on_a_sure_answer_carries_no_warning(assistant):
     follow = assistant.ask("What did she say about the talks?", conversation=conversation)
     assert follow.resolved_question == "What did Wendy Sherman say about the talks?"
     assert not any("for sure" in n for n in follow.notes)
+
+
+def test_filters_name_outlets_and_histories_saved_with_sources_still_open():
+    saved = Filters(outlets=("ARD",), since=date(2021, 12, 1)).to_dict()
+    assert saved["outlets"] == ["ARD"] and "sources" not in saved  # "source" is a citation, not an outlet
+    assert Filters.from_dict(saved) == Filters(outlets=("ARD",), since=date(2021, 12, 1))
+    assert Filters.from_dict({"sources": ["Le Figaro"], "since": None}).outlets == ("Le Figaro",)

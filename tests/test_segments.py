@@ -69,7 +69,7 @@ def test_adds_write_segments_removes_write_tombstones_and_search_equals_one_file
     assert stats.segments == 4 and stats.deleted_vectors > 0 and index.vectors.size == stats.chunks
     single = one_file(index)
     assert results(index.search_dense, queries) == results(single.search, queries)
-    allowed = index.filter_ids(sources=["ARD"])
+    allowed = index.filter_ids(outlets=["ARD"])
     assert len(allowed) and results(index.search_dense, queries, 10, allowed) == results(single.search, queries, 10,
                                                                                           allowed)
     dead = index.vectors.tombstones

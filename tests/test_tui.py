@@ -216,7 +216,7 @@ async def test_new_user_journey_at_80x24(make_app):
         assert "These filters leave 1 of 5 articles; 3 with no outlet left out." in screen_text(app)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is app.chat)
-        assert app.chat.filters == Filters(sources=("ARD",))
+        assert app.chat.filters == Filters(outlets=("ARD",))
         question = "What did Biden threaten Russia with?"
         await pilot.press(*question)  # typed while the sources pane has focus
         assert app.screen is app.chat and isinstance(app.focused, QuestionInput)
@@ -277,7 +277,7 @@ async def test_copy_a_source_with_its_outlet_title_and_date(make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        app.chat.set_filters(Filters(sources=("ARD",)))
+        app.chat.set_filters(Filters(outlets=("ARD",)))
         answer = await ask(pilot, FIRST)
         source = (answer.closest if answer.abstained else answer.sources)[0]
         app.chat.query_one(SourcesPane).focus()
@@ -424,7 +424,7 @@ async def test_outlet_filter_is_visible_and_applies(make_app, tui_assistant):
         await pilot.press("space")  # choose the first outlet
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is app.chat)
-        assert app.chat.filters.sources == (outlet,)
+        assert app.chat.filters.outlets == (outlet,)
         assert app.chat.query_one(FilterBar).display
         assert f"Filters: outlet: {outlet}" in screen_text(app)
         assert any("They leave 1 of 5 articles." in n.message for n in app._notifications)
@@ -433,7 +433,7 @@ async def test_outlet_filter_is_visible_and_applies(make_app, tui_assistant):
         shown = answer.sources or answer.closest
         assert shown and all((s.outlet or "").lower() == outlet.lower() for s in shown)
         assert "filtered: outlet:" in screen_text(app)
-        assert answer.filters == Filters(sources=(outlet,))
+        assert answer.filters == Filters(outlets=(outlet,))
 
 
 @journey

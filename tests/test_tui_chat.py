@@ -113,7 +113,7 @@ async def test_palette_lists_byline_first_and_offers_the_new_commands(make_app, 
         assert len(textual) >= 3 and len(byline) == 4 and max(byline) < min(textual)
         await pilot.press("escape")
 
-        app.chat.set_filters(Filters(sources=("ARD",)))
+        app.chat.set_filters(Filters(outlets=("ARD",)))
         names = await palette(pilot, "clear", "Clear filters")
         assert names[0] == "Clear filters"
         await pilot.press("enter")

@@ -191,10 +191,10 @@ class Reader:
         return int(self.store.manifest_value("vectors_version") or 0)
 
     # ------------------------------------------------------------- reading
-    def filter_ids(self, sources: Sequence[str] = (), since: str | None = None,
+    def filter_ids(self, outlets: Sequence[str] = (), since: str | None = None,
                    until: str | None = None, no_outlet: bool = False, no_date: bool = False) -> np.ndarray | None:
         """Chunk ids passing the filters, or None when there is no filter."""
-        where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
+        where, params = Store.filter_sql(outlets, since, until, no_outlet, no_date)
         return self.store.filtered_chunk_ids(where, params) if where else None
 
     def search_dense(self, vector: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -212,13 +212,13 @@ class Reader:
             version = self._version if self.store.in_read and self._version is not None else self.version()
         return self._keywords if self._keywords.current(version) else None
 
-    def search_keyword(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
+    def search_keyword(self, match: str, k: int, outlets: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:
         keywords = self._tantivy()
         if keywords is not None:
-            return keywords.search(match, k, sources, since, until, no_outlet, no_date)
-        where, params = Store.filter_sql(sources, since, until, no_outlet, no_date)
+            return keywords.search(match, k, outlets, since, until, no_outlet, no_date)
+        where, params = Store.filter_sql(outlets, since, until, no_outlet, no_date)
         return self.store.keyword_search(match, k, where, params)
 
     def chunks(self, ids: Sequence[int]) -> dict[int, ChunkRow]:

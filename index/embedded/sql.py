@@ -147,15 +147,15 @@ BAD_SPANS = """SELECT count(*) FROM chunks c JOIN articles a ON a.rowid = c.arti
     WHERE c.start < 0 OR c.end > a.chars OR c.start >= c.end"""
 
 
-def filter_clause(sources: Sequence[str], since: str | None, until: str | None,
+def filter_clause(outlets: Sequence[str], since: str | None, until: str | None,
                   no_outlet: bool = False, no_date: bool = False) -> tuple[str, list]:
     """(WHERE clause over `articles a`, parameters) for outlets and a date range; `no_outlet`/`no_date`
     also admit articles with no outlet/date (alone: only those)."""
     clauses, params = [], []
     outlet = []
-    if sources:
-        outlet.append(f"a.source_key IN ({','.join('?' * len(sources))})")
-        params += [s.casefold() for s in sources]
+    if outlets:
+        outlet.append(f"a.source_key IN ({','.join('?' * len(outlets))})")
+        params += [s.casefold() for s in outlets]
     if no_outlet:
         outlet.append("a.source_key IS NULL")
     if outlet:

@@ -253,7 +253,7 @@ class KeywordSearcher:
         """Indexed words starting with `prefix` and their window counts, the most common first."""
         return [(w, n) for w, n in self._searcher.terms_with_prefix("words", prefix, limit=limit) if "_" not in w]
 
-    def search(self, match: str, k: int, sources: Sequence[str] = (), since: str | None = None,
+    def search(self, match: str, k: int, outlets: Sequence[str] = (), since: str | None = None,
                until: str | None = None, no_outlet: bool = False, no_date: bool = False) -> list[tuple[int, float]]:
         t = _tantivy()
         searcher, schema = self._searcher, self._index.schema
@@ -270,7 +270,7 @@ class KeywordSearcher:
         if not parts:
             return []
         q = t.Query.boolean_query(parts)
-        where = _filter(schema, sources, since, until, no_outlet, no_date)
+        where = _filter(schema, outlets, since, until, no_outlet, no_date)
         if where is not None:
             q = t.Query.boolean_query([(t.Occur.Must, q), (t.Occur.Must, t.Query.const_score_query(where, 0.0))])
         hits = searcher.search(q, k, count=False).hits
@@ -278,12 +278,12 @@ class KeywordSearcher:
         return [(int(i), float(score)) for (score, _), i in zip(hits, ids)]
 
 
-def _filter(schema, sources, since, until, no_outlet, no_date):
+def _filter(schema, outlets, since, until, no_outlet, no_date):
     """`index.embedded.sql.filter_clause` as a tantivy query, or None when there is no filter."""
     t = _tantivy()
     Q, should, must = t.Query, t.Occur.Should, t.Occur.Must
     clauses = []
-    outlet = ([Q.term_set_query(schema, "outlet", [s.casefold() for s in sources])] if sources else []) + (
+    outlet = ([Q.term_set_query(schema, "outlet", [s.casefold() for s in outlets])] if outlets else []) + (
         [Q.term_query(schema, "outlet", "")] if no_outlet else [])
     if outlet:
         clauses.append(Q.boolean_query([(should, q) for q in outlet]))

@@ -225,9 +225,9 @@ class QdrantBackend:
         self._cached = None
 
     # ---------------------------------------------------------------- reading: search
-    def filter_ids(self, sources: Sequence[str] = (), since: str | None = None, until: str | None = None,
+    def filter_ids(self, outlets: Sequence[str] = (), since: str | None = None, until: str | None = None,
                    no_outlet: bool = False, no_date: bool = False) -> Allowed | None:
-        flt = search_filter(sources, since, until, no_outlet, no_date)
+        flt = search_filter(outlets, since, until, no_outlet, no_date)
         if flt is None:
             return None
         return Allowed(flt, self.client.count(CHUNKS, count_filter=flt, exact=True).count)
@@ -242,11 +242,11 @@ class QdrantBackend:
         """None: reads stay on the asking thread (Qdrant's local mode is not documented as thread-safe)."""
         return None
 
-    def search_keyword(self, match_: str, k: int, sources: Sequence[str] = (), since: str | None = None,
+    def search_keyword(self, match_: str, k: int, outlets: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,
                        no_date: bool = False) -> list[tuple[int, float]]:
         weighted = keyword.weights(match_, self.chunk_count(), self._vocabulary())
-        return keyword.search(self.client, weighted, k, search_filter(sources, since, until, no_outlet, no_date))
+        return keyword.search(self.client, weighted, k, search_filter(outlets, since, until, no_outlet, no_date))
 
     # ---------------------------------------------------------------- reading: words
     def _vocabulary(self):

@@ -137,13 +137,13 @@ def is_null(field: str) -> models.IsNullCondition:
     return models.IsNullCondition(is_null=models.PayloadField(key=field))
 
 
-def search_filter(sources: Sequence[str] = (), since: str | None = None, until: str | None = None,
+def search_filter(outlets: Sequence[str] = (), since: str | None = None, until: str | None = None,
                   no_outlet: bool = False, no_date: bool = False) -> models.Filter | None:
     """The rule of `index.embedded.sql.filter_clause` as a Qdrant filter over the chunks' payload."""
     must: list = []
     outlet: list = []
-    if sources:
-        outlet.append(match_any("outlet_key", [s.casefold() for s in sources]))
+    if outlets:
+        outlet.append(match_any("outlet_key", [s.casefold() for s in outlets]))
     if no_outlet:
         outlet.append(is_null("outlet_key"))
     if outlet:

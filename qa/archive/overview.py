@@ -101,8 +101,8 @@ def passes(entry: ArticleEntry, filters: Filters | None) -> bool:
     """Whether an article passes: the rule of `index.embedded.sql.filter_clause`, on one article."""
     if filters is None or not filters.active:
         return True
-    if filters.sources or filters.no_outlet:
-        chosen = {s.casefold() for s in filters.sources}
+    if filters.outlets or filters.no_outlet:
+        chosen = {s.casefold() for s in filters.outlets}
         if not ((entry.outlet and entry.outlet.casefold() in chosen) or (filters.no_outlet and not entry.outlet)):
             return False
     if filters.since or filters.until or filters.no_date:

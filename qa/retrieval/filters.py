@@ -43,7 +43,7 @@ def check_filters(filters: Filters | None, outlets: list[str]) -> Filters | None
         raise FilterError(f"The date range is inverted: since {filters.since.isoformat()} is after until "
                           f"{filters.until.isoformat()}; swap the two dates.")
     resolved = []
-    for name in filters.sources:
+    for name in filters.outlets:
         same = indexed_outlet(name, outlets)
         if same is not None:
             resolved.append(same)
@@ -52,4 +52,4 @@ def check_filters(filters: Filters | None, outlets: list[str]) -> Filters | None
         hint = f"did you mean {near!r}? " if near else ""
         listed = ", ".join(outlets[:SHOWN_OUTLETS]) + (", …" if len(outlets) > SHOWN_OUTLETS else "")
         raise FilterError(f"No outlet {name!r} in this index; {hint}outlets here: {listed or 'none'}.")
-    return replace(filters, sources=tuple(dict.fromkeys(resolved)))
+    return replace(filters, outlets=tuple(dict.fromkeys(resolved)))

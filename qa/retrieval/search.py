@@ -65,11 +65,11 @@ class Retriever:
         (the claims of one question share the question's)."""
         s = self.settings
         timings: dict[str, float] = {}
-        sources = filters.sources if filters else ()
+        outlets = filters.outlets if filters else ()
         since = filters.since.isoformat() if filters and filters.since else None
         until = filters.until.isoformat() if filters and filters.until else None
         unstated = (filters.no_outlet, filters.no_date) if filters else (False, False)
-        allowed = self.index.filter_ids(sources, since, until, *unstated) if filters and filters.active else None
+        allowed = self.index.filter_ids(outlets, since, until, *unstated) if filters and filters.active else None
         nothing = allowed is not None and len(allowed) == 0
         searcher = self.index.dense_searcher()
         given = vector
@@ -88,7 +88,7 @@ class Retriever:
         try:
             t2 = time.perf_counter()
             match = self.match(query) if query.match and not nothing else ""
-            keyword = self.index.search_keyword(match, max(k, s.k_keyword), sources, since, until,
+            keyword = self.index.search_keyword(match, max(k, s.k_keyword), outlets, since, until,
                                                  *unstated) if match else []
             timings["keyword"] = (time.perf_counter() - t2) * 1000
         finally:

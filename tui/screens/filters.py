@@ -41,7 +41,7 @@ def build_filters(outlets: list[str], since: str, until: str, no_outlet: bool = 
     end = parse_date("Until", until)
     if start and end and start > end:
         raise ValueError(f"Since ({start.isoformat()}) is after until ({end.isoformat()}).")
-    return Filters(sources=tuple(outlets), since=start, until=end, no_outlet=no_outlet, no_date=no_date)
+    return Filters(outlets=tuple(outlets), since=start, until=end, no_outlet=no_outlet, no_date=no_date)
 
 
 def what_is_left(filters: Filters, overview: Overview) -> str:
@@ -50,7 +50,7 @@ def what_is_left(filters: Filters, overview: Overview) -> str:
         return f"No filter: all {overview.articles} articles."
     left = overview.count(filters)
     out = []
-    if filters.sources and not filters.no_outlet and overview.no_outlet:
+    if filters.outlets and not filters.no_outlet and overview.no_outlet:
         out.append(f"{overview.no_outlet} with no outlet")
     if (filters.since or filters.until) and not filters.no_date and overview.undated:
         out.append(f"{overview.undated} undated")
@@ -73,9 +73,9 @@ class FiltersScreen(ModalScreen[Filters | None]):
         self.current = current
         self.overview = overview
         counts = {name.casefold(): n for name, n in overview.outlets}
-        chosen = {s.casefold() for s in current.sources}
+        chosen = {s.casefold() for s in current.outlets}
         names = {name.casefold(): name for name, _ in overview.outlets}
-        names.update({s.casefold(): s for s in current.sources if s.casefold() not in names})
+        names.update({s.casefold(): s for s in current.outlets if s.casefold() not in names})
         self.outlets = sorted(names.values(), key=str.casefold)
         self._initial = [(Text(f"{one_line(o)} ({counts.get(o.casefold(), 0)})"), o, o.casefold() in chosen)
                          for o in self.outlets]

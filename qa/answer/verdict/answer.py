@@ -78,17 +78,17 @@ class Verdicts:
                fitted: dict | None) -> Judged:
         done = Judged(claim)
         user = filters if filters is not None and filters.active else None
-        asked = {s.casefold() for s in user.sources} if user else set()
+        asked = {s.casefold() for s in user.outlets} if user else set()
         if claim.outlet and asked and claim.outlet.casefold() not in asked:
             done.note = f"{claim.outlet} is outside the outlets asked for."
             return done
-        sources = (claim.outlet,) if claim.outlet else (user.sources if user else ())
+        outlets = (claim.outlet,) if claim.outlet else (user.outlets if user else ())
         since, until = (user.since, user.until) if user else (None, None)
         tries = []
         if claim.day:
             lo, hi = claim.day
-            tries.append(Filters(sources, parse_user_date(lo) if lo else since, parse_user_date(hi) if hi else until))
-        tries.append(Filters(sources, since, until))
+            tries.append(Filters(outlets, parse_user_date(lo) if lo else since, parse_user_date(hi) if hi else until))
+        tries.append(Filters(outlets, since, until))
         cq = self._claim_query(claim, query)
         ranked = None
         for i, f in enumerate(tries):
