@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from qa.answer import short_answer as sa
 from qa.answer.describe import role_tie
-from qa.lexicon.names import mentions
+from qa.lexicon.names import gender_in, mentions
 from qa.lexicon.titles import titled_other_side
 from qa.question.query import Query
 from qa.question.structure import asked_role
@@ -83,6 +84,9 @@ class Phrasing:
             right = [p for p in right if sa.on_side(asked, text, p)]
         if asked.side and asked.kind in ("person", "who") and right and others:  # "Which Russian official…"
             right = [p for p in right if p.label != "PERSON" or not titled_other_side(p.text, asked.side, others)]
+        wanted = _wanted_gender(asked.gender, tuple(asked.names), others) if asked.gender and right and others else None
+        if wanted:  # "Who is the pop star … her relationship with a Chiefs TE": not a man the articles call "he"
+            right = [p for p in right if p.label != "PERSON" or gender_in(p.text, others) in (wanted, None)]
         c.phrases = right  # all of the asked side take part in the vote, whatever names their sentence gives
         if not sa.names_met(names, c.text, context, others):
             right = []  # the sentence is about something else than the question's names
@@ -158,3 +162,9 @@ class Phrasing:
         return max((x for ws, we, x in window_cos.get(rowid, ()) if ws <= phrase.start and phrase.end <= we),
                    default=0.0)
 
+
+@lru_cache(maxsize=256)
+def _wanted_gender(gender: str, names: tuple[str, ...], texts: tuple[str, ...]) -> str | None:
+    """The gender the asked person must have: the question's pronouns', unless a name the question uses
+    has that gender in the articles ("Who did Biden meet with his ministers?": his is Biden's)."""
+    return None if any(gender_in(n, texts) == gender for n in names) else gender

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.counted import counts_other, measures_other
-from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, other_polity, same_party
+from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, name_end, other_polity, same_party
 from qa.lexicon.places import TOWN_NOUNS, no_town
 from qa.lexicon.titles import ROLE, TITLE, named_by_role, role_aliases
 from qa.lexicon.verbs import SAID
@@ -130,7 +130,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             entities: list[tuple[int, int, str]]) -> list[Phrase]:
     """Every phrase of the sentence text[start:end] that could answer the question and that the
     question does not already name."""
-    ents = [(s, e, label) for s, e, label in entities if start <= s < end]
+    ents = [(s, name_end(text, s, e) if label == "PERSON" else e, label) for s, e, label in entities if start <= s < end]
     found: list[Phrase] = []
     if asked.kind == "name":
         for m in _QUOTED.finditer(text, start, end):

@@ -209,3 +209,52 @@ def proper_names(text: str) -> list[str]:
 
 
 AFFILIATIONS = frozenset({"NATO", "EU", "UN", "OSCE", "Kremlin", "Pentagon"})  # "NATO Secretary General": no Russian
+
+
+FEMININE = frozenset({"she", "her", "hers", "herself"})
+MASCULINE = frozenset({"he", "him", "his", "himself"})
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Madam|Madame|Mme|Lady|Queen|Duchess|Spokeswoman|Chairwoman)\b\.?")
+GENDER_WINDOW = 120  # characters after a name searched for the pronoun that refers to it
+
+
+def gender(name: str, texts: list[str], others: list[str] = ()) -> str | None:
+    """"f", "m" or None: from a title before the name, else the pronoun that follows it before any
+    of the `others` is named."""
+    last = re.escape(name.split()[-1])
+    stops = [o.split()[-1] for o in others if o.split()[-1] != name.split()[-1]]
+    votes = {"f": 0, "m": 0}
+    for text in texts:
+        for m in re.finditer(r"\b" + last + r"\b", text):
+            before = text[max(0, m.start() - 30):m.start()]
+            if _FEMALE_TITLE.search(before):
+                votes["f"] += 2
+            after = text[m.end():m.end() + GENDER_WINDOW]
+            for other in stops:
+                at = after.find(other)
+                after = after[:at] if at >= 0 else after
+            p = re.search(r"\b(she|her|he|his|him)\b", after, re.I)
+            if p:
+                votes["f" if p.group(1).casefold() in FEMININE else "m"] += 1
+    if votes["f"] == votes["m"]:
+        return None
+    return "f" if votes["f"] > votes["m"] else "m"
+
+
+@lru_cache(maxsize=1024)  # asked once a candidate name, of the same retrieved texts
+def gender_in(name: str, texts: tuple[str, ...]) -> str | None:
+    """`gender` of a name across the retrieved articles, read once for them."""
+    return gender(name, list(texts))
+
+
+_PARTICLES = r"(?:von|van|de|der|den|da|di|du|del|la|le|al|bin|ibn)"
+_PARTICLE_RUN = re.compile(rf"(?:\s+{_PARTICLES}){{0,2}}\s+[A-Z][\w’'\-]+")
+_ENDS_IN_PARTICLE = re.compile(rf"\s{_PARTICLES}$")
+
+
+def name_end(text: str, start: int, end: int) -> int:
+    """The end of a person's name that a tagger cut at a lower-case particle: "Ursula von" is
+    "Ursula von der Leyen", "Charles de" is "Charles de Gaulle"."""
+    if not _ENDS_IN_PARTICLE.search(text[start:end]):
+        return end
+    m = _PARTICLE_RUN.match(text, end)
+    return m.end() if m else end

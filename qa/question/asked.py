@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.lexicon.names import demonym, proper_names, regional
+from qa.lexicon.names import FEMININE, MASCULINE, demonym, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
 from qa.lexicon.words import AUXILIARIES, WH_WORDS
@@ -111,6 +111,7 @@ class Asked:
     who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
     side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
     titled: bool = False  # the side is in the role asked for ("the president of Poland"): the title must say it
+    gender: str | None = None  # "f"/"m": the question calls the person it asks for she/her or he/his
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
     about: str | None = None  # "Who is Yuri Ushakov?": the person whose role or title is asked for
 
@@ -200,6 +201,10 @@ def analyse_question(question: str) -> Asked:
             asked.titled = True  # …titled so: not a president named next to "Ambassador to Poland"
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
+    if asked.kind in ("person", "who"):  # "Who is the pop star … her relationship …": a woman
+        words = {w.casefold() for w in re.findall(r"[A-Za-z]+", question)}
+        feminine, masculine = bool(words & FEMININE), bool(words & MASCULINE)
+        asked.gender = "f" if feminine and not masculine else "m" if masculine and not feminine else None
     return asked
 
 

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from qa.conversation.turns import Conversation, Turn
-from qa.lexicon.names import ALIASES, normalise, proper_names
+from qa.lexicon.names import ALIASES, FEMININE, gender, normalise, proper_names
 from qa.lexicon.titles import without_title
 from qa.lexicon.verbs import SAID
 from qa.types import Answer, Sentence, ShortAnswer
@@ -22,13 +22,10 @@ from qa.types import Answer, Sentence, ShortAnswer
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
 _STARTS = re.compile(r"^\s*(and|so|also|what about|how about|then)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
-_FEMININE = {"she", "her", "hers"}
 _ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w-]+\s+){0,3}?(?:official|minister|adviser|advisor|person|"
                        r"spokes\w+|diplomat|leader|president|secretary|ambassador|correspondent|envoy|general))\b", re.I)
 _WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+)?[A-Z]")  # "Who is Jake Sullivan?": about him
-_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Madam|Madame|Mme|Lady|Queen|Duchess|Spokeswoman|Chairwoman)\b\.?")
 _NOT_PEOPLE = {name for group in ALIASES for name in group} | {"nato", "kremlin", "congress", "senate", "osce"}
-GENDER_WINDOW = 120  # characters after a name searched for the pronoun that refers to it
 
 
 def refers_back(question: str) -> bool:
@@ -72,29 +69,6 @@ def _candidates(turn: Turn) -> tuple[list[str], bool]:
     return asked + named, False
 
 
-def gender(name: str, texts: list[str], others: list[str] = ()) -> str | None:
-    """"f", "m" or None: from a title before the name, else the pronoun that follows it before any
-    of the `others` is named."""
-    last = re.escape(name.split()[-1])
-    stops = [o.split()[-1] for o in others if o.split()[-1] != name.split()[-1]]
-    votes = {"f": 0, "m": 0}
-    for text in texts:
-        for m in re.finditer(r"\b" + last + r"\b", text):
-            before = text[max(0, m.start() - 30):m.start()]
-            if _FEMALE_TITLE.search(before):
-                votes["f"] += 2
-            after = text[m.end():m.end() + GENDER_WINDOW]
-            for other in stops:
-                at = after.find(other)
-                after = after[:at] if at >= 0 else after
-            p = re.search(r"\b(she|her|he|his|him)\b", after, re.I)
-            if p:
-                votes["f" if p.group(1).casefold() in _FEMININE else "m"] += 1
-    if votes["f"] == votes["m"]:
-        return None
-    return "f" if votes["f"] > votes["m"] else "m"
-
-
 def resolve(question: str, conversation: Conversation | None,
             texts: list[str] | None = None) -> tuple[str, str | None]:
     """(the question with its pronoun resolved, context text for the dense search or None).
@@ -102,7 +76,7 @@ def resolve(question: str, conversation: Conversation | None,
     if not conversation or not conversation.turns or not refers_back(question):
         return question, None
     pronoun = _PRONOUN.search(question)
-    wanted = None if not pronoun else ("f" if pronoun.group(1).casefold() in _FEMININE else "m")
+    wanted = None if not pronoun else ("f" if pronoun.group(1).casefold() in FEMININE else "m")
     evidence = [t.text for t in conversation.turns] + list(texts or [])
     person = None
     for turn in conversation.turns:
