@@ -106,3 +106,15 @@ def test_a_role_no_article_gives_anyone_is_refused_with_the_role_named(assistant
 ])
 def test_a_role_the_articles_give_is_answered_with_that_name(assistant, question, name):
     assert name in assistant.ask(question).short_answer.text
+
+
+@pytest.mark.parametrize("question, side", [
+    ("Who is the president of France?", "France"),  # seeds-style: the French president
+    ("Who is the CEO of Snap?", None),  # MultiHop-RAG: a company is the owner of the title, not a nationality
+    ("Who is the founder of Flexport?", None),
+])
+def test_the_owner_of_a_title_is_a_side_only_when_it_is_a_country(question, side):
+    from qa.question.asked import analyse_question
+
+    asked = analyse_question(question)
+    assert asked.side == side and asked.titled == (side is not None)

@@ -82,6 +82,11 @@ ALIASES = _party_groups()
 _GROUP = {name: i for i, group in enumerate(ALIASES) for name in group}
 
 
+def polity(name: str) -> bool:
+    """A country (or union) by one of its names: "France", "Russia", "the EU"."""
+    return normalise(name) in _GROUP
+
+
 def other_polity(place: str, side: str) -> bool:
     """The place is known to stand for another country than the side: "Moscow" for "Which
     Ukrainian city…"."""

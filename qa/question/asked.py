@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qa.lexicon.names import FEMININE, MASCULINE, demonym, proper_names, regional
+from qa.lexicon.names import FEMININE, MASCULINE, demonym, polity, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
 from qa.lexicon.words import AUXILIARIES, WH_WORDS
@@ -196,7 +196,7 @@ def analyse_question(question: str) -> Asked:
         named = modifiers if asked.who_said else [*asked.names, *modifiers]  # say nothing of the speaker's side
         asked.side = next((n for n in named if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)
-        if asked.side is None and m and any(m.group(1) in n for n in asked.names):
+        if asked.side is None and m and polity(m.group(1)) and any(m.group(1) in n for n in asked.names):
             asked.side = m.group(1)  # "the president of France" is the French president…
             asked.titled = True  # …titled so: not a president named next to "Ambassador to Poland"
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
