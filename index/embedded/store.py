@@ -404,7 +404,11 @@ class Store:
         for cid, s, e, sl, sh, v, article, ordinal, h, crc, vcrc in rows:
             if chunk_crc((cid, article, ordinal, s, e, sl, sh, h)) != crc or vector_crc(h, v) != vcrc:
                 raise damaged(self.path, f"window {cid} or its stored vector")
-        return [Window(r[0], r[1], r[2], r[3], r[4], from_blob(r[5])) for r in rows]
+        if len({len(r[5]) for r in rows}) != 1:
+            return [Window(r[0], r[1], r[2], r[3], r[4], from_blob(r[5])) for r in rows]
+        # one decode for all the codes (about 40 windows a call): the same float32 values as row by row
+        vectors = decode(np.frombuffer(b"".join(r[5] for r in rows), dtype=np.uint8).reshape(len(rows), -1))
+        return [Window(r[0], r[1], r[2], r[3], r[4], v) for r, v in zip(rows, vectors)]
 
     def outlets(self) -> list[OutletCount]:
         return [OutletCount(*r) for r in self._rows(OUTLETS)]
