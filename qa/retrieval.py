@@ -10,6 +10,7 @@ query and runs it. On 2 cores this takes most of the shorter of the two off ever
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -28,6 +29,8 @@ class Ranked:
     filtered_out_everything: bool = False
 
 
+ALLOWED_KEPT = 64  # filters whose chunk ids a Retriever keeps
+
 _DENSE = ThreadPoolExecutor(1, thread_name_prefix="byline-dense")  # one for the process: its job holds no lock
 
 
@@ -37,6 +40,22 @@ class Retriever:
         self.settings = settings
         self._df: dict[tuple[str, bool], int] = {}
         self._total: int | None = None
+        # filters -> the chunk ids they keep, for this version of the index (a new version makes a new
+        # Retriever): a yes/no question filters each claim by its outlet, the same few filters again and again
+        self._allowed: OrderedDict[tuple, np.ndarray | None] = OrderedDict()
+
+    def allowed(self, sources: tuple[str, ...], since: str | None, until: str | None, no_outlet: bool,
+                no_date: bool) -> np.ndarray | None:
+        """The chunk ids the filters keep (`Index.filter_ids`), the most recent filters' kept."""
+        key = (tuple(sources), since, until, no_outlet, no_date)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = self.index.filter_ids(*key)
+            if len(self._allowed) > ALLOWED_KEPT:
+                self._allowed.popitem(last=False)
+        else:
+            self._allowed.move_to_end(key)
+        return found
 
     def doc_freq(self, term: str, prefix: bool) -> int:
         if (term, prefix) not in self._df:
@@ -69,7 +88,7 @@ class Retriever:
         since = filters.since.isoformat() if filters and filters.since else None
         until = filters.until.isoformat() if filters and filters.until else None
         unstated = (filters.no_outlet, filters.no_date) if filters else (False, False)
-        allowed = self.index.filter_ids(sources, since, until, *unstated) if filters and filters.active else None
+        allowed = self.allowed(sources, since, until, *unstated) if filters and filters.active else None
         nothing = allowed is not None and len(allowed) == 0
         searcher = self.index.dense_searcher()
         given = vector
