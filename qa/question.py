@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.describe import ROLE
-from qa.parse import parse
+from qa.parse import structure
 from qa.query import lemma
 
 WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # Penn tags of the question words
@@ -73,8 +73,8 @@ def _slot(wh, head, verb) -> str:
 
 
 def read(question: str) -> Reading:
-    """The structured reading of one question (parsed once, `qa.parse`)."""
-    doc = parse(question)
+    """The structured reading of one question (parsed once, `qa.parse.structure`)."""
+    doc = structure(question)
     according = None
     skip: set[int] = set()
     for t in doc:
@@ -157,7 +157,7 @@ def asked_role(question: str) -> Role | None:
     words = question.split()
     if len(words) < 3 or words[0].casefold() != "who" or words[1].casefold() not in BE_FORMS:
         return None
-    doc = parse(question)
+    doc = structure(question)
     if any(t.pos_ == "VERB" for t in doc):  # "Who is the official who briefed …": not a role alone
         return None
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
