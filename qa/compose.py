@@ -11,6 +11,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -56,8 +57,15 @@ class Candidate:
     role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.describe)
 
 
+@lru_cache(maxsize=1 << 14)
+def _lemmas(text: str) -> tuple[str, ...]:
+    return tuple(lemma(t) for t in tokens(text))
+
+
 def _stems(text: str) -> set[str]:
-    return {lemma(t) for t in tokens(text)}
+    """The lemmas of a sentence's words. The same sentence comes back claim after claim and question after
+    question: its lemmas are kept, and the set is built from them in the same order (the same set)."""
+    return set(_lemmas(text))
 
 
 class Composer:
