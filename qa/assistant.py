@@ -131,7 +131,7 @@ class Assistant:
 
     def _prepare(self, question: str, conversation: Conversation | None):
         query = analyse(question, self.outlets(), self.settings.max_question_chars)
-        spelled, fixes = correct(query.text, self.retriever.doc_freq, self.index.vocabulary)
+        spelled, fixes = correct(query.text, self.retriever.doc_freq, self.retriever.vocabulary)
         resolved, context = resolve(spelled, conversation, self._earlier_articles(conversation))
         rewritten = resolved != query.text
         if rewritten:
