@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -93,10 +93,15 @@ class Retriever:
             return v / np.linalg.norm(v)
         return vecs[0]
 
+    def embed_soon(self, text: str) -> Future:
+        """`embed(text)` on the dense thread, while this one goes on (a yes/no question's first claim
+        builds and runs its keyword search meanwhile); pass the future to `search` as its `vector`."""
+        return _DENSE.submit(self.embed, text)
+
     def search(self, query: Query, filters: Filters | None, k: int, context: str | None = None,
-               vector: np.ndarray | None = None) -> Ranked:
+               vector: np.ndarray | Future | None = None) -> Ranked:
         """The fused hits of `query` under `filters`; `vector`, when given, is its embedding already made
-        (the claims of one question share the question's)."""
+        (the claims of one question share the question's), or being made (`embed_soon`)."""
         s = self.settings
         timings: dict[str, float] = {}
         sources = filters.sources if filters else ()
@@ -110,7 +115,8 @@ class Retriever:
 
         def dense() -> tuple[np.ndarray, list[tuple[int, float]]]:
             t0 = time.perf_counter()
-            vector = self.embed(query.text, context) if given is None else given
+            vector = self.embed(query.text, context) if given is None else \
+                given.result() if isinstance(given, Future) else given  # on this thread: done before this job began
             t1 = time.perf_counter()
             timings["embed"] = (t1 - t0) * 1000
             found = [] if nothing else (searcher or self.index.search_dense)(vector, max(k, s.k_dense), allowed)
