@@ -109,7 +109,10 @@ class Composer:
             self._idf_cache[term] = math.log((self._chunks + 1) / (df + 1)) + 0.1
         return self._idf_cache[term]
 
-    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
+    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray, entities: bool = True) -> list[Candidate]:
+        """Every sentence of the hits' windows, scored. `entities=False`: a caller that reads no candidate's
+        `entities` (a yes/no claim, `qa.verdict`) gets them only where the question asks for a kind of
+        thing, which reads them here (`Phrasing.answer_phrase`)."""
         s = self.settings
         hits = hits[: s.rerank_depth]
         if not hits:
@@ -152,9 +155,10 @@ class Composer:
                 lex = sum(weights[t] for t in terms if term_stems[t] in stems or t in stems) / total
                 out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
                                      prior=entry["prior"][idx], stems=stems, article=article))
-        self._entities(out)
         asked = query.asked
         typed = bool(asked.labels) or asked.kind == "name"
+        if entities or typed:
+            self._entities(out)
         by_position = {(c.article_rowid, c.idx): c for c in out}
         names = key_names(query)
         texts = tuple({c.article_rowid: c.article.text for c in out}.values())

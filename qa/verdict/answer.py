@@ -105,7 +105,8 @@ class Verdicts:
         if not ranked.hits:
             done.note = f"No {claim.outlet} article in the index." if claim.outlet else "No article matches."
             return done
-        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], ranked.query_vector)  # the question's
+        # the judge reads a passage's scores and words, never its named entities
+        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], ranked.query_vector, entities=False)
         taken = {j.best.article_id for j in earlier if j.best is not None and j.claim.outlet == claim.outlet}
         if claim.later or claim.outlet in {j.claim.outlet for j in earlier}:  # "the later report by the same source"
             other = [c for c in cands if c.article_id not in taken]
