@@ -109,16 +109,19 @@ class Composer:
             self._idf_cache[term] = math.log((self._chunks + 1) / (df + 1)) + 0.1
         return self._idf_cache[term]
 
-    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray, entities: bool = True) -> list[Candidate]:
+    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray, entities: bool = True,
+                   rows: dict | None = None) -> list[Candidate]:
         """Every sentence of the hits' windows, scored. `entities=False`: a caller that reads no candidate's
         `entities` (a yes/no claim, `qa.verdict`) gets them only where the question asks for a kind of
-        thing, which reads them here (`Phrasing.answer_phrase`)."""
+        thing, which reads them here (`Phrasing.answer_phrase`). `rows`: the hits' chunk rows as the
+        search read them in this snapshot (`Ranked.rows`), not read again."""
         s = self.settings
         hits = hits[: s.rerank_depth]
         if not hits:
             return []
         top = hits[0].score or 1.0
-        rows = self.index.chunks([h.chunk_id for h in hits])
+        if rows is None or any(h.chunk_id not in rows for h in hits):
+            rows = self.index.chunks([h.chunk_id for h in hits])
         by_article: dict[int, dict] = {}
         for h in hits:
             row = rows.get(h.chunk_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class Ranked:
     query_vector: np.ndarray
     timings: dict[str, float]
     filtered_out_everything: bool = False
+    rows: dict = field(default_factory=dict)  # chunk id -> the ChunkRow its hit was read from (Composer.candidates)
 
 
 ALLOWED_KEPT = 64  # filters whose chunk ids a Retriever keeps
@@ -136,11 +137,13 @@ class Retriever:
         if nothing:
             return Ranked([], vector, timings, filtered_out_everything=True)
         t3 = time.perf_counter()
-        hits = self._fuse(query, dense_hits, keyword, k)
+        rows: dict = {}
+        hits = self._fuse(query, dense_hits, keyword, k, rows)
         timings["fuse"] = (time.perf_counter() - t3) * 1000
-        return Ranked(hits, vector, timings)
+        return Ranked(hits, vector, timings, rows=rows)
 
-    def _fuse(self, query: Query, dense, keyword, k: int) -> list[Hit]:
+    def _fuse(self, query: Query, dense, keyword, k: int, rows_read: dict | None = None) -> list[Hit]:
+        """The hits, best first; `rows_read` gets the chunk rows they were read from."""
         s = self.settings
         scores: dict[int, float] = {}
         dense_rank, keyword_rank = {}, {}
@@ -152,6 +155,8 @@ class Retriever:
             scores[cid] = scores.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: max(k, s.rerank_depth) * 2]
         rows = self.index.chunks(order)
+        if rows_read is not None:
+            rows_read.update(rows)
         articles: dict[int, object] = {}
 
         def article(rowid: int):  # each article read once per question

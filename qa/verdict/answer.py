@@ -106,7 +106,8 @@ class Verdicts:
             done.note = f"No {claim.outlet} article in the index." if claim.outlet else "No article matches."
             return done
         # the judge reads a passage's scores and words, never its named entities
-        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], ranked.query_vector, entities=False)
+        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], ranked.query_vector, entities=False,
+                                         rows=ranked.rows)
         taken = {j.best.article_id for j in earlier if j.best is not None and j.claim.outlet == claim.outlet}
         if claim.later or claim.outlet in {j.claim.outlet for j in earlier}:  # "the later report by the same source"
             other = [c for c in cands if c.article_id not in taken]
