@@ -131,7 +131,7 @@ class Assistant:
 
     def _prepare(self, question: str, conversation: Conversation | None):
         query = analyse(question, self.outlets(), self.settings.max_question_chars)
-        spelled, fixes = correct(query.text, self.retriever.doc_freq, self.index.vocabulary)
+        spelled, fixes = correct(query.text, self.retriever.doc_freq, self.retriever.vocabulary)
         resolved, context = resolve(spelled, conversation, self._earlier_articles(conversation))
         rewritten = resolved != query.text
         if rewritten:
@@ -197,12 +197,12 @@ class Assistant:
             answer = self.composer.abstain(query.text, query, [], [], reason=(
                 f"No indexed article matches the filters ({filters.describe()})."))
         elif unindexed:  # "a report by Bloomberg": what it says cannot be checked against these articles
-            cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
+            cands = self.composer.candidates(query, ranked.hits, ranked.query_vector, rows=ranked.rows)
             answer = self.composer.abstain(query.text, query, ranked.hits[:k], cands, reason=(
                 f"The question cites {' and '.join(unindexed)}, but no article of "
                 f"{'theirs' if len(unindexed) > 1 else 'it'} is in the index."))
         else:
-            cands = self.composer.candidates(query, ranked.hits, ranked.query_vector)
+            cands = self.composer.candidates(query, ranked.hits, ranked.query_vector, rows=ranked.rows)
             fresh = _not_said_before(cands, conversation)
             answer = self.composer.build(query.text, query, ranked.hits[:k], fresh)
             if answer.abstained and len(fresh) < len(cands):  # only what was said before answers it: say it again

@@ -64,6 +64,9 @@ class Reader:
         self._encoder = None
         self.encoder_threads: int | None = None  # ONNX Runtime intra-op threads, when the encoder loads
         self._keywords = KeywordSearcher(path)
+        # inside `snapshot()`: (the keyword searcher or None,) as first looked up there; None: not yet
+        self._in_snapshot = False
+        self._keywords_in_snapshot: tuple[KeywordSearcher | None] | None = None
         self._open_store()
 
     def _open_store(self) -> None:
@@ -182,9 +185,11 @@ class Reader:
             except BaseException:
                 self.store.end_read()
                 raise
+            self._in_snapshot, self._keywords_in_snapshot = True, None
             try:
                 yield reloaded
             finally:
+                self._in_snapshot, self._keywords_in_snapshot = False, None
                 self.store.end_read()
 
     def version(self) -> int:
@@ -207,10 +212,18 @@ class Reader:
 
     def _tantivy(self, version: int | None = None) -> KeywordSearcher | None:
         """A large index's tantivy keyword directory when it holds the version being read (inside a
-        snapshot, the one `_sync` loaded: no query per call), else None (FTS5 answers)."""
+        snapshot, the one `_sync` loaded: no query per call), else None (FTS5 answers). Inside a snapshot
+        the keyword directory is looked at once (its generation file is read per look: about 0.15 ms,
+        some 20 times a question) and every search and word count of the snapshot uses that answer."""
+        snapshot = version is None and self.store.in_read and self._version is not None
+        if snapshot and self._in_snapshot and self._keywords_in_snapshot is not None:
+            return self._keywords_in_snapshot[0]
         if version is None:
-            version = self._version if self.store.in_read and self._version is not None else self.version()
-        return self._keywords if self._keywords.current(version) else None
+            version = self._version if snapshot else self.version()
+        found = self._keywords if self._keywords.current(version) else None
+        if snapshot and self._in_snapshot:
+            self._keywords_in_snapshot = (found,)
+        return found
 
     def search_keyword(self, match: str, k: int, outlets: Sequence[str] = (), since: str | None = None,
                        until: str | None = None, no_outlet: bool = False,

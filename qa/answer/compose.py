@@ -11,6 +11,7 @@ import math
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,8 +59,35 @@ class Candidate:
     role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.answer.describe)
 
 
+@lru_cache(maxsize=1 << 14)
+def _lemmas(text: str) -> tuple[str, ...]:
+    return tuple(lemma(t) for t in tokens(text))
+
+
 def _stems(text: str) -> set[str]:
-    return {lemma(t) for t in tokens(text)}
+    """The lemmas of a sentence's words. The same sentence comes back claim after claim and question after
+    question: its lemmas are kept, and the set is built from them in the same order (the same set)."""
+    return set(_lemmas(text))
+
+
+def _window_similarity(windows: list, cos: np.ndarray, sentences: list) -> list[float]:
+    """Each sentence's dense score: the best cosine of the windows covering at least 30% of it (or of the
+    window), times 0.75 + 0.25 * the share covered; 0.0 when none does. `windows` are (id, start, end,
+    ...), `cos` their cosines with the question, `sentences` (idx, start, end, text). One numpy pass per
+    article instead of a Python loop over every sentence and window: the same float64 arithmetic."""
+    if not sentences:
+        return []
+    if not windows:
+        return [0.0] * len(sentences)
+    ws = np.array([w[1] for w in windows], dtype=np.int64)
+    we = np.array([w[2] for w in windows], dtype=np.int64)
+    ss = np.array([x[1] for x in sentences], dtype=np.int64)[:, None]
+    se = np.array([x[2] for x in sentences], dtype=np.int64)[:, None]
+    overlap = np.minimum(we, se) - np.maximum(ws, ss)  # sentences x windows
+    cover = overlap / np.maximum(1, np.minimum(we - ws, se - ss))  # <= 0 where they do not overlap
+    scores = np.asarray(cos, dtype=np.float64) * (0.75 + 0.25 * cover)
+    best = np.where(cover >= 0.3, scores, 0.0).max(axis=1)
+    return [float(b) if b > 0.0 else 0.0 for b in best]
 
 
 class Composer:
@@ -83,13 +111,19 @@ class Composer:
             self._idf_cache[term] = math.log((self._chunks + 1) / (df + 1)) + 0.1
         return self._idf_cache[term]
 
-    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray) -> list[Candidate]:
+    def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray, entities: bool = True,
+                   rows: dict | None = None) -> list[Candidate]:
+        """Every sentence of the hits' windows, scored. `entities=False`: a caller that reads no candidate's
+        `entities` (a yes/no claim, `qa.verdict`) gets them only where the question asks for a kind of
+        thing, which reads them here (`Phrasing.answer_phrase`). `rows`: the hits' chunk rows as the
+        search read them in this snapshot (`Ranked.rows`), not read again."""
         s = self.settings
         hits = hits[: s.rerank_depth]
         if not hits:
             return []
         top = hits[0].score or 1.0
-        rows = self.index.chunks([h.chunk_id for h in hits])
+        if rows is None or any(h.chunk_id not in rows for h in hits):
+            rows = self.index.chunks([h.chunk_id for h in hits])
         by_article: dict[int, dict] = {}
         for h in hits:
             row = rows.get(h.chunk_id)
@@ -112,27 +146,24 @@ class Composer:
             wv = np.vstack([w[5] for w in windows]) if windows else np.zeros((0, len(qvec)), np.float32)
             cos = wv @ qvec if len(wv) else np.zeros(0)
             window_cos[rowid] = [(w[1], w[2], float(x)) for w, x in zip(windows, cos)]
+            kept = []
             for idx, start, end in self.index.sentences(rowid, entry["lo"], entry["hi"]):
                 if idx not in entry["prior"]:
                     continue
                 text = article.text[start:end]
                 if (article.title and text == article.title.strip()) or heading(text):
                     continue  # a headline or a section label is not a statement to cite as an answer
-                best = 0.0
-                for (cid, ws, we, _, _, _), c in zip(windows, cos):
-                    overlap = min(we, end) - max(ws, start)
-                    if overlap <= 0:
-                        continue
-                    cover = overlap / max(1, min(we - ws, end - start))
-                    if cover >= 0.3:
-                        best = max(best, float(c) * (0.75 + 0.25 * cover))
+                kept.append((idx, start, end, text))
+            dense = _window_similarity(windows, cos, kept)
+            for (idx, start, end, text), best in zip(kept, dense):
                 stems = _stems(text)
                 lex = sum(weights[t] for t in terms if term_stems[t] in stems or t in stems) / total
                 out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
                                      prior=entry["prior"][idx], stems=stems, article=article))
-        self._entities(out)
         asked = query.asked
         typed = bool(asked.labels) or asked.kind == "name"
+        if entities or typed:
+            self._entities(out)
         by_position = {(c.article_rowid, c.idx): c for c in out}
         names = key_names(query)
         texts = tuple({c.article_rowid: c.article.text for c in out}.values())

@@ -64,12 +64,16 @@ def majority_labels(articles: dict) -> dict:
     for key, (ents, text) in articles.items():
         own = votes[key]
         relabelled = []
+        chosen: dict[tuple[str, str], str] = {}  # (name, label) -> its label here: the same for every mention
         for s, e, label in ents:
             name = text[s:e]
-            by = {lb: OWN_ARTICLE_VOTES * n for lb, n in own[name].items()}
-            by["PERSON"] = by.get("PERSON", 0) + people[name] - own[name].get("PERSON", 0)
-            top = max(by, key=by.get)
-            relabelled.append((s, e, top if by[top] > by[label] else label))
+            new = chosen.get((name, label))
+            if new is None:
+                by = {lb: OWN_ARTICLE_VOTES * n for lb, n in own[name].items()}
+                by["PERSON"] = by.get("PERSON", 0) + people[name] - own[name].get("PERSON", 0)
+                top = max(by, key=by.get)
+                new = chosen[(name, label)] = top if by[top] > by[label] else label
+            relabelled.append((s, e, new))
         out[key] = relabelled
     return out
 

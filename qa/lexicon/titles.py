@@ -59,11 +59,17 @@ def _titles_before(name: str, texts: tuple[str, ...]):
     last = name.split()[-1]
     if len(last) < 3 or not last[:1].isupper():
         return
-    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
     for text in texts:
         if last in text:
-            for m in pattern.finditer(text):
-                yield m.group(1).split()
+            for words in _titles_in(last, text):
+                yield list(words)
+
+
+@lru_cache(maxsize=1024)  # the same article is read for the same surname by question after question, claim after claim
+def _titles_in(last: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """The words before each mention of `last` in one text (`_titles_before`), as far back as capitalised words run."""
+    pattern = re.compile(_TITLE_RUN + re.escape(last) + r"\b")
+    return tuple(tuple(m.group(1).split()) for m in pattern.finditer(text))
 
 
 def titled_other_side(name: str, side: str, texts) -> bool:

@@ -69,6 +69,9 @@ def tokens(text: str) -> list[str]:
     return [t.casefold() for t in _TOKEN.findall(text)]
 
 
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
 def compact(text: str) -> str:
     """Letters and digits only, without case: how outlet names are compared."""
-    return re.sub(r"[\W_]+", "", text.casefold())
+    return _NOT_LETTER_OR_DIGIT.sub("", text.casefold())

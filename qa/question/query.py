@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qa.archive.dates import (
     find_dates,  # one home for dates: "Dec. 7, 2021" is that day
@@ -104,25 +105,33 @@ def find_outlets(question: str, outlets: list[str]) -> list[str]:
     A name that is also an English word must be written as a name: "The Age" and "Fortune", not "at
     the age of 16" or "a fortune"; "techcrunch" and "lefigaro" in lower case are still outlets."""
     words = re.findall(r"[\w'’.&-]+", question)
+    # compact() drops spaces and works a character at a time, so a run's key is its words' keys joined
+    keys = [compact(w) for w in words]
     spans: dict[str, bool] = {}  # compacted run of words -> written with a capital
     for n in range(1, OUTLET_WORDS + 1):
         for i in range(len(words)):
-            key = compact(" ".join(words[i:i + n]))
+            key = "".join(keys[i:i + n])
             spans[key] = spans.get(key, False) or words[i].lstrip("'’.&-")[:1].isupper()
     found = []
-    for name in outlets:
-        key = name.casefold()
-        bare = compact(key[4:] if key.startswith("the ") else key)
-        hit = next((k for k in (bare, compact(key)) if len(bare) >= 3 and k in spans), None)
+    for name, bare, whole in _outlet_keys(tuple(outlets)):
+        hit = next((k for k in (bare, whole) if len(bare) >= 3 and k in spans), None)
         if hit is not None and (spans[hit] or not _english_word(bare)):
             found.append(name)
     return found
 
 
+@lru_cache(maxsize=8)
+def _outlet_keys(outlets: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(name, its compacted form without a leading "the", its compacted form) of each outlet."""
+    out = []
+    for name in outlets:
+        key = name.casefold()
+        out.append((name, compact(key[4:] if key.startswith("the ") else key), compact(key)))
+    return tuple(out)
+
+
 def _english_word(word: str) -> bool:
-    from qa.question.spelling import (
-        english,  # the frequency list loads (0.2 s) only for a lower-case outlet name
-    )
+    from qa.question.spelling import english  # the frequency list loads (0.2 s) only for a lower-case outlet name
 
     return word in english()
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from qa.lexicon.titles import ROLE
 from qa.lexicon.words import lemma
-from qa.question.parse import parse
+from qa.question.parse import structure
 
 WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})  # Penn tags of the question words
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
@@ -73,8 +73,8 @@ def _slot(wh, head, verb) -> str:
 
 
 def read(question: str) -> Reading:
-    """The structured reading of one question (parsed once, `qa.question.parse`)."""
-    doc = parse(question)
+    """The structured reading of one question (parsed once, `qa.question.parse.structure`)."""
+    doc = structure(question)
     according = None
     skip: set[int] = set()
     for t in doc:
@@ -157,7 +157,7 @@ def asked_role(question: str) -> Role | None:
     words = question.split()
     if len(words) < 3 or words[0].casefold() != "who" or words[1].casefold() not in BE_FORMS:
         return None
-    doc = parse(question)
+    doc = structure(question)
     if any(t.pos_ == "VERB" for t in doc):  # "Who is the official who briefed …": not a role alone
         return None
     root = next((t for t in doc if t.dep_ == "ROOT"), None)

@@ -10,8 +10,9 @@ query and runs it. On 2 cores this takes most of the shorter of the two off ever
 from __future__ import annotations
 
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -26,7 +27,11 @@ class Ranked:
     query_vector: np.ndarray
     timings: dict[str, float]
     filtered_out_everything: bool = False
+    rows: dict = field(default_factory=dict)  # chunk id -> the ChunkRow its hit was read from (Composer.candidates)
 
+
+ALLOWED_KEPT = 64  # filters whose chunk ids a Retriever keeps
+VOCABULARY_KEPT = 16  # prefixes whose indexed words a Retriever keeps (at most 20,000 words each)
 
 _DENSE = ThreadPoolExecutor(1, thread_name_prefix="byline-dense")  # one for the process: its job holds no lock
 
@@ -37,6 +42,36 @@ class Retriever:
         self.settings = settings
         self._df: dict[tuple[str, bool], int] = {}
         self._total: int | None = None
+        # filters -> the chunk ids they keep, for this version of the index (a new version makes a new
+        # Retriever): a yes/no question filters each claim by its outlet, the same few filters again and again
+        self._allowed: OrderedDict[tuple, np.ndarray | None] = OrderedDict()
+        self._vocabulary: OrderedDict[str, list[tuple[str, int]]] = OrderedDict()  # prefix -> words, this version
+
+    def allowed(self, outlets: tuple[str, ...], since: str | None, until: str | None, no_outlet: bool,
+                no_date: bool) -> np.ndarray | None:
+        """The chunk ids the filters keep (`Index.filter_ids`), the most recent filters' kept."""
+        key = (tuple(outlets), since, until, no_outlet, no_date)
+        found = self._allowed.get(key)
+        if found is None:
+            found = self._allowed[key] = self.index.filter_ids(*key)
+            if len(self._allowed) > ALLOWED_KEPT:
+                self._allowed.popitem(last=False)
+        else:
+            self._allowed.move_to_end(key)
+        return found
+
+    def vocabulary(self, prefix: str) -> list[tuple[str, int]]:
+        """The indexed words starting with `prefix` and their counts (`Index.vocabulary`), the last
+        VOCABULARY_KEPT prefixes' kept: spelling correction asks for the words of a first letter (5-8 ms
+        on the MultiHop index for a, c, s, t), a misspelt word at a time."""
+        found = self._vocabulary.get(prefix)
+        if found is None:
+            found = self._vocabulary[prefix] = self.index.vocabulary(prefix)
+            if len(self._vocabulary) > VOCABULARY_KEPT:
+                self._vocabulary.popitem(last=False)
+        else:
+            self._vocabulary.move_to_end(prefix)
+        return found
 
     def doc_freq(self, term: str, prefix: bool) -> int:
         if (term, prefix) not in self._df:
@@ -59,24 +94,30 @@ class Retriever:
             return v / np.linalg.norm(v)
         return vecs[0]
 
+    def embed_soon(self, text: str) -> Future:
+        """`embed(text)` on the dense thread, while this one goes on (a yes/no question's first claim
+        builds and runs its keyword search meanwhile); pass the future to `search` as its `vector`."""
+        return _DENSE.submit(self.embed, text)
+
     def search(self, query: Query, filters: Filters | None, k: int, context: str | None = None,
-               vector: np.ndarray | None = None) -> Ranked:
+               vector: np.ndarray | Future | None = None) -> Ranked:
         """The fused hits of `query` under `filters`; `vector`, when given, is its embedding already made
-        (the claims of one question share the question's)."""
+        (the claims of one question share the question's), or being made (`embed_soon`)."""
         s = self.settings
         timings: dict[str, float] = {}
         outlets = filters.outlets if filters else ()
         since = filters.since.isoformat() if filters and filters.since else None
         until = filters.until.isoformat() if filters and filters.until else None
         unstated = (filters.no_outlet, filters.no_date) if filters else (False, False)
-        allowed = self.index.filter_ids(outlets, since, until, *unstated) if filters and filters.active else None
+        allowed = self.allowed(outlets, since, until, *unstated) if filters and filters.active else None
         nothing = allowed is not None and len(allowed) == 0
         searcher = self.index.dense_searcher()
         given = vector
 
         def dense() -> tuple[np.ndarray, list[tuple[int, float]]]:
             t0 = time.perf_counter()
-            vector = self.embed(query.text, context) if given is None else given
+            vector = self.embed(query.text, context) if given is None else \
+                given.result() if isinstance(given, Future) else given  # on this thread: done before this job began
             t1 = time.perf_counter()
             timings["embed"] = (t1 - t0) * 1000
             found = [] if nothing else (searcher or self.index.search_dense)(vector, max(k, s.k_dense), allowed)
@@ -96,11 +137,13 @@ class Retriever:
         if nothing:
             return Ranked([], vector, timings, filtered_out_everything=True)
         t3 = time.perf_counter()
-        hits = self._fuse(query, dense_hits, keyword, k)
+        rows: dict = {}
+        hits = self._fuse(query, dense_hits, keyword, k, rows)
         timings["fuse"] = (time.perf_counter() - t3) * 1000
-        return Ranked(hits, vector, timings)
+        return Ranked(hits, vector, timings, rows=rows)
 
-    def _fuse(self, query: Query, dense, keyword, k: int) -> list[Hit]:
+    def _fuse(self, query: Query, dense, keyword, k: int, rows_read: dict | None = None) -> list[Hit]:
+        """The hits, best first; `rows_read` gets the chunk rows they were read from."""
         s = self.settings
         scores: dict[int, float] = {}
         dense_rank, keyword_rank = {}, {}
@@ -112,6 +155,8 @@ class Retriever:
             scores[cid] = scores.get(cid, 0.0) + s.keyword_weight / (s.rrf_k + rank + 1)
         order = sorted(scores, key=scores.get, reverse=True)[: max(k, s.rerank_depth) * 2]
         rows = self.index.chunks(order)
+        if rows_read is not None:
+            rows_read.update(rows)
         articles: dict[int, object] = {}
 
         def article(rowid: int):  # each article read once per question

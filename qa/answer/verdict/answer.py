@@ -59,12 +59,16 @@ class Verdicts:
 
     # ------------------------------------------------------------------ claims
     def judge_claims(self, query: Query, form: Form, filters: Filters | None, fitted: dict | None = None):
-        """Each claim with its best passage and the judge's score; the question's vector is embedded once."""
-        vector = self.retriever.embed(query.text)
+        """Each claim with its best passage and the judge's score; the question's vector is embedded once,
+        on the dense thread while the first claim's keyword search runs."""
+        vector = self.retriever.embed_soon(query.text)
         out: list[Judged] = []
-        for claim in form.claims:
-            out.append(self._judge(claim, query, form, filters, vector, out, fitted))
-        return out, vector
+        try:
+            for claim in form.claims:
+                out.append(self._judge(claim, query, form, filters, vector, out, fitted))
+        finally:
+            made = vector.result()  # never left running past the question
+        return out, made
 
     def _claim_query(self, claim: Claim, query: Query) -> Query:
         cq = analyse(claim.text, self.outlets(), self.settings.max_question_chars)
@@ -102,7 +106,9 @@ class Verdicts:
         if not ranked.hits:
             done.note = f"No {claim.outlet} article in the index." if claim.outlet else "No article matches."
             return done
-        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], vector)
+        # the judge reads a passage's scores and words, never its named entities
+        cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], ranked.query_vector, entities=False,
+                                         rows=ranked.rows)
         taken = {j.best.article_id for j in earlier if j.best is not None and j.claim.outlet == claim.outlet}
         if claim.later or claim.outlet in {j.claim.outlet for j in earlier}:  # "the later report by the same source"
             other = [c for c in cands if c.article_id not in taken]
