@@ -11,14 +11,14 @@ import pytest
 from qa import Filters
 
 FILTERS = [
-    Filters(sources=("ARD",)),
-    Filters(sources=("ard", "LeFigaro")),
+    Filters(outlets=("ARD",)),
+    Filters(outlets=("ard", "LeFigaro")),
     Filters(no_outlet=True),
-    Filters(sources=("ARD",), no_outlet=True),
+    Filters(outlets=("ARD",), no_outlet=True),
     Filters(since=date(2022, 1, 1)),
     Filters(since=date(2022, 1, 1), no_date=True),
     Filters(no_date=True),
-    Filters(sources=("lefigaro",), until=date(2021, 12, 31)),
+    Filters(outlets=("lefigaro",), until=date(2021, 12, 31)),
 ]
 
 
@@ -51,7 +51,7 @@ def test_example_questions_come_from_the_index(overview, assistant):
 
 @pytest.mark.parametrize("filters", FILTERS, ids=lambda f: f.describe())
 def test_the_count_a_filter_leaves_matches_the_search_filter(filters, overview, assistant):
-    chunk_ids = assistant.index.filter_ids(filters.sources, filters.since and filters.since.isoformat(),
+    chunk_ids = assistant.index.filter_ids(filters.outlets, filters.since and filters.since.isoformat(),
                                            filters.until and filters.until.isoformat(),
                                            filters.no_outlet, filters.no_date)
     articles = {row.article_id for row in assistant.index.chunks([int(i) for i in chunk_ids]).values()}
