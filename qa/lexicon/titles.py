@@ -22,10 +22,11 @@ OFFICE_WORDS = frozenset("""prime foreign state defense defence security nationa
 # Words that make a title another office than the one they qualify.
 RANKS = frozenset("deputy vice assistant acting former ex interim associate".split())
 
-ROLE_WORDS = "(?:" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + ")s?"
+_NOUNS = "|".join(sorted(ROLE_NOUNS, key=len, reverse=True))
+ROLE_WORDS = f"(?:{_NOUNS})s?"
 ROLE = re.compile(rf"\b{ROLE_WORDS}\b", re.I)
 # One person's title, singular: "officials who served under Presidents Obama, George W. Bush" titles no one
-TITLE = re.compile(r"\b(?:" + "|".join(sorted(ROLE_NOUNS, key=len, reverse=True)) + r")\b", re.I)
+TITLE = re.compile(rf"\b(?:{_NOUNS})\b", re.I)
 
 
 def title_word(word: str) -> bool:

@@ -1,5 +1,7 @@
-"""Words as questions and sentences are compared: tokens, stop words, a crude stem and a lemma
-(with the irregular verbs of `qa.lexicon.verbs`), and the compact form outlet names are matched in."""
+"""Words as questions and sentences are compared: tokens, stop words (spaCy's list, less the words a
+question rests on), a crude stem and a lemma (with the irregular verbs of `qa.lexicon.verbs`), the
+compact form outlet names are matched in, and the small closed classes every stage reads: number
+words, negation, auxiliaries, wh-words, and the names of months and weekdays (`index.ingest.dates`)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five si
 # "two hours"), an order, a time, and the nouns, verbs and adjectives its list holds ("used … as a front")
 _MEANINGFUL = frozenset("""never none nothing nobody neither without first last next former since still together
     front amount part side top bottom full empty name beyond serious whole become became becomes becoming call done
-    get give go keep made make move put see seem seemed seeming seems show take used using""".split()) | {w for w, n in NUMBER_WORDS.items() if int(n) > 1}
+    get give go keep made make move put see seem seemed seeming seems show take used using""".split()) \
+    | {w for w, n in NUMBER_WORDS.items() if int(n) > 1}
 # words that only phrase a question: "According to…, what exactly…", "what kind of…", "told"
 _PHRASING = frozenset("according actually exactly specifically kind way ones said tell told having theirs".split())
 STOPWORDS = (_spacy_stop_words() - _MEANINGFUL) | _PHRASING
