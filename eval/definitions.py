@@ -42,7 +42,7 @@ CATALOGUE: tuple[Metric, ...] = (
     Metric("mh_map@10", "multihop", "The paper's MAP@10: at each hit passage add (new gold quotes found there)/rank; divide by min(#quotes, 10); mean over questions."),
     Metric("answer_contains", "answer", "Share of answerable questions whose answer contains the gold answer as whole words after normalisation (NFKC, lower case, plain quotes, digit groups joined: 100,000 = 100 000 = 100000, British -ise spelt -ize, punctuation and a/an/the dropped); an abstention scores 0."),
     Metric("answer_correct", "answer", "Share of answerable questions where answer_contains holds or every content token of the gold answer (its normalised tokens minus English stop words) appears in the answer."),
-    Metric("lead_correct", "answer", "Share of answerable questions whose lead gives the gold answer: the short answer, or else the first sentence, satisfies answer_correct or holds at least 60% of the gold answer's content words (compared by their first 5 letters after dropping a plural s, month abbreviations spelt out), for the gold as written, without its asides in parentheses, or any one of its alternatives split at ' / '; a bare 'Yes.' or 'No.' lead (a verdict) is right when the gold answer opens with the same (yes, true, consistent, agree, similar, same / no, false); an abstention scores 0."),
+    Metric("lead_correct", "answer", "Share of answerable questions whose lead gives the gold answer: the short answer (a wrong one is wrong, whatever its sentence says), or the first sentence when there is none, satisfies answer_correct or holds at least 60% of the gold answer's content words (compared by their first 5 letters after dropping a plural s, month abbreviations spelt out), for the gold as written, without its asides in parentheses, or any one of its alternatives split at ' / '; a bare 'Yes.' or 'No.' lead (a verdict) is right when the gold answer opens with the same (yes, true, consistent, agree, similar, same / no, false); an abstention scores 0."),
     Metric("wrong_lead", "answer", "Share of answerable questions whose lead states a wrong fact first: the lead is not correct and a short answer was given, or the first sentence holds figures and none of them is a figure of the gold answer (lower is better).", False),
     Metric("answer_f1", "answer", "Mean SQuAD-style token F1 between the normalised answer (citation markers removed) and the gold answer; an abstention scores 0."),
     Metric("citation_precision", "citations", "Over answered questions with citations: mean share of cited quotes (Sources) that match a gold quote (same article, character spans sharing at least half of the shorter one, or normalised-text containment when a span is unknown)."),
@@ -77,7 +77,7 @@ def lead_first(names) -> list[str]:
 
 
 PASS_CHECKS = {
-    "lead": "answerable only: lead_correct holds (the short answer, or else the first sentence, gives the gold answer).",
+    "lead": "answerable only: lead_correct holds (the short answer, or the first sentence when there is none, gives the gold answer).",
     "retrieval": "answerable only: a gold article is in the top 5 articles (hit@5).",
     "answer": "answerable only: answer_correct holds.",
     "citations": "answerable and answered only: at least half the cited quotes match gold quotes, and at least one does.",

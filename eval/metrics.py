@@ -227,12 +227,13 @@ def verdict_of(text: str | None) -> str | None:
 
 
 def lead_correct(short: str | None, first: str | None, gold: str) -> bool:
-    """The gold answer is in the short answer, or else in the first sentence; a bare "Yes." or "No."
-    lead is right when it says what a yes/no gold answer opens with (`gold_polarity`)."""
+    """The gold answer is in the short answer, or, when there is none, in the first sentence: a bold
+    short answer that names someone else is wrong even when its sentence names the right one. A bare
+    "Yes." or "No." lead is right when it says what a yes/no gold answer opens with (`gold_polarity`)."""
     said, polarity = verdict_of(short) or verdict_of(first), gold_polarity(gold)
     if said and polarity:
         return said == polarity
-    return lead_holds(short, gold) or lead_holds(first, gold)
+    return lead_holds(short, gold) if short else lead_holds(first, gold)
 
 
 def wrong_lead(short: str | None, first: str | None, gold: str) -> bool:

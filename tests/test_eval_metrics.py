@@ -189,6 +189,8 @@ def test_lead_correct_reads_the_short_answer_then_the_first_sentence():
     assert m.lead_correct("two-hour", None, "about two hours")  # plural s dropped
     assert m.lead_correct(None, "Talks in Geneva, scheduled for Jan. 9-10.", "January 9-10")  # month spelt out
     assert not m.lead_correct("Eric Green", "Antony Blinken went too.", "Victoria Nuland")
+    # the short answer is the lead: a wrong bold name is wrong though its sentence names the gold one
+    assert not m.lead_correct("Caroline Ellison", "Ellison tied Sam Bankman-Fried to the fraud.", "Sam Bankman-Fried")
     assert not m.lead_correct(None, None, "anything")
 
 

@@ -29,7 +29,7 @@ MIN_FLOORS = {
     "mh_mrr@10": 0.78,  # 0.849
     "answer_correct": 0.43,  # 0.466
     "answer_f1": 0.15,  # 0.165 (0.208 on the first 70; a bare "Yes."/"No." gold shares few words)
-    "lead_correct": 0.79,  # 0.831 (64 of 77; the floor allows 3 fewer)
+    "lead_correct": 0.76,  # 0.805 (62 of 77, a wrong short answer counting wrong; the floor allows 3 fewer)
     "citation_precision": 0.72,  # 0.760
     "citation_recall": 0.70,  # 0.745
     "sentence_cited_rate": 1.0,  # 1.000
@@ -38,7 +38,7 @@ MIN_FLOORS = {
 }
 MAX_FLOORS = {
     "wrong_abstain_rate": 0.02,  # 0.000 (0 of 77; allows 1)
-    "wrong_lead": 0.08,  # 0.065 (5 of 77: four wrong verdicts; allows 1 more)
+    "wrong_lead": 0.11,  # 0.091 (7 of 77: four wrong verdicts, three wrong short answers; allows 1 more)
     "errors": 0,
 }  # latency is a benchmark, not a floor: python -m bench timings
 
