@@ -118,3 +118,11 @@ def test_the_owner_of_a_title_is_a_side_only_when_it_is_a_country(question, side
 
     asked = analyse_question(question)
     assert asked.side == side and asked.titled == (side is not None)
+
+
+@pytest.mark.parametrize("question", ["Who is Russia's foreign minister?", "Who is the foreign minister of Russia?"])
+def test_a_role_is_answered_however_its_owner_is_written(assistant, question):
+    """'X of Russia' and 'Russia's X' ask the same: the title need not repeat the country the article is
+    about ("Foreign Minister Sergey Lavrov told RIA-Novosti")."""
+    answer = assistant.ask(question)
+    assert answer.short_answer is not None and answer.short_answer.text.endswith("Sergey Lavrov")

@@ -80,7 +80,7 @@ class Phrasing:
         if asked.side and asked.kind != "place" and right and not mentions(context + " " + c.text, asked.side):
             article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
             right = [p for p in right if p.core > p.start and article]
-        if asked.titled:
+        if asked.titled and role is None:  # a role question: role_tie has read the title and its owner
             right = [p for p in right if sa.on_side(asked, text, p)]
         if asked.side and asked.kind in ("person", "who") and right and others:  # "Which Russian official…"
             right = [p for p in right if p.label != "PERSON" or not titled_other_side(p.text, asked.side, others)]
