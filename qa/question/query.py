@@ -8,9 +8,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from qa.archive.dates import (
-    find_dates,  # one home for dates: "Dec. 7, 2021" is that day
-)
+from qa.archive.dates import find_dates  # one home for dates: "Dec. 7, 2021" is that day
 from qa.archive.untrusted import without_escapes
 from qa.errors import QuestionError
 from qa.lexicon.words import STOPWORDS, compact, stem, tokens

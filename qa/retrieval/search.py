@@ -36,6 +36,17 @@ VOCABULARY_KEPT = 16  # prefixes whose indexed words a Retriever keeps (at most 
 _DENSE = ThreadPoolExecutor(1, thread_name_prefix="byline-dense")  # one for the process: its job holds no lock
 
 
+def _kept(cache: OrderedDict, key, limit: int, load):
+    """`cache[key]`, loaded on a miss; the `limit` most recently used keys are kept."""
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    found = cache[key] = load()
+    if len(cache) > limit:
+        cache.popitem(last=False)
+    return found
+
+
 class Retriever:
     def __init__(self, index, settings: QASettings):
         self.index = index
@@ -51,27 +62,13 @@ class Retriever:
                 no_date: bool) -> np.ndarray | None:
         """The chunk ids the filters keep (`Index.filter_ids`), the most recent filters' kept."""
         key = (tuple(outlets), since, until, no_outlet, no_date)
-        found = self._allowed.get(key)
-        if found is None:
-            found = self._allowed[key] = self.index.filter_ids(*key)
-            if len(self._allowed) > ALLOWED_KEPT:
-                self._allowed.popitem(last=False)
-        else:
-            self._allowed.move_to_end(key)
-        return found
+        return _kept(self._allowed, key, ALLOWED_KEPT, lambda: self.index.filter_ids(*key))
 
     def vocabulary(self, prefix: str) -> list[tuple[str, int]]:
         """The indexed words starting with `prefix` and their counts (`Index.vocabulary`), the last
         VOCABULARY_KEPT prefixes' kept: spelling correction asks for the words of a first letter (5-8 ms
         on the MultiHop index for a, c, s, t), a misspelt word at a time."""
-        found = self._vocabulary.get(prefix)
-        if found is None:
-            found = self._vocabulary[prefix] = self.index.vocabulary(prefix)
-            if len(self._vocabulary) > VOCABULARY_KEPT:
-                self._vocabulary.popitem(last=False)
-        else:
-            self._vocabulary.move_to_end(prefix)
-        return found
+        return _kept(self._vocabulary, prefix, VOCABULARY_KEPT, lambda: self.index.vocabulary(prefix))
 
     def doc_freq(self, term: str, prefix: bool) -> int:
         if (term, prefix) not in self._df:
