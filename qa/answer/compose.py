@@ -114,7 +114,7 @@ class Composer:
     def candidates(self, query: Query, hits: list[Hit], qvec: np.ndarray, entities: bool = True,
                    rows: dict | None = None) -> list[Candidate]:
         """Every sentence of the hits' windows, scored. `entities=False`: a caller that reads no candidate's
-        `entities` (a yes/no claim, `qa.verdict`) gets them only where the question asks for a kind of
+        `entities` (a yes/no claim, `qa.answer.verdict`) gets them only where the question asks for a kind of
         thing, which reads them here (`Phrasing.answer_phrase`). `rows`: the hits' chunk rows as the
         search read them in this snapshot (`Ranked.rows`), not read again."""
         s = self.settings

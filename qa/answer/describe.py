@@ -9,8 +9,8 @@ import re
 from rapidfuzz import fuzz
 
 from qa.lexicon.names import mentions
-from qa.lexicon.verbs import past_form
 from qa.lexicon.titles import RANKS, ROLE
+from qa.lexicon.verbs import past_form
 from qa.lexicon.words import lemma, tokens
 
 _BOUNDARY = frozenset("""a an while and but that which who whom by with as said says told from on in when after

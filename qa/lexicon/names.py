@@ -26,7 +26,9 @@ _NOT_A_NAME = re.compile(r"^(?:[A-Z]\d[\w:]*|[A-Z]{1,2})$")  # "T21" (from a tim
 FUZZY_MIN = 6  # names at least this long also match another spelling…
 FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
 STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
-_NAME = re.compile(r"(?<![\w’'-])(?:[A-Z][\w’'.\-]*|[A-Z]{2,})(?:\s+(?:(?:of|von|van|de|der|da|al|bin|the|la|le|du|del)\s+){0,2}"
+# lower-case words inside a name: "Ursula von der Leyen", "Charles de Gaulle", "Mohammed bin Salman"
+_PARTICLES = r"(?:von|van|de|der|da|al|bin|la|le|du|del)"
+_NAME = re.compile(rf"(?<![\w’'-])(?:[A-Z][\w’'.\-]*|[A-Z]{{2,}})(?:\s+(?:(?:of|the|{_PARTICLES})\s+){{0,2}}"
                    r"(?:[A-Z][\w’'.\-]*))*")
 
 
@@ -251,7 +253,6 @@ def gender_in(name: str, texts: tuple[str, ...]) -> str | None:
     return gender(name, list(texts))
 
 
-_PARTICLES = r"(?:von|van|de|der|den|da|di|du|del|la|le|al|bin|ibn)"
 _PARTICLE_RUN = re.compile(rf"(?:\s+{_PARTICLES}){{0,2}}\s+[A-Z][\w’'\-]+")
 _ENDS_IN_PARTICLE = re.compile(rf"\s{_PARTICLES}$")
 

@@ -84,7 +84,7 @@ def _titled_other_side(name: str, side: str, texts: tuple[str, ...]) -> bool:
     other = False
     for words in _titles_before(name, texts):
         for word in words:
-            if demonym(word) or word in AFFILIATIONS:
+            if _party(word):
                 if same_party(word, side):
                     return False
                 other = True

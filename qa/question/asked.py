@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from qa.lexicon.names import FEMININE, MASCULINE, demonym, polity, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
-from qa.lexicon.words import AUXILIARIES, WH_WORDS
+from qa.lexicon.words import AUXILIARIES, WH_WORDS, tokens
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -69,7 +69,8 @@ _NOT_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|
                        r"will|would)\b", re.I)
 _WH_NOUN = re.compile(r"^\s*(?:(?:in|on|at|from|to|for|with|by|of|under|during)\s+)?"
                       r"(?:how many|how much|which|what|whose)\s+(.*)$", re.I)
-_STOP_PHRASE = AUXILIARIES | WH_WORDS | frozenset("that for of in on to with at by from about against during after before".split())
+_STOP_PHRASE = AUXILIARIES | WH_WORDS | frozenset(
+    "that for of in on to with at by from about against during after before".split())
 _SPEECH = (r"(?:say|tell|describe|characteri[sz]e|call|claim|warn|announce|admit|insist|stress|confirm|explain|"
            r"suggest|signal|react|report|argue|deny|promise|propose|demand|reveal|note|add|assure|concede|describe)")
 _SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-Z][\w’'.\-]*|von|van|de|der|al)\s+){0,4}?"
@@ -202,7 +203,7 @@ def analyse_question(question: str) -> Asked:
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
     if asked.kind in ("person", "who"):  # "Who is the pop star … her relationship …": a woman
-        words = {w.casefold() for w in re.findall(r"[A-Za-z]+", question)}
+        words = set(tokens(question))
         feminine, masculine = bool(words & FEMININE), bool(words & MASCULINE)
         asked.gender = "f" if feminine and not masculine else "m" if masculine and not feminine else None
     return asked

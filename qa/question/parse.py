@@ -7,7 +7,7 @@ Every stage that reads a question's structure reads it from `structure(question)
 a question once, without NER: nothing reads a question's entities, and NER, the pipeline's last
 component, is about half of its time (5 of 12 ms a MultiHop question) and changes no tag, lemma or
 dependency (the same on all 1,794 MultiHop and seed questions). `parse(text)` runs every component
-(`qa.generate.verify` reads the entities of generated sentences).
+(`qa.answer.generate.verify` reads the entities of generated sentences).
 """
 
 from __future__ import annotations
