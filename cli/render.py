@@ -24,17 +24,8 @@ def console(stderr: bool = False) -> Console:
 
 def error_code(exc: BaseException) -> str:
     """A stable name for the kind of error, for scripts reading `--json` output."""
-    from qa.errors import (
-        FilterError,
-        IndexBusyError,
-        IndexCorruptError,
-        IndexMismatchError,
-        IndexMissingError,
-        IndexReadOnlyError,
-        IndexUnreachableError,
-        InputError,
-        QuestionError,
-    )
+    from qa.errors import (FilterError, IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError,
+                           IndexReadOnlyError, IndexUnreachableError, InputError, QuestionError)
 
     for cls, code in ((FilterError, "bad_filter"), (QuestionError, "bad_question"), (InputError, "bad_input"),
                       (IndexMissingError, "index_missing"), (IndexUnreachableError, "index_unreachable"),
