@@ -491,13 +491,19 @@ def test_a_name_given_in_part_opens_under_its_fullest_form(tmp_path):
     (tmp_path / "b.txt").write_text(  # a recap that only ever says "Purdy": the full name is in a.txt
         "49ers rout Cowboys\n\nThat's four touchdowns for Purdy alone, and San Francisco is pouring it all on the "
         "Cowboys. The 49ers won 42-10.\n", encoding="utf-8")
-    build_index([tmp_path / "a.txt", tmp_path / "b.txt"], tmp_path / "index")
+    (tmp_path / "c.txt").write_text(  # as often by its possessive ("Sam Altman’s") as by itself: one person
+        "OpenAI board ousts its chief\n\nSam Altman’s board removed him on Friday. Sam Altman said little. "
+        "Investors asked about Sam Altman’s plans, and Sam Altman thanked the staff.\n\n"
+        "“Sam is one of the most generous people in technology,” a former colleague wrote.\n", encoding="utf-8")
+    build_index([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"], tmp_path / "index")
     a = Assistant.open(tmp_path / "index", build_default=False)
     try:
         short = a.ask("Which team had fans who waited years for a win at Lambeau Field?").short_answer
         assert short.text == "Minnesota Vikings" and short.end - short.start == len("Vikings")  # cited as written
         short = a.ask("Which quarterback threw four touchdowns against the Cowboys?").short_answer
         assert short.text == "Brock Purdy" and short.end - short.start == len("Purdy")
+        short = a.ask("Who did a former colleague call one of the most generous people in technology?").short_answer
+        assert short.text == "Sam Altman" and short.end - short.start == len("Sam")
     finally:
         a.close()
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from qa.answer import short_answer as sa
 from qa.answer.describe import role_tie
-from qa.lexicon.names import gender_in, mentions
+from qa.lexicon.names import gender_in, mentions, without_possessive
 from qa.lexicon.titles import titled_other_side
 from qa.question.query import Query
 from qa.question.structure import asked_role
@@ -52,7 +52,8 @@ class Phrasing:
 
     def _fuller(self, rowid: int, text: str, label: str, name: str, low: str) -> list[str]:
         """Every fuller form of the name that an article's entities of its label give."""
-        forms = [re.sub(r"^[Tt]he\s+", "", text[s:e]) for s, e, lab in self.index.entities(rowid, 0, len(text))
+        forms = [without_possessive(re.sub(r"^[Tt]he\s+", "", text[s:e]))  # "Sam Altman’s": Sam Altman
+                 for s, e, lab in self.index.entities(rowid, 0, len(text))
                  if lab == label or label == "PERSON" and lab == "ORG" and sa.personal(text[s:e])]
         if label == "PERSON":  # the tagger reads some full names as organisations: "Brock Purdy"
             return [f for f in forms if len(f.split()) > 1

@@ -62,9 +62,16 @@ def regional(word: str) -> bool:
     return word.casefold() in REGIONAL
 
 
+_POSSESSIVE = re.compile(r"(?:’s|'s|’|')$")
+
+
+def without_possessive(name: str) -> str:
+    """"Sam Altman’s", "the Vikings'": the name without its possessive ending."""
+    return _POSSESSIVE.sub("", name)
+
+
 def normalise(name: str) -> str:
-    n = fold(name).strip(" .,;:“”\"'’")
-    n = re.sub(r"(?:’s|'s|’|')$", "", n)
+    n = without_possessive(fold(name).strip(" .,;:“”\"'’"))
     return re.sub(r"^the\s+", "", n)
 
 
