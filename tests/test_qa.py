@@ -156,6 +156,14 @@ def test_keyword_query_drops_common_terms_and_keeps_the_rarest():
     assert keyword_match(["russia"], lambda t, p: 900, total=2000) == '"russia"'  # never an empty query
 
 
+def test_keyword_query_reads_each_word_once():
+    from qa.question.query import fts_query
+
+    # "team" and "teams" are one prefix, "team"*: FTS5 neither reads nor bm25 counts the rows of "team" twice
+    assert fts_query(["team", "teams", "games", "game", "100 000"]) == '"team"* OR "game"* OR "100 000"'
+    assert fts_query(["team"]) == '"team"'
+
+
 def test_an_outlet_named_in_the_question_is_favoured_softly(assistant):
     plain = [h.article_id for h in assistant.retrieve("What did the reports say about Blinken?", k=5)]
     named = [h.article_id for h in assistant.retrieve("What did lefigaro report about Blinken?", k=5)]

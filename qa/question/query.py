@@ -30,17 +30,25 @@ def content_terms(text: str) -> list[str]:
 
 
 def fts_query(terms: list[str]) -> str:
-    """An OR query for FTS5: numbers as phrases ("100 000"), longer words by stem prefix."""
-    parts = []
+    """An OR query for FTS5: numbers as phrases ("100 000"), longer words by stem prefix. A word that a
+    prefix of the query already matches ("team" beside "teams", read as "team"*) is left out: FTS5 would
+    read its rows twice and bm25 count its occurrences twice."""
+    words: list[tuple[str, bool]] = []
     for t in terms:
         pieces = re.findall(r"\w+", t)
         if not pieces:
             continue
         if len(pieces) > 1:
-            parts.append('"' + " ".join(pieces) + '"')
+            words.append((" ".join(pieces), False))
             continue
         s = stem(t)
-        parts.append(f'"{s}"*' if s != t and len(s) >= 4 else f'"{t}"')
+        words.append((s, True) if s != t and len(s) >= 4 else (t, False))
+    prefixes = {w for w, prefix in words if prefix}
+    parts = []
+    for w, prefix in dict.fromkeys(words):
+        if " " not in w and any(w.startswith(p) and (w, prefix) != (p, True) for p in prefixes):
+            continue
+        parts.append(f'"{w}"*' if prefix else f'"{w}"')
     return " OR ".join(parts)
 
 
