@@ -1,38 +1,11 @@
-"""The question's structure, read from its parse, and the fitted answer scorer that decides which
-look-up answers lead with a short answer, on the real seed index."""
+"""The fitted answer scorer that decides which look-up answers lead with a short answer, on the real
+seed index."""
 
 from __future__ import annotations
 
 import json
 
 import pytest
-
-
-@pytest.mark.parametrize("question, slot, predicate, negated", [
-    ("Who did the minister meet in Geneva on Tuesday?", "object", "meet", False),
-    ("Who criticised the plan on Tuesday?", "subject", "criticise", False),
-    ("Who is Germany's finance minister?", "role", None, False),
-    ("Which city did the two ministers not tour together?", "subject", "tour", True),
-    ("When did the talks begin?", "time", "begin", False),
-    ("Where did Biden and Putin meet?", "place", "meet", False),
-])
-def test_a_question_is_read_into_its_slot_predicate_and_negation(question, slot, predicate, negated):
-    from qa.lexicon.words import lemma
-    from qa.question.structure import read
-
-    reading = read(question)
-    assert reading.slot == slot
-    assert reading.predicate == (lemma(predicate) if predicate else None)
-    assert reading.negated is negated
-
-
-def test_according_to_names_the_outlet_and_leaves_the_rest_of_the_question():
-    from qa.question.structure import read
-
-    reading = read("According to TechCrunch, which company was sued by the FTC for antitrust violations?")
-    assert reading.according_to == "TechCrunch"
-    assert reading.predicate == "sue" and reading.slot == "object"
-    assert "ftc" in reading.arguments
 
 
 def test_the_shipped_scorer_matches_the_features_it_reads():

@@ -8,9 +8,6 @@ question, none of them learning article text (MultiHop's held-out questions shar
   one its sentence's rules chose, the one the whole answer would have led with, it belongs to the
   asked party, it is titled as asked, its sentence names the question's names;
 - retrieval: the sentence's rank, score against the best, window similarity, term coverage;
-- the question's structure (`qa.question.structure`): the sentence uses the question's predicate, near the
-  phrase, on the side the asked slot stands (a subject before the verb, an object after), not
-  negated; it holds the question's other arguments;
 - context: the question's words around the phrase and in its clause;
 - agreement: the share of the pool's mentions, articles and outlets that name the same answer
   (shares, so a small archive and a large one read alike), how high its best sentence ranks, and
@@ -34,8 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer import short_answer as sa
-from qa.lexicon.words import NEGATION, lemma, tokens
-from qa.question.structure import Reading
+from qa.lexicon.words import lemma, tokens
 
 POOL_SENTENCES = 15  # best-ranked sentences whose phrases are candidates (MultiHop dev tune: the gold
 # answer is among the first 15 sentences' phrases for most answerable look-ups; deeper adds noise)
@@ -43,8 +39,7 @@ PRIMARY = {"person": "PERSON", "who": "PERSON", "org": "ORG", "place": "GPE", "d
            "count": "CARDINAL", "money": "MONEY", "percent": "PERCENT", "law": "LAW", "event": "EVENT"}
 FEATURES = ("heuristic", "top_pick", "rank", "score_ratio", "dense", "lexical", "support", "support_terms",
             "conjunct", "mentions", "first_rank", "names_met", "role_ok", "described", "side_ok", "titled", "primary_label", "articles",
-            "outlets", "rarity", "has_predicate", "predicate", "predicate_near", "negated", "slot_order",
-            "arguments", "named_outlet", "other_outlet", "question_words", "figure", "clause_sentence",
+            "outlets", "rarity", "named_outlet", "other_outlet", "question_words", "figure", "clause_sentence",
             "clause_article", "clause_least", "clauses")
 # agreement weighs otherwise in a question of many clauses, which asks about the entity the articles are about
 # (the many-clue questions of MultiHop-RAG), than in a question of one or two, which asks for one role (who sat
@@ -54,8 +49,6 @@ MULTI = ("mentions", "articles", "outlets", "first_rank", "rarity", "top_pick", 
          "rank")
 FEATURES = FEATURES + ("many_clauses",) + tuple(f"{n}_many" for n in MULTI)
 FIGURE_KINDS = frozenset({"count", "money", "percent", "date", "time", "duration"})  # a figure, often given once
-_WORD = re.compile(r"\w+")
-NEGATION_CHARS = 25  # "did not meet": a negation this close before the predicate negates it
 MAX_TERMS = 5  # word counts are capped here (a long question's words are not all about the answer)
 CLAUSE_DEPTH = 40  # best-ranked sentences read for clause support (deeper than the pool: the clues of a
 # many-clause question are spread over several articles' sentences)
@@ -78,34 +71,7 @@ class Option:
     probability: float = 0.0
 
 
-def _positions(text: str, offset: int) -> list[tuple[int, str]]:
-    """(start in the article, lemma) of each word of a sentence."""
-    return [(offset + m.start(), lemma(m.group())) for m in _WORD.finditer(text)]
-
-
-def _structure(reading: Reading, c, phrase: sa.Phrase) -> dict:
-    words = _positions(c.text, c.start)
-    lemmas = {w for _, w in words}
-    at = phrase.core if phrase.core >= 0 else phrase.start
-    where = next((i for i, (s, _) in enumerate(words) if s >= at), len(words))
-    hits = [i for i, (_, w) in enumerate(words) if reading.predicate and w == reading.predicate]
-    f = {"has_predicate": float(bool(reading.predicate)), "predicate": float(bool(hits)),
-         "predicate_near": 0.0, "negated": 0.0, "slot_order": 0.0}
-    if hits:
-        near = min(hits, key=lambda i: abs(i - where))
-        f["predicate_near"] = 1.0 / (1.0 + abs(near - where))
-        s = words[near][0]
-        f["negated"] = float(bool(NEGATION.search(c.article.text[max(c.start, s - NEGATION_CHARS):s])))
-        if reading.slot == "subject":
-            f["slot_order"] = 1.0 if where < near else -1.0
-        elif reading.slot == "object":
-            f["slot_order"] = 1.0 if where > near else -1.0
-    args = [a for a in reading.arguments if a]
-    f["arguments"] = len([a for a in args if a in lemmas]) / len(args) if args else 0.0
-    return f
-
-
-def pool(query, reading: Reading, cands: list, names: list[str], texts: tuple, idf) -> list[Option]:
+def pool(query, cands: list, names: list[str], texts: tuple, idf) -> list[Option]:
     """Every candidate phrase of the best POOL_SENTENCES sentences, with its features."""
     asked = query.asked
     head = cands[:POOL_SENTENCES]
@@ -170,7 +136,6 @@ def pool(query, reading: Reading, cands: list, names: list[str], texts: tuple, i
                 "question_words": length,
                 "figure": float(asked.kind in FIGURE_KINDS),
                 **by_clause.get(k, _NO_CLAUSES),
-                **_structure(reading, c, p),
             }
             f["many_clauses"] = float(round(f["clauses"] * MAX_CLAUSES) >= MANY_CLAUSES)  # as `many_clauses`
             f.update({f"{n}_many": f[n] * f["many_clauses"] for n in MULTI})

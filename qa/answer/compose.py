@@ -29,7 +29,7 @@ from qa.archive.naming import cite
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, stem, tokens
 from qa.question.query import Query
-from qa.question.structure import asked_role, read
+from qa.question.structure import asked_role
 from qa.settings import QASettings
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
 
@@ -349,7 +349,7 @@ class Composer:
             return cands, "rules"
         head = cands[:pool_of.POOL_SENTENCES]
         texts = tuple({c.article_rowid: c.article.text for c in head}.values())
-        options = pool_of.pool(query, read(query.text), cands, key_names(query), texts, self._idf)
+        options = pool_of.pool(query, cands, key_names(query), texts, self._idf)
         self.last_pool = options
         if self.scorer is None or not options:  # no model (training collects every look-up's pool this way)
             return cands, "rules"
