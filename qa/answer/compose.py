@@ -27,7 +27,7 @@ from qa.answer.tidy import display
 from qa.archive.dates import weekday_date
 from qa.archive.naming import cite
 from qa.lexicon.verbs import SAID
-from qa.lexicon.words import lemma, stem, tokens
+from qa.lexicon.words import compact, lemma, stem, tokens
 from qa.question.query import Query
 from qa.question.structure import asked_role
 from qa.settings import QASettings
@@ -274,6 +274,8 @@ class Composer:
             return self.abstain(question, query, hits, cands)
         asked = query.asked
         who = asked_speaker(query.text)
+        if who and any(compact(who) in compact(o) for o in query.outlets):
+            who = None  # "What did Le Figaro say about …": an outlet's articles, not a speaker's words
         if who:  # "What did X say?": answer from what X is reported to have said, or say there is none
             quoting = [c for c in cands if quotes(who, c.text)]
             if not quoting:
@@ -306,6 +308,9 @@ class Composer:
             self._extend(lead, cands)
             chosen = [lead] + [c for c in chosen[1:]
                                if c.article_rowid != lead.article_rowid or c.end <= lead.start or c.start >= lead.end]
+        own = self._named_outlets_own(query, chosen, cands)
+        if own is not None:  # "according to ARD", led by another outlet: ARD's own closest passage is given too
+            chosen = chosen[: self.settings.max_sentences - 1] + [own]
         sources: list[Source] = []
         sentences: list[Sentence] = []
         for c in chosen:
@@ -330,11 +335,23 @@ class Composer:
         notes = list(query.notes)
         notes += self._agreement(query, chosen, sources)
         if query.outlets and not query.names_outlet_of(lead.article):
-            notes.append(f"The lead is from another outlet than {' or '.join(query.outlets)}, "
-                         f"whose articles answer less closely.")
+            named = " or ".join(query.outlets)
+            cited = next((st.citations[0] for st, c in zip(sentences, chosen)
+                          if query.names_outlet_of(c.article)), None)
+            notes.append(f"The lead is from {lead.article.source or 'an article that names no outlet'}, not {named}"
+                         + (f"; {named}'s closest passage is [{cited}]." if cited else "."))
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)
+
+    @staticmethod
+    def _named_outlets_own(query: Query, chosen: list[Candidate], cands: list[Candidate]) -> Candidate | None:
+        """The best sentence from an outlet the question names, when the chosen ones lead with another
+        outlet's and hold none of the named outlets' (None otherwise)."""
+        if not query.outlets or query.names_outlet_of(chosen[0].article) or \
+                any(query.names_outlet_of(c.article) for c in chosen):
+            return None
+        return next((c for c in cands if query.names_outlet_of(c.article)), None)
 
     def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
         """The candidates of a look-up question, scored by the fitted model (`qa.answer.scorer`). Its most
