@@ -299,6 +299,8 @@ class Composer:
                     f"No passage names a {_KIND_WORDS.get(asked.kind, asked.kind)} that fits the question "
                     f"closely enough."))
             short_ok = verdict != "no_short"
+        if verdict == "rules" and asked.labels:  # "According to ARD, how long …?": ARD's own answer leads
+            cands = self._named_outlet_first(query, cands)
         described = self._described(asked.about, cands) if asked.about else None
         if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
             cands = [described[0]] + [c for c in cands if c is not described[0]]
@@ -343,6 +345,20 @@ class Composer:
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)
+
+    def _named_outlet_first(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
+        """A look-up that names an outlet, of one or two clauses, is answered by that outlet's best sentence
+        naming something of the asked kind, when one comes up near the top (`typed_depth`). A question of many
+        clauses names outlets as clues to one entity (MultiHop-RAG's), and the scorer weighs them there."""
+        if not query.outlets or query.names_outlet_of(cands[0].article) or \
+                pool_of.many_clauses(query.text, query.terms):
+            return cands
+        own = next((c for c in cands[: self.settings.typed_depth] if c.phrase and query.names_outlet_of(c.article)),
+                   None)
+        if own is None:
+            return cands
+        own.score = max(own.score, cands[0].score)
+        return [own] + [c for c in cands if c is not own]
 
     @staticmethod
     def _named_outlets_own(query: Query, chosen: list[Candidate], cands: list[Candidate]) -> Candidate | None:
