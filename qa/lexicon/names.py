@@ -216,7 +216,7 @@ def proper_names(text: str) -> list[str]:
         name = " ".join(words).strip(".,’'")
         name = re.sub(r"[-–][a-z][\w-]*", "", name)  # "Spider-themed" names Spider
         for part in re.split(r"[-–](?=[A-Z])|(?<=[’']s)\s+", name):  # "Biden-Putin", "Polygon's Spider"
-            part = re.sub(r"[’']s$", "", part)
+            part = without_possessive(part)
             if len(part) >= 2 and not _NOT_A_NAME.match(part):
                 out.append(part)
     return out
