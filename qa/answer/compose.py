@@ -59,6 +59,12 @@ class Candidate:
     role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.answer.describe)
 
 
+def _leading(lead: Candidate, cands: list[Candidate]) -> list[Candidate]:
+    """The candidates with `lead` first, scored as high as the best (it leads `choose`'s cut-off)."""
+    lead.score = max(lead.score, cands[0].score)
+    return [lead] + [c for c in cands if c is not lead]
+
+
 @lru_cache(maxsize=1 << 14)
 def _lemmas(text: str) -> tuple[str, ...]:
     return tuple(lemma(t) for t in tokens(text))
@@ -355,17 +361,13 @@ class Composer:
             return cands
         own = next((c for c in cands[: self.settings.typed_depth] if c.phrase and query.names_outlet_of(c.article)),
                    None)
-        if own is None:
-            return cands
-        own.score = max(own.score, cands[0].score)
-        return [own] + [c for c in cands if c is not own]
+        return cands if own is None else _leading(own, cands)
 
     @staticmethod
     def _named_outlets_own(query: Query, chosen: list[Candidate], cands: list[Candidate]) -> Candidate | None:
         """The best sentence from an outlet the question names, when the chosen ones lead with another
         outlet's and hold none of the named outlets' (None otherwise)."""
-        if not query.outlets or query.names_outlet_of(chosen[0].article) or \
-                any(query.names_outlet_of(c.article) for c in chosen):
+        if not query.outlets or any(query.names_outlet_of(c.article) for c in chosen):
             return None
         return next((c for c in cands if query.names_outlet_of(c.article)), None)
 
@@ -392,9 +394,7 @@ class Composer:
             return cands, "abstain"
         lead = best.cand
         lead.phrase = best.phrase
-        lead.score = max(lead.score, cands[0].score)
-        ordered = [lead] + [c for c in cands if c is not lead]
-        return ordered, "no_short" if best.probability < self.scorer.short_below else "lead"
+        return _leading(lead, cands), "no_short" if best.probability < self.scorer.short_below else "lead"
 
     def _described(self, name: str, cands: list[Candidate]):
         """(the best sentence close enough to the top that says what the person is, its span) or None."""
