@@ -16,7 +16,26 @@ def test_the_shipped_scorer_matches_the_features_it_reads():
     assert tuple(data["features"]) == FEATURES
     scorer = load()
     assert 0.0 <= scorer.abstain_below <= scorer.short_below < 1.0
-    assert len(scorer.coef) == len(FEATURES)
+    splits = scorer.trees.feature[scorer.trees.feature >= 0]
+    assert splits.size and splits.max() < 2 * len(FEATURES)  # each feature, and its gap to the question's best
+
+
+def test_the_trees_send_a_value_at_the_threshold_left_and_sum_one_leaf_per_tree():
+    """Two trees as `bench/train_answer_scorer.py` exports them from LightGBM: node 0 splits, a leaf
+    points at itself; a shallower tree is padded with leaves."""
+    import numpy as np
+
+    from qa.answer.scorer import Trees
+
+    trees = Trees.from_json({
+        "feature": [[0, 1, -1, -1, -1], [1, -1, -1, 0, 0]],
+        "threshold": [[0.5, 2.0, 0, 0, 0], [3.0, 0, 0, 0, 0]],
+        "left": [[1, 3, 2, 3, 4], [1, 1, 2, 0, 0]],
+        "right": [[2, 4, 2, 3, 4], [2, 1, 2, 0, 0]],
+        "value": [[0, 0, 5.0, 1.0, 2.0], [0, 10.0, 20.0, 0, 0]],
+        "depth": 2})
+    x = np.array([[0.5, 2.0], [0.2, 2.5], [0.9, 9.0], [0.1, 3.5]])
+    assert trees.raw(x).tolist() == [1.0 + 10.0, 2.0 + 10.0, 5.0 + 20.0, 2.0 + 20.0]
 
 
 def test_a_scorer_fitted_on_other_features_is_refused_with_a_clear_line(tmp_path):
@@ -75,3 +94,22 @@ def test_a_list_question_is_composed_by_the_rules(assistant):
     answer = assistant.ask("Which European leaders did Biden brief after the summit?")
     assert assistant.composer.last_pool == []
     assert all(country in answer.short_answer.text for country in ("Britain", "Germany", "France", "Italy"))
+
+
+def test_a_scorer_of_your_own_leads_in_place_of_the_shipped_one_and_none_leaves_the_rules(seed_index_dir, tmp_path):
+    from qa import Assistant
+    from qa.answer.scorer import MODEL_FILE
+    from qa.settings import QASettings
+
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["short_below"] = 1.0  # never trusted enough for a bold short answer
+    mine = tmp_path / "my_scorer.json"
+    mine.write_text(json.dumps(data), encoding="utf-8")
+    for setting, shows_short in ((str(mine), False), ("", True)):
+        a = Assistant.open(seed_index_dir, build_default=False, settings=QASettings(answer_scorer=setting))
+        try:
+            answer = a.ask(MANY_CLAUSES_Q)
+            assert (a.composer.scorer is None) is (setting == "")
+            assert (answer.short_answer is not None) is shows_short  # the rules alone always show theirs
+        finally:
+            a.close()

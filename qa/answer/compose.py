@@ -104,7 +104,7 @@ class Composer:
         self._idf_cache: dict[str, float] = {}
         self._chunks: int | None = None
         self.phrasing = Phrasing(index, settings, self._idf)
-        self.scorer = fitted.load()
+        self.scorer = None if settings.answer_scorer == "" else fitted.load(settings.answer_scorer)
         self.last_pool: list[pool_of.Option] = []  # the look-up candidates of the last answer (training, tests)
 
     # ------------------------------------------------------------ scoring
