@@ -14,9 +14,9 @@ answer is null are kept with every label 0: they choose where to abstain.
 
 `fit` fits gradient-boosted trees (LightGBM, binary, the shape chosen from `GRID` by the folds'
 top-1), each candidate read with its features and each feature's gap to the best candidate of the same
-question (`qa.answer.scorer.columns`), with 5-fold cross-validation in which every question with the
+question (`qa.answer.trees.with_gaps`), with 5-fold cross-validation in which every question with the
 same gold answer sits in one fold. It reports the folds' figures, exports the trees as the flat
-tables `qa.answer.scorer.Trees` walks (checked to give LightGBM's own probabilities), and picks
+tables `qa.answer.trees.Trees` walks (checked to give LightGBM's own probabilities), and picks
 the two operating points from the out-of-fold probabilities:
 - `short_below`: the lead shows a short answer only when its candidate's probability reaches
   it; the point of a grid with the most right leads less WRONG_COST times the wrong short
@@ -72,7 +72,6 @@ MAX_WRONG_ABSTAIN = 0.05  # abstentions per answerable look-up (issue 22's targe
 FOLDS = 5
 # the trees' shapes tried ((leaves per tree, trees)), the one with the best cross-validated top-1 kept (ties: log loss)
 GRID = ((3, 300), (4, 100), (4, 200), (7, 100))
-LEARNING_RATE = 0.05
 MIN_CHILD = 30  # candidates a leaf holds at least (a pool of 6,757 from 432 questions)
 
 def collect(args) -> int:
@@ -183,92 +182,37 @@ def _operating_points(cand: list[dict], prob, rows: list[dict]) -> dict:
             "at_operating_points": at(short, abstain), "always_short": at(0.0, 0.0)}
 
 
-def _columns(cand: list[dict], X):
-    """Each candidate's features, then each less the best among its question's candidates
-    (`qa.answer.scorer.columns`, applied here to the whole pool, question by question)."""
-    import numpy as np
-
-    out = np.hstack([X, X])
-    qids = np.array([r["qid"] for r in cand])
-    for q in dict.fromkeys(qids):
-        m = qids == q
-        out[m, X.shape[1]:] = X[m] - X[m].max(axis=0)
-    return out
-
-
-def _tables(booster) -> dict:
-    """A LightGBM booster's trees as the flat node tables `qa.answer.scorer.Trees` walks."""
-    trees = booster.dump_model()["tree_info"]
-    flat = []
-    for t in trees:
-        nodes: list[dict] = []
-
-        def add(n: dict) -> int:
-            i = len(nodes)
-            nodes.append({})
-            if "leaf_value" in n or "split_feature" not in n:
-                nodes[i] = {"feature": -1, "threshold": 0.0, "left": i, "right": i,
-                            "value": float(n.get("leaf_value", 0.0)), "depth": 0}
-                return i
-            if n["decision_type"] != "<=":
-                raise ValueError(f"unsupported split {n['decision_type']}")
-            left, right = add(n["left_child"]), add(n["right_child"])
-            nodes[i] = {"feature": int(n["split_feature"]), "threshold": float(n["threshold"]), "left": left,
-                        "right": right, "value": 0.0, "depth": 1 + max(nodes[left]["depth"], nodes[right]["depth"])}
-            return i
-
-        add(t["tree_structure"])
-        flat.append(nodes)
-    width = max(len(n) for n in flat)
-    pad = {"feature": -1, "threshold": 0.0, "left": 0, "right": 0, "value": 0.0}
-    table = {key: [[n[key] for n in nodes] + [pad[key]] * (width - len(nodes)) for nodes in flat] for key in pad}
-    table["depth"] = max(nodes[0]["depth"] for nodes in flat)
-    return table
-
-
-def _gbm(params: dict):
-    import lightgbm
-
-    return lightgbm.LGBMClassifier(objective="binary", learning_rate=LEARNING_RATE, random_state=0, n_jobs=1,
-                                   deterministic=True, verbose=-1, **params)
-
-
 def fit(args) -> int:
     import numpy as np
     from sklearn.metrics import log_loss, roc_auc_score
     from sklearn.model_selection import GroupKFold
 
+    from bench.trees import gbm, tables, with_gaps
     from qa.answer.candidates import FEATURES
-    from qa.answer.scorer import FORMAT, MODEL_FILE, Trees
+    from qa.answer.scorer import FORMAT, MODEL_FILE
 
     rows, cand, X, y, groups = _load(args.pool)
-    X = _columns(cand, X)
+    X = with_gaps(X, [r["qid"] for r in cand])
     folds = list(GroupKFold(n_splits=FOLDS).split(X, y, groups))
 
-    def oof(params: dict):
+    def oof(leaves: int, rounds: int):
         prob = np.zeros(len(y))
         for train, test in folds:
-            prob[test] = _gbm(params).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
+            prob[test] = gbm(leaves, rounds, MIN_CHILD).fit(X[train], y[train]).predict_proba(X[test])[:, 1]
         return prob
 
     by_params = {}
     for leaves, rounds in GRID:
-        params = {"num_leaves": leaves, "n_estimators": rounds, "min_child_samples": MIN_CHILD}
-        prob = oof(params)
+        prob = oof(leaves, rounds)
         by_params[(leaves, rounds)] = (_operating_points(cand, prob, rows)["top1"], -log_loss(y, prob), prob)
     best = max(by_params, key=lambda k: by_params[k][:2])
     prob = by_params[best][2]
-    params = {"num_leaves": best[0], "n_estimators": best[1], "min_child_samples": MIN_CHILD}
     report = {"num_leaves": best[0], "n_estimators": best[1], "candidates": int(len(y)), "positives": int(y.sum()),
               "cv_auc": round(float(roc_auc_score(y, prob)), 3), "cv_log_loss": round(float(log_loss(y, prob)), 3),
               "top1_by_params": {f"{k[0]} leaves, {k[1]} trees": round(v[0], 3) for k, v in by_params.items()},
               **_operating_points(cand, prob, rows)}
-    model = _gbm(params).fit(X, y)
-    table = _tables(model.booster_)
-    mine = 1.0 / (1.0 + np.exp(-Trees.from_json(table).raw(X)))
-    drift = float(np.abs(mine - model.predict_proba(X)[:, 1]).max())
-    if drift > 1e-9:  # the shipped tables must give LightGBM's own probabilities
-        raise SystemExit(f"the exported trees differ from LightGBM's by {drift}")
+    model = gbm(*best, MIN_CHILD).fit(X, y)
+    table = tables(model, X)
     gain = model.booster_.feature_importance(importance_type="gain")
     names = [*FEATURES, *(f"{f}_gap" for f in FEATURES)]
     print(json.dumps(report, indent=1))

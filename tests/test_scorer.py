@@ -25,7 +25,7 @@ def test_the_trees_send_a_value_at_the_threshold_left_and_sum_one_leaf_per_tree(
     points at itself; a shallower tree is padded with leaves."""
     import numpy as np
 
-    from qa.answer.scorer import Trees
+    from qa.answer.trees import Trees
 
     trees = Trees.from_json({
         "feature": [[0, 1, -1, -1, -1], [1, -1, -1, 0, 0]],

@@ -1,11 +1,10 @@
 """The fitted answer scorer: gradient-boosted trees over the features of `qa.answer.candidates`, shipped
 as flat node tables in `answer_scorer.json` (trained with LightGBM by `bench/train_answer_scorer.py`,
-whose docstring holds its cross-validated figures) and walked with numpy, so asking imports no
-machine-learning library.
+whose docstring holds its cross-validated figures) and walked with numpy (`qa.answer.trees`), so asking
+imports no machine-learning library.
 
-The trees read each candidate's features twice: as they are, and less the best value any candidate of
-the same question has (`columns`). A question's candidates compete: a support of 0.4 means little alone
-and much beside the others'. On the test half of MultiHop-RAG's local look-ups of many clauses (207, never
+The trees (`qa.answer.trees`) read each candidate's features and their gaps to the best candidate of the
+same question. On the test half of MultiHop-RAG's local look-ups of many clauses (207, never
 in the training pool) the most probable candidate is right for 0.836 with the logistic regression this
 replaced, and for 0.863-0.867 with the trees.
 
@@ -27,46 +26,10 @@ from pathlib import Path
 import numpy as np
 
 from qa.answer.candidates import FEATURES, Option, matrix
+from qa.answer.trees import Trees, with_gaps
 
 MODEL_FILE = Path(__file__).with_name("answer_scorer.json")
 FORMAT = "byline-answer-scorer/2"
-
-
-def columns(options: list[Option]) -> np.ndarray:
-    """The model's input: each option's features, then each less the best value among the options."""
-    x = matrix(options)
-    return np.hstack([x, x - x.max(axis=0)]) if len(x) else np.hstack([x, x])
-
-
-@dataclass(frozen=True)
-class Trees:
-    """Binary trees as tables of T trees by N nodes: a node splits on `feature` (-1 at a leaf) and goes to
-    `left` when the value is at most `threshold`, else to `right`; a leaf gives `value`. The raw score is
-    the sum of the leaves reached, one per tree (LightGBM's, for features with no missing values)."""
-
-    feature: np.ndarray
-    threshold: np.ndarray
-    left: np.ndarray
-    right: np.ndarray
-    value: np.ndarray
-    depth: int
-
-    def raw(self, x: np.ndarray) -> np.ndarray:
-        trees = np.arange(self.feature.shape[0])
-        rows = np.arange(len(x))[:, None]
-        node = np.zeros((len(x), len(trees)), dtype=np.int64)
-        for _ in range(self.depth):
-            split = self.feature[trees, node]
-            inner = split >= 0
-            below = x[rows, np.where(inner, split, 0)] <= self.threshold[trees, node]
-            node = np.where(inner, np.where(below, self.left[trees, node], self.right[trees, node]), node)
-        return self.value[trees, node].sum(axis=1)
-
-    @classmethod
-    def from_json(cls, data: dict) -> Trees:
-        return cls(np.array(data["feature"], dtype=np.int64), np.array(data["threshold"], dtype=np.float64),
-                   np.array(data["left"], dtype=np.int64), np.array(data["right"], dtype=np.int64),
-                   np.array(data["value"], dtype=np.float64), int(data["depth"]))
 
 
 @dataclass(frozen=True)
@@ -77,7 +40,7 @@ class Scorer:
     many_clauses_only: bool = False  # it picks no better than the rules in questions of few clauses: they lead those
 
     def probabilities(self, options: list[Option]) -> np.ndarray:
-        return 1.0 / (1.0 + np.exp(-self.trees.raw(columns(options))))
+        return self.trees.probabilities(with_gaps(matrix(options)))
 
     def score(self, options: list[Option]) -> None:
         """Set each option's probability of being the answer."""
