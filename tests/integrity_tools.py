@@ -117,13 +117,14 @@ def half_present(index_dir: Path) -> int:
 
 
 WRITER = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from index.api import Index
 index = Index.open(sys.argv[1], lock_timeout=60)
 files, cycles, log = [Path(p) for p in sys.argv[3:]], int(sys.argv[2]), Path(sys.argv[1]).parent / "writer.log"
-stop, i = Path(sys.argv[1]).parent / "readers.done", 0
-while i < cycles or not stop.exists():  # at least `cycles`, and on until the readers are done
+stop, i, parent = Path(sys.argv[1]).parent / "readers.done", 0, os.getppid()
+# at least `cycles`, and on until the readers are done, or their test process is gone (an interrupted run)
+while (i < cycles or not stop.exists()) and os.getppid() == parent:
     i += 1
     index.add_paths(files)
     index.remove([f.stem for f in files])
