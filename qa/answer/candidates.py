@@ -41,9 +41,8 @@ PRIMARY = {"person": "PERSON", "who": "PERSON", "org": "ORG", "place": "GPE", "d
            "count": "CARDINAL", "money": "MONEY", "percent": "PERCENT", "law": "LAW", "event": "EVENT"}
 FEATURES = ("heuristic", "top_pick", "rank", "score_ratio", "dense", "lexical", "support", "support_terms",
             "conjunct", "mentions", "first_rank", "names_met", "role_ok", "described", "side_ok", "titled",
-            "primary_label", "articles",
-            "outlets", "named_outlet", "other_outlet", "question_words", "figure", "clause_sentence",
-            "clause_article", "clause_least", "clauses")
+            "primary_label", "articles", "outlets", "named_outlet", "other_outlet", "question_words", "figure",
+            "clause_sentence", "clause_article", "clause_least", "clauses")
 # agreement weighs otherwise in a question of many clauses, which asks about the entity the articles are about
 # (the many-clue questions of MultiHop-RAG), than in a question of one or two, which asks for one role (who sat
 # in on the call): each of these features also enters multiplied by "many clauses" (1 or 0)
