@@ -11,12 +11,14 @@ LEARNING_RATE = 0.05
 
 
 def with_gaps(x: np.ndarray, questions) -> np.ndarray:
-    """`qa.answer.trees.with_gaps` over a whole pool, question by question."""
+    """`qa.answer.trees.with_gaps` over a whole pool, question by question: the columns asking builds."""
+    from qa.answer import trees
+
     out = np.hstack([x, x])
     questions = np.asarray(questions)
     for q in dict.fromkeys(questions.tolist()):
         rows = questions == q
-        out[rows, x.shape[1]:] = x[rows] - x[rows].max(axis=0)
+        out[rows] = trees.with_gaps(x[rows])
     return out
 
 

@@ -80,9 +80,9 @@ _ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){
 _LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
 # A clause set before the question word: "Besides Ukraine, which…", "After the summit, who…"
 _WH_WORD = r"\b(?:which|what|who|whom|whose|when|where|how)\b"
-_FRONTED = re.compile(r"^\s*(?:according to|besides|apart from|aside from|other than|except for|in addition to|beyond|after|before|"
-                      r"during|since|until|by|in|on|at|for|as of)\b(?:(?!" + _WH_WORD + r")[^,?]){1,60},\s*"
-                      r"(?=" + _WH_WORD + r")", re.I)
+_FRONTED = re.compile(r"^\s*(?:according to|besides|apart from|aside from|other than|except for|in addition to|"
+                      r"beyond|after|before|during|since|until|by|in|on|at|for|as of)\b"
+                      r"(?:(?!" + _WH_WORD + r")[^,?]){1,60},\s*(?=" + _WH_WORD + r")", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"
                         r"(?:(?:[A-Z][\w’'.\-]*|von|van|der|den|de|del|da|di|du|la|le|al|bin|ibn)\s*){0,4}\?*\s*$")
