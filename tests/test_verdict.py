@@ -4,6 +4,7 @@ its outlet, date and cited sentence; a claim the articles do not state gives "th
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -12,6 +13,7 @@ from eval.metrics import gold_polarity, lead_correct, wrong_lead
 from qa.answer.verdict.form import read
 
 runner = CliRunner()
+SEED_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "seed_questions.jsonl"
 OUTLETS = ["ARD", "lefigaro", "TechCrunch", "The Verge", "The Independent - Life and Style"]
 
 
@@ -70,6 +72,25 @@ def test_ask_prints_the_verdict_then_a_row_per_claim(seed_index_dir):
     assert lines[0] == "Yes."
     shown = " ".join(result.output.split())
     assert "ARD" in shown and "Le Figaro" in shown and "2021-12-07" in shown and "2022-01-09" in shown
+
+
+def test_each_claim_row_agrees_with_the_verdict_above_it(assistant):
+    """A reader never sees "Yes." above a contradicted claim, nor "No." above claims that all hold (unless the
+    question asks only for an order, which the dates settle)."""
+    from eval.questions import load_questions
+    from qa.answer.verdict import judge
+
+    asked = [q for q in load_questions(SEED_QUESTIONS) if q.type in ("polar", "comparison", "temporal")]
+    seen = set()
+    for q in asked:
+        answer = assistant.ask(q.question)
+        rows = {c.verdict for c in answer.claims}
+        seen.add(answer.verdict)
+        if answer.verdict == "yes":
+            assert rows == {"supported"}, q.question
+        elif answer.verdict == "no" and not judge.by_dates(read(q.question, assistant.outlets())):
+            assert rows & {"contradicted", "not supported"}, q.question
+    assert {"yes", "no"} <= seen
 
 
 def test_claims_are_cut_at_each_outlet_and_the_same_source():
