@@ -154,7 +154,8 @@ def claims_table(answer) -> Table:
             passage.append(printable(quotes.get(n, "")))
         if not claim.citations and claim.note:
             passage.append(printable(claim.note), style="dim")
-        style = {"supported": "green", "contradicted": "red", "not supported": "red"}.get(claim.verdict, "yellow")
+        style = {"supported": "green", "contradicted": "red", "not supported": "red",
+                 "not reported": "red"}.get(claim.verdict, "yellow")
         t.add_row(Text(printable(claim.text)), Text(claim.verdict, style=style),
                   Text(one_line(claim.outlet or NO_OUTLET)),
                   Text((claim.published_at or "")[:10]), passage)

@@ -130,7 +130,8 @@ class ClaimVerdict:
     """One claim of a yes/no question, judged against its best passage (`qa.answer.verdict`)."""
 
     text: str  # the claim's words in the question
-    verdict: str  # "supported", "contradicted", "not supported" (under a "No" no passage negates) or "not found"
+    verdict: str  # "supported", "contradicted", "not supported" (under a "No" no passage negates), "not reported"
+    # (its outlet's articles do not say it: "No") or "not found" ("the articles don't say")
     outlet: str | None = None  # the outlet the question names for it (None: any)
     published_at: str | None = None  # the cited article's date
     citations: tuple[int, ...] = ()  # Source numbers of its passage

@@ -52,6 +52,17 @@ def test_a_claim_no_article_states_gets_no_verdict(assistant):
     assert answer.reason
 
 
+def test_an_outlet_whose_articles_do_not_say_it_makes_the_answer_no(assistant):
+    """"Do both …?" asks what outlets report: Le Figaro's indexed article never mentions the pipeline, so
+    the answer is No, its row "not reported" beside ARD's cited sentence (not "the articles don't say")."""
+    answer = assistant.ask("Do ARD and Le Figaro both discuss the Nord Stream 2 pipeline?")
+    assert answer.verdict == "no" and not answer.abstained and answer.sentences[0].text == "No."
+    rows = {c.outlet: c.verdict for c in answer.claims}
+    assert rows == {"ARD": "supported", "Le Figaro": "not reported"}
+    ard = next(c for c in answer.claims if c.outlet == "ARD")
+    assert "Nord Stream 2" in answer.source(ard.citations[0]).quote
+
+
 def test_ask_json_carries_the_verdict_and_the_claims(seed_index_dir):
     result = runner.invoke(app, ["ask", "Did Biden offer Putin any concessions?", "--index", str(seed_index_dir),
                                  "--json"])

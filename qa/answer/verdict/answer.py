@@ -168,7 +168,7 @@ class Verdicts:
         judged, _ = self.judge_claims(query, form, filters)
         order = self.order(form, judged)
         if any(j.verdict == "not found" for j in judged):
-            verdict, p_yes = UNSAID, None
+            verdict, p_yes = (NO, None) if unreported(form, judged) else (UNSAID, None)
         elif judge.by_dates(form):  # before/after: what the two articles' dates say, or nothing when they tie
             verdict, p_yes = (YES if order > 0 else NO if order < 0 else UNSAID), None
         else:
@@ -274,6 +274,23 @@ class Verdicts:
                                         f"[{cl.citations[0]}]" for cl in claims if cl.citations)
         return Answer(question=question, text=text, sentences=[Sentence(lead, (1,)), *sentences], sources=sources,
                       notes=notes, claims=claims)
+
+
+def unreported(form: Form, judged: list[Judged]) -> bool:
+    """Does the question ask whether outlets report something ("Do both ARD and Le Figaro discuss Nord Stream
+    2?") that one of them does not? Each claim not found names its outlet, whose articles were searched and
+    judged (the index holds them); the question compares outlets ("both", "while", "also"), is not negated,
+    and asks about no contrast or change, nor about time (there a claim not found leaves nothing to compare:
+    on MultiHop-RAG dev, "No" read 4 of 7 such questions wrong). Then "No": that outlet's indexed articles
+    do not say it (the claim's row is "not reported"). A claim about the world, or about an outlet with no
+    article here, stays "the articles don't say"."""
+    missing = [j for j in judged if j.verdict == "not found"]
+    if form.kind != "comparison" or any(form.cues.get(c) for c in ("negated", "inconsistent", "change")) or \
+            not all(j.claim.outlet and j.best is not None for j in missing):
+        return False  # over time, a contrast or a change: a claim not found leaves nothing to compare
+    for j in missing:
+        j.verdict = "not reported"
+    return True
 
 
 def agree(judged: list[Judged], verdict: str) -> None:
