@@ -324,6 +324,12 @@ def test_an_event_only_announced_or_dated_after_the_articles_is_not_reported(ass
     assert later.abstained and later.short_answer is None
 
 
+def test_when_an_event_was_only_announced_its_day_is_given_with_a_note(assistant):
+    answer = assistant.ask("On what day of the week was the NATO-Russia Council meeting held?")
+    assert not answer.abstained and answer.short_answer.text.startswith("Wednesday")
+    assert any("announces this for later" in n and "2022-01-09" in n for n in answer.notes)
+
+
 def test_a_year_after_the_archive_is_not_reported_by_its_undated_articles(assistant):
     # three of the five seed articles carry no date; beside the dated ones (December 2021, January 2022)
     # none names a year from 2023 on, so none can report what happened then

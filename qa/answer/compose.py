@@ -19,7 +19,7 @@ from qa.answer import candidates as pool_of
 from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
 from qa.answer.attribution import asked_speaker, quotes, speaker
-from qa.answer.constraints import key_names, looks_ahead, unmet
+from qa.answer.constraints import announced_only, key_names, looks_ahead, unmet
 from qa.answer.describe import description
 from qa.answer.phrasing import Phrasing
 from qa.answer.reading import does, fragment, heading, majority_labels, open_quote, speaks
@@ -341,6 +341,10 @@ class Composer:
             d0, d1 = described[1]
             short = ShortAnswer(display(lead.article.text[d0:d1]), 1, d0, d1, "description")
         notes = list(query.notes)
+        if short is not None and asked.past and asked.kind in ("date", "time") and announced_only(lead.text):
+            of = f" of {lead.article.published_at[:10]}" if lead.article.published_at else ""
+            notes.append(f"The article{of} ({_outlet(sources, lead)}) announces this for later; no indexed article "
+                         f"reports that it took place.")
         notes += self._agreement(query, chosen, sources)
         if query.outlets and not query.names_outlet_of(lead.article):
             named = " or ".join(query.outlets)

@@ -5,7 +5,8 @@ not happened when they were written) must get "the articles don't say", not a to
 - every proper name the question uses must be named by some retrieved article (its text, title
   or outlet); a sentence whose own article names them all is preferred;
 - a question about what did happen is not answered by a sentence that announces it for later
-  ("will be followed by … on Thursday"), unless the sentence reports someone saying so;
+  ("will be followed by … on Thursday"), unless the sentence reports someone saying so, or the question
+  asks when: then the day announced answers it, with a note that the articles only announce it;
 - an event the question dates (a month, perhaps a day) cannot be reported by an article published
   before that date;
 - an outlet the question names must have come up, and one it cites that the index holds no article
@@ -62,7 +63,8 @@ def looks_ahead(text: str) -> bool:
     return bool(_FUTURE.search(text) or re.search(r"\bwould\b", text))
 
 
-def _announced_only(text: str) -> bool:
+def announced_only(text: str) -> bool:
+    """The sentence announces something for later and reports no one saying so ("It will be followed by …")."""
     return bool(_FUTURE.search(text)) and not _REPORTED.search(text)
 
 
@@ -190,8 +192,10 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
         if not kept:
             return [], "The articles were published before the date the question asks about, so they cannot report it."
         cands = kept
-    if asked.past and _WH.match(query.text) and cands and (cands[0].phrase is None or asked.kind in ("date", "time")) \
-            and _announced_only(cands[0].text):  # read after the dates: the best sentence that is left
+    # "What did the council decide at its Thursday meeting?": what an announcement cannot say. "When was the
+    # council's meeting held?" is answered with the day announced, and a note that says so (Composer.build)
+    if asked.past and _WH.match(query.text) and cands and cands[0].phrase is None \
+            and announced_only(cands[0].text):  # read after the dates: the best sentence that is left
         return [], "The articles announce this for later; none reports how it went."
     return cands, None
 
