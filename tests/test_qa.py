@@ -238,6 +238,21 @@ def test_a_follow_up_on_an_answer_that_named_no_one_says_what_it_builds_on(assis
     assert any("named no one for sure" in n and "“Who won the 2021 Ballon d'Or?”" in n for n in follow.notes)
 
 
+def test_a_follow_up_after_a_question_for_a_kind_of_person_means_the_person_answered(assistant):
+    """"Which Cold War historian …?" asks for a person (the question's analysis says so, whatever the noun):
+    the answer is the historian, not the university named after his title, and "he" then means him."""
+    conversation = Conversation()
+    first = assistant.ask("Which Cold War historian is quoted about the January talks?", conversation=conversation)
+    assert first.short_answer.text == "Simon Miles"
+    conversation.add("Which Cold War historian is quoted about the January talks?", first)
+    follow = assistant.ask("Which university is he at?", conversation=conversation)
+    assert follow.resolved_question == "Which university is Simon Miles at?"
+    assert follow.short_answer.text == "Duke University"
+    scripted = Conversation.from_pairs([{"question": "Which Cold War historian is quoted about the January talks?",
+                                         "answer": "Simon Miles"}])  # a question file's context: text only
+    assert assistant.ask("Which university is he at?", conversation=scripted).short_answer.text == "Duke University"
+
+
 def test_a_follow_up_on_a_sure_answer_carries_no_warning(assistant):
     conversation = Conversation()
     first = assistant.ask("Who leads the US delegation in Geneva?", conversation=conversation)

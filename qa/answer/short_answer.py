@@ -146,8 +146,9 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         if label != "PERSON" and any(t <= s and e <= p for t, p in titles):
             continue  # "Secretary of State Antony Blinken": State is his title, he is the one named
         if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
-                and TITLE.search(text[max(start, s - 30):s]):
-            label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger
+                and _with_title(text, s, start) < s:
+            label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger; not
+            # "historian of the Cold War at Duke University", whose title is of someone named before
         if asked.kind == "duration" and label == "DATE" and re.search(r"\bsince\s+$", text[max(start, s - 7):s]):
             s, value, label = s - len(re.search(r"since\s+$", text[max(start, s - 7):s]).group()), "", "DURATION"
             value = text[s:e]  # "How long has the conflict lasted?": "since 2014"

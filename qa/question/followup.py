@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 
 from qa.conversation.turns import Conversation, Turn
+from qa.question.asked import analyse_question
 from qa.lexicon.names import ALIASES, FEMININE, gender, normalise, proper_names
 from qa.lexicon.titles import without_title
 from qa.lexicon.verbs import SAID
@@ -22,10 +23,17 @@ from qa.types import Answer, Sentence, ShortAnswer
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
 _STARTS = re.compile(r"^\s*(and|so|also|what about|how about|then)\b", re.I)
 _PRONOUN = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
-_ASKS_WHO = re.compile(r"^\s*(?:who|whom|which\s+(?:[\w-]+\s+){0,3}?(?:official|minister|adviser|advisor|person|"
-                       r"spokes\w+|diplomat|leader|president|secretary|ambassador|correspondent|envoy|general))\b", re.I)
 _WHO_IS = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+(?:the\s+)?[A-Z]")  # "Who is Jake Sullivan?": about him
 _NOT_PEOPLE = {name for group in ALIASES for name in group} | {"nato", "kremlin", "congress", "senate", "osce"}
+
+
+SHORT_ANSWER_WORDS = 6  # a text answer this short that names one person is that person, as a short answer
+
+
+def _asks_who(question: str) -> bool:
+    """The turn asked for a person ("Who warned …?", "Which Cold War historian is quoted …?"), as the
+    question's analysis reads its kind (`qa.question.asked`), not from a list of person nouns."""
+    return analyse_question(question).kind in ("person", "who")
 
 
 def refers_back(question: str) -> bool:
@@ -58,13 +66,16 @@ def _candidates(turn: Turn) -> tuple[list[str], bool]:
     asked = people(turn.question)
     named = _speakers(turn) + people(turn.text)
     short = turn.answer.short_answer if turn.answer is not None else None
-    if _ASKS_WHO.match(turn.question) and short is not None and short.kind in ("person", "who"):
+    if _asks_who(turn.question) and short is not None and short.kind in ("person", "who"):
         found = people(short.text)
         if found:
             return found + asked + named, True
+    given = people(turn.text) if turn.answer is None else []  # a turn given as text (a question file's context)
+    if _asks_who(turn.question) and len(given) == 1 and len(turn.text.split()) <= SHORT_ANSWER_WORDS:
+        return given + asked, True  # … whose answer is a name alone, as a short answer would be
     if _WHO_IS.match(turn.question) and asked:
         return asked + named, True
-    if _ASKS_WHO.match(turn.question) or not asked:
+    if _asks_who(turn.question) or not asked:
         return named + asked, False
     return asked + named, False
 
@@ -113,7 +124,7 @@ def unsure_ground(question: str, resolved: str, conversation: Conversation | Non
         return None
     pronoun = _PRONOUN.search(question)
     for turn in reversed(conversation.turns):
-        if not _ASKS_WHO.match(turn.question):
+        if not _asks_who(turn.question):
             continue
         answer = turn.answer
         if answer is not None and (answer.abstained or answer.short_answer is None):
