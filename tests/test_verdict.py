@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -25,6 +26,19 @@ def test_a_polar_question_denied_by_its_article_is_answered_no(assistant):
     assert claim.verdict == "contradicted"
     quote = answer.source(claim.citations[0]).quote
     assert "did not offer any concessions" in quote or "made no concessions" in quote
+
+
+@pytest.mark.parametrize("question, denial", [
+    ("Did the United States and NATO accept the veto Moscow requested on new NATO memberships?",
+     "categorically refused the veto"),
+    ("Does Blinken accept the claim that Ukraine is the aggressor?", "is absurd"),
+])
+def test_a_passage_that_refuses_or_rejects_what_is_asked_answers_no(assistant, question, denial):
+    """A refusal negates as "not" does: "refused the veto" answers "Did they accept the veto?" with No."""
+    answer = assistant.ask(question)
+    assert answer.verdict == "no" and answer.sentences[0].text == "No."
+    (claim,) = answer.claims
+    assert claim.verdict == "contradicted" and denial in answer.source(claim.citations[0]).quote
 
 
 def test_a_time_question_compares_the_outlets_dates(assistant):

@@ -37,9 +37,10 @@ _PHRASING = frozenset("according actually exactly specifically kind way ones sai
 STOPWORDS = (_spacy_stop_words() - _MEANINGFUL) | _PHRASING
 AUXILIARIES = frozenset("do does did is are was were has have had will would shall can could should may might must".split())
 WH_WORDS = frozenset("what which who whom whose when where why how".split())
-# A negated statement: "not", "never", "none", "cannot", "failed to", "didn't"
-NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|without|fail(?:s|ed)?\s+to)\b"
-                      r"|n['’]t\b", re.I)
+# A negated statement: "not", "never", "none", "cannot", "failed to", "didn't", and the verbs and words that
+# deny what follows them ("refused the veto", "rejects the idea", "the idea … is absurd")
+NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|without|fail(?:s|ed)?\s+to|"
+                      r"refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)|absurd)\b|n['’]t\b", re.I)
 CALENDAR = FULL_MONTHS | frozenset(WEEKDAYS)  # the names of months and weekdays (`index.ingest.dates`)
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
