@@ -11,7 +11,8 @@ import index.corpus
 from index.ingest.cleaning import clean_text, sanitize
 
 CORPUS = Path(index.corpus.__file__).parent
-QUESTIONS = Path(__file__).resolve().parents[1] / "eval" / "seed_questions.jsonl"
+QUESTION_FILES = [Path(__file__).resolve().parents[1] / "eval" / name
+                  for name in ("seed_questions.jsonl", "new_user_questions.jsonl")]
 SEEDS = sorted(path.stem for path in CORPUS.glob("*.txt"))
 
 # Every piece of page furniture in the seeds, by article.
@@ -56,10 +57,11 @@ def cleaned(stem: str) -> str:
 
 def evidence_quotes() -> list[tuple[str, str, str]]:
     rows = []
-    for line in QUESTIONS.read_text(encoding="utf-8").splitlines():
-        question = json.loads(line)
-        for evidence in question["evidence"]:
-            rows.append((question["id"], evidence["article_id"], evidence["quote"]))
+    for path in QUESTION_FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line)
+            for evidence in question["evidence"]:
+                rows.append((question["id"], evidence["article_id"], evidence["quote"]))
     return rows
 
 
