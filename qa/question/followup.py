@@ -14,10 +14,10 @@ import re
 from dataclasses import replace
 
 from qa.conversation.turns import Conversation, Turn
-from qa.question.asked import analyse_question
 from qa.lexicon.names import ALIASES, FEMININE, gender, normalise, proper_names
 from qa.lexicon.titles import without_title
 from qa.lexicon.verbs import SAID
+from qa.question.asked import analyse_question
 from qa.types import Answer, Sentence, ShortAnswer
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
