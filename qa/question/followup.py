@@ -64,18 +64,20 @@ def _candidates(turn: Turn) -> tuple[list[str], bool]:
     other gender): the person a "who" question was answered with, or the one "Who is Jake
     Sullivan?" asks about, though its answer names Putin first."""
     asked = people(turn.question)
-    named = _speakers(turn) + people(turn.text)
+    in_text = people(turn.text)
+    named = _speakers(turn) + in_text
+    who = _asks_who(turn.question)
     short = turn.answer.short_answer if turn.answer is not None else None
-    if _asks_who(turn.question) and short is not None and short.kind in ("person", "who"):
+    if who and short is not None and short.kind in ("person", "who"):
         found = people(short.text)
         if found:
             return found + asked + named, True
-    given = people(turn.text) if turn.answer is None else []  # a turn given as text (a question file's context)
-    if _asks_who(turn.question) and len(given) == 1 and len(turn.text.split()) <= SHORT_ANSWER_WORDS:
-        return given + asked, True  # … whose answer is a name alone, as a short answer would be
+    # a turn given as text (a question file's context) whose answer is a name alone, as a short answer would be
+    if who and turn.answer is None and len(in_text) == 1 and len(turn.text.split()) <= SHORT_ANSWER_WORDS:
+        return in_text + asked, True
     if _WHO_IS.match(turn.question) and asked:
         return asked + named, True
-    if _asks_who(turn.question) or not asked:
+    if who or not asked:
         return named + asked, False
     return asked + named, False
 
