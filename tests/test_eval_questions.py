@@ -21,6 +21,17 @@ def test_bundled_seed_set_loads():
     assert follow and all(q.context for q in follow)
 
 
+@pytest.mark.parametrize("name", ["new_user_questions.jsonl", "new_user_questions_2.jsonl"])
+def test_new_users_question_sets_load(name):
+    """The new users' questions load as `byline eval --questions` reads them: every answerable one
+    with its evidence, the follow-ups with the turns they follow."""
+    qs = load_questions(default_path().with_name(name))
+    assert len(qs) == 60 and len({q.id for q in qs}) == 60
+    assert sum(not q.answerable for q in qs) == 8
+    assert all(q.evidence for q in qs if q.answerable)
+    assert all(q.context for q in qs if q.type == "followup")
+
+
 def test_multihop_set_is_valid_if_present():
     from pathlib import Path
     path = Path(__file__).resolve().parents[1].parent / "shared/eval/multihop_rag/questions.jsonl"
