@@ -65,6 +65,21 @@ def test_who_questions_open_with_the_person_and_their_title(assistant, question,
     _short_is_cited(assistant, answer)
 
 
+@pytest.mark.parametrize("question, said", [
+    # the quote's speaker is named a paragraph earlier ("… is absurd,” said Blinken."): Kremlin spokesman
+    # Peskov, named in another quote's sentence, was the bold answer
+    ("Who compared Russia to a fox attacking a henhouse?", "the fox said he had to attack the henhouse"),
+    ("Who said Russia has no say over which countries others can ally with?", "recalled the senior official"),
+])
+def test_a_who_question_names_no_one_from_a_sentence_that_does_not_say_what_was_asked(assistant, question, said):
+    """The sentence that says what was asked names no one: it leads, and no name from a nearby sentence is
+    given in bold as the one who said it."""
+    answer = assistant.ask(question)
+    assert answer.short_answer is None and not answer.abstained
+    assert said in answer.sentences[0].text
+    assert "Peskov" not in answer.sentences[0].text
+
+
 @pytest.mark.parametrize("question, phrase", [
     ("On which day was Biden due to speak with Zelensky ahead of the Geneva talks?", "Sunday"),
     ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),

@@ -34,6 +34,9 @@ from qa.settings import QASettings
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
 
 
+PEOPLE = frozenset({"who", "person"})  # kinds that ask for someone: a wrong one named in bold misleads most
+
+
 @dataclass
 class Candidate:
     article_id: str
@@ -244,12 +247,12 @@ class Composer:
         cands[:depth] = head
 
     # ------------------------------------------------------------ choosing
-    def choose(self, query: Query, cands: list[Candidate], scored: bool = False) -> list[Candidate]:
+    def choose(self, query: Query, cands: list[Candidate], scored: bool = False, typed: bool = True) -> list[Candidate]:
         """Up to `max_sentences` sentences, best first, without repeating one another; `scored`: the
         first was picked by the fitted scorer and leads as it is."""
         s = self.settings
         chosen: list[Candidate] = []
-        if query.asked.labels or query.asked.kind == "name":  # lead with the sentence that names it
+        if typed and (query.asked.labels or query.asked.kind == "name"):  # lead with the sentence that names it
             cands = [c for c in cands if c.phrase] or cands
             if query.asked.kind == "who" and not scored:  # "who" asks for a person first, an organisation only else
                 cands = sorted(cands, key=lambda c: c.phrase is None or c.phrase.label != "PERSON")
@@ -307,10 +310,12 @@ class Composer:
             short_ok = verdict != "no_short"
         if verdict == "rules" and asked.labels:  # "According to ARD, how long …?": ARD's own answer leads
             cands = self._named_outlet_first(query, cands)
+            if asked.kind in PEOPLE:
+                cands, short_ok = self._says_what_was_asked(cands, short_ok)
         described = self._described(asked.about, cands) if asked.about else None
         if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
             cands = [described[0]] + [c for c in cands if c is not described[0]]
-        chosen = self.choose(query, cands, scored=verdict != "rules" and described is None)
+        chosen = self.choose(query, cands, scored=verdict != "rules" and described is None, typed=short_ok)
         if chosen[0].phrase is None:
             lead = chosen[0]
             self._extend(lead, cands)
@@ -366,6 +371,22 @@ class Composer:
         own = next((c for c in cands[: self.settings.typed_depth] if c.phrase and query.names_outlet_of(c.article)),
                    None)
         return cands if own is None else _leading(own, cands)
+
+    def _says_what_was_asked(self, cands: list[Candidate], short_ok: bool) -> tuple[list[Candidate], bool]:
+        """A bold name fills the slot of a sentence that says what was asked. For a "who" question the rules
+        lead with the best sentence naming someone. When that is not the closest sentence (by relevance, among
+        `typed_depth`), and one of the closest names no one and holds much more of the question's weighed words
+        (`says_ratio`), the name is a filler from nearby, not the answer: "Who compared Russia to a fox attacking a
+        henhouse?" was answered with Dmitry Peskov, the speaker of another quote, while the fox sentence's speaker
+        is named a paragraph before it. Then that sentence leads, with no short answer. Where the closest
+        sentence names the answer, or the sentence that says most names someone too, the rules' lead stands."""
+        lead = next((c for c in cands if c.phrase), None)
+        top = sorted(cands, key=lambda c: c.relevance, reverse=True)[: self.settings.typed_depth]
+        best = max(top, key=lambda c: c.lexical, default=None)
+        if lead is None or best is None or lead is top[0] or best.found or \
+                lead.lexical >= self.settings.says_ratio * best.lexical:
+            return cands, short_ok
+        return _leading(best, cands), False
 
     @staticmethod
     def _named_outlets_own(query: Query, chosen: list[Candidate], cands: list[Candidate]) -> Candidate | None:
