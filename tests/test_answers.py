@@ -8,6 +8,7 @@ import pytest
 
 from index.ingest.sentences import split_sentences
 from qa.answer.tidy import display
+from qa.lexicon.words import in_person
 from qa.question.asked import analyse_question
 
 README_QUESTION = "How many soldiers had Russia gathered near the Ukrainian border?"
@@ -139,6 +140,14 @@ def test_near_misses_get_the_articles_dont_say(assistant, question):
     answer = assistant.ask(question)
     assert answer.abstained and answer.text.startswith("The indexed articles don't say")
     assert answer.short_answer is None and answer.reason
+
+
+def test_a_question_that_has_a_video_summit_held_face_to_face_is_not_answered(assistant):
+    """The premise is what the articles contradict: they report the two presidents' meeting as a video call."""
+    answer = assistant.ask("What did Biden and Putin sign when they met face to face in Sochi?")
+    assert answer.abstained and answer.short_answer is None
+    assert answer.reason.startswith("The articles report this meeting as held remotely")
+    assert in_person(answer.reason.split(":", 1)[1]) is False  # the passage that says so ("virtual summit")
 
 
 @pytest.mark.parametrize("question, past", [

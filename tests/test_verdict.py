@@ -14,6 +14,7 @@ from eval.metrics import gold_polarity, lead_correct, wrong_lead
 from eval.questions import load_questions
 from qa.answer.verdict import judge
 from qa.answer.verdict.form import read
+from qa.lexicon.words import manner_differs
 
 runner = CliRunner()
 SEED_QUESTIONS = Path(__file__).resolve().parent.parent / "eval" / "seed_questions.jsonl"
@@ -41,6 +42,28 @@ def test_a_passage_that_refuses_or_rejects_what_is_asked_answers_no(assistant, q
     assert answer.verdict == "no" and answer.sentences[0].text == "No."
     (claim,) = answer.claims
     assert claim.verdict == "contradicted" and denial in answer.source(claim.citations[0]).quote
+
+
+def test_a_meeting_held_by_video_answers_no_to_one_held_face_to_face(assistant):
+    """How a meeting was held contradicts as a negation does: "via a protected videolink" answers "Did they
+    meet face to face?" with No, and "Did they talk by video?" with Yes."""
+    answer = assistant.ask("Did Biden and Putin meet face to face on December 7?")
+    assert answer.verdict == "no" and answer.sentences[0].text == "No."
+    (claim,) = answer.claims
+    assert claim.verdict == "contradicted" and "videolink" in answer.source(claim.citations[0]).quote
+    assert assistant.ask("Did Biden and Putin talk by video on December 7?").verdict == "yes"
+
+
+@pytest.mark.parametrize("claim, passage, differs", [
+    ("Did Biden and Putin meet face to face?", "a virtual US-Russian summit took place via a protected videolink",
+     True),
+    ("Did the two CEOs meet in person in Las Vegas?", "The two chief executives spoke by phone on Monday", True),
+    ("Did Musk and Altman talk by phone?", "The two met in person at a conference in Paris", True),
+    ("Did the ministers meet in person?", "The ministers met in Geneva on Monday", False),  # says no manner
+    ("Did they meet in person after the video call?", "They talked via a video link", False),  # the claim says both
+])
+def test_how_a_meeting_was_held_differs(claim, passage, differs):
+    assert manner_differs(claim, passage) is differs
 
 
 def test_a_time_question_compares_the_outlets_dates(assistant):

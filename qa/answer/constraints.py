@@ -12,7 +12,9 @@ not happened when they were written) must get "the articles don't say", not a to
 - an outlet the question names must have come up, and one it cites that the index holds no article
   of ("a report by Bloomberg", "a New York Times article", `unindexed_outlets`) cannot be answered for;
 - a question that asks for no kind of thing, about one word no indexed window holds in any form
-  ("What did Biden and Putin eat?"), is not answered.
+  ("What did Biden and Putin eat?"), is not answered;
+- a question that has a meeting held in person ("when they met face to face") is not answered when the
+  closest passages naming its people have them meet by video or phone.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 from qa.archive.dates import latest_year, names_year, period_start
 from qa.lexicon.names import demonym, mentions, regional
 from qa.lexicon.verbs import SAID, past_form, verb_forms
-from qa.lexicon.words import AUXILIARIES, CALENDAR, compact, indexed
+from qa.lexicon.words import AUXILIARIES, CALENDAR, compact, in_person, indexed
 from qa.question.asked import KIND_NOUNS
 
 _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
@@ -46,6 +48,7 @@ _NOT_A_NAME = {"the", "a", "an", "this", "that", "these", "which", "what", "who"
                "another", "separate", "recent", "latest", "did", "does", "do", "is", "was", "were", "are", "has",
                "have", "had", "between", "after", "before", "in", "on", "how", "when", "according", "as", "from",
                "by", *CALENDAR}
+PREMISE_DEPTH = 20  # best sentences read for how a meeting the question has held in person was held
 FEW_NAMES = 2  # a question naming more (several articles joined) abstains only when half of them are unknown
 
 
@@ -155,6 +158,16 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
                 if c.article_rowid not in naming:
                     c.score *= settings.name_penalty
             cands = sorted(cands, key=lambda c: c.score, reverse=True)
+    # "What did Biden and Putin sign when they met face to face?": the closest passages naming them have them meet
+    # by video. The premise is contradicted, so the answer is not a passage about what they did
+    if in_person(query.text):
+        theirs = [c for c in cands[:PREMISE_DEPTH]
+                  if sum(mentions(c.text, n) for n in names) >= min(FEW_NAMES, len(names))]
+        manners = [in_person(c.text) for c in theirs]
+        if False in manners and True not in manners:
+            remote = theirs[manners.index(False)]
+            return [], ("The articles report this meeting as held remotely (by video or phone), not in person: "
+                        f"“{remote.text.strip()}”")
     # "according to ARD": none of that outlet's articles came up. (Leading only with the named outlets'
     # sentences, or demoting the others, cost MultiHop inference lead_correct 0.764 -> 0.730 / 0.747: the
     # fact asked for is often put best by another outlet; the answer then says so, see Composer.build.)

@@ -1,7 +1,8 @@
 """Words as questions and sentences are compared: tokens, stop words (spaCy's list, less the words a
 question rests on), a crude stem and a lemma (with the irregular verbs of `qa.lexicon.verbs`), the
 compact form outlet names are matched in, and the small closed classes every stage reads: number
-words, negation, auxiliaries, wh-words, and the names of months and weekdays (`index.ingest.dates`)."""
+words, negation, the manner of a meeting (in person or remote), auxiliaries, wh-words, and the names of
+months and weekdays (`index.ingest.dates`)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,11 @@ WH_WORDS = frozenset("what which who whom whose when where why how".split())
 # deny what follows them ("refused the veto", "rejects the idea", "the idea … is absurd")
 NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot|without|fail(?:s|ed)?\s+to|"
                       r"refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)|absurd)\b|n['’]t\b", re.I)
+# How a meeting was held, two ways that exclude each other: a claim that two met "face to face" is contradicted
+# by a passage that has them talk "via a protected videolink", as by a negation, and the other way round
+IN_PERSON = re.compile(r"\b(?:in person|face[ -]to[ -]face|in the same room)\b", re.I)
+REMOTE = re.compile(r"\b(?:video\w*|virtual(?:ly)?|by (?:tele)?phone|(?:tele)?phone (?:call|conversation)s?|"
+                    r"online|remotely)\b", re.I)
 CALENDAR = FULL_MONTHS | frozenset(WEEKDAYS)  # the names of months and weekdays (`index.ingest.dates`)
 
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
@@ -74,6 +80,19 @@ def tokens(text: str) -> list[str]:
 
 
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
+
+def in_person(text: str) -> bool | None:
+    """True: the text says a meeting was held in person; False: remotely (by video or phone); None: neither,
+    or both ("met in person after months of video calls")."""
+    near, far = bool(IN_PERSON.search(text)), bool(REMOTE.search(text))
+    return None if near == far else near
+
+
+def manner_differs(claim: str, passage: str) -> bool:
+    """The claim has a meeting held in person and the passage has it held remotely, or the other way round."""
+    a, b = in_person(claim), in_person(passage)
+    return a is not None and b is not None and a != b
 
 
 def compact(text: str) -> str:
