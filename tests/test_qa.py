@@ -145,6 +145,15 @@ def test_asking_what_someone_said_when_no_article_quotes_them_abstains(assistant
     assert any("Stoltenberg" in s.quote for s in answer.closest)  # the nearest mention is still shown
 
 
+def test_asking_what_someone_said_about_a_topic_they_never_spoke_on_abstains(assistant):
+    """Scholz is quoted on diplomacy, never on the pipeline: his words are no answer. Psaki's words on
+    "sanctions against NS2" answer a question about Nord Stream 2, the initials being its name."""
+    answer = assistant.ask("What did Olaf Scholz say about the Nord Stream 2 pipeline?")
+    assert answer.abstained and answer.reason == "No passage reports what Scholz said about the Nord Stream 2 pipeline."
+    answer = assistant.ask("What did Jen Psaki say about imposing further sanctions on Nord Stream 2?")
+    assert not answer.abstained and "Psaki" in answer.sentences[0].text and "NS2" in answer.sentences[0].text
+
+
 def test_keyword_query_drops_common_terms_and_keeps_the_rarest():
     from qa.question.query import keyword_match
 

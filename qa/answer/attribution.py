@@ -37,6 +37,17 @@ def asked_speaker(question: str) -> str | None:
     return m.group(1).split()[-1] if m else None
 
 
+_ABOUT = re.compile(r"\s(?:about|on the (?:subject|issue|question) of|regarding|concerning)\s+(.+?)[\s?.!]*$", re.I)
+
+
+def asked_topic(question: str) -> str | None:
+    """What a "What did X say / tell Y about T?" question asks X's words on (T), or None."""
+    if asked_speaker(question) is None:
+        return None
+    m = _ABOUT.search(question)
+    return m.group(1) if m else None
+
+
 def quotes(name: str, sentence: str) -> bool:
     """Does the sentence report something `name` said (as speaker, not merely mentioned)?"""
     who = speaker(sentence)

@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer import candidates as pool_of
 from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
-from qa.answer.attribution import asked_speaker, quotes, speaker
+from qa.answer.attribution import asked_speaker, asked_topic, quotes, speaker
 from qa.answer.constraints import announced_only, key_names, looks_ahead, unmet
 from qa.answer.describe import description
 from qa.answer.phrasing import Phrasing
@@ -26,14 +26,16 @@ from qa.answer.reading import does, fragment, heading, majority_labels, open_quo
 from qa.answer.tidy import display
 from qa.archive.dates import weekday_date
 from qa.archive.naming import cite
+from qa.lexicon.names import mentions
 from qa.lexicon.verbs import SAID
-from qa.lexicon.words import compact, lemma, stem, tokens
+from qa.lexicon.words import STOPWORDS, compact, lemma, stem, tokens
 from qa.question.query import Query
 from qa.question.structure import asked_role
 from qa.settings import QASettings
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
 
 
+_TOPIC_NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+))*")  # "Nord Stream 2", "Olaf Scholz"
 PEOPLE = frozenset({"who", "person"})  # kinds that ask for someone: a wrong one named in bold misleads most
 
 
@@ -289,6 +291,10 @@ class Composer:
             quoting = [c for c in cands if quotes(who, c.text)]
             if not quoting:
                 return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
+            topic = asked_topic(query.text)
+            if topic and not any(self._on_topic(topic, c, cands) for c in quoting):
+                return self.abstain(question, query, hits, cands,
+                                    reason=f"No passage reports what {who} said about {topic}.")
         kept, reason = unmet(query, cands, s, self._doc_freq)
         if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
             return self.abstain(question, query, hits, cands, reason=reason)
@@ -371,6 +377,22 @@ class Composer:
         own = next((c for c in cands[: self.settings.typed_depth] if c.phrase and query.names_outlet_of(c.article)),
                    None)
         return cands if own is None else _leading(own, cands)
+
+    def _on_topic(self, topic: str, said: Candidate, cands: list[Candidate]) -> bool:
+        """Does the passage of someone's words, or the sentence after it (a quote runs on), hold at least
+        half of the topic's words, weighed by rarity, a name in any of its forms ("NS2" for Nord Stream 2)?
+        "What did Scholz say about the Nord Stream 2 pipeline?" is not answered by his words on diplomacy."""
+        words = {lemma(t) for t in tokens(topic) if t not in STOPWORDS}
+        if not words:
+            return True
+        after = next((c for c in cands if c.article_rowid == said.article_rowid and c.idx == said.idx + 1), None)
+        held = said.stems | (after.stems if after is not None else set())
+        text = said.text + " " + (after.text if after is not None else "")
+        for name in _TOPIC_NAME.findall(topic):
+            if mentions(text, name):
+                held |= {lemma(t) for t in tokens(name)}
+        weights = {w: self._idf(w) for w in words}
+        return sum(v for w, v in weights.items() if w in held) >= 0.5 * sum(weights.values())
 
     def _says_what_was_asked(self, cands: list[Candidate], short_ok: bool) -> tuple[list[Candidate], bool]:
         """A bold name fills the slot of a sentence that says what was asked. For a "who" question the rules
