@@ -34,6 +34,7 @@ import numpy as np
 
 from qa.answer import short_answer as sa
 from qa.lexicon.words import lemma, tokens
+from qa.question.asked import FIGURES
 
 POOL_SENTENCES = 15  # best-ranked sentences whose phrases are candidates (MultiHop dev tune: the gold
 # answer is among the first 15 sentences' phrases for most answerable look-ups; deeper adds noise)
@@ -50,7 +51,7 @@ MANY_CLAUSES = 3
 MULTI = ("mentions", "articles", "outlets", "first_rank", "top_pick", "heuristic", "support", "names_met",
          "rank")
 FEATURES = FEATURES + ("many_clauses",) + tuple(f"{n}_many" for n in MULTI)
-FIGURE_KINDS = frozenset({"count", "money", "percent", "date", "time", "duration"})  # a figure, often given once
+FIGURE_KINDS = FIGURES | {"date", "time", "duration"}  # a figure, often given once
 MAX_TERMS = 5  # word counts are capped here (a long question's words are not all about the answer)
 CLAUSE_DEPTH = 40  # best-ranked sentences read for clause support (deeper than the pool: the clues of a
 # many-clause question are spread over several articles' sentences)

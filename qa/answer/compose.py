@@ -29,6 +29,7 @@ from qa.archive.naming import cite
 from qa.lexicon.names import mentions
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import STOPWORDS, compact, lemma, stem, tokens
+from qa.question.asked import FIGURES
 from qa.question.query import Query
 from qa.question.structure import asked_role
 from qa.settings import QASettings
@@ -302,7 +303,7 @@ class Composer:
         if who:  # X's own words first
             cands = [c for c in cands if quotes(who, c.text)] + [c for c in cands if not quotes(who, c.text)]
         if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
-            what = "figure" if asked.kind in ("count", "money", "percent") else asked.kind
+            what = "figure" if asked.kind in FIGURES else asked.kind
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
@@ -480,7 +481,7 @@ class Composer:
                        if by_number[n].article_id in {m.article_id for m in [c, *c.also]}}
             if len(outlets) > 1:
                 notes.append(f"{len(outlets)} sources agree on: “{_short(c.text)}” ({', '.join(sorted(outlets))}).")
-        if query.asked.kind not in ("count", "money", "percent"):
+        if query.asked.kind not in FIGURES:
             return notes  # figures are compared only when a figure was asked for
         lead = chosen[0]
         if lead.phrase is None:

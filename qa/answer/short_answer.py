@@ -13,7 +13,7 @@ from qa.lexicon.places import TOWN_NOUNS, no_town
 from qa.lexicon.titles import ROLE, TITLE, named_by_role, role_aliases
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, tokens
-from qa.question.asked import Asked, fills
+from qa.question.asked import FIGURES, Asked, fills
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
 TITLE_BONUS = 0.2  # a person named with a title before the name ("Foreign Minister Mélanie Joly")
@@ -156,7 +156,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             continue
         if label == "PERSON" and _MODIFIED.match(text[e:e + 20]):
             continue  # "a senior Putin official", "the Biden administration": not the person
-        if asked.kind in ("count", "money", "percent") and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
+        if asked.kind in FIGURES and (not _NUMBERISH.search(value) or _YEAR_ONLY.match(value)):
             continue
         if asked.kind == "count" and asked.focus and (measures_other(value + " " + text[e:e + 25], asked.focus)
                                                       or counts_other(text[e:min(end, e + 60)], asked.focus)):

@@ -32,6 +32,7 @@ LABELS: dict[str, frozenset[str]] = {
     "law": frozenset({"LAW", "ORG", "WORK_OF_ART"}),
     "event": frozenset({"EVENT", "ORG"}),
 }
+FIGURES = frozenset({"count", "money", "percent"})  # the kinds answered by a figure
 # The head noun of "which/what NOUN" questions, by the kind of entity that answers them.
 NOUN_KINDS = {
     "person": """person individual individuals player players quarterback athlete athletes artist artists singer
@@ -218,7 +219,7 @@ def _head(word: str) -> str:
 
 def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
     """Whose figure a count question asks for: a demonym on the noun, else the subject after the verb."""
-    if asked.kind not in ("count", "money", "percent", "duration"):
+    if asked.kind not in FIGURES | {"duration"}:
         return None
     for word in modifiers:
         if demonym(word) or word in asked.names:
