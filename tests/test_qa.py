@@ -154,6 +154,36 @@ def test_asking_what_someone_said_about_a_topic_they_never_spoke_on_abstains(ass
     assert not answer.abstained and "Psaki" in answer.sentences[0].text and "NS2" in answer.sentences[0].text
 
 
+@pytest.mark.parametrize("question, unnamed", [
+    ("Who was the senior State Department official who said the US has no plans to put offensive weapons in "
+     "Ukraine?", "a senior State Department official"),  # not Biden or Putin, named inside the quote
+    ("What is the name of the Boris Johnson spokesman who said Russia must stop threatening Ukraine?",
+     "a spokesman for British Prime Minister Johnson"),  # not Johnson himself
+])
+def test_a_speaker_the_articles_describe_but_never_name_is_not_named(assistant, question, unnamed):
+    answer = assistant.ask(question)
+    assert answer.abstained and answer.short_answer is None
+    assert answer.reason.startswith(f"The articles do not name {unnamed}: “")
+
+
+@pytest.mark.parametrize("sentence, unnamed", [
+    ('"As President Biden told President Putin, the United States does not intend to deploy offensive weapons in '
+     'Ukraine," said a senior State Department official.', "a senior State Department official"),
+    ("A spokesman for British Prime Minister Johnson said that Russia must end its threatening behavior.",
+     "a spokesman for British Prime Minister Johnson"),
+    ("“The stadium deal is done,” a team spokeswoman told reporters on Monday.", "a team spokeswoman"),
+    ("The company's chief financial officer said revenue rose 12% in the quarter.",
+     "the company's chief financial officer"),
+    ("“The Russian soldiers are on their territory”Kremlin diplomatic adviser Yuri Ushakov told reporters.", None),
+    ("Sullivan said, “It was a useful meeting.”", None),
+    ("The president said he was hopeful.", None),  # "the president" alone stands for someone named before
+])
+def test_a_speaker_described_without_a_name(sentence, unnamed):
+    from qa.answer.attribution import unnamed_speaker
+
+    assert unnamed_speaker(sentence) == unnamed
+
+
 def test_keyword_query_drops_common_terms_and_keeps_the_rarest():
     from qa.question.query import keyword_match
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from qa.lexicon.titles import without_title
+from qa.lexicon.titles import ROLE_WORDS, without_title
 from qa.lexicon.verbs import SAID
 
 _NAME = r"((?:[A-Z][\w’'\-.]+\s){0,3}[A-Z][\w’'\-]+)"
@@ -29,6 +29,31 @@ def speaker(sentence: str) -> str | None:
 
 
 _ASKED = re.compile(r"^\s*(?i:what did)\s+(?:the\s+)?((?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*)\s+(?:say|tell|told|said)\b")
+
+
+# the words are given to someone the sentence does not name: "…, said a senior State Department official",
+# "A spokesman for British Prime Minister Johnson said that …"
+_UNNAMED = (re.compile(rf"\b{SAID}\s+((?:a|an|the)\s+(?:[\w’'-]+\s+){{0,5}}?{ROLE_WORDS})\b", re.I),
+            re.compile(rf"^\W*((?:[Aa]|[Aa]n|[Tt]he)\s+(?:[\w’'-]+\s+){{0,5}}?{ROLE_WORDS}(?:\s+(?:for|of|at)\s+[^,.“”\"]{{1,60}}?)?)"
+                       rf"\s+{SAID}\b"))
+
+
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def unnamed_speaker(sentence: str) -> str | None:
+    """How a sentence of reported speech describes a speaker it does not name ("a senior State Department
+    official"), or None: it names them, or reports no one's words. The quoted words are left out first: the
+    names inside a quote ("As President Biden told President Putin, …") are not its speaker. "The president"
+    alone stands for someone named before, and is not read as unnamed."""
+    told = _QUOTED.sub(" ", sentence)
+    opening = _UNNAMED[1].search(told)
+    if opening is None and speaker(told) is not None:
+        return None
+    m = opening or _UNNAMED[0].search(told)
+    if m is None or re.fullmatch(r"(?i:the)\s+\S+", m.group(1)):
+        return None
+    return m.group(1)[0].lower() + m.group(1)[1:]
 
 
 def asked_speaker(question: str) -> str | None:

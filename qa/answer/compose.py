@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer import candidates as pool_of
 from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
-from qa.answer.attribution import asked_speaker, asked_topic, quotes, speaker
+from qa.answer.attribution import asked_speaker, asked_topic, quotes, speaker, unnamed_speaker
 from qa.answer.constraints import announced_only, key_names, looks_ahead, unmet
 from qa.answer.describe import description
 from qa.answer.phrasing import Phrasing
@@ -296,6 +296,12 @@ class Composer:
             if topic and not any(self._on_topic(topic, c, cands) for c in quoting):
                 return self.abstain(question, query, hits, cands,
                                     reason=f"No passage reports what {who} said about {topic}.")
+        if asked.described_speaker:  # "Who was the senior official who said …?", said by one the articles never name
+            said = max(cands[: s.typed_depth], key=lambda c: c.relevance, default=None)
+            unnamed = unnamed_speaker(said.text) if said is not None else None
+            if unnamed:
+                return self.abstain(question, query, hits, cands, reason=(
+                    f"The articles do not name {unnamed}: “{said.text.strip()}”"))
         kept, reason = unmet(query, cands, s, self._doc_freq)
         if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
             return self.abstain(question, query, hits, cands, reason=reason)

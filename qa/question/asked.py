@@ -95,6 +95,13 @@ _ROLE_OF = re.compile(rf"\b(?i:{ROLE_WORDS})\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]
 _ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
                    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
 _WHO_SAID = re.compile(rf"^\s*(?i:who)\s+(?:\w+\s+)?(?i:{SAID})\b")
+# "What is the name of the spokesman who…", "Name the official who…": which spokesman, which official
+_NAMING = re.compile(r"^\s*(?:what(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of|name|give\s+the\s+name\s+of)\s+"
+                     r"(?:the|a|an)\s+", re.I)
+# the question describes the speaker it asks to name: "Who was the senior official who said…", "Which spokesman
+# said…" (the role noun, then "who" and a verb of saying, or the verb of saying itself)
+_DESCRIBED_SPEAKER = re.compile(rf"^\s*(?:which|who\s+(?:is|was)\s+the)\s+(?:[\w’'-]+\s+){{0,5}}?(?:{ROLE_WORDS})"
+                                rf"\s+(?:who\s+(?:\w+\s+)?)?{SAID}\b", re.I)
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
 
 
@@ -111,6 +118,7 @@ class Asked:
     actor: str | None = None  # "What did Russia accuse Ukraine of?": who does it (Russia)…
     act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
     who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
+    described_speaker: bool = False  # "Who was the senior official who said …?": the speaker is described, named asked
     side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
     titled: bool = False  # the side is in the role asked for ("the president of Poland"): the title must say it
     gender: str | None = None  # "f"/"m": the question calls the person it asks for she/her or he/his
@@ -191,6 +199,7 @@ def analyse_question(question: str) -> Asked:
             if (asked.kind is None or asked.kind == "who") and heads and not re.match(r"\s*how\b", q):
                 asked.kind = _NOUN_KIND[_head(head)]
     asked.party = _party(question, modifiers, asked)
+    asked.described_speaker = bool(_DESCRIBED_SPEAKER.match(_NAMING.sub("which ", core)))
     if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
         asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
         asked.where = asked.where or bool(_GOES.search(q))  # "Which country did Blinken visit?" asks where
