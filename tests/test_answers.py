@@ -86,6 +86,7 @@ def test_a_who_question_names_no_one_from_a_sentence_that_does_not_say_what_was_
     ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),
     ("How long did the two presidents talk over video?", "two-hour"),
     ("How long did the video call last?", "two hours"),  # a short, plain question is answered, not refused
+    ("How much time was left before the US and Russian officials met in Geneva?", "less than two weeks"),
     ("Besides Ukraine, which former Soviet republic does Moscow want kept out of NATO?", "Georgia"),
     # the sentence says "it", the one before "NS2": the question's Nord Stream 2 is met by its initials
     ("In which bill did Congress hold back from adding new mandatory restrictions on Nord Stream 2?",

@@ -134,7 +134,7 @@ class Asked:
 _OPENINGS = tuple((re.compile(r"\s*(?:" + pattern + r")\b"), kind) for pattern, kind in (
     (r"(?:at )?what time", "time"),
     (r"how long", "duration"),
-    (r"how many (?:seconds|minutes|hours|days|weeks|months|years|decades)", "duration"),
+    (r"how many (?:seconds|minutes|hours|days|weeks|months|years|decades)|how much (?:time|longer)", "duration"),
     (r"how many", "count"),
     (r"how much(?=.*\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|"
      r"funding)\b)", "money"),
