@@ -226,6 +226,11 @@ def _head(word: str) -> str:
     return known[-1] if known else word.casefold()
 
 
+# a count someone reports of another party: "does Moscow claim Kyiv has…", "does the US say Russia has…"
+_REPORTED_PARTY = re.compile(rf"\s*(?:{SAID}|say|claim|believe|estimate|think|allege|suggest)\s+(?:that\s+)?(?:the\s+)?"
+                             r"((?:[A-Z][\w’'.\-]+\s?)+)")
+
+
 def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
     """Whose figure a count question asks for: a demonym on the noun, else the subject after the verb."""
     if asked.kind not in FIGURES | {"duration"}:
@@ -237,6 +242,9 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
                   r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
     if m and m.group(1) and not demonym(m.group(2).strip()) and re.match(r"[a-z]+\s+[a-z]", question[m.end(2):]):
         return None  # "has the Donbass rebellion killed": the name only qualifies the subject
+    told = _REPORTED_PARTY.match(question, m.end(2)) if m else None
+    if told:  # "How many soldiers does Moscow claim Kyiv has deployed?": Kyiv's soldiers, by Moscow's count
+        return told.group(1).strip()
     return m.group(2).strip() if m and not regional(m.group(2).split()[0]) else None  # "Western sanctions"
 
 
