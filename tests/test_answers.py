@@ -69,6 +69,18 @@ def test_who_questions_open_with_the_person_and_their_title(assistant, question,
     _short_is_cited(assistant, answer)
 
 
+@pytest.mark.parametrize("question", [
+    "Who told reporters that Russian troops were on their own soil and threatening nobody?",
+    "Who was quoted telling reporters that Russian troops were on their own soil and threatening nobody?",
+])
+def test_the_speaker_of_a_statement_is_not_the_name_most_articles_give(assistant, question):
+    """Putin is named in every article, and pooled votes across them made him the answer; the statement
+    is Ushakov's ("… not threatening anyone” Kremlin diplomatic adviser Yuri Ushakov told reporters.")."""
+    answer = assistant.ask(question)
+    assert "Yuri Ushakov" in answer.short_answer.text
+    _short_is_cited(assistant, answer)
+
+
 @pytest.mark.parametrize("question, said", [
     # the quote's speaker is named a paragraph earlier ("… is absurd,” said Blinken."): Kremlin spokesman
     # Peskov, named in another quote's sentence, was the bold answer

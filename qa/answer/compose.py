@@ -198,7 +198,8 @@ class Composer:
                 if c.phrase is None:
                     _said_next(c, query, by_position.get((c.article_rowid, c.idx + 1)))
         out.sort(key=lambda c: c.score, reverse=True)
-        if asked.kind in VOTING_KINDS and not sa.plural(asked):  # one name is pooled, not a list
+        # one name is pooled, not a list; the speaker of one statement is not the name most articles give
+        if asked.kind in VOTING_KINDS and not sa.plural(asked) and not asked.who_said:
             self.phrasing.vote(out)
         if s.cross_encoder and out:
             self._cross_rerank(query, out)

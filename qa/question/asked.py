@@ -94,7 +94,7 @@ _LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|pla
 _ROLE_OF = re.compile(rf"\b(?i:{ROLE_WORDS})\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
 _ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
                    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")
-_WHO_SAID = re.compile(rf"^\s*(?i:who)\s+(?:\w+\s+)?(?i:{SAID})\b")
+_WHO_SAID = re.compile(rf"^\s*(?i:who)\s+(?:(?:\w+\s+)?(?i:{SAID})|(?i:is|was|were|has been)\s+(?i:quoted|cited))\b")
 # "What is the name of the spokesman who…", "Name the official who…": which spokesman, which official
 _NAMING = re.compile(r"^\s*(?:what(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of|name|give\s+the\s+name\s+of)\s+"
                      r"(?:the|a|an)\s+", re.I)
