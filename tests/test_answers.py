@@ -468,6 +468,18 @@ def test_what_one_party_did_to_another_is_not_answered_by_the_reverse(assistant)
     assert answer.sentences[0].text.startswith("Russia rejects this and accuses Ukraine of having deployed")
 
 
+@pytest.mark.parametrize("question", ["Where did the OSCE Permanent Council meet that week?",
+                                      "Where did the OSCE Permanent Council meet during that week of talks?"])
+def test_the_actor_after_a_noun_of_its_act_does_it(assistant, question):
+    """"the meeting of the Permanent Council of the OSCE in Vienna": the council meets, it is not met; the
+    sentence answers where it met (the past question read it as the council's being met, and refused)."""
+    from qa.answer.reading import does
+
+    assert assistant.ask(question).short_answer.text == "Vienna"
+    assert does("Russia", "accuse", "Ukraine was accused by Russia of massing troops") is True
+    assert does("Russia", "accuse", "The US has been accusing Russia of deploying troops") is False
+
+
 def test_a_sentence_naming_a_person_by_title_alone_is_about_them(assistant):
     # "The US president was accompanied by Secretary of State Antony Blinken…": the US president is
     # Biden, as "US President Joe Biden" in ARD's article says

@@ -24,12 +24,16 @@ ACT_WORDS = 4  # the one an act is done to is named this close after the verb ("
 
 def does(actor: str, act: str, text: str) -> bool | None:
     """Does `actor` do `act` in the sentence (named just before the verb: "Russia rejects this and
-    accuses Ukraine"), or only undergo it ("The US has been accusing Russia")? None: neither is said."""
+    accuses Ukraine", or after it by "of" or "by": "the meeting of the council", "accused by Russia"), or
+    only undergo it ("The US has been accusing Russia")? None: neither is said."""
     undergoes = False
     for m in re.finditer(r"\b" + re.escape(act[:5]) + r"\w*", text, re.I):
         if mentions(" ".join(text[:m.start()].split()[-ACT_WORDS - 2:]), actor):
             return True
-        undergoes = undergoes or mentions(" ".join(text[m.end():].split()[:ACT_WORDS]), actor)
+        after = " ".join(text[m.end():].split()[:ACT_WORDS])
+        if re.match(r"(?:of|by)\s", after) and mentions(after, actor):
+            return True  # "the meeting of the OSCE Permanent Council", "was accused by Russia": the actor does it
+        undergoes = undergoes or mentions(after, actor)
     return False if undergoes else None
 
 
