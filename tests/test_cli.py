@@ -36,6 +36,9 @@ def test_ask_json_is_machine_readable(seed_index_dir):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["sources"] and all(s["outlet"] == "ARD" for s in data["sources"])
+    # ARD's words of Sullivan on the pipeline lead: "… could also exert pressure on Russia. That is a leverage
+    # of the West, “said Sullivan.”" (the topic in the sentence before the attribution)
+    assert data["sources"][0]["quote"].startswith("That is a leverage of the West")
 
 
 def test_an_empty_question_is_one_line_and_a_failure(seed_index_dir):

@@ -307,8 +307,13 @@ class Composer:
         if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
             return self.abstain(question, query, hits, cands, reason=reason)
         cands = kept
-        if who:  # X's own words first
-            cands = [c for c in cands if quotes(who, c.text)] + [c for c in cands if not quotes(who, c.text)]
+        if who:  # X's own words first, and of those the ones on the topic asked about
+            topic = asked_topic(query.text)
+            first = [c for c in cands if quotes(who, c.text)]
+            if topic:
+                first = [c for c in first if self._on_topic(topic, c, cands)] + \
+                    [c for c in first if not self._on_topic(topic, c, cands)]
+            cands = first + [c for c in cands if not quotes(who, c.text)]
         if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
             what = "figure" if asked.kind in FIGURES else asked.kind
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
@@ -387,15 +392,15 @@ class Composer:
         return cands if own is None else _leading(own, cands)
 
     def _on_topic(self, topic: str, said: Candidate, cands: list[Candidate]) -> bool:
-        """Does the passage of someone's words, or the sentence after it (a quote runs on), hold at least
+        """Does the passage of someone's words, or a sentence beside it (a quote runs on), hold at least
         half of the topic's words, weighed by rarity, a name in any of its forms ("NS2" for Nord Stream 2)?
         "What did Scholz say about the Nord Stream 2 pipeline?" is not answered by his words on diplomacy."""
         words = {lemma(t) for t in tokens(topic) if t not in STOPWORDS}
         if not words:
             return True
-        after = next((c for c in cands if c.article_rowid == said.article_rowid and c.idx == said.idx + 1), None)
-        held = said.stems | (after.stems if after is not None else set())
-        text = said.text + " " + (after.text if after is not None else "")
+        beside = [c for c in cands if c.article_rowid == said.article_rowid and abs(c.idx - said.idx) == 1]
+        held = said.stems.union(*(c.stems for c in beside))
+        text = " ".join([said.text, *(c.text for c in beside)])
         for name in _TOPIC_NAME.findall(topic):
             if mentions(text, name):
                 held |= {lemma(t) for t in tokens(name)}
