@@ -99,7 +99,7 @@ def test_a_who_question_names_no_one_from_a_sentence_that_does_not_say_what_was_
 @pytest.mark.parametrize("question, phrase", [
     ("On which day was Biden due to speak with Zelensky ahead of the Geneva talks?", "Sunday"),
     ("Which country had Biden hoped to refocus US strategy on at the start of his term?", "China"),
-    ("How long did the two presidents talk over video?", "two-hour"),
+    ("How long did the two presidents talk over video?", "about two hours"),  # "conversed directly for about two hours"
     ("How long did the video call last?", "two hours"),  # a short, plain question is answered, not refused
     ("How much time was left before the US and Russian officials met in Geneva?", "less than two weeks"),
     ("Besides Ukraine, which former Soviet republic does Moscow want kept out of NATO?", "Georgia"),
@@ -107,6 +107,9 @@ def test_a_who_question_names_no_one_from_a_sentence_that_does_not_say_what_was_
     ("In which bill did Congress hold back from adding new mandatory restrictions on Nord Stream 2?",
      "National Defense Authorization Act"),
     ("When did the Donbass rebellion begin?", "2014"),  # "since it began in 2014": began is begin
+    # the one date of a sentence that holds the question's words, though not right around the date
+    ("In what year did the separatist rebellion in Donbass start?", "2014"),
+    ("On what date did the Biden-Putin video summit happen?", "December 7"),
     # "… the NATO-Russia Council in Brussels on Wednesday, and the meeting of the Permanent Council of the
     # Organization for Security and Cooperation in Europe in Vienna": the place in the OSCE's half of the
     # sentence, and the acronym the article spells out is not a typo of "Once"

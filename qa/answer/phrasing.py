@@ -95,7 +95,8 @@ class Phrasing:
         acronyms = re.findall(r"\b[A-Z]{3,8}\b", query.text)
         conjuncts = {p: sa.conjunct_support(query.terms, acronyms, text, p, c.start, c.end) for p in right}
         if asked.kind != "name":  # on its own, a phrase of the right kind needs the question's words around it
-            right = [p for p in right if supports[p][0] >= s.min_support or
+            sole = len(right) == 1 and c.lexical >= s.sole_phrase_lexical  # the one date the sentence gives
+            right = [p for p in right if supports[p][0] >= s.min_support or sole or
                      max(supports[p][1], conjuncts[p]) >= s.min_support_terms]
         near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
         c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts)
