@@ -110,6 +110,7 @@ def test_a_who_question_names_no_one_from_a_sentence_that_does_not_say_what_was_
     # the one date of a sentence that holds the question's words, though not right around the date
     ("In what year did the separatist rebellion in Donbass start?", "2014"),
     ("On what date did the Biden-Putin video summit happen?", "December 7"),
+    ("When did Biden and Putin hold their video call?", "December 7"),  # not "a day earlier", of a later call
     # "… the NATO-Russia Council in Brussels on Wednesday, and the meeting of the Permanent Council of the
     # Organization for Security and Cooperation in Europe in Vienna": the place in the OSCE's half of the
     # sentence, and the acronym the article spells out is not a typo of "Once"
