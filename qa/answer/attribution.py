@@ -33,11 +33,9 @@ _ASKED = re.compile(r"^\s*(?i:what did)\s+(?:the\s+)?((?:[A-Z][\w.’'\-]*\s+){0
 
 # the words are given to someone the sentence does not name: "…, said a senior State Department official",
 # "A spokesman for British Prime Minister Johnson said that …"
-_UNNAMED = (re.compile(rf"\b{SAID}\s+((?:a|an|the)\s+(?:[\w’'-]+\s+){{0,5}}?{ROLE_WORDS})\b", re.I),
-            re.compile(rf"^\W*((?:[Aa]|[Aa]n|[Tt]he)\s+(?:[\w’'-]+\s+){{0,5}}?{ROLE_WORDS}(?:\s+(?:for|of|at)\s+[^,.“”\"]{{1,60}}?)?)"
-                       rf"\s+{SAID}\b"))
-
-
+_SAID_BY_UNNAMED = re.compile(rf"\b{SAID}\s+((?:a|an|the)\s+(?:[\w’'-]+\s+){{0,5}}?{ROLE_WORDS})\b", re.I)
+_UNNAMED_SAYS = re.compile(rf"^\W*((?:[Aa]|[Aa]n|[Tt]he)\s+(?:[\w’'-]+\s+){{0,5}}?{ROLE_WORDS}"
+                           rf"(?:\s+(?:for|of|at)\s+[^,.“”\"]{{1,60}}?)?)\s+{SAID}\b")
 _QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
 
 
@@ -47,10 +45,10 @@ def unnamed_speaker(sentence: str) -> str | None:
     names inside a quote ("As President Biden told President Putin, …") are not its speaker. "The president"
     alone stands for someone named before, and is not read as unnamed."""
     told = _QUOTED.sub(" ", sentence)
-    opening = _UNNAMED[1].search(told)
+    opening = _UNNAMED_SAYS.search(told)
     if opening is None and speaker(told) is not None:
         return None
-    m = opening or _UNNAMED[0].search(told)
+    m = opening or _SAID_BY_UNNAMED.search(told)
     if m is None or re.fullmatch(r"(?i:the)\s+\S+", m.group(1)):
         return None
     return m.group(1)[0].lower() + m.group(1)[1:]

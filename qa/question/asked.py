@@ -118,7 +118,7 @@ class Asked:
     actor: str | None = None  # "What did Russia accuse Ukraine of?": who does it (Russia)…
     act: str | None = None  # …and what (accuse): a sentence where Ukraine accuses Russia answers another question
     who_said: bool = False  # "Who said …?": the speaker of a statement is the answer
-    described_speaker: bool = False  # "Who was the senior official who said …?": the speaker is described, named asked
+    described_speaker: bool = False  # "Who was the senior official who said …?": the speaker is described, their name asked
     side: str | None = None  # the nationality a person (or place) asked for belongs to: "the Russian delegation"
     titled: bool = False  # the side is in the role asked for ("the president of Poland"): the title must say it
     gender: str | None = None  # "f"/"m": the question calls the person it asks for she/her or he/his
@@ -242,9 +242,9 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
                   r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
     if m and m.group(1) and not demonym(m.group(2).strip()) and re.match(r"[a-z]+\s+[a-z]", question[m.end(2):]):
         return None  # "has the Donbass rebellion killed": the name only qualifies the subject
-    told = _REPORTED_PARTY.match(question, m.end(2)) if m else None
-    if told:  # "How many soldiers does Moscow claim Kyiv has deployed?": Kyiv's soldiers, by Moscow's count
-        return told.group(1).strip()
+    reported = _REPORTED_PARTY.match(question, m.end(2)) if m else None
+    if reported:  # "How many soldiers does Moscow claim Kyiv has deployed?": Kyiv's soldiers, by Moscow's count
+        return reported.group(1).strip()
     return m.group(2).strip() if m and not regional(m.group(2).split()[0]) else None  # "Western sanctions"
 
 
