@@ -59,6 +59,7 @@ def test_a_meeting_held_by_video_answers_no_to_one_held_face_to_face(assistant):
      True),
     ("Did the two CEOs meet in person in Las Vegas?", "The two chief executives spoke by phone on Monday", True),
     ("Did Musk and Altman talk by phone?", "The two met in person at a conference in Paris", True),
+    ("Did the two leaders hold an in-person summit?", "The summit was held by video link", True),
     ("Did the ministers meet in person?", "The ministers met in Geneva on Monday", False),  # says no manner
     ("Did they meet in person after the video call?", "They talked via a video link", False),  # the claim says both
 ])

@@ -166,8 +166,9 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
         manners = [in_person(c.text) for c in theirs]
         if False in manners and True not in manners:
             remote = theirs[manners.index(False)]
-            return [], ("The articles report this meeting as held remotely (by video or phone), not in person: "
-                        f"“{remote.text.strip()}”")
+            who = " and ".join(n for n in names if mentions(remote.text, n))
+            return [], (f"The closest passages naming {who} report their meeting as held remotely (by video or "
+                        f"phone), not in person: “{remote.text.strip()}”")
     # "according to ARD": none of that outlet's articles came up. (Leading only with the named outlets'
     # sentences, or demoting the others, cost MultiHop inference lead_correct 0.764 -> 0.730 / 0.747: the
     # fact asked for is often put best by another outlet; the answer then says so, see Composer.build.)

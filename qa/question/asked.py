@@ -52,7 +52,7 @@ NOUN_KINDS = {
         alliance institution institutions ministry network platform platforms service website app brand brands
         retailer manufacturer startup studio publication exchange league club university""",
     "who": "entity entities",
-    "date": "day date year month weekday",
+    "date": "day days date dates year years month months weekday",
     "law": "bill law act treaty agreement accord",
 }
 _NOUN_KIND = {noun: kind for kind, nouns in NOUN_KINDS.items() for noun in nouns.split()}
