@@ -29,7 +29,7 @@ from qa.archive.naming import cite
 from qa.lexicon.names import mentions
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import STOPWORDS, compact, lemma, stem, tokens
-from qa.question.asked import FIGURES
+from qa.question.asked import FIGURES, PEOPLE
 from qa.question.query import Query
 from qa.question.structure import asked_role
 from qa.settings import QASettings
@@ -37,7 +37,6 @@ from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
 
 
 _TOPIC_NAME = re.compile(r"[A-Z][\w’'-]*(?:\s+(?:[A-Z][\w’'-]*|\d+))*")  # "Nord Stream 2", "Olaf Scholz"
-PEOPLE = frozenset({"who", "person"})  # kinds that ask for someone: a wrong one named in bold misleads most
 
 
 @dataclass
@@ -293,8 +292,9 @@ class Composer:
             quoting = [c for c in cands if quotes(who, c.text)]
             if not quoting:
                 return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
-            topic = asked_topic(query.text)
-            if topic and not any(self._on_topic(topic, c, cands) for c in quoting):
+            topic = asked_topic(query.text)  # "What did X say about T?": X's words on T, read once
+            on_topic = [c for c in quoting if self._on_topic(topic, c, cands)] if topic else quoting
+            if not on_topic:
                 return self.abstain(question, query, hits, cands,
                                     reason=f"No passage reports what {who} said about {topic}.")
         if asked.described_speaker:  # "Who was the senior official who said …?", said by one the articles never name
@@ -307,19 +307,15 @@ class Composer:
         if not kept or self._too_far(kept):  # what meets the question's constraints must still answer it closely
             return self.abstain(question, query, hits, cands, reason=reason)
         cands = kept
-        if who:  # X's own words first, and of those the ones on the topic asked about
-            topic = asked_topic(query.text)
-            first = [c for c in cands if quotes(who, c.text)]
-            if topic:
-                first = [c for c in first if self._on_topic(topic, c, cands)] + \
-                    [c for c in first if not self._on_topic(topic, c, cands)]
-            cands = first + [c for c in cands if not quotes(who, c.text)]
+        if who:  # X's own words first, those on the topic asked about before the rest
+            theirs, on = {id(c) for c in quoting}, {id(c) for c in on_topic}
+            cands = sorted(cands, key=lambda c: (id(c) not in on, id(c) not in theirs))  # stable: best first within
         if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
             what = "figure" if asked.kind in FIGURES else asked.kind
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
-        short_ok, verdict = True, "rules"
+        short_ok, verdict, said_first = True, "rules", False
         if asked.labels and s.short_answer_gate:  # a look-up question: the fitted scorer weighs its lead
             cands, verdict = self._lookup(query, cands)
             if verdict == "abstain":
@@ -330,11 +326,11 @@ class Composer:
         if verdict == "rules" and asked.labels:  # "According to ARD, how long …?": ARD's own answer leads
             cands = self._named_outlet_first(query, cands)
             if asked.kind in PEOPLE:
-                cands, short_ok = self._says_what_was_asked(cands, short_ok)
+                cands, said_first = self._says_what_was_asked(cands)
         described = self._described(asked.about, cands) if asked.about else None
         if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
             cands = [described[0]] + [c for c in cands if c is not described[0]]
-        chosen = self.choose(query, cands, scored=verdict != "rules" and described is None, typed=short_ok)
+        chosen = self.choose(query, cands, scored=verdict != "rules" and described is None, typed=not said_first)
         if chosen[0].phrase is None:
             lead = chosen[0]
             self._extend(lead, cands)
@@ -407,21 +403,22 @@ class Composer:
         weights = {w: self._idf(w) for w in words}
         return sum(v for w, v in weights.items() if w in held) >= 0.5 * sum(weights.values())
 
-    def _says_what_was_asked(self, cands: list[Candidate], short_ok: bool) -> tuple[list[Candidate], bool]:
+    def _says_what_was_asked(self, cands: list[Candidate]) -> tuple[list[Candidate], bool]:
         """A bold name fills the slot of a sentence that says what was asked. For a "who" question the rules
         lead with the best sentence naming someone. When that is not the closest sentence (by relevance, among
         `typed_depth`), and one of the closest names no one and holds much more of the question's weighed words
         (`says_ratio`), the name is a filler from nearby, not the answer: "Who compared Russia to a fox attacking a
         henhouse?" was answered with Dmitry Peskov, the speaker of another quote, while the fox sentence's speaker
-        is named a paragraph before it. Then that sentence leads, with no short answer. Where the closest
-        sentence names the answer, or the sentence that says most names someone too, the rules' lead stands."""
+        is named a paragraph before it. Then that sentence, which names no one, leads (True: it is put first).
+        Where the closest sentence names the answer, or the sentence that says most names someone too, the
+        rules' lead stands (False)."""
         lead = next((c for c in cands if c.phrase), None)
         top = sorted(cands, key=lambda c: c.relevance, reverse=True)[: self.settings.typed_depth]
         best = max(top, key=lambda c: c.lexical, default=None)
         if lead is None or best is None or lead is top[0] or best.found or \
                 lead.lexical >= self.settings.says_ratio * best.lexical:
-            return cands, short_ok
-        return _leading(best, cands), False
+            return cands, False
+        return _leading(best, cands), True
 
     @staticmethod
     def _named_outlets_own(query: Query, chosen: list[Candidate], cands: list[Candidate]) -> Candidate | None:

@@ -17,6 +17,7 @@ from qa.answer import short_answer as sa
 from qa.answer.describe import role_tie
 from qa.lexicon.names import gender_in, mentions, without_possessive
 from qa.lexicon.titles import titled_other_side
+from qa.question.asked import PEOPLE
 from qa.question.query import Query
 from qa.question.structure import asked_role
 from qa.settings import QASettings
@@ -83,7 +84,7 @@ class Phrasing:
             right = [p for p in right if p.core > p.start and article]
         if asked.titled and role is None:  # a role question: role_tie has read the title and its owner
             right = [p for p in right if sa.on_side(asked, text, p)]
-        if asked.side and asked.kind in ("person", "who") and right and others:  # "Which Russian official…"
+        if asked.side and asked.kind in PEOPLE and right and others:  # "Which Russian official…"
             right = [p for p in right if p.label != "PERSON" or not titled_other_side(p.text, asked.side, others)]
         wanted = _wanted_gender(asked.gender, tuple(asked.names), others) if asked.gender and right and others else None
         if wanted:  # "Who is the pop star … her relationship with a Chiefs TE": not a man the articles call "he"

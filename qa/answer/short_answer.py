@@ -13,7 +13,7 @@ from qa.lexicon.places import TOWN_NOUNS, no_town
 from qa.lexicon.titles import ROLE, TITLE, named_by_role, role_aliases
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, tokens
-from qa.question.asked import FIGURES, Asked, fills
+from qa.question.asked import FIGURES, PEOPLE, Asked, fills
 
 NEAR_CHARS = 60  # about eight words either side of a phrase count as its context
 TITLE_BONUS = 0.2  # a person named with a title before the name ("Foreign Minister Mélanie Joly")
@@ -138,14 +138,14 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
                 found.append(Phrase(m.group(1), m.start(1), m.end(1)))
         return found
     titles = [(_with_title(text, s, start), s) for s, e, label in ents if label == "PERSON"] \
-        if asked.kind in ("person", "who") else []
+        if asked.kind in PEOPLE else []
     titles += [span for a in re.findall(r"\b[A-Z]{3,8}\b", question)  # "Cooperation in Europe": the OSCE's name
                for span in expansion_spans(a, text, start, end)]
     for s, e, label in ents:
         value = text[s:e]
         if label != "PERSON" and any(t <= s and e <= p for t, p in titles):
             continue  # "Secretary of State Antony Blinken": State is his title, he is the one named
-        if label == "ORG" and asked.kind in ("person", "who") and _PERSONAL.match(value) \
+        if label == "ORG" and asked.kind in PEOPLE and _PERSONAL.match(value) \
                 and _with_title(text, s, start) < s:
             label = "PERSON"  # "Chancellor-designate Olaf Scholz", read as an organisation by the tagger; not
             # "historian of the Cold War at Duke University", whose title is of someone named before
@@ -179,7 +179,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             if asked.side and _other_side(text[s:core], asked.side):
                 continue  # "Russian Deputy Foreign Minister …" does not head the US delegation
         found.append(Phrase(value, s, e, owner(text, core, e, ents) if asked.party else None, label, core))
-    if asked.kind in ("person", "who") and asked.focus:
+    if asked.kind in PEOPLE and asked.focus:
         found += _role_of_places(asked.focus, text, start, end, ents, question)
     return found
 
@@ -232,7 +232,7 @@ def support(asked: Asked, question_terms: list[str], text: str, phrase: Phrase, 
     if not wanted:
         return 0.0, count
     share = count / len(wanted)
-    if asked.kind in ("person", "who") and TITLE.search(before):
+    if asked.kind in PEOPLE and TITLE.search(before):
         share += TITLE_BONUS
     if on_side(asked, text, phrase):
         share += SIDE_BONUS

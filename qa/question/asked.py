@@ -33,6 +33,7 @@ LABELS: dict[str, frozenset[str]] = {
     "event": frozenset({"EVENT", "ORG"}),
 }
 FIGURES = frozenset({"count", "money", "percent"})  # the kinds answered by a figure
+PEOPLE = frozenset({"person", "who"})  # the kinds that ask for someone
 # The head noun of "which/what NOUN" questions, by the kind of entity that answers them.
 NOUN_KINDS = {
     "person": """person individual individuals player players quarterback athlete athletes artist artists singer
@@ -203,7 +204,7 @@ def analyse_question(question: str) -> Asked:
     if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
         asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
         asked.where = asked.where or bool(_GOES.search(q))  # "Which country did Blinken visit?" asks where
-    if asked.kind in ("person", "who"):  # "Who told reporters the Russian soldiers…": the statement's names
+    if asked.kind in PEOPLE:  # "Who told reporters the Russian soldiers…": the statement's names
         named = modifiers if asked.who_said else [*asked.names, *modifiers]  # say nothing of the speaker's side
         asked.side = next((n for n in named if demonym(n) and not regional(n)), None)
         m = _ROLE_OF.search(core)
@@ -212,7 +213,7 @@ def analyse_question(question: str) -> Asked:
             asked.titled = True  # …titled so: not a president named next to "Ambassador to Poland"
     m = _SPEAKER_Q.search(question) or _ACCORDING.match(question)
     asked.speaker = m.group(1).strip() if m else None
-    if asked.kind in ("person", "who"):  # "Who is the pop star … her relationship …": a woman
+    if asked.kind in PEOPLE:  # "Who is the pop star … her relationship …": a woman
         words = set(tokens(question))
         feminine, masculine = bool(words & FEMININE), bool(words & MASCULINE)
         asked.gender = "f" if feminine and not masculine else "m" if masculine and not feminine else None

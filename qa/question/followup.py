@@ -17,7 +17,7 @@ from qa.conversation.turns import Conversation, Turn
 from qa.lexicon.names import ALIASES, FEMININE, gender, normalise, proper_names
 from qa.lexicon.titles import without_title
 from qa.lexicon.verbs import SAID
-from qa.question.asked import analyse_question
+from qa.question.asked import PEOPLE, analyse_question
 from qa.types import Answer, Sentence, ShortAnswer
 
 _REFERS_BACK = re.compile(r"\b(he|she|him|her|his|they|them|their|it|its|that|this|those|these|there)\b", re.I)
@@ -33,7 +33,7 @@ SHORT_ANSWER_WORDS = 6  # a text answer this short that names one person is that
 def _asks_who(question: str) -> bool:
     """The turn asked for a person ("Who warned …?", "Which Cold War historian is quoted …?"), as the
     question's analysis reads its kind (`qa.question.asked`), not from a list of person nouns."""
-    return analyse_question(question).kind in ("person", "who")
+    return analyse_question(question).kind in PEOPLE
 
 
 def refers_back(question: str) -> bool:
@@ -68,7 +68,7 @@ def _candidates(turn: Turn) -> tuple[list[str], bool]:
     named = _speakers(turn) + in_text
     who = _asks_who(turn.question)
     short = turn.answer.short_answer if turn.answer is not None else None
-    if who and short is not None and short.kind in ("person", "who"):
+    if who and short is not None and short.kind in PEOPLE:
         found = people(short.text)
         if found:
             return found + asked + named, True
