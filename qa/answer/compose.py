@@ -62,6 +62,7 @@ class Candidate:
     support: float = 0.0  # share of the question's words right around the phrase (short_answer.support)
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
     role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.answer.describe)
+    titles: dict = field(default_factory=dict)  # a "which <role>" question's phrases: how many of its words each title holds
 
 
 def _leading(lead: Candidate, cands: list[Candidate]) -> list[Candidate]:

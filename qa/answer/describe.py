@@ -21,7 +21,7 @@ TITLE_WORDS = 9  # a title before a name is this short ("Director for Russia at 
 APPOSITIVE_WORDS = 10  # ", the Kremlin spokesman," after it
 
 
-def _title_before(text: str, lo: int, start: int) -> tuple[int, int] | None:
+def title_before(text: str, lo: int, start: int) -> tuple[int, int] | None:
     words = list(re.finditer(r"[^\s“”\"]+[“”\"]?", text[lo:start]))  # "territory”Kremlin": two words
     first = len(words)
     for i in range(len(words) - 1, max(-1, len(words) - 1 - TITLE_WORDS), -1):
@@ -38,7 +38,7 @@ def _title_before(text: str, lo: int, start: int) -> tuple[int, int] | None:
     return (s, e) if ROLE.search(text[s:e]) else None
 
 
-def _after(text: str, end: int, hi: int) -> tuple[int, int] | None:
+def appositive(text: str, end: int, hi: int) -> tuple[int, int] | None:
     m = re.match(r",\s+((?:the|a|an)\s+)?([^,.;:“”\"()]+?)(?=[,.;)]|\s(?:who|which|that|and)\s)", text[end:hi])
     if not m or len(m.group(2).split()) > APPOSITIVE_WORDS or not ROLE.search(m.group(2)):
         return None
@@ -65,7 +65,7 @@ def description(name: str, text: str, lo: int, hi: int, entities: list) -> tuple
         at = text.find(name, lo, hi)
         spans = [(at, at + len(name))] if at >= 0 else []
     for s, e in spans:
-        found = _title_before(text, lo, s) or _after(text, e, hi)
+        found = title_before(text, lo, s) or appositive(text, e, hi)
         if found:
             return found
     return None
@@ -89,7 +89,7 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
     Foreign Minister" not the foreign minister, and "Kremlin spokesman Dmitry Peskov" is not the head
     of a Kremlin team."""
     spans = [(start, core)] if core > start else []
-    spans += [s for s in (_title_before(text, lo, start), _after(text, end, hi), _predicate(text, end, hi)) if s]
+    spans += [s for s in (title_before(text, lo, start), appositive(text, end, hi), _predicate(text, end, hi)) if s]
     said = " ".join(text[s:e] for s, e in spans)
     words = {lemma(w) for w in tokens(said)}
     if role.head not in words or not all(_spelt(w, words) for w in role.narrowing):

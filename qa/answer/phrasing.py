@@ -16,7 +16,7 @@ from functools import lru_cache
 from qa.answer import short_answer as sa
 from qa.answer.describe import role_tie
 from qa.lexicon.names import gender_in, mentions, without_possessive
-from qa.lexicon.titles import titled_other_side
+from qa.lexicon.titles import ROLE, titled_other_side
 from qa.question.asked import PEOPLE
 from qa.question.query import Query
 from qa.question.structure import asked_role
@@ -82,6 +82,9 @@ class Phrasing:
         if asked.side and asked.kind != "place" and right and not mentions(context + " " + c.text, asked.side):
             article = mentions(text, asked.side)  # read once for the sentence, not once a phrase
             right = [p for p in right if p.core > p.start and article]
+        if role is None and asked.kind in PEOPLE and asked.focus and ROLE.fullmatch(asked.focus) and \
+                not sa.plural(asked):  # "Which Kremlin adviser …": titles that describe the person
+            c.titles = {p: sa.titled_as_asked(asked, text, p, c.start, c.end) for p in right}
         if asked.titled and role is None:  # a role question: role_tie has read the title and its owner
             right = [p for p in right if sa.on_side(asked, text, p)]
         if asked.side and asked.kind in PEOPLE and right and others:  # "Which Russian official…"
@@ -100,7 +103,7 @@ class Phrasing:
             right = [p for p in right if supports[p][0] >= s.min_support or sole or
                      max(supports[p][1], conjuncts[p]) >= s.min_support_terms]
         near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
-        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts)
+        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts, c.start, c.end)
         if c.phrase is None:
             c.score *= s.role_penalty if c.wrong_party else s.type_penalty
             return
@@ -114,7 +117,10 @@ class Phrasing:
     def titled_first(self, cands: list) -> None:
         """Where some sentence gives a name the asked role by a title that names its owner ("Wallabies
         coach Eddie Jones"), a name only titled near the owner ("coach Joe Schmidt for the vacant
-        Wallabies job") answers no more (`qa.answer.describe.role_tie`)."""
+        Wallabies job") answers no more (`qa.answer.describe.role_tie`). Likewise, where a "which <role>"
+        question describes the person, names whose titles hold fewer of its words than the best title
+        does answer no more."""
+        self._best_titled(cands)
         if not any(t == 2 for c in cands for t in c.role_ties.values()):
             return
         for c in cands:
@@ -122,6 +128,23 @@ class Phrasing:
                 continue
             c.phrases = [p for p in c.phrases if c.role_ties.get(p) == 2]
             if c.phrase is not None and c.role_ties.get(c.phrase) != 2:
+                c.phrase = c.phrases[0] if c.phrases else None
+                if c.phrase is None:
+                    c.score *= self.settings.type_penalty
+
+    def _best_titled(self, cands: list) -> None:
+        """"Which National Security Council official responsible for Russia …?": where some sentence titles a
+        name with at least `title_words` of the question's words for the person ("Director for Russia at the
+        National Security Council Eric Green"), a name whose title holds fewer ("national security adviser Jake
+        Sullivan", or none: "Secretary of State Antony Blinken") is not the person described."""
+        top = max((t for c in cands for t in c.titles.values()), default=0)
+        if top < self.settings.title_words:
+            return
+        for c in cands:
+            if not c.titles:
+                continue
+            c.phrases = [p for p in c.phrases if c.titles.get(p, 0) >= top]
+            if c.phrase is not None and c.titles.get(c.phrase, 0) < top:
                 c.phrase = c.phrases[0] if c.phrases else None
                 if c.phrase is None:
                     c.score *= self.settings.type_penalty

@@ -8,9 +8,10 @@ import re
 from dataclasses import dataclass
 
 from qa.answer.counted import counts_other, measures_other
+from qa.answer.describe import appositive, title_before
 from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, name_end, other_polity, same_party
 from qa.lexicon.places import TOWN_NOUNS, no_town
-from qa.lexicon.titles import ROLE, TITLE, named_by_role, role_aliases
+from qa.lexicon.titles import RANKS, ROLE, TITLE, named_by_role, role_aliases
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, tokens
 from qa.question.asked import FIGURES, PEOPLE, Asked, fills
@@ -281,13 +282,30 @@ def on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
     return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
 
 
-def _titled_as_asked(asked: Asked, text: str, phrase: Phrase) -> int:
-    """How many of the question's role and names the phrase's own title holds."""
-    if phrase.core <= phrase.start:
+def _titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int | None = None, hi: int | None = None) -> int:
+    """How many of the question's role and names the phrase's title holds: its own ("Secretary of State
+    Antony Blinken"), else, in the sentence text[lo:hi], the one written before the name or set off after it
+    ("Director for Russia at the National Security Council Eric Green", "Dmitry Peskov, the Kremlin spokesman")."""
+    if phrase.core > phrase.start:
+        span = (phrase.start, phrase.core)
+    elif lo is None or hi is None:
         return 0
-    title = text[phrase.start:phrase.core].casefold()
-    words = [asked.focus or "", *asked.names]
-    return sum(bool(w) and w.casefold()[:ROLE_STEM] in title for w in words)
+    else:
+        span = title_before(text, lo, phrase.start) or appositive(text, phrase.end, hi)
+        if span is None:
+            return 0
+    title = text[span[0]:span[1]]
+    if {w.casefold() for w in tokens(title)} & RANKS - {w.casefold() for w in asked.names}:
+        return 0  # a deputy foreign minister is not the foreign minister
+    focus = bool(asked.focus) and asked.focus.casefold()[:ROLE_STEM] in title.casefold()
+    return focus + sum(mentions(title, n) for n in dict.fromkeys(asked.names))
+
+
+def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> int:
+    """How many of the words that describe the asked person ("Which National Security Council official
+    responsible for Russia": official, National Security Council, Russia) the person's title in the sentence
+    text[lo:hi] holds."""
+    return _titled_as_asked(asked, text, phrase, lo, hi)
 
 
 def _other_side(title: str, side: str) -> bool:
@@ -335,7 +353,7 @@ def names_met(names: list[str], sentence: str, before: str = "", texts=()) -> bo
 
 
 def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, similarity: dict,
-         conjuncts: dict | None = None) -> Phrase | None:
+         conjuncts: dict | None = None, lo: int | None = None, hi: int | None = None) -> Phrase | None:
     """The phrase in the part of the sentence that holds most of the question's words (`conjuncts`),
     then the one they surround most closely (`supports`: each phrase's `support` share), then the one
     in the window most like the question (`similarity`); for a plural question ("which
@@ -346,7 +364,7 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
     ordered = sorted(candidates, key=lambda p: p.start)
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
                                           on_side(asked, text, p),
-                                          _titled_as_asked(asked, text, p),  # "the NATO secretary general"
+                                          _titled_as_asked(asked, text, p, lo, hi),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
                                           (conjuncts or {}).get(p, 0),
                                           round(supports[p], 2),

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from qa.lexicon.places import party_groups
+from qa.lexicon.places import demonyms, party_groups
 from qa.lexicon.words import STOPWORDS
 
 FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
@@ -49,8 +49,11 @@ _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ian|ese|ish|i|ch)$")  # Russian, Ukrai
 
 
 def demonym(word: str) -> bool:
-    """A word that names a nationality: a demonym, or "US"."""
-    return bool(_DEMONYM.match(word)) or word in ("US", "U.S.")
+    """A word that names a nationality: a demonym of a known country or region, or "US". Shaped like one
+    is not enough: "Yuri", "Ivan" and "Helsinki" end as "Israeli" and "Russian" do."""
+    if word in ("US", "U.S."):
+        return True
+    return bool(_DEMONYM.match(word)) and (word.casefold() in REGIONAL or word.casefold() in demonyms())
 
 
 # Adjectives of a region, not of one nation: "Which European leaders…" asks for leaders of any nation in it.

@@ -33,6 +33,12 @@ def party_groups() -> list[list[str]]:
     return groups + [[u["name"], *u["also"]] for u in data["unions"]]
 
 
+@lru_cache(maxsize=1)
+def demonyms() -> frozenset[str]:
+    """Every country's demonym and its plural, case folded: "russian", "ukrainians"."""
+    return frozenset(n.casefold() for c in _data()["countries"] for n in [c["demonym"], *c["plural"]] if n)
+
+
 def _capital_bears_name(country: dict) -> bool:
     return bool(country["capital"]) and country["name"].split()[0] in country["capital"]
 
