@@ -136,3 +136,36 @@ def test_a_who_is_question_of_many_words_is_not_parsed_for_a_role():
             "to secure personal gains, as reported by Fortune?")
     assert asked_role(long) is None and structure.cache_info().misses == misses  # no 13 ms parse for it
     assert asked_role("Who was the US ambassador to Russia in 2021?") is not None  # a role question is short
+
+
+@pytest.mark.parametrize("question, name, not_name", [
+    # the title before the name, not inside the entity: "… and Director for Russia at the National Security
+    # Council Eric Green", beside "Secretary of State Antony Blinken" in the same sentence
+    ("Which National Security Council director for Russia accompanied Biden during the video summit?", "Eric Green",
+     "Blinken"),
+    # a title elsewhere in the sentences ranks a name described by more of the question's words
+    ("Which National Security Council official responsible for Russia sat in with the US president during the "
+     "video link?", "Eric Green",
+     "Sullivan"),
+    # a rank the question lacks matches nothing: the title "Russian Deputy Foreign Minister Sergei Ryablakov" holds
+    # two of the question's words, and is still not the Russian minister
+    ("Which Russian minister said Moscow's initiatives would not be drowned in endless discussions?",
+     "Sergey Lavrov", "Ryablakov"),
+])
+def test_a_which_role_question_is_answered_by_the_name_titled_as_described(assistant, question, name, not_name):
+    short = assistant.ask(question).short_answer
+    assert short is not None and name in short.text and not_name not in short.text
+
+
+def test_a_first_name_is_not_a_nationality():
+    """"Yuri" ends as "Israeli" does; it made Kremlin adviser Yuri Ushakov a foreigner to every side."""
+    from qa.lexicon.names import demonym
+
+    assert not any(demonym(w) for w in ("Yuri", "Ivan", "Dmitri", "Helsinki"))
+    assert all(demonym(w) for w in ("Russian", "Ukrainian", "Israeli", "British", "European", "US"))
+
+
+def test_a_kremlin_adviser_is_found_for_a_russian_side_question(assistant):
+    answer = assistant.ask("Which Kremlin adviser told reporters the Russian soldiers on their own territory "
+                           "threatened no one?")
+    assert answer.short_answer is not None and answer.short_answer.text.endswith("Yuri Ushakov")
