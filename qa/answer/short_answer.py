@@ -282,10 +282,12 @@ def on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
     return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
 
 
-def _titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int | None = None, hi: int | None = None) -> int:
-    """How many of the question's role and names the phrase's title holds: its own ("Secretary of State
-    Antony Blinken"), else, in the sentence text[lo:hi], the one written before the name or set off after it
-    ("Director for Russia at the National Security Council Eric Green", "Dmitry Peskov, the Kremlin spokesman")."""
+def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int | None = None, hi: int | None = None) -> int:
+    """How many of the words that describe the asked person ("Which National Security Council official
+    responsible for Russia": official, National Security Council, Russia) the phrase's title holds: its own
+    ("Secretary of State Antony Blinken"), else, in the sentence text[lo:hi], the one written before the name or
+    set off after it ("Director for Russia at the National Security Council Eric Green", "Dmitry Peskov, the
+    Kremlin spokesman")."""
     if phrase.core > phrase.start:
         span = (phrase.start, phrase.core)
     elif lo is None or hi is None:
@@ -299,13 +301,6 @@ def _titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int | None = N
         return 0  # a deputy foreign minister is not the foreign minister
     focus = bool(asked.focus) and asked.focus.casefold()[:ROLE_STEM] in title.casefold()
     return focus + sum(mentions(title, n) for n in dict.fromkeys(asked.names))
-
-
-def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> int:
-    """How many of the words that describe the asked person ("Which National Security Council official
-    responsible for Russia": official, National Security Council, Russia) the person's title in the sentence
-    text[lo:hi] holds."""
-    return _titled_as_asked(asked, text, phrase, lo, hi)
 
 
 def _other_side(title: str, side: str) -> bool:
@@ -364,7 +359,7 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
     ordered = sorted(candidates, key=lambda p: p.start)
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
                                           on_side(asked, text, p),
-                                          _titled_as_asked(asked, text, p, lo, hi),  # "the NATO secretary general"
+                                          titled_as_asked(asked, text, p, lo, hi),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
                                           (conjuncts or {}).get(p, 0),
                                           round(supports[p], 2),
