@@ -43,6 +43,8 @@ def test_a_count_of_the_other_party_answers_when_that_party_is_asked_for(assista
     answer = assistant.ask("How many soldiers does Moscow claim Kyiv has deployed along the line facing the "
                            "separatist areas?")  # no nationality on the noun: the party is the one Moscow counts
     assert answer.short_answer.text == "more than 120,000"
+    answer = assistant.ask("How many troops did Moscow accuse Kyiv of massing near the separatist areas?")
+    assert answer.short_answer.text == "more than 120,000"  # the accused party's troops, not Russia's 100,000
 
 
 @pytest.mark.parametrize("question, name", [
@@ -215,6 +217,7 @@ def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assi
     ("How many Ukrainian soldiers does Russia claim Kyiv has positioned?", "count", "Ukrainian"),
     ("How many soldiers does Moscow claim Kyiv has deployed?", "count", "Kyiv"),  # Kyiv's, by Moscow's count
     ("How many troops does the US say Russia has massed?", "count", "Russia"),
+    ("How many soldiers did Russia accuse Ukraine of deploying?", "count", "Ukraine"),  # the accused's soldiers
     ("Which Canadian minister did Blinken brief?", "person", None),
     ("In which bill did Congress hold back?", "law", None),
     ("At what time did the call begin?", "time", None),

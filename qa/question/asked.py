@@ -230,6 +230,8 @@ def _head(word: str) -> str:
 # a count someone reports of another party: "does Moscow claim Kyiv has…", "does the US say Russia has…"
 _REPORTED_PARTY = re.compile(rf"\s*(?:{SAID}|say|claim|believe|estimate|think|allege|suggest)\s+(?:that\s+)?(?:the\s+)?"
                              r"((?:[A-Z][\w’'.\-]+\s?)+)")
+# a count one party blames on another: "did Russia accuse Ukraine of deploying", "does Kyiv blame Moscow for"
+_ACCUSED_PARTY = re.compile(r"\s*(?:accuse|blame|charge)d?\s+(?:the\s+)?((?:[A-Z][\w’'.\-]+\s?)+)(?:of|for)\b")
 
 
 def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
@@ -243,7 +245,7 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
                   r"((?:[A-Z][\w’'.\-]+\s?)+)", question)
     if m and m.group(1) and not demonym(m.group(2).strip()) and re.match(r"[a-z]+\s+[a-z]", question[m.end(2):]):
         return None  # "has the Donbass rebellion killed": the name only qualifies the subject
-    reported = _REPORTED_PARTY.match(question, m.end(2)) if m else None
+    reported = (_REPORTED_PARTY.match(question, m.end(2)) or _ACCUSED_PARTY.match(question, m.end(2))) if m else None
     if reported:  # "How many soldiers does Moscow claim Kyiv has deployed?": Kyiv's soldiers, by Moscow's count
         return reported.group(1).strip()
     return m.group(2).strip() if m and not regional(m.group(2).split()[0]) else None  # "Western sanctions"
