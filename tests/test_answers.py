@@ -128,6 +128,14 @@ def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, ph
     _short_is_cited(assistant, answer)
 
 
+def test_a_duration_has_an_amount():
+    """"In the days to come" names a unit of time and no length of it: it does not answer "How long …?"."""
+    from qa.question.asked import fills
+
+    assert all(fills("duration", "DATE", t) for t in ("a good two hours", "two weeks", "several days", "a week"))
+    assert not any(fills("duration", "DATE", t) for t in ("the days", "days", "decades"))
+
+
 def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     from qa.answer import short_answer as sa
 

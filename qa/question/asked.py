@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from qa.lexicon.names import FEMININE, MASCULINE, demonym, polity, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
-from qa.lexicon.words import AUXILIARIES, WH_WORDS, tokens
+from qa.lexicon.words import AUXILIARIES, NUMBER_WORDS, WH_WORDS, tokens
 
 LABELS: dict[str, frozenset[str]] = {
     "person": frozenset({"PERSON"}),
@@ -62,6 +62,9 @@ KIND_NOUNS = frozenset(_NOUN_KIND) | frozenset("""role roles job jobs position p
     purpose reason reasons meaning outcome result results significance view views stance opinion response reaction
     number amount kind type sort""".split())
 _DURATION_UNIT = re.compile(r"\b(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?)\b", re.I)
+# how much of a unit: a figure, a number word, or a determiner that counts ("a week", "several days")
+_AMOUNT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|a|an|several|few|couple|half|many|some|dozens?|"
+                     r"hundreds?|thousands?)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
 _CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
                     r"GMT|UTC|CET|EST)\b", re.I)
@@ -257,8 +260,8 @@ def fills(kind: str | None, label: str, text: str) -> bool:
         return False
     if label not in LABELS.get(kind, ()):
         return False
-    if kind == "duration":
-        return bool(_DURATION_UNIT.search(text)) and not _RELATIVE.search(text)
+    if kind == "duration":  # "two hours", "a week", "several days"; not "in the days to come"
+        return bool(_DURATION_UNIT.search(text)) and not _RELATIVE.search(text) and _AMOUNT.search(text) is not None
     if kind == "time":
         return bool(_CLOCK.search(text))
     if kind == "date" and _DURATION_UNIT.search(text) and not re.search(r"\d{4}", text) and not _RELATIVE.search(text):
