@@ -169,3 +169,12 @@ def test_a_kremlin_adviser_is_found_for_a_russian_side_question(assistant):
     answer = assistant.ask("Which Kremlin adviser told reporters the Russian soldiers on their own territory "
                            "threatened no one?")
     assert answer.short_answer is not None and answer.short_answer.text.endswith("Yuri Ushakov")
+
+
+def test_a_person_asked_by_title_has_that_title_not_a_neighbours(assistant):
+    """"… French President Emmanuel Macron, British Prime Minister Boris Johnson …": the word "Minister" in the
+    sentence belongs to Johnson's title; Macron is no minister. A minister with that title is found."""
+    answer = assistant.ask("Which French minister did Biden confer with after the call with Putin?")
+    assert answer.abstained and answer.short_answer is None
+    answer = assistant.ask("Which British minister did Biden speak to after the summit?")
+    assert answer.short_answer.text.endswith("Boris Johnson")

@@ -324,7 +324,13 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     if asked.kind != "person" or not asked.focus or asked.focus in GENERIC_ROLES \
             or not (asked.focus in BYLINE_ROLES or ROLE.fullmatch(asked.focus.rstrip("s").capitalize())):
         return True
-    return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(text[lo:hi])}
+    # one person's own title, where it has one, is the one that must say it ("French President Emmanuel Macron"
+    # is not the French foreign minister, though "Italian Prime Minister" stands in the same sentence); the names
+    # of a list share the title its sentence gives them ("former U.S. ambassadors, including … envoys X and Y")
+    own = None if plural(asked) else \
+        (phrase.start, phrase.core) if phrase.core > phrase.start else title_before(text, lo, phrase.start)
+    where = text[own[0]:own[1]] if own else text[lo:hi]
+    return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(where)}
 
 
 CREDIT_WORDS = 16  # a reporter's credit line ("Demian von Osten, ARD Moscow, daily topics …") is short
