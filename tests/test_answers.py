@@ -131,6 +131,7 @@ def test_a_place_question_is_not_answered_with_a_place_from_a_sentence_that_does
     ("Where will the OSCE Permanent Council meet?", "Vienna"),
     ("How many people has the Donbass rebellion killed?", "14,000"),  # Donbass qualifies the rebellion: no party
     ("How many hours did Biden and Putin speak?", "two hours"),  # "how many hours" asks for a duration
+    ("Roughly how many Russian soldiers were regrouped near Ukraine before the Geneva talks?", "100,000"),
     ("How long have Western sanctions been in place against Russia?", "since 2014"),  # a start answers "how long"
 ])
 def test_dates_places_and_durations_lead_with_the_phrase(assistant, question, phrase):
@@ -236,6 +237,8 @@ def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assi
     ("How many Ukrainian soldiers does Russia claim Kyiv has positioned?", "count", "Ukrainian"),
     ("How many soldiers does Moscow claim Kyiv has deployed?", "count", "Kyiv"),  # Kyiv's, by Moscow's count
     ("How many troops does the US say Russia has massed?", "count", "Russia"),
+    ("Approximately how many troops had Russia massed?", "count", "Russia"),  # an adverb before "how many"
+    ("Exactly when did the call take place?", "date", None),
     ("How many soldiers did Russia accuse Ukraine of deploying?", "count", "Ukraine"),  # the accused's soldiers
     ("Which Canadian minister did Blinken brief?", "person", None),
     ("In which bill did Congress hold back?", "law", None),

@@ -82,7 +82,8 @@ _SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-
                         r"[A-Z][\w’'.\-]*)"
                         r"(?:\s+side)?\s+(?:\w+ly\s+)?" + _SPEECH + r"\b")
 _ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){1,5})", re.I)
-_LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now)\b[,\s]*", re.I)
+_LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now|\w+ly(?=\s+(?:how|what|when|where|which|who)\b)|"
+                      r"about(?=\s+how\b))\b[,\s]*", re.I)  # "Roughly how many …" asks what "How many …" asks
 # A clause set before the question word: "Besides Ukraine, which…", "After the summit, who…"
 _WH_WORD = r"\b(?:which|what|who|whom|whose|when|where|how)\b"
 _FRONTED = re.compile(r"^\s*(?:according to|besides|apart from|aside from|other than|except for|in addition to|"
