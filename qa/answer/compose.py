@@ -326,7 +326,7 @@ class Composer:
             short_ok = verdict != "no_short"
         if verdict == "rules" and asked.labels:  # "According to ARD, how long …?": ARD's own answer leads
             cands = self._named_outlet_first(query, cands)
-            if asked.kind in PEOPLE | {"place"}:  # a date or time: tried, it led with other people's dates
+            if asked.kind in PEOPLE:  # a place, date or time: tried, it led with other people's (places, dates)
                 cands, said_first = self._says_what_was_asked(cands)
         described = self._described(asked.about, cands) if asked.about else None
         if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
@@ -405,13 +405,13 @@ class Composer:
         return sum(v for w, v in weights.items() if w in held) >= 0.5 * sum(weights.values())
 
     def _says_what_was_asked(self, cands: list[Candidate]) -> tuple[list[Candidate], bool]:
-        """A bold name fills the slot of a sentence that says what was asked. For a "who" (or "where") question
-        the rules lead with the best sentence naming someone (some place). When that is not the closest sentence
-        (by relevance, among `typed_depth`), and one of the closest names no one and holds much more of the
-        question's weighed words (`says_ratio`), the name is a filler from nearby, not the answer: "Who compared
-        Russia to a fox attacking a henhouse?" was answered with Dmitry Peskov, the speaker of another quote, while
-        the fox sentence's speaker is named a paragraph before it; "What territory did Russia annex in 2014?" with
-        the United States. Then that sentence, which names no one, leads (True: it is put first).
+        """A bold name fills the slot of a sentence that says what was asked. For a "who" question the rules
+        lead with the best sentence naming someone. When that is not the closest sentence (by relevance, among
+        `typed_depth`), and one of the closest names no one and holds much more of the question's weighed words
+        (`says_ratio`), the name is a filler from nearby, not the answer: "Who compared Russia to a fox attacking a
+        henhouse?" was answered with Dmitry Peskov, the speaker of another quote, while the fox sentence's speaker
+        is named a paragraph before it. Then that sentence, which names no one, leads (True: it is put first).
+        (Extended to places, "Which city did Sullivan speak from?" lost Washington to "Biden would speak to …".)
         Where the closest sentence names the answer, or the sentence that says most names someone too, the
         rules' lead stands (False)."""
         lead = next((c for c in cands if c.phrase), None)
