@@ -43,10 +43,10 @@ class QASettings:
     # lead_correct 0.67 without, 0.72 at 0.5-0.7, 0.67 at 0.9)
     lead_max_words: int = 80  # a lead that runs on into the next sentence stays under this many words
     speaker_boost: float = 1.15  # "What did the Kremlin say…": sentences reporting the Kremlin's words
+    title_words: int = 2  # a title that holds this many of a "which <role>" question's words for the person wins
     # answer voting (typed questions asking for a name): chosen on MultiHop inference questions, dev (every
     # 3rd question) and held-out lead_correct 0.713 / 0.627 with depth 10, boost 0.2, other 0.5, and
     # 0.747 / 0.711 with the values below; seeds unchanged at 0.741
-    title_words: int = 2  # a title holding this many of a "which <role>" question's words for the person outranks others
     vote_depth: int = 20  # the best sentences whose answer phrases are pooled, per article…
     vote_other: float = 1.0  # …a sentence's other phrases counting this share of its score…
     vote_boost: float = 0.6  # …and the sentences naming the winner raised by this share,

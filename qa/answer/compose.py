@@ -62,7 +62,7 @@ class Candidate:
     support: float = 0.0  # share of the question's words right around the phrase (short_answer.support)
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
     role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.answer.describe)
-    titles: dict = field(default_factory=dict)  # a "which <role>" question's phrases: how many of its words each title holds
+    titles: dict = field(default_factory=dict)  # "which <role>": how many of its words a phrase's title holds
 
 
 def _leading(lead: Candidate, cands: list[Candidate]) -> list[Candidate]:
@@ -326,7 +326,7 @@ class Composer:
             short_ok = verdict != "no_short"
         if verdict == "rules" and asked.labels:  # "According to ARD, how long …?": ARD's own answer leads
             cands = self._named_outlet_first(query, cands)
-            if asked.kind in PEOPLE:  # a place, date or time: tried, it led with other people's (places, dates)
+            if asked.kind in PEOPLE:  # who-questions: for places and dates, see _says_what_was_asked
                 cands, said_first = self._says_what_was_asked(cands)
         described = self._described(asked.about, cands) if asked.about else None
         if described is not None:  # "Who is Yuri Ushakov?": the sentence that says what he is leads
@@ -411,7 +411,8 @@ class Composer:
         (`says_ratio`), the name is a filler from nearby, not the answer: "Who compared Russia to a fox attacking a
         henhouse?" was answered with Dmitry Peskov, the speaker of another quote, while the fox sentence's speaker
         is named a paragraph before it. Then that sentence, which names no one, leads (True: it is put first).
-        (Extended to places, "Which city did Sullivan speak from?" lost Washington to "Biden would speak to …".)
+        (Tried for places and dates too: "Which city did Sullivan speak from?" lost Washington to "Biden would speak
+        to …", "On what date was Biden due to phone Zelenskiy?" its date to Blinken's earlier call.)
         Where the closest sentence names the answer, or the sentence that says most names someone too, the
         rules' lead stands (False)."""
         lead = next((c for c in cands if c.phrase), None)
