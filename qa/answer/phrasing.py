@@ -103,7 +103,8 @@ class Phrasing:
             right = [p for p in right if supports[p][0] >= s.min_support or sole or
                      max(supports[p][1], conjuncts[p]) >= s.min_support_terms]
         near = {p: self.similarity(c.article_rowid, p, window_cos) for p in right}
-        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts, c.start, c.end)
+        c.phrase = sa.best(asked, text, right, {p: supports[p][0] for p in right}, near, conjuncts, c.start, c.end,
+                           c.titles)
         if c.phrase is None:
             c.score *= s.role_penalty if c.wrong_party else s.type_penalty
             return

@@ -282,20 +282,25 @@ def on_side(asked: Asked, text: str, phrase: Phrase) -> bool:
     return bool(asked.side) and phrase.core > phrase.start and mentions(text[phrase.start:phrase.core], asked.side)
 
 
+def _own_title(text: str, phrase: Phrase, lo: int) -> tuple[int, int] | None:
+    """The span of the title a person's phrase holds ("Secretary of State Antony Blinken"), else of the one
+    written right before it in the sentence starting at `lo` ("… and Director for Russia at the National
+    Security Council Eric Green"), or None."""
+    return (phrase.start, phrase.core) if phrase.core > phrase.start else title_before(text, lo, phrase.start)
+
+
 def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int | None = None, hi: int | None = None) -> int:
     """How many of the words that describe the asked person ("Which National Security Council official
     responsible for Russia": official, National Security Council, Russia) the phrase's title holds: its own
     ("Secretary of State Antony Blinken"), else, in the sentence text[lo:hi], the one written before the name or
     set off after it ("Director for Russia at the National Security Council Eric Green", "Dmitry Peskov, the
     Kremlin spokesman")."""
-    if phrase.core > phrase.start:
-        span = (phrase.start, phrase.core)
-    elif lo is None or hi is None:
-        return 0
+    if lo is None or hi is None:
+        span = (phrase.start, phrase.core) if phrase.core > phrase.start else None
     else:
-        span = title_before(text, lo, phrase.start) or appositive(text, phrase.end, hi)
-        if span is None:
-            return 0
+        span = _own_title(text, phrase, lo) or appositive(text, phrase.end, hi)
+    if span is None:
+        return 0
     title = text[span[0]:span[1]]
     if {w.casefold() for w in tokens(title)} & RANKS - {w.casefold() for w in asked.names}:
         return 0  # a deputy foreign minister is not the foreign minister
@@ -327,8 +332,7 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     # one person's own title, where it has one, is the one that must say it ("French President Emmanuel Macron"
     # is not the French foreign minister, though "Italian Prime Minister" stands in the same sentence); the names
     # of a list share the title its sentence gives them ("former U.S. ambassadors, including … envoys X and Y")
-    own = None if plural(asked) else \
-        (phrase.start, phrase.core) if phrase.core > phrase.start else title_before(text, lo, phrase.start)
+    own = None if plural(asked) else _own_title(text, phrase, lo)
     where = text[own[0]:own[1]] if own else text[lo:hi]
     return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(where)}
 
@@ -354,17 +358,20 @@ def names_met(names: list[str], sentence: str, before: str = "", texts=()) -> bo
 
 
 def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, similarity: dict,
-         conjuncts: dict | None = None, lo: int | None = None, hi: int | None = None) -> Phrase | None:
+         conjuncts: dict | None = None, lo: int | None = None, hi: int | None = None,
+         titled: dict | None = None) -> Phrase | None:
     """The phrase in the part of the sentence that holds most of the question's words (`conjuncts`),
     then the one they surround most closely (`supports`: each phrase's `support` share), then the one
     in the window most like the question (`similarity`); for a plural question ("which
-    ambassadors"), with the list it belongs to."""
+    ambassadors"), with the list it belongs to. `titled`: how many of the question's words each
+    phrase's title holds, where the caller has read it (`titled_as_asked`)."""
     if not candidates:
         return None
     several = plural(asked)
     ordered = sorted(candidates, key=lambda p: p.start)
     pick = max(candidates, key=lambda p: (p.label == "PERSON" if asked.kind == "who" else True,
                                           on_side(asked, text, p),
+                                          titled[p] if titled and p in titled else  # read once by the caller
                                           titled_as_asked(asked, text, p, lo, hi),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
                                           (conjuncts or {}).get(p, 0),
