@@ -64,7 +64,8 @@ class QASettings:
     # the fitted answer scorer (qa/answer/answer_scorer.json) chooses the lead of a look-up question of many clauses and,
     # by its operating points, whether it shows its short answer. On the test half of MultiHop-RAG's local inference
     # questions, trees against the logistic model before them: lead_correct 0.78 -> 0.81, wrong leads 0.10 -> 0.06;
-    # on the seeds, whose look-ups are of one or two clauses, the rules' lead stands. False: the rules alone
+    # on the seeds, whose look-ups are of one or two clauses, the rules' lead stands, shown in bold only where the
+    # scorer's trust model trusts it (`Scorer.trust`). False: the rules alone
     short_answer_gate: bool = True
     # a scorer file fitted by bench/train_answer_scorer.py on an archive of your own; None: the shipped one; "": none,
     # the rules lead alone (how `collect` gathers a training pool whatever model is shipped, stale ones included)

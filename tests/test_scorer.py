@@ -16,6 +16,9 @@ def test_the_shipped_scorer_matches_the_features_it_reads():
     assert tuple(data["features"]) == FEATURES
     scorer = load()
     assert 0.0 <= scorer.abstain_below <= scorer.short_below < 1.0
+    trust = scorer.trust  # the rules' picks, weighed by a logistic regression over the same columns as the trees
+    assert 0.0 <= trust.abstain_below <= trust.short_below < 1.0
+    assert trust.coef.shape == trust.mean.shape == trust.scale.shape == (2 * len(FEATURES),)
     splits = scorer.trees.feature[scorer.trees.feature >= 0]
     assert splits.size and splits.max() < 2 * len(FEATURES)  # each feature, and its gap to the question's best
 
@@ -65,10 +68,41 @@ def test_a_question_of_many_clauses_is_led_by_the_scorer_s_most_probable_candida
     assert "Biden" in answer.short_answer.text  # the one every clause is about, not the adviser quoted beside him
 
 
-def test_a_question_of_one_clause_keeps_the_rules_lead_and_scores_no_candidate(assistant):
+def test_a_question_of_one_clause_keeps_the_rules_lead_and_a_pick_the_trust_model_trusts_stays_bold(assistant):
     answer = assistant.ask("Where did the talks take place?")
+    scorer = assistant.composer.scorer
+    pool = assistant.composer.last_pool
     assert answer.short_answer.text == "Geneva"
-    assert assistant.composer.scorer.many_clauses_only and assistant.composer.last_pool == []
+    assert scorer.many_clauses_only and pool and not any(o.features["many_clauses"] for o in pool)
+    trust = dict(zip((o.phrase.text for o in pool), scorer.trusted(pool)))
+    assert trust["Geneva"] >= scorer.trust.short_below
+
+
+@pytest.mark.parametrize("question, shown", [
+    ("Which US official summed up the video call as a useful meeting?", "Yuri Ushakov"),  # Jake Sullivan did
+    ("Which White House spokeswoman said further sanctions on Nord Stream 2 would not deter the Kremlin?",
+     "Dmitry Peskov"),  # Jen Psaki did; Peskov speaks for the Kremlin
+    ("What territory did Russia annex in 2014?", "the United States"),
+    ("Who headed the Russian delegation at the NATO-Russia Council meeting in Brussels?",  # no article says
+     "the Permanent Council of the Organization for Security and Cooperation in Europe"),
+])
+def test_a_name_the_trust_model_doubts_is_not_shown_in_bold_and_its_sentence_still_leads(assistant, question, shown):
+    """The rules' pick of a question of few clauses, which the articles do not give as the answer: a
+    bold name that misleads is worse than the passage shown without one."""
+    answer = assistant.ask(question)
+    assert answer.short_answer is None and not answer.abstained
+    trust = dict(zip((o.phrase.text for o in assistant.composer.last_pool),
+                     assistant.composer.scorer.trusted(assistant.composer.last_pool)))
+    assert trust[shown] < assistant.composer.scorer.trust.short_below
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Who is Russia's foreign minister?", "Sergey Lavrov"),
+    ("Who is Ukraine's president?", "Volodymyr Zelensky"),
+    ("Who leads the US delegation in Geneva?", "Wendy Sherman"),
+])
+def test_the_rules_right_picks_keep_their_bold_name(assistant, question, name):
+    assert name in assistant.ask(question).short_answer.text
 
 
 @pytest.mark.parametrize("question, many", [
@@ -113,3 +147,26 @@ def test_a_scorer_of_your_own_leads_in_place_of_the_shipped_one_and_none_leaves_
             assert (answer.short_answer is not None) is shows_short  # the rules alone always show theirs
         finally:
             a.close()
+
+
+def test_the_trust_point_hides_the_bold_names_that_mislead_more_than_it_hides_right_ones():
+    """`python -m bench.train_answer_scorer trust` chooses where to stop showing the rules' pick in bold:
+    the most right bold names less WRONG_COST (2) times the misleading ones (wrong, or on a question the
+    articles do not answer), or the lowest point within a standard error of that. A right pick hidden
+    still leads with its sentence."""
+    from bench.train_answer_scorer import _few_clause_points
+
+    def pick(qid, label, answerable=True):
+        return {"qid": qid, "label": label, "sentence": label, "answerable": answerable,
+                "features": {"top_pick": 1.0, "many_clauses": 0.0}}
+
+    kinds = [(1, True, 0.9), (1, True, 0.8), (1, True, 0.7), (1, True, 0.3), (0, True, 0.2), (0, True, 0.35),
+             (0, False, 0.1)]  # 20 questions of each
+    picks = [pick(f"{k}-{n}", label, answerable) for k, (label, answerable, _) in enumerate(kinds) for n in range(20)]
+    points = _few_clause_points(picks, [p for *_, p in kinds for _ in range(20)])
+    assert points["few_short_below"] == 0.4  # 0.35 would show the wrong at 0.35; 0.3, the right at 0.3 but it too
+    shown = points["few_at_operating_points"]
+    assert (shown["right_short"], shown["wrong_short"], shown["null_short"], shown["right_leads"]) == (60, 0, 0, 80)
+    assert points["few_rules_alone"]["wrong_short"] == 40 and points["few_rules_alone"]["null_short"] == 20
+    few = _few_clause_points(picks[:7 * 20:20], [p for *_, p in kinds])  # one of each: too few to tell 0.4 from 0.3
+    assert few["few_short_below"] < 0.4

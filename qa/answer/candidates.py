@@ -129,7 +129,7 @@ def pool(query, cands: list, names: list[str], texts: tuple, idf) -> list[Option
                 "described": float(sa.described(asked, text, p, c.start, c.end)),
                 "side_ok": float(any(q.start == p.start for q in c.phrases)),
                 "titled": float(p.core > p.start),
-                "primary_label": float(p.label == PRIMARY.get(asked.kind or "")),
+                "primary_label": float(PRIMARY.get(asked.kind or "", p.label) == p.label),  # a duration has none
                 "articles": len(articles[k]) / n_articles,
                 "outlets": len(outlets[k]) / n_outlets,
                 "named_outlet": float(bool(named) and outlet in named),

@@ -316,9 +316,9 @@ class Composer:
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
-        short_ok, verdict, said_first = True, "rules", False
+        short_ok, verdict, said_first, trust = True, "rules", False, {}
         if asked.labels and s.short_answer_gate:  # a look-up question: the fitted scorer weighs its lead
-            cands, verdict = self._lookup(query, cands)
+            cands, verdict, trust = self._lookup(query, cands)
             if verdict == "abstain":
                 return self.abstain(question, query, hits, cands, reason=(
                     f"No passage names a {_KIND_WORDS.get(asked.kind, asked.kind)} that fits the question "
@@ -350,6 +350,9 @@ class Composer:
             sentences.append(Sentence(display(c.text), tuple(numbers), speaker(c.text)))
         lead = chosen[0]
         short = None
+        if trust and lead.phrase is not None and \
+                trust.get((id(lead), lead.phrase.start), 1.0) < self.scorer.trust.short_below:
+            short_ok = False  # the rules' pick, which the fitted model trusts too little to show in bold
         if lead.phrase is not None and short_ok:
             others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
             full = self.phrasing.full_name(lead, tuple(others.items()))
@@ -431,30 +434,38 @@ class Composer:
             return None
         return next((c for c in cands if query.names_outlet_of(c.article)), None)
 
-    def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str]:
+    def _lookup(self, query: Query, cands: list[Candidate]) -> tuple[list[Candidate], str, dict]:
         """The candidates of a look-up question, scored by the fitted model (`qa.answer.scorer`). Its most
         probable candidate leads (bench/train_answer_scorer.py); a list question keeps the rules' lead,
         and so does a question of few clauses where the rules pick better (`Scorer.many_clauses_only`).
         The model's probability for the lead decides whether it gives its short answer ("lead"), gives
-        none ("no_short"), or the answer abstains ("abstain")."""
+        none ("no_short"), or the answer abstains ("abstain"). Where the rules lead ("rules"), the
+        trust model's probabilities (`Scorer.trust`) come back by (sentence, phrase start), so that the
+        phrase the rules end up showing in bold is weighed; when their pick's is under its
+        `abstain_below`, the answer abstains."""
         if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
-            return cands, "rules"
-        if self.scorer is not None and self.scorer.many_clauses_only and \
-                not pool_of.many_clauses(query.text, query.terms):  # the rules lead; the question needs no parse
-            return cands, "rules"
+            return cands, "rules", {}
         head = cands[:pool_of.POOL_SENTENCES]
         texts = tuple({c.article_rowid: c.article.text for c in head}.values())
         options = pool_of.pool(query, cands, key_names(query), texts, self._idf)
         self.last_pool = options
         if self.scorer is None or not options:  # no model (training collects every look-up's pool this way)
-            return cands, "rules"
+            return cands, "rules", {}
+        if self.scorer.many_clauses_only and not pool_of.many_clauses(query.text, query.terms):  # the rules lead
+            if self.scorer.trust is None:
+                return cands, "rules", {}
+            trust = self.scorer.trusted(options)
+            pick = next((t for o, t in zip(options, trust) if o.features["top_pick"]), 1.0)
+            if pick < self.scorer.trust.abstain_below:
+                return cands, "abstain", {}
+            return cands, "rules", {(id(o.cand), o.phrase.start): t for o, t in zip(options, trust)}
         self.scorer.score(options)
         best = max(options, key=lambda o: o.probability)
         if best.probability < self.scorer.abstain_below:
-            return cands, "abstain"
+            return cands, "abstain", {}
         lead = best.cand
         lead.phrase = best.phrase
-        return _leading(lead, cands), "no_short" if best.probability < self.scorer.short_below else "lead"
+        return _leading(lead, cands), "no_short" if best.probability < self.scorer.short_below else "lead", {}
 
     def _described(self, name: str, cands: list[Candidate]):
         """(the best sentence close enough to the top that says what the person is, its span) or None."""
