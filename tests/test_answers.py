@@ -695,3 +695,28 @@ def test_the_words_of_a_reported_statement_do_not_give_the_speakers_side(questio
 def test_the_speaker_of_a_statement_about_russian_soldiers_need_not_be_titled_russian(assistant):
     answer = assistant.ask("Who told reporters the Russian soldiers are on their territory?")
     assert "Yuri Ushakov" in answer.short_answer.text  # not Jake Sullivan, who met "reporters" elsewhere
+
+
+@pytest.mark.parametrize("question, kind, focus", [
+    ("Which US broadcaster interviewed Ukrainian Defense Minister Oleksiy Resnikov?", "org", "broadcaster"),
+    ("Which hotel hosted the talks?", None, "hotel"),  # a noun of no known kind: the sentence answers
+    ("Which newly elected president spoke?", "person", "president"),  # a participle before its noun is no verb
+    ("Which Russian deputy foreign minister led Moscow's side in the Geneva talks?", "person", "minister"),
+])
+def test_the_asked_noun_ends_where_the_question_s_verb_begins(question, kind, focus):
+    asked = analyse_question(question)
+    assert (asked.kind, asked.focus) == (kind, focus)
+
+
+def test_a_broadcaster_is_not_the_minister_it_interviewed(assistant):
+    answer = assistant.ask("Which US broadcaster interviewed Ukrainian Defense Minister Oleksiy Resnikov?")
+    assert answer.short_answer.text == "CNN"  # "In an interview with the US broadcaster CNN, …": was refused
+
+
+def test_whose_asks_for_the_one_the_noun_belongs_to(assistant):
+    asked = analyse_question("Whose spokesman said the leaders had stressed that Russia must end its threatening "
+                             "behaviour towards Ukraine?")
+    assert (asked.kind, asked.focus) == ("who", None)
+    answer = assistant.ask("Whose spokesman said the leaders had stressed that Russia must end its threatening "
+                           "behaviour towards Ukraine?")  # "A spokesman for British Prime Minister Johnson said …"
+    assert "Boris Johnson" in answer.short_answer.text

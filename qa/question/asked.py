@@ -108,6 +108,7 @@ _NAMING = re.compile(r"^\s*(?:what(?:['’]s|\s+is|\s+was)\s+the\s+name\s+of|nam
 _DESCRIBED_SPEAKER = re.compile(rf"^\s*(?:which|who\s+(?:is|was)\s+the)\s+(?:[\w’'-]+\s+){{0,5}}?(?:{ROLE_WORDS})"
                                 rf"\s+(?:who\s+(?:\w+\s+)?)?{SAID}\b", re.I)
 SPAN_WORDS = 6  # words after "which"/"how many" searched for the head noun
+_OBJECT_START = re.compile(r"[A-Z]|(?:the|a|an|his|her|its|their)$")  # a verb's object starts so; a noun does not
 
 
 @dataclass
@@ -190,11 +191,16 @@ def analyse_question(question: str) -> Asked:
         asked.about = max(asked.names, key=len, default=None)
     modifiers: list[str] = []
     m = _WH_NOUN.match(core) or _WHO_IS.match(core)
+    if m and re.match(r"\s*whose\b", q):  # "Whose spokesman said …?" asks for the one the spokesman speaks for
+        asked.kind, m = "who", None
     if m:
         span = []
-        for word in re.findall(r"[\w\-’']+", m.group(1))[:SPAN_WORDS]:
+        words = re.findall(r"[\w\-’']+", m.group(1))[:SPAN_WORDS]
+        for i, word in enumerate(words):
             if word.casefold() in _STOP_PHRASE and span:
                 break
+            if span and past_form(word) and i + 1 < len(words) and _OBJECT_START.match(words[i + 1]):
+                break  # the question's verb, with its object: "Which US broadcaster interviewed Ukrainian …"
             span.append(word)
         if span and span[0].casefold() not in _STOP_PHRASE:
             heads = [w for w in span if _head(w) in _NOUN_KIND]
