@@ -720,3 +720,11 @@ def test_whose_asks_for_the_one_the_noun_belongs_to(assistant):
     answer = assistant.ask("Whose spokesman said the leaders had stressed that Russia must end its threatening "
                            "behaviour towards Ukraine?")  # "A spokesman for British Prime Minister Johnson said …"
     assert "Boris Johnson" in answer.short_answer.text
+
+
+def test_a_look_up_is_not_refused_as_announced_while_a_close_sentence_reports_what_it_asks(assistant):
+    """The best sentence only announces the talks ("which are to be led on the US side by senior State
+    Department officials"), but a close one reports who headed the delegation: the answer cites it."""
+    answer = assistant.ask("Which American official led the US negotiating team at the January talks in Geneva?")
+    assert not answer.abstained
+    assert any("headed by Deputy Secretary of State Wendy Sherman" in s.text for s in answer.sentences)

@@ -25,7 +25,9 @@ def test_bundled_seed_set_loads():
                                                ("new_user_questions_3.jsonl", 18), ("new_user_questions_4.jsonl", 18),
                                                ("new_user_questions_5.jsonl", 16), ("new_user_questions_6.jsonl", 15),
                                                ("new_user_questions_7.jsonl", 15), ("new_user_questions_8.jsonl", 15),
-                                               ("new_user_questions_9.jsonl", 15), ("new_user_questions_10.jsonl", 15)])
+                                               ("new_user_questions_9.jsonl", 15), ("new_user_questions_10.jsonl", 15),
+                                               ("new_user_questions_11.jsonl", 15), ("new_user_questions_12.jsonl", 15),
+                                               ("new_user_questions_13.jsonl", 15)])
 def test_new_users_question_sets_load(name, near_misses):
     """The new users' questions load as `byline eval --questions` reads them: every answerable one
     with its evidence, the follow-ups with the turns they follow."""

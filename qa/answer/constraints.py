@@ -209,7 +209,10 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
     # "What did the council decide at its Thursday meeting?": what an announcement cannot say. "When was the
     # council's meeting held?" is answered with the day announced, and a note that says so (Composer.build)
     if asked.past and _WH.match(query.text) and cands and cands[0].phrase is None \
-            and announced_only(cands[0].text):  # read after the dates: the best sentence that is left
+            and announced_only(cands[0].text) \
+            and not any(c.phrase and not announced_only(c.text) for c in cands[:settings.typed_depth]):
+        # read after the dates: the best sentence that is left. A close one that names what a look-up asks for
+        # and reports it ("the US delegation, headed by Wendy Sherman") answers "Who led the US delegation?"
         return [], "The articles announce this for later; none reports how it went."
     return cands, None
 
