@@ -728,3 +728,9 @@ def test_a_look_up_is_not_refused_as_announced_while_a_close_sentence_reports_wh
     answer = assistant.ask("Which American official led the US negotiating team at the January talks in Geneva?")
     assert not answer.abstained
     assert any("headed by Deputy Secretary of State Wendy Sherman" in s.text for s in answer.sentences)
+
+
+def test_a_body_is_an_organisation_not_a_topic_no_article_names(assistant):
+    """No article says "body": "Which EU body …" asks for an organisation, not about bodies."""
+    answer = assistant.ask("Which EU body does Ursula von der Leyen lead?")
+    assert answer.short_answer.text == "EU Commission"  # "EU Commission President Ursula von der Leyen …"
