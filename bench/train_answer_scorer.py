@@ -392,9 +392,10 @@ def trust(args) -> int:
     if args.write:
         scaler, model = fitted(c, np.arange(len(y)))
         data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-        data["trust"] = {"mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(), "coef": model.coef_[0].tolist(),
-                         "intercept": float(model.intercept_[0]), "short_below": report["few_short_below"],
-                         "abstain_below": report["few_abstain_below"], "trained_on": "tune half: " + ", ".join(report["sets"]),
+        data["trust"] = {"mean": scaler.mean_.tolist(), "scale": scaler.scale_.tolist(),
+                         "coef": model.coef_[0].tolist(), "intercept": float(model.intercept_[0]),
+                         "short_below": report["few_short_below"], "abstain_below": report["few_abstain_below"],
+                         "trained_on": "tune half: " + ", ".join(report["sets"]),
                          "cv": {k: report[k] for k in ("picks", "right", "C", "cv_auc", "cv_log_loss",
                                                        "few_at_operating_points", "few_rules_alone")}}
         MODEL_FILE.write_text(json.dumps(data, separators=(",", ":")) + "\n", encoding="utf-8")

@@ -50,8 +50,8 @@ NOUN_KINDS = {
         place places nation nations location province border area territory venue island""",
     "org": """company companies bank banks organisation organization organisations organizations agency
         agencies newspaper outlet outlets broadcaster party parties group groups firm firms team teams
-        alliance body bodies institution institutions ministry network platform platforms service website app brand brands
-        retailer manufacturer startup studio publication exchange league club university""",
+        alliance body bodies institution institutions ministry network platform platforms service website app
+        brand brands retailer manufacturer startup studio publication exchange league club university""",
     "who": "entity entities",
     "date": "day days date dates year years month months weekday",
     "law": "bill law act treaty agreement accord",
