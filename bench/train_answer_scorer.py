@@ -237,7 +237,8 @@ def _operating_points(cand: list[dict], prob, rows: list[dict], short: float | N
 
 def _few_clause_points(cand: list[dict], prob, short: float | None = None, abstain: float | None = None) -> dict:
     """Where the rules lead (questions of one or two clauses), the model still says how far to trust them.
-    From the probabilities of the tuning pool's few-clause questions, answerable and null alike:
+    From the probabilities of the rules' picks (`top_pick`) in the pool's few-clause questions, answerable and
+    null alike (the trust model scores those picks alone):
     - `few_short_below`: the rules' pick shows its short answer only when its probability reaches it; the
       lowest point of the grid whose right short answers less WRONG_COST times the misleading ones (a
       wrong name, or any name where the articles hold no answer) come within one standard error (of the
@@ -249,21 +250,14 @@ def _few_clause_points(cand: list[dict], prob, short: float | None = None, absta
     Given both (a shipped model's), the figures at them, for new questions."""
     import numpy as np
 
-    by_q: dict[str, list] = {}
-    for r, p in zip(cand, prob):
-        if not r["features"]["many_clauses"]:
-            by_q.setdefault(r["qid"], []).append((float(p), r))
-    rows = []  # (the rules' pick's probability, the best candidate's, the pick's row) per question
-    for options in by_q.values():
-        pick = next(((p, r) for p, r in options if r["features"]["top_pick"]), None)
-        if pick is not None:
-            rows.append((pick[0], max(p for p, _ in options), pick[1]))
-    answerable = max(1, sum(r["answerable"] for _, _, r in rows))
+    rows = [(float(p), r) for r, p in zip(cand, prob)  # the pick's probability and row, a question each
+            if r["features"]["top_pick"] and not r["features"]["many_clauses"]]
+    answerable = max(1, sum(r["answerable"] for _, r in rows))
 
     def at(short: float, abstain: float) -> dict:
         right = right_short = wrong = misleading = abstained = null_abstained = 0
-        for p, best, r in rows:
-            if best < abstain:
+        for p, r in rows:
+            if p < abstain:
                 abstained += r["answerable"]
                 null_abstained += 1 - r["answerable"]
             elif not r["answerable"]:
@@ -279,7 +273,7 @@ def _few_clause_points(cand: list[dict], prob, short: float | None = None, absta
 
     def shown(t: float) -> np.ndarray:  # per question: a right short answer +1, a misleading one -WRONG_COST
         return np.array([0.0 if p < t else (r["label"] if r["answerable"] else 0) -
-                         WRONG_COST * (1 - r["label"] if r["answerable"] else 1) for p, _, r in rows])
+                         WRONG_COST * (1 - r["label"] if r["answerable"] else 1) for p, r in rows])
 
     grid = sorted({0.0, *(float(t) for t in np.round(np.linspace(0.05, 0.95, 19), 2))})
     if short is None:  # the lowest point within one standard error of the best (the value is flat near its top, so

@@ -289,16 +289,13 @@ def _own_title(text: str, phrase: Phrase, lo: int) -> tuple[int, int] | None:
     return (phrase.start, phrase.core) if phrase.core > phrase.start else title_before(text, lo, phrase.start)
 
 
-def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int | None = None, hi: int | None = None) -> int:
+def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> int:
     """How many of the words that describe the asked person ("Which National Security Council official
     responsible for Russia": official, National Security Council, Russia) the phrase's title holds: its own
     ("Secretary of State Antony Blinken"), else, in the sentence text[lo:hi], the one written before the name or
     set off after it ("Director for Russia at the National Security Council Eric Green", "Dmitry Peskov, the
     Kremlin spokesman")."""
-    if lo is None or hi is None:
-        span = (phrase.start, phrase.core) if phrase.core > phrase.start else None
-    else:
-        span = _own_title(text, phrase, lo) or appositive(text, phrase.end, hi)
+    span = _own_title(text, phrase, lo) or appositive(text, phrase.end, hi)
     if span is None:
         return 0
     title = text[span[0]:span[1]]
@@ -358,8 +355,7 @@ def names_met(names: list[str], sentence: str, before: str = "", texts=()) -> bo
 
 
 def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, similarity: dict,
-         conjuncts: dict | None = None, lo: int | None = None, hi: int | None = None,
-         titled: dict | None = None) -> Phrase | None:
+         conjuncts: dict, lo: int, hi: int, titled: dict | None = None) -> Phrase | None:
     """The phrase in the part of the sentence that holds most of the question's words (`conjuncts`),
     then the one they surround most closely (`supports`: each phrase's `support` share), then the one
     in the window most like the question (`similarity`); for a plural question ("which
@@ -374,7 +370,7 @@ def best(asked: Asked, text: str, candidates: list[Phrase], supports: dict, simi
                                           titled[p] if titled and p in titled else  # read once by the caller
                                           titled_as_asked(asked, text, p, lo, hi),  # "the NATO secretary general"
                                           several and _with_list(p, ordered, text) is not p,  # "which leaders": a list
-                                          (conjuncts or {}).get(p, 0),
+                                          conjuncts.get(p, 0),
                                           round(supports[p], 2),
                                           round(similarity.get(p, 0.0), 2)))
     return _with_list(pick, ordered, text) if several else pick
