@@ -178,3 +178,24 @@ def test_a_person_asked_by_title_has_that_title_not_a_neighbours(assistant):
     assert answer.abstained and answer.short_answer is None
     answer = assistant.ask("Which British minister did Biden speak to after the summit?")
     assert answer.short_answer.text.endswith("Boris Johnson")
+
+
+@pytest.mark.parametrize("text, stem, held", [
+    ("…, followed by comments from White House spokeswoman Jen Psaki. Later, Psaki said", "spoke", True),  # lower case
+    ("Simon Miles, a historian of the Cold War at Duke University, said it", "histo", True),  # apposition after
+    ("Kremlin spokesman Dmitry Peskov and Psaki spoke", "spoke", False),  # Peskov's title, not Psaki's
+    ("The minister met Psaki on Friday", "minis", False),  # a word of the sentence, not a title of hers
+])
+def test_a_title_is_read_where_the_articles_write_it_before_or_after_the_name(text, stem, held):
+    from qa.lexicon.titles import titles_holding
+
+    assert bool(titles_holding("Psaki" if "Psaki" in text else "Miles", stem, (text,))) is held
+
+
+def test_a_person_named_by_surname_answers_the_title_another_article_gives_them(assistant):
+    """"In turn, Psaki announced that … further sanctions against NS2 would not have a deterrent effect": her
+    title is in another article ("White House spokeswoman Jen Psaki"); Kremlin spokesman Peskov, titled in
+    his own sentence, is not the White House's."""
+    answer = assistant.ask("Which White House spokeswoman said more sanctions against NS2 would not deter the Kremlin?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Jen Psaki"
+    assert "Psaki announced" in answer.sentences[0].text

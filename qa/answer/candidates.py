@@ -126,7 +126,7 @@ def pool(query, cands: list, names: list[str], texts: tuple, idf) -> list[Option
                 "first_rank": 1.0 / (1.0 + first[k]),
                 "names_met": float(met),
                 "role_ok": float(sa.role_ok(asked, p, c.text)),
-                "described": float(sa.described(asked, text, p, c.start, c.end)),
+                "described": float(sa.described_anywhere(asked, text, p, c.start, c.end, texts)),
                 "side_ok": float(any(q.start == p.start for q in c.phrases)),
                 "titled": float(p.core > p.start),
                 "primary_label": float(PRIMARY.get(asked.kind or "", p.label) == p.label),  # a duration has none

@@ -71,7 +71,7 @@ class Phrasing:
         c.found = found
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
         c.wrong_party = bool(found) and not right
-        right = [p for p in right if sa.described(asked, text, p, c.start, c.end)]  # "Which Russian general…"
+        right = [p for p in right if sa.described_anywhere(asked, text, p, c.start, c.end, others)]  # "Which Russian general…"
         role = asked_role(query.text)
         if role is not None:  # "Who is Germany's finance minister?": the text must give the name that title
             c.role_ties = {p: role_tie(role, text, c.start, c.end, p.start, p.core, p.end) for p in right}
@@ -84,7 +84,7 @@ class Phrasing:
             right = [p for p in right if p.core > p.start and article]
         if role is None and asked.kind in PEOPLE and asked.focus and ROLE.fullmatch(asked.focus) and \
                 not sa.plural(asked):  # "Which Kremlin adviser …": titles that describe the person
-            c.titles = {p: sa.titled_as_asked(asked, text, p, c.start, c.end) for p in right}
+            c.titles = {p: sa.titled_as_asked(asked, text, p, c.start, c.end, others) for p in right}
         if asked.titled and role is None:  # a role question: role_tie has read the title and its owner
             right = [p for p in right if sa.on_side(asked, text, p)]
         if asked.side and asked.kind in PEOPLE and right and others:  # "Which Russian official…"

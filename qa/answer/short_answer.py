@@ -11,7 +11,7 @@ from qa.answer.counted import counts_other, measures_other
 from qa.answer.describe import appositive, title_before
 from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, name_end, other_polity, same_party
 from qa.lexicon.places import TOWN_NOUNS, no_town
-from qa.lexicon.titles import RANKS, ROLE, TITLE, named_by_role, role_aliases
+from qa.lexicon.titles import RANKS, ROLE, TITLE, named_by_role, role_aliases, titles_holding
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, tokens
 from qa.question.asked import FIGURES, PEOPLE, Asked, fills
@@ -289,18 +289,22 @@ def _own_title(text: str, phrase: Phrase, lo: int) -> tuple[int, int] | None:
     return (phrase.start, phrase.core) if phrase.core > phrase.start else title_before(text, lo, phrase.start)
 
 
-def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> int:
+def titled_as_asked(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int, texts=()) -> int:
     """How many of the words that describe the asked person ("Which National Security Council official
     responsible for Russia": official, National Security Council, Russia) the phrase's title holds: its own
     ("Secretary of State Antony Blinken"), else, in the sentence text[lo:hi], the one written before the name or
     set off after it ("Director for Russia at the National Security Council Eric Green", "Dmitry Peskov, the
-    Kremlin spokesman")."""
+    Kremlin spokesman"); where the sentence gives none, the best of the titles that the retrieved articles
+    (`texts`) give the person elsewhere and that hold the asked role."""
     span = _own_title(text, phrase, lo) or appositive(text, phrase.end, hi)
     if span is None:
+        return max((_title_holds(asked, t) for t in _titles_elsewhere(asked, phrase, texts)), default=0)
+    return _title_holds(asked, text[span[0]:span[1]])
+
+
+def _title_holds(asked: Asked, title: str) -> int:
+    if _ranked(asked, title):
         return 0
-    title = text[span[0]:span[1]]
-    if {w.casefold() for w in tokens(title)} & RANKS - {w.casefold() for w in asked.names}:
-        return 0  # a deputy foreign minister is not the foreign minister
     focus = bool(asked.focus) and asked.focus.casefold()[:ROLE_STEM] in title.casefold()
     return focus + sum(mentions(title, n) for n in dict.fromkeys(asked.names))
 
@@ -332,6 +336,26 @@ def described(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int) -> bool
     own = None if plural(asked) else _own_title(text, phrase, lo)
     where = text[own[0]:own[1]] if own else text[lo:hi]
     return asked.focus[:ROLE_STEM] in {t[:ROLE_STEM] for t in tokens(where)}
+
+
+def described_anywhere(asked: Asked, text: str, phrase: Phrase, lo: int, hi: int, texts=()) -> bool:
+    """`described`, or a person whom the retrieved articles (`texts`) give the asked title elsewhere: "Psaki
+    announced …" names the White House spokeswoman that another sentence calls "White House spokeswoman Jen
+    Psaki"."""
+    if described(asked, text, phrase, lo, hi):
+        return True
+    return bool(_titles_elsewhere(asked, phrase, texts))
+
+
+def _titles_elsewhere(asked: Asked, phrase: Phrase, texts) -> tuple[str, ...]:
+    if asked.kind != "person" or phrase.label != "PERSON" or not asked.focus or not texts:
+        return ()
+    return tuple(t for t in titles_holding(phrase.text, asked.focus[:ROLE_STEM], texts) if not _ranked(asked, t))
+
+
+def _ranked(asked: Asked, title: str) -> bool:
+    """The title holds a rank the question does not: a deputy foreign minister is not the foreign minister."""
+    return bool({w.casefold() for w in tokens(title)} & RANKS - {w.casefold() for w in asked.names})
 
 
 CREDIT_WORDS = 16  # a reporter's credit line ("Demian von Osten, ARD Moscow, daily topics …") is short

@@ -91,6 +91,44 @@ def _titled_other_side(name: str, side: str, texts: tuple[str, ...]) -> bool:
     return other
 
 
+def titles_holding(name: str, stem: str, texts) -> tuple[str, ...]:
+    """The titles the texts give the person that hold a word starting with `stem` (a role noun's first
+    letters), written just before the name, lower case and all ("White House spokeswoman Jen Psaki"), or in
+    an apposition just after it ("Simon Miles, a historian of the Cold War at Duke University"). A sentence
+    that names the person by surname alone is then about the one so titled elsewhere."""
+    last = name.split()[-1]
+    if len(last) < 3 or not last[:1].isupper() or not stem:
+        return ()
+    return tuple(t for text in texts if last in text for t in _titles_holding(last, stem.casefold(), text))
+
+
+_WORD = re.compile(r"[\w’'.-]+")
+_APPOSITION = re.compile(r"\s*,\s*(?:the|an?)\s+([^,;:()“”\"]{0,80})")  # "…, the Kremlin spokesman,"
+
+
+@lru_cache(maxsize=1024)  # the same articles are read for the same surname, phrase after phrase
+def _titles_holding(last: str, stem: str, text: str) -> tuple[str, ...]:
+    out = []
+    for m in re.finditer(rf"(?<![\w-]){re.escape(last)}(?![\w-])", text):
+        before = text[max(0, m.start() - 80):m.start()]
+        cut = max(before.rfind(ch) for ch in ",;:()“”\"\n")
+        words = _WORD.findall(before[cut + 1:])
+        run = []
+        for word in reversed(words):  # back over the name's own words and the title's, to the first other word
+            if not (word[:1].isupper() or title_word(word) or word.casefold().startswith(stem)
+                    or word.casefold() in ("of", "the")):
+                break
+            run.insert(0, word)
+        if any(w.casefold().startswith(stem) for w in run):
+            out.append(" ".join(run))
+        after = _APPOSITION.match(text, m.end())
+        if after:
+            words = after.group(1).split()[:6]
+            if any(w.casefold().startswith(stem) for w in words):
+                out.append(" ".join(words))
+    return tuple(out)
+
+
 def role_aliases(name: str, texts) -> frozenset[str]:
     """The titles the texts give a person before their name, for a sentence that names them by title
     alone: "US President Joe Biden" makes "the US president was accompanied by…" a sentence about
