@@ -154,6 +154,19 @@ def test_asking_what_someone_said_about_a_topic_they_never_spoke_on_abstains(ass
     assert not answer.abstained and "Psaki" in answer.sentences[0].text and "NS2" in answer.sentences[0].text
 
 
+def test_a_figure_asked_as_someones_is_not_taken_from_another_speakers_words(assistant):
+    """"Some 100,000 troops" is in the articles, but in a report on Biden's team, never in Sullivan's words;
+    asked as what Psaki put the figure at, the one who gave it is not she either. The same figure asked as
+    Moscow's (a country, many speakers) or with no speaker is still found."""
+    for question, who in [("According to Jake Sullivan, how many Russian troops are massed on Ukraine's border?",
+                           "Jake Sullivan"),
+                          ("How many Russian troops did Jen Psaki say were near the Ukrainian border?", "Jen Psaki")]:
+        answer = assistant.ask(question)
+        assert answer.abstained and who in answer.reason
+    answer = assistant.ask("How many Russian troops are massed near Ukraine's border?")
+    assert answer.short_answer is not None and "100,000" in answer.short_answer.text
+
+
 @pytest.mark.parametrize("question, unnamed", [
     ("Who was the senior State Department official who said the US has no plans to put offensive weapons in "
      "Ukraine?", "a senior State Department official"),  # not Biden or Putin, named inside the quote

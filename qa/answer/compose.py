@@ -26,7 +26,7 @@ from qa.answer.reading import does, fragment, heading, majority_labels, open_quo
 from qa.answer.tidy import display
 from qa.archive.dates import weekday_date
 from qa.archive.naming import cite
-from qa.lexicon.names import mentions
+from qa.lexicon.names import AFFILIATIONS, demonym, mentions, polity
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import STOPWORDS, compact, lemma, stem, tokens
 from qa.question.asked import FIGURES, PEOPLE
@@ -311,6 +311,11 @@ class Composer:
         if who:  # X's own words first, those on the topic asked about before the rest
             theirs, on = {id(c) for c in quoting}, {id(c) for c in on_topic}
             cands = sorted(cands, key=lambda c: (id(c) not in on, id(c) not in theirs))  # stable: best first within
+        by = _named_speaker(asked.speaker, query) if asked.labels and not who else None
+        if by and not any(c.phrase and speaks(by, c.text) for c in cands[: s.typed_depth]):
+            # "According to Jake Sullivan, how many …?": a figure or name from someone else's words does not answer
+            return self.abstain(question, query, hits, cands, reason=(
+                f"No passage gives the {_KIND_WORDS.get(asked.kind, asked.kind)} the question asks for as {by}'s."))
         if asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
             what = "figure" if asked.kind in FIGURES else asked.kind
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
@@ -520,6 +525,18 @@ class Composer:
                 notes.append(f"Accounts differ: {display(lead.phrase.text)} according to {who_a}; "
                              f"{display(other.phrase.text)} according to {who_b}.")
         return notes
+
+
+def _named_speaker(speaker: str | None, query: Query) -> str | None:
+    """The person whose words a question asks for, named ("According to Jake Sullivan, …", "How many
+    battalions did Putin say …"); None for a country, a body or an outlet ("Moscow", "the Kremlin
+    statement", "Le Figaro"), which speak through many people's sentences."""
+    if not speaker or not speaker[:1].isupper() or any(compact(speaker) in compact(o) for o in query.outlets):
+        return None
+    words = speaker.split()
+    if len(words) > 3 or any(not w[:1].isupper() or polity(w) or demonym(w) or w in AFFILIATIONS for w in words):
+        return None
+    return speaker
 
 
 def _outlet(sources: list[Source], c: Candidate) -> str:
