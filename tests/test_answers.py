@@ -610,6 +610,19 @@ def test_irregular_verb_forms_are_the_spacy_models_own():
     assert stem("began") == "began"  # keyword search matches the words as the articles write them
 
 
+def test_a_verb_ending_in_e_meets_its_inflections_and_its_noun(assistant):
+    """"accuse" and "accused", "accusing", "accusations" share one key, as "declined" and "decline" do; a title's
+    words keep their spelling ("defence" is not cut to "defenc"). "What did Putin accuse Kyiv of …?" is led by
+    the sentence on his accusations, which names the Minsk agreements."""
+    from qa.lexicon.words import lemma, word_key
+
+    assert len({word_key(w) for w in ("accuse", "accused", "accusing", "accusations")}) == 1
+    assert word_key("decline") == word_key("declined") and word_key("date") != word_key("dated")
+    assert lemma("defence") == "defence"
+    answer = assistant.ask("What did Putin accuse Kyiv of failing to do?")
+    assert "Minsk agreements" in answer.sentences[0].text
+
+
 def test_a_word_naming_the_kind_of_answer_is_not_a_topic_the_articles_must_use(assistant):
     answer = assistant.ask("What is Eric Green's role?")  # no article says "role"; one says what his is
     assert not answer.abstained and "Director for Russia" in answer.sentences[0].text

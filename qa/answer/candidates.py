@@ -33,7 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qa.answer import short_answer as sa
-from qa.lexicon.words import lemma, tokens
+from qa.lexicon.words import tokens, word_key
 from qa.question.asked import FIGURES
 
 POOL_SENTENCES = 15  # best-ranked sentences whose phrases are candidates (MultiHop dev tune: the gold
@@ -149,11 +149,11 @@ _NO_CLAUSES = {"clause_sentence": 0.0, "clause_article": 0.0, "clause_least": 0.
 
 def clauses(text: str, terms: list[str]) -> list[set[str]]:
     """The question's clauses (cut at `_CLAUSE_BREAK`), each as the lemmas of the question's search
-    terms that it holds; clauses with fewer than MIN_CLAUSE_TERMS of them are left out."""
-    wanted = {lemma(t) for t in terms}
+    terms that it holds (`word_key`, as a sentence's `stems`); clauses with fewer than MIN_CLAUSE_TERMS of them are left out."""
+    wanted = {word_key(t) for t in terms}
     out = []
     for part in _CLAUSE_BREAK.split(text):
-        own = {lemma(t) for t in tokens(part)} & wanted
+        own = {word_key(t) for t in tokens(part)} & wanted
         if len(own) >= MIN_CLAUSE_TERMS and own not in out:
             out.append(own)
     return out[:MAX_CLAUSES]
@@ -171,7 +171,7 @@ def clause_support(text: str, terms: list[str], sentences: list, idf, keys: set[
     parts = clauses(text, terms)
     if len(parts) < 2 or not sentences or not keys:
         return {}
-    weight = {lemma(t): idf(t) for t in terms}
+    weight = {word_key(t): idf(t) for t in terms}
     cover = np.array([[sum(weight[w] for w in part & c.stems) / sum(weight[w] for w in part) for c in sentences]
                       for part in parts])  # clauses x sentences
     best = cover.max(axis=1)

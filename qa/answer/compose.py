@@ -28,7 +28,7 @@ from qa.archive.dates import weekday_date
 from qa.archive.naming import cite
 from qa.lexicon.names import AFFILIATIONS, demonym, mentions, polity
 from qa.lexicon.verbs import SAID
-from qa.lexicon.words import STOPWORDS, compact, lemma, stem, tokens
+from qa.lexicon.words import STOPWORDS, compact, stem, tokens, word_key
 from qa.question.asked import FIGURES, PEOPLE
 from qa.question.query import Query
 from qa.question.structure import asked_role
@@ -73,12 +73,12 @@ def _leading(lead: Candidate, cands: list[Candidate]) -> list[Candidate]:
 
 @lru_cache(maxsize=1 << 14)
 def _lemmas(text: str) -> tuple[str, ...]:
-    return tuple(lemma(t) for t in tokens(text))
+    return tuple(word_key(t) for t in tokens(text))
 
 
 def _stems(text: str) -> set[str]:
-    """The lemmas of a sentence's words. The same sentence comes back claim after claim and question after
-    question: its lemmas are kept, and the set is built from them in the same order (the same set)."""
+    """The lemmas of a sentence's words (`word_key`). The same sentence comes back claim after claim and question
+    after question: its lemmas are kept, and the set is built from them in the same order (the same set)."""
     return set(_lemmas(text))
 
 
@@ -149,7 +149,7 @@ class Composer:
         terms = query.terms
         weights = {t: self._idf(t) for t in terms}
         total = sum(weights.values()) or 1.0
-        term_stems = {t: lemma(t) for t in terms}
+        term_stems = {t: word_key(t) for t in terms}
         out: list[Candidate] = []
         window_cos: dict[int, list[tuple[int, int, float]]] = {}  # article -> (start, end, cosine) of its windows
         for rowid, entry in by_article.items():
@@ -400,7 +400,7 @@ class Composer:
         """Does the passage of someone's words, or a sentence beside it (a quote runs on), hold at least
         half of the topic's words, weighed by rarity, a name in any of its forms ("NS2" for Nord Stream 2)?
         "What did Scholz say about the Nord Stream 2 pipeline?" is not answered by his words on diplomacy."""
-        words = {lemma(t) for t in tokens(topic) if t not in STOPWORDS}
+        words = {word_key(t) for t in tokens(topic) if t not in STOPWORDS}
         if not words:
             return True
         beside = [c for c in cands if c.article_rowid == said.article_rowid and abs(c.idx - said.idx) == 1]
@@ -408,7 +408,7 @@ class Composer:
         text = " ".join([said.text, *(c.text for c in beside)])
         for name in _TOPIC_NAME.findall(topic):
             if mentions(text, name):
-                held |= {lemma(t) for t in tokens(name)}
+                held |= {word_key(t) for t in tokens(name)}
         weights = {w: self._idf(w) for w in words}
         return sum(v for w, v in weights.items() if w in held) >= 0.5 * sum(weights.values())
 

@@ -60,6 +60,14 @@ def lemma(word: str) -> str:
     return stem(IRREGULAR.get(w, w))
 
 
+def word_key(word: str) -> str:
+    """`lemma`, less a final "e" where 4 letters stay: what a question's word and a sentence's are matched by when
+    counting the words they share. "accuse" meets "accused", "accusing" and "accusation", whose endings `stem`
+    cuts with the "e" ("decline" and "declined": declin). Titles keep `lemma`'s spelling ("defence", "defense")."""
+    s = lemma(word)
+    return s[:-1] if s.endswith("e") and len(s) >= 5 else s
+
+
 @lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude English stem, the same for question words and article words."""
