@@ -241,10 +241,40 @@ def test_displayed_sentences_lose_doubled_punctuation_but_quotes_stay_exact(assi
     ("How long have Western sanctions been in place against Russia?", "duration", None),  # a region, no party
     ("On what date did the earlier Geneva summit, whose positive spirit Putin wanted to continue, take place?",
      "date", None),
+    # a clause of time before the question, however long and whatever it holds: its "when" asks nothing
+    ("When the White House described how it would reinforce NATO's eastern members, which countries did it name?",
+     "place", None),
+    ("After he had spoken with the Kremlin leader for two hours in December, how many European leaders did Biden "
+     "call?", "count", "European"),
+    ("For the timeline in my essay, could you tell me on what date the video call took place?", "date", None),
+    ("Do you know who heads the Russian delegation?", "who", None),
 ])
 def test_the_question_says_what_kind_of_answer_it_wants(question, kind, party):
     asked = analyse_question(question)
     assert (asked.kind, asked.party) == (kind, party)
+
+
+def test_a_question_asked_as_a_request_is_answered_not_judged_yes_or_no(assistant):
+    """"Could you tell me on what day …?" opens with an auxiliary, but asks the question it holds: it gets the
+    date, not a verdict. One that holds no question word ("Could you tell me if …?") is a yes/no question."""
+    from qa.answer.verdict.form import polar
+
+    question = "For my notes, could you tell me on what date the Biden-Putin video summit took place?"
+    assert not polar(question) and polar("Could you tell me if Biden ruled out sending US troops to Ukraine?")
+    answer = assistant.ask(question)
+    assert answer.verdict is None and answer.short_answer is not None and "December 7" in answer.short_answer.text
+
+
+def test_where_the_asked_person_was_is_read_from_a_sentence_that_says_they_were_there(assistant):
+    """"Where exactly was the Russian leader …?" asks where he was, not where the talks were about: a place only
+    counts in a sentence that puts a Russian leader there, so "the conflict in Ukraine" is no answer."""
+    from qa.answer.short_answer import _whereabouts
+
+    assert _whereabouts("the Russian leader", "The Russian president, who was in ")
+    assert _whereabouts("Vladimir Putin", "The Russian president, who was in ", aliases=("russian president",))
+    assert not _whereabouts("Vladimir Putin", "The Russian president, who was in ")
+    answer = assistant.ask("While Biden spoke from Washington, where exactly was the Russian leader during the call?")
+    assert answer.short_answer is None or answer.short_answer.text != "Ukraine"
 
 
 def test_a_follow_up_does_not_repeat_the_previous_answer(assistant):

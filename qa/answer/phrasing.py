@@ -16,7 +16,7 @@ from functools import lru_cache
 from qa.answer import short_answer as sa
 from qa.answer.describe import role_tie
 from qa.lexicon.names import gender_in, mentions, without_possessive
-from qa.lexicon.titles import ROLE, titled_other_side
+from qa.lexicon.titles import ROLE, role_aliases, titled_other_side
 from qa.question.asked import PEOPLE
 from qa.question.query import Query
 from qa.question.structure import asked_role
@@ -67,7 +67,8 @@ class Phrasing:
         (`c.phrase`), and the sentence's score read around that phrase. `others`: the texts of every
         retrieved article, where a person's title may say which side they are on."""
         s, asked, text = self.settings, query.asked, c.article.text
-        found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities)
+        aliases = role_aliases(asked.located, others) if asked.located and others else ()
+        found = sa.phrases(asked, query.text, text, c.start, c.end, c.entities, aliases)
         c.found = found
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
         c.wrong_party = bool(found) and not right

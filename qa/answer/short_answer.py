@@ -11,7 +11,7 @@ from qa.answer.counted import counts_other, measures_other
 from qa.answer.describe import appositive, title_before
 from qa.lexicon.names import demonym, expansion_in, expansion_spans, mentions, name_end, other_polity, same_party
 from qa.lexicon.places import TOWN_NOUNS, no_town
-from qa.lexicon.titles import RANKS, ROLE, TITLE, named_by_role, role_aliases, titles_holding
+from qa.lexicon.titles import RANKS, ROLE, ROLE_WORDS, TITLE, named_by_role, role_aliases, titles_holding
 from qa.lexicon.verbs import SAID
 from qa.lexicon.words import lemma, tokens
 from qa.question.asked import FIGURES, PEOPLE, Asked, fills
@@ -102,11 +102,17 @@ _LOCATIVE = re.compile(r"\b(?:in|at|from|near|on|to|into|inside|outside|within|a
                        r"\s+(?:the\s+)?$", re.I)
 
 
-def _whereabouts(who: str, before: str) -> bool:
-    """The text before a place says that `who` is or was there: "Putin, who was in", "Putin is in"."""
-    last = re.escape(who.split()[-1])
-    return re.search(last + r"[’'s]*,?(?:\s+who)?\s+(?:is|was|are|were|stayed|remained|spoke|joined)\s+"
-                            r"(?:\w+\s+){0,2}?(?:in|at|from|on)\s+(?:the\s+)?$", before, re.I) is not None
+def _whereabouts(who: str, before: str, aliases=()) -> bool:
+    """The text before a place says that `who` is or was there: "Putin, who was in", "Putin is in"; or one of
+    the titles the articles give them (`aliases`, "russian president": "The Russian president, who was in");
+    `who` asked as "the Russian leader" is any title of that side: "The Russian president, who was in"."""
+    words = who.split()
+    if words[0].casefold() == "the" and ROLE.fullmatch(words[-1]):
+        subject = r"\b" + r"\s+".join([*(re.escape(w) for w in words[1:-1]), ROLE_WORDS])
+    else:
+        subject = "|".join([re.escape(words[-1]), *(r"\b" + re.escape(a) for a in aliases)])
+    return re.search(rf"(?:{subject})[’'s]*,?(?:\s+who)?\s+(?:is|was|are|were|stayed|remained|spoke|joined)\s+"
+                     r"(?:\w+\s+){0,2}?(?:in|at|from|on)\s+(?:the\s+)?$", before, re.I) is not None
 
 
 POLITIES = frozenset("city cities town towns capital capitals country countries nation nations state states "
@@ -128,9 +134,10 @@ def owner(text: str, start: int, end: int, entities: list[tuple[int, int, str]])
 
 
 def phrases(asked: Asked, question: str, text: str, start: int, end: int,
-            entities: list[tuple[int, int, str]]) -> list[Phrase]:
+            entities: list[tuple[int, int, str]], aliases=()) -> list[Phrase]:
     """Every phrase of the sentence text[start:end] that could answer the question and that the
-    question does not already name."""
+    question does not already name; `aliases`: the titles the articles give the person whose whereabouts
+    are asked (`qa.lexicon.titles.role_aliases`)."""
     ents = [(s, name_end(text, s, e) if label == "PERSON" else e, label) for s, e, label in entities if start <= s < end]
     found: list[Phrase] = []
     if asked.kind == "name":
@@ -171,7 +178,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         if asked.where and not _LOCATIVE.search(text[max(start, s - 30):s]) \
                 and not _VISITED.search(text[max(start, s - 30):s]):
             continue  # "Where did the talks take place?": "in Geneva", not "convey to Putin that the United States…"
-        if asked.located and not _whereabouts(asked.located, text[max(start, s - 60):s]):
+        if asked.located and not _whereabouts(asked.located, text[max(start, s - 60):s], aliases):
             continue  # "Where was Putin?": "Putin, who was in Sochi", not "Putin discussed the conflict in Ukraine"
         core = s
         if label == "PERSON":

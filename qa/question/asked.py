@@ -86,16 +86,25 @@ _LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now|\w+ly(?=\s+
                       r"about(?=\s+how\b))\b[,\s]*", re.I)  # "Roughly how many …" asks what "How many …" asks
 # A clause set before the question word: "Besides Ukraine, which…", "After the summit, who…"
 _WH_WORD = r"\b(?:which|what|who|whom|whose|when|where|how)\b"
-_FRONTED = re.compile(r"^\s*(?:according to|besides|apart from|aside from|other than|except for|in addition to|"
+_FRONTED = re.compile(r"^\s*(?:(?:according to|besides|apart from|aside from|other than|except for|in addition to|"
                       r"beyond|after|before|during|since|until|by|in|on|at|for|as of)\b"
-                      r"(?:(?!" + _WH_WORD + r")[^,?]){1,60},\s*(?=" + _WH_WORD + r")", re.I)
+                      r"(?:(?!" + _WH_WORD + r")[^,?]){1,60},\s*(?=" + _WH_WORD + r")"
+                      # a clause of time or condition, however long and whatever it holds, before the question:
+                      # "When the American side described how …, which countries …?", not "When did …"
+                      r"|(?:when|while|whilst|after|before|once|if|as soon as)\s+(?!(?:" + "|".join(sorted(AUXILIARIES))
+                      + r")\b)[^?]{1,200}?,\s*(?=" + _WH_WORD + r"))"
+                      # "… could you tell me on what day …?": the question it holds
+                      r"|^[^?]{0,120}?\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|remind)\s+"
+                      r"(?:me|us)|do\s+you\s+(?:know|remember))\s+(?=" + _WH_WORD + r"|(?:on|in|at|by|for|to|from|with)\s+"
+                      + _WH_WORD + r")", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"
                         r"(?:(?:[A-Z][\w’'.\-]*|von|van|der|den|de|del|da|di|du|la|le|al|bin|ibn)\s*){0,4}\?*\s*$")
 _GOES = re.compile(r"\b(?:visit\w*|travel\w*|went|go|goes|flew|fly|host\w*|held|hold|holds|arriv\w*|"
                    r"return\w*|based|located|take place|took place|takes place)\b")
-_LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:is|was|are|were)\s+"
-                      r"((?:[A-Z][\w’'.\-]*\s*){1,4})")
+_LOCATED = re.compile(r"^\s*(?i:where|in (?:what|which) (?:city|country|town|place))\s+(?i:exactly\s+|precisely\s+)?"
+                      r"(?i:is|was|are|were)\s+((?:[A-Z][\w’'.\-]*\s*){1,4}|"
+                      rf"the\s+(?:[A-Z][\w’'.\-]*\s+){{1,2}}(?i:{ROLE_WORDS})\b)")  # "where was the Russian leader"
 _ROLE_OF = re.compile(rf"\b(?i:{ROLE_WORDS})\s+of\s+(?:the\s+)?([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)")
 _ACTS = re.compile(r"^\s*(?i:what|why|how|when|where|whom)\s+(?i:did|does|do|has|have|had)\s+(?:the\s+)?"
                    r"([A-Z][\w’'.\-]*(?:\s+[A-Z][\w’'.\-]*)*)\s+([a-z]{4,})\b")

@@ -65,6 +65,10 @@ class Form:
     outlets_named: list[str] = field(default_factory=list)
 
 
+_ASKS_TO_TELL = re.compile(r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|remind)\s+(?:me|us)\b|"
+                           r"do\s+you\s+(?:know|remember)\b", re.I)
+
+
 def polar(question: str) -> bool:
     """The question asks yes or no: an auxiliary opens it or a clause after a comma, before any wh-word.
 
@@ -76,7 +80,9 @@ def polar(question: str) -> bool:
         tok = m.group(0)
         low = tok.lower()
         if start and low in AUXILIARIES:
-            return True
+            # "Could you tell me on what day …?" asks the question it holds, not whether one could
+            return not (_ASKS_TO_TELL.match(question, m.start()) and
+                        any(w.group(0).lower() in WH_WORDS for w in _TOKEN.finditer(question, m.end())))
         if low in WH_WORDS:
             return False
         start = tok in (",", ";", ":") or (start and tok in ("'", '"', "‘", "“"))
