@@ -31,6 +31,17 @@ def test_a_polar_question_denied_by_its_article_is_answered_no(assistant):
     assert "did not offer any concessions" in quote or "made no concessions" in quote
 
 
+def test_a_passage_that_says_the_opposite_by_a_prefix_answers_no(assistant):
+    """"It is unlikely that Moscow will opt for a large-scale invasion" denies "likely" as "not likely" would;
+    a prefix that makes no opposite ("impress", "press") denies nothing."""
+    from qa.lexicon.words import opposite_word
+
+    assert opposite_word("judged it likely", "it is unlikely") and opposite_word("legal", "an illegal act")
+    assert not opposite_word("he will impress them", "the press said") and not opposite_word("likely", "likely")
+    answer = assistant.ask("Do the articles judge a large-scale Russian invasion of Ukraine to be likely?")
+    assert answer.verdict == "no" and "unlikely" in answer.source(answer.claims[0].citations[0]).quote
+
+
 @pytest.mark.parametrize("question, denial", [
     ("Did the United States and NATO accept the veto Moscow requested on new NATO memberships?",
      "categorically refused the veto"),

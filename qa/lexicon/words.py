@@ -103,6 +103,22 @@ def manner_differs(claim: str, passage: str) -> bool:
     return a is not None and b is not None and a != b
 
 
+_OPPOSING_PREFIXES = (("un", 4), ("il", 5), ("ir", 5), ("im", 6))  # a prefix that makes a word its opposite, and the
+# shortest word it is read before ("unlikely", "illegal", "irresponsible", "impossible"; not "impress", "irk")
+
+
+def opposite_word(claim: str, passage: str) -> bool:
+    """One of the two says with a negating prefix what the other says without it: "likely" and "unlikely", "legal"
+    and "illegal", "responsible" and "irresponsible"."""
+    a, b = set(tokens(claim)), set(tokens(passage))
+
+    def opposes(words: set[str], others: set[str]) -> bool:
+        return any(w.startswith(p) and len(w) - len(p) >= n and w[len(p):] in others
+                   for w in words - others for p, n in _OPPOSING_PREFIXES)
+
+    return opposes(a, b) or opposes(b, a)
+
+
 def compact(text: str) -> str:
     """Letters and digits only, without case: how outlet names are compared."""
     return _NOT_LETTER_OR_DIGIT.sub("", text.casefold())

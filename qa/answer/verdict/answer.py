@@ -18,7 +18,7 @@ from qa.answer.verdict import judge
 from qa.answer.verdict.form import Claim, Form
 from qa.archive.dates import parse_user_date
 from qa.archive.naming import cite
-from qa.lexicon.words import manner_differs, stem, tokens
+from qa.lexicon.words import manner_differs, opposite_word, stem, tokens
 from qa.question.query import Query, analyse, fts_query
 from qa.types import Answer, ClaimVerdict, Filters, Sentence, Source
 
@@ -126,7 +126,8 @@ class Verdicts:
         if done.score < floor or done.coverage < fit["coverage_min"]:
             done.verdict = "not found"
             done.note = done.note or "Its closest passage does not state it."
-        elif (judge.negated(done.best.text) != neg or manner_differs(claim.text, done.best.text)) and not form.order:
+        elif (judge.negated(done.best.text) != neg or manner_differs(claim.text, done.best.text)
+              or opposite_word(claim.text, done.best.text)) and not form.order:
             done.verdict = "contradicted"  # (a question of order asks when, not whether)
         else:
             done.verdict = "supported"
