@@ -20,6 +20,7 @@ from qa.answer.verdict.answer import Verdicts
 from qa.archive.naming import article_name
 from qa.archive.overview import ArticleEntry, Overview, OverviewSettings, example_questions
 from qa.conversation.turns import Conversation
+from qa.lexicon.titles import role_aliases
 from qa.question.followup import carried_terms, resolve, unsure_ground, who_said_so
 from qa.question.query import analyse, content_terms, fts_query
 from qa.question.spelling import correct
@@ -63,6 +64,9 @@ def _not_said_before(cands: list, conversation: Conversation | None) -> list:
     # a sentence said before may come back only to give the phrase a new question asks for
     fresh = [c for c in cands if (c.article_id, c.start) not in said or c.phrase is not None]
     return fresh or cands
+
+
+MAX_TITLES_TRIED = 2  # titles of the person a whereabouts question is asked again with (each a search)
 
 
 class Assistant:
@@ -205,6 +209,8 @@ class Assistant:
             cands = self.composer.candidates(query, ranked.hits, ranked.query_vector, rows=ranked.rows)
             fresh = _not_said_before(cands, conversation)
             answer = self.composer.build(query.text, query, ranked.hits[:k], fresh)
+            if answer.abstained and query.asked.located:  # "Where was Putin …?", said of "the Russian president"
+                answer = self._where_by_title(query, cands, filters, context, k) or answer
             if answer.abstained and len(fresh) < len(cands):  # only what was said before answers it: say it again
                 answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
                 if not answer.abstained:
@@ -215,6 +221,25 @@ class Assistant:
         answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},
                           "compose": round((t2 - t1) * 1000, 3)}
         return self._finish(answer, question, query, resolved, filters, t0)
+
+    def _where_by_title(self, query, cands, filters: Filters | None, context: str | None, k: int) -> Answer | None:
+        """"Where was Putin during the call?" where the articles say it of "the Russian president" alone: asked
+        again with each title the retrieved articles give the person ("Russian President Putin"), the first
+        answer, with a note naming the title read as the person; None when no title answers either."""
+        who = query.asked.located
+        texts = tuple({c.article_rowid: c.article.text for c in cands}.values())
+        for alias in sorted(role_aliases(who, texts))[:MAX_TITLES_TRIED]:
+            title = " ".join(w.capitalize() for w in alias.split())
+            again = analyse(query.text.replace(who, f"the {title}", 1), self.outlets(), self.settings.max_question_chars)
+            if again.asked.located is None:
+                continue
+            ranked = self.retriever.search(again, filters, max(k, self.settings.rerank_depth), context)
+            found = self.composer.candidates(again, ranked.hits, ranked.query_vector, rows=ranked.rows)
+            answer = self.composer.build(query.text, again, ranked.hits[:k], found)
+            if not answer.abstained:
+                answer.notes.append(f"Read “the {alias}” as {who}: the articles give {who} that title.")
+                return answer
+        return None
 
     def _what_filters_hide(self, answer: Answer, question: str, conversation: Conversation | None,
                            filters: Filters, k: int) -> None:

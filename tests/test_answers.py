@@ -277,6 +277,17 @@ def test_where_the_asked_person_was_is_read_from_a_sentence_that_says_they_were_
     assert answer.short_answer is None or answer.short_answer.text != "Ukraine"
 
 
+def test_where_a_person_was_is_found_where_the_articles_call_them_by_title(assistant):
+    """Only "The Russian president, who was in Sochi on the Black Sea, …" says where Putin was, and no sentence
+    naming him does: asked again with the title the articles give him ("Russian President Putin"), the answer
+    is Sochi, with a note saying which title was read as him. Biden's whereabouts no article gives."""
+    answer = assistant.ask("Where was Putin during the video summit?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Sochi"
+    assert "who was in Sochi" in answer.sentences[0].text
+    assert any("the russian president" in note and "Putin" in note for note in answer.notes)
+    assert assistant.ask("Where was Biden during the video summit?").abstained
+
+
 def test_a_follow_up_does_not_repeat_the_previous_answer(assistant):
     from qa import Conversation
 
