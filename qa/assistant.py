@@ -230,7 +230,8 @@ class Assistant:
         texts = tuple({c.article_rowid: c.article.text for c in cands}.values())
         for alias in sorted(role_aliases(who, texts))[:MAX_TITLES_TRIED]:
             title = " ".join(w.capitalize() for w in alias.split())
-            again = analyse(query.text.replace(who, f"the {title}", 1), self.outlets(), self.settings.max_question_chars)
+            retitled = query.text.replace(who, f"the {title}", 1)  # "Where was the Russian President …?"
+            again = analyse(retitled, self.outlets(), self.settings.max_question_chars)
             if again.asked.located is None:
                 continue
             ranked = self.retriever.search(again, filters, max(k, self.settings.rerank_depth), context)

@@ -181,7 +181,8 @@ def test_a_person_asked_by_title_has_that_title_not_a_neighbours(assistant):
 
 
 @pytest.mark.parametrize("text, stem, held", [
-    ("…, followed by comments from White House spokeswoman Jen Psaki. Later, Psaki said", "spoke", True),  # lower case
+    # lower case, and the sentence naming her by surname alone
+    ("…, followed by comments from White House spokeswoman Jen Psaki. Later, Psaki said", "spoke", True),
     ("Simon Miles, a historian of the Cold War at Duke University, said it", "histo", True),  # apposition after
     ("Kremlin spokesman Dmitry Peskov and Psaki spoke", "spoke", False),  # Peskov's title, not Psaki's
     ("The minister met Psaki on Friday", "minis", False),  # a word of the sentence, not a title of hers

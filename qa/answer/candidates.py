@@ -149,7 +149,8 @@ _NO_CLAUSES = {"clause_sentence": 0.0, "clause_article": 0.0, "clause_least": 0.
 
 def clauses(text: str, terms: list[str]) -> list[set[str]]:
     """The question's clauses (cut at `_CLAUSE_BREAK`), each as the lemmas of the question's search
-    terms that it holds (`word_key`, as a sentence's `stems`); clauses with fewer than MIN_CLAUSE_TERMS of them are left out."""
+    terms that it holds (`word_key`, as a sentence's `stems`); clauses with fewer than MIN_CLAUSE_TERMS of
+    them are left out."""
     wanted = {word_key(t) for t in terms}
     out = []
     for part in _CLAUSE_BREAK.split(text):

@@ -72,7 +72,8 @@ class Phrasing:
         c.found = found
         right = [p for p in found if sa.role_ok(asked, p, c.text)]
         c.wrong_party = bool(found) and not right
-        right = [p for p in right if sa.described_anywhere(asked, text, p, c.start, c.end, others)]  # "Which Russian general…"
+        # "Which Russian general…": titled so here, or in another sentence the articles give
+        right = [p for p in right if sa.described_anywhere(asked, text, p, c.start, c.end, others)]
         role = asked_role(query.text)
         if role is not None:  # "Who is Germany's finance minister?": the text must give the name that title
             c.role_ties = {p: role_tie(role, text, c.start, c.end, p.start, p.core, p.end) for p in right}

@@ -95,8 +95,8 @@ _FRONTED = re.compile(r"^\s*(?:(?:according to|besides|apart from|aside from|oth
                       + r")\b)[^?]{1,200}?,\s*(?=" + _WH_WORD + r"))"
                       # "… could you tell me on what day …?": the question it holds
                       r"|^[^?]{0,120}?\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|remind)\s+"
-                      r"(?:me|us)|do\s+you\s+(?:know|remember))\s+(?=" + _WH_WORD + r"|(?:on|in|at|by|for|to|from|with)\s+"
-                      + _WH_WORD + r")", re.I)
+                      r"(?:me|us)|do\s+you\s+(?:know|remember))\s+"
+                      r"(?=" + _WH_WORD + r"|(?:on|in|at|by|for|to|from|with)\s+" + _WH_WORD + r")", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"
                         r"(?:(?:[A-Z][\w’'.\-]*|von|van|der|den|de|del|da|di|du|la|le|al|bin|ibn)\s*){0,4}\?*\s*$")
