@@ -450,15 +450,17 @@ class Composer:
         `abstain_below`, the answer abstains."""
         if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
             return cands, "rules", {}
+        few = self.scorer is not None and self.scorer.many_clauses_only and \
+            not pool_of.many_clauses(query.text, query.terms)  # the rules lead; the question needs no parse
+        if few and self.scorer.trust is None:  # and nothing weighs their pick: no pool to build
+            return cands, "rules", {}
         head = cands[:pool_of.POOL_SENTENCES]
         texts = tuple({c.article_rowid: c.article.text for c in head}.values())
         options = pool_of.pool(query, cands, key_names(query), texts, self._idf)
         self.last_pool = options
         if self.scorer is None or not options:  # no model (training collects every look-up's pool this way)
             return cands, "rules", {}
-        if self.scorer.many_clauses_only and not pool_of.many_clauses(query.text, query.terms):  # the rules lead
-            if self.scorer.trust is None:
-                return cands, "rules", {}
+        if few:  # the rules lead, and the trust model weighs their pick
             trust = self.scorer.trusted(options)
             pick = next((t for o, t in zip(options, trust) if o.features["top_pick"]), 1.0)
             if pick < self.scorer.trust.abstain_below:
