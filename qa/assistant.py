@@ -208,11 +208,12 @@ class Assistant:
         else:
             cands = self.composer.candidates(query, ranked.hits, ranked.query_vector, rows=ranked.rows)
             fresh = _not_said_before(cands, conversation)
-            answer = self.composer.build(query.text, query, ranked.hits[:k], fresh)
+            filtered = filters is not None and filters.active
+            answer = self.composer.build(query.text, query, ranked.hits[:k], fresh, filtered=filtered)
             if answer.abstained and query.asked.located:  # "Where was Putin …?", said of "the Russian president"
                 answer = self._where_by_title(query, cands, filters, context, k) or answer
             if answer.abstained and len(fresh) < len(cands):  # only what was said before answers it: say it again
-                answer = self.composer.build(query.text, query, ranked.hits[:k], cands)
+                answer = self.composer.build(query.text, query, ranked.hits[:k], cands, filtered=filtered)
                 if not answer.abstained:
                     answer.notes.append("The articles say no more about this than the previous answer.")
         if answer.abstained and filters is not None and filters.active and not ranked.filtered_out_everything:
@@ -236,7 +237,8 @@ class Assistant:
                 continue
             ranked = self.retriever.search(again, filters, max(k, self.settings.rerank_depth), context)
             found = self.composer.candidates(again, ranked.hits, ranked.query_vector, rows=ranked.rows)
-            answer = self.composer.build(query.text, again, ranked.hits[:k], found)
+            answer = self.composer.build(query.text, again, ranked.hits[:k], found,
+                                         filtered=filters is not None and filters.active)
             if not answer.abstained:
                 answer.notes.append(f"Read “the {alias}” as {who}: the articles give {who} that title.")
                 return answer

@@ -20,10 +20,10 @@ def test_countries_continents_and_regions_are_no_town(name, larger):
 
 def test_a_city_question_is_answered_by_the_city_not_the_country(assistant):
     answer = assistant.ask("Which city did Sullivan speak from?")  # "In Washington, … Jake Sullivan …"
-    assert answer.sentences[0].text.startswith("In Washington, National Security Advisor Jake Sullivan")
-    # the rules pick Washington; the trust model (`Scorer.trust`) doubts it (the sentence says he "introduced
-    # himself to cameras", not that he spoke), so the sentence leads without a name in bold
-    assert answer.short_answer is None
+    # the rules pick Washington, not a country; the trust model (`Scorer.trust`) doubts it (the sentence says he
+    # "introduced himself to cameras", not that he spoke), so the answer abstains with that sentence closest
+    assert answer.abstained and answer.short_answer is None and "Washington" in answer.reason
+    assert answer.closest[0].quote.startswith("In Washington, National Security Advisor Jake Sullivan")
 
 
 def test_a_city_no_article_names_is_refused_rather_than_a_country(assistant):

@@ -372,6 +372,7 @@ async def test_a_yes_no_answer_shows_its_claims_as_a_table_under_the_verdict(mak
     async with app.run_test(size=SIZE) as pilot:
         answer = await ask(pilot, "Did Biden offer Putin any concessions?")
         assert answer.verdict == "no"
+        await wait_for(pilot, lambda: "No. [1]" in screen_text(app))  # drawn on the next refresh, on a busy machine
         shown = screen_text(app)
         lines = shown.splitlines()
         verdict = next(i for i, line in enumerate(lines) if "No. [1]" in line)  # the verdict, cited, then the table

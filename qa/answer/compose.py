@@ -276,7 +276,12 @@ class Composer:
             chosen.append(c)
         return chosen
 
-    def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate]) -> Answer:
+    def build(self, question: str, query: Query, hits: list[Hit], cands: list[Candidate],
+              filtered: bool = False) -> Answer:
+        """The answer from the candidates, or an abstention. `filtered`: asked under the user's filters, whose
+        narrower pool the trust model was not fitted on (one outlet's passages lose the agreement of others:
+        "Wendy Sherman" is trusted 0.48 from all articles and 0.15 from Le Figaro's alone), so there a pick it
+        doubts is only not shown in bold, never the reason to abstain."""
         s = self.settings
         self.last_pool = []
         role = asked_role(query.text)
@@ -355,8 +360,12 @@ class Composer:
             sentences.append(Sentence(display(c.text), tuple(numbers), speaker(c.text)))
         lead = chosen[0]
         short = None
-        if trust and lead.phrase is not None and \
-                trust.get((id(lead), lead.phrase.start), 1.0) < self.scorer.trust.short_below:
+        trusted = trust.get((id(lead), lead.phrase.start)) if trust and lead.phrase is not None else None
+        if trusted is not None and trusted < self.scorer.trust.abstain_below and not filtered:  # too unlikely to answer
+            return self.abstain(question, query, hits, [lead, *(c for c in cands if c is not lead)], reason=(
+                f"The closest passage names {display(lead.phrase.text)}, but the question fits it too loosely "
+                f"to give it as the answer."))
+        if trusted is not None and trusted < self.scorer.trust.short_below:
             short_ok = False  # the rules' pick, which the fitted model trusts too little to show in bold
         if lead.phrase is not None and short_ok:
             others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
@@ -446,8 +455,10 @@ class Composer:
         The model's probability for the lead decides whether it gives its short answer ("lead"), gives
         none ("no_short"), or the answer abstains ("abstain"). Where the rules lead ("rules"), the
         trust model's probabilities (`Scorer.trust`) come back by (sentence, phrase start), so that the
-        phrase the rules end up showing in bold is weighed; when their pick's is under its
-        `abstain_below`, the answer abstains."""
+        phrase the rules end up leading with is weighed: under the trust model's `short_below` it is not
+        shown in bold, under its `abstain_below` the answer abstains. (Their first pick's probability is
+        not the test: a "who" question's rules may lead with another sentence's name, `_says_what_was_asked`,
+        or the named outlet's, `_named_outlet_first`.)"""
         if sa.plural(query.asked):  # a list ("Which leaders …") is composed by the rules; the model scores one name
             return cands, "rules", {}
         few = self.scorer is not None and self.scorer.many_clauses_only and \
@@ -460,11 +471,8 @@ class Composer:
         self.last_pool = options
         if self.scorer is None or not options:  # no model (training collects every look-up's pool this way)
             return cands, "rules", {}
-        if few:  # the rules lead, and the trust model weighs their pick
+        if few:  # the rules lead, and the trust model weighs the phrase they end up leading with (`build`)
             trust = self.scorer.trusted(options)
-            pick = next((t for o, t in zip(options, trust) if o.features["top_pick"]), 1.0)
-            if pick < self.scorer.trust.abstain_below:
-                return cands, "abstain", {}
             return cands, "rules", {(id(o.cand), o.phrase.start): t for o, t in zip(options, trust)}
         self.scorer.score(options)
         best = max(options, key=lambda o: o.probability)

@@ -15,7 +15,8 @@ own pick is right as often in those of one or two), and the two operating points
 tuning half: below `short_below` the lead gives no short answer (its sentence still leads), below
 `abstain_below` no candidate is good enough and the answer abstains. Where the rules lead, a
 logistic regression over the same features (`Trust`) says how far to trust their pick: a name it
-trusts too little is not shown in bold.
+trusts too little is not shown in bold, and one it trusts least is not given at all (the answer abstains,
+its passage first among the closest).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ class Trust:
     """Where the rules lead (a question of one or two clauses), the probability that their pick is the
     answer: a logistic regression over the same features and gaps as the trees, fitted on the rules'
     picks alone (`python -m bench.train_answer_scorer trust`). Under `short_below` the pick is not shown
-    in bold (its sentence still leads); under `abstain_below` the answer abstains."""
+    in bold (its sentence still leads); under `abstain_below` (`python -m bench.train_answer_scorer abstain`)
+    the answer abstains."""
 
     mean: np.ndarray
     scale: np.ndarray
