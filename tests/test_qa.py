@@ -145,6 +145,21 @@ def test_asking_what_someone_said_when_no_article_quotes_them_abstains(assistant
     assert any("Stoltenberg" in s.quote for s in answer.closest)  # the nearest mention is still shown
 
 
+def test_the_speaker_asked_about_is_read_from_the_parse_however_titled(assistant):
+    """The subject of "say"/"tell", not the capitalised words before it: "Kremlin spokesman Dmitry Peskov" is
+    Peskov, held to his own words on the topic asked; "Secretary of State Wendy Sherman" is Sherman, whom no
+    article quotes; a title alone names no one."""
+    from qa.answer.attribution import asked_speaker
+
+    answer = assistant.ask("What did Kremlin spokesman Dmitry Peskov say before the interview?")
+    assert not answer.abstained and answer.sentences[0].text.startswith("Kremlin spokesman Dmitry Peskov had said")
+    answer = assistant.ask("What did Kremlin spokesman Dmitry Peskov say about Western sanctions after the summit?")
+    assert answer.abstained and answer.reason.startswith("No passage reports what Peskov said about Western sanctions")
+    answer = assistant.ask("What did Secretary of State Wendy Sherman tell the Russian delegation in Geneva?")
+    assert answer.abstained and answer.reason == "No passage reports what Sherman said."
+    assert asked_speaker("What did the French president say to the American president?") is None
+
+
 def test_asking_what_someone_said_about_a_topic_they_never_spoke_on_abstains(assistant):
     """Scholz is quoted on diplomacy, never on the pipeline: his words are no answer. Psaki's words on
     "sanctions against NS2" answer a question about Nord Stream 2, the initials being its name."""

@@ -6,6 +6,7 @@ import re
 
 from qa.lexicon.titles import ROLE_WORDS, without_title
 from qa.lexicon.verbs import SAID
+from qa.question.parse import structure
 
 _NAME = r"((?:[A-Z][\w’'\-.]+\s){0,3}[A-Z][\w’'\-]+)"
 _PATTERNS = [
@@ -28,7 +29,7 @@ def speaker(sentence: str) -> str | None:
     return None
 
 
-_ASKED = re.compile(r"^\s*(?i:what did)\s+(?:the\s+)?((?:[A-Z][\w.’'\-]*\s+){0,5}[A-Z][\w’'\-]*)\s+(?:say|tell|told|said)\b")
+_WHAT_DID = re.compile(r"^\s*what\s+did\b", re.I)
 
 
 # the words are given to someone the sentence does not name: "…, said a senior State Department official",
@@ -55,9 +56,15 @@ def unnamed_speaker(sentence: str) -> str | None:
 
 
 def asked_speaker(question: str) -> str | None:
-    """The person a "What did X say / tell …" question asks about (their last name), or None."""
-    m = _ASKED.match(question)
-    return m.group(1).split()[-1] if m else None
+    """The person a "What did X say / tell …" question asks about (their last name), or None: the proper
+    noun that is the subject of its "say" or "tell" in the question's parse, however it is titled ("Kremlin
+    spokesman Dmitry Peskov", "Secretary of State Wendy Sherman"). A title alone ("the French president")
+    names no one here."""
+    if not _WHAT_DID.match(question):
+        return None
+    verb = next((t for t in structure(question) if t.pos_ == "VERB" and t.lemma_ in ("say", "tell")), None)
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None) if verb is not None else None
+    return subject.text if subject is not None and subject.pos_ == "PROPN" else None
 
 
 _ABOUT = re.compile(r"\s(?:about|on the (?:subject|issue|question) of|regarding|concerning)\s+(.+?)[\s?.!]*$", re.I)
