@@ -6,6 +6,7 @@ import re
 
 from qa.lexicon.titles import ROLE_WORDS, without_title
 from qa.lexicon.verbs import SAID
+from qa.lexicon.words import STOPWORDS
 
 _NAME = r"((?:[A-Z][\w’'\-.]+\s){0,3}[A-Z][\w’'\-]+)"
 _PATTERNS = [
@@ -63,7 +64,7 @@ def asked_speaker(question: str) -> str | None:
     only ends a role ("the president of France") is not the speaker."""
     m = _ASKED.match(question)
     words = m.group(1).split() if m else []
-    if not words or (len(words) > 1 and words[-2] in ("of", "for", "to", "at", "in", "from")):
+    if not words or (len(words) > 1 and words[-2] in STOPWORDS):  # "of", "for", "and": not part of a name
         return None
     return words[-1]
 
