@@ -250,6 +250,12 @@ def _operating_points(cand: list[dict], prob, rows: list[dict], short: float | N
             "at_operating_points": at(short, abstain), "always_short": at(0.0, 0.0)}
 
 
+def _rules_picks(cand: list[dict]) -> list[int]:
+    """The rows of the rules' own picks where the rules lead (questions of one or two clauses): what the trust
+    model is fitted on and weighs."""
+    return [i for i, r in enumerate(cand) if r["features"]["top_pick"] and not r["features"]["many_clauses"]]
+
+
 def _few_clause_points(cand: list[dict], prob, short: float | None = None, abstain: float | None = None) -> dict:
     """Where the rules lead (questions of one or two clauses), the model still says how far to trust them.
     From the probabilities of the rules' picks (`top_pick`) in the pool's few-clause questions, answerable and
@@ -378,7 +384,7 @@ def trust(args) -> int:
     if any(r.get("half", "tune") != "tune" for r in rows):
         raise SystemExit(f"{args.pool} holds questions of the test half: fit on the tuning half only")
     X = with_gaps(X, [r["qid"] for r in cand])
-    picks = [i for i, r in enumerate(cand) if r["features"]["top_pick"] and not r["features"]["many_clauses"]]
+    picks = _rules_picks(cand)
     x, y, groups = X[picks], y[picks], groups[picks]
     folds = list(GroupKFold(n_splits=FOLDS).split(x, y, groups))
 
@@ -425,7 +431,7 @@ def abstain(args) -> int:
         raise SystemExit(f"{args.pool} holds questions of the test half: choose on the tuning half only")
     trust_model = load().trust
     gapped = with_gaps(X, [r["qid"] for r in cand])
-    picks = [i for i, r in enumerate(cand) if r["features"]["top_pick"] and not r["features"]["many_clauses"]]
+    picks = _rules_picks(cand)
     points = _few_clause_points([cand[i] for i in picks], trust_model.probabilities(gapped[picks]),
                                 short=trust_model.short_below)
     report = {"sets": sorted({cand[i]["set"] for i in picks}), "picks": len(picks), **points}
@@ -460,7 +466,7 @@ def evaluate(args) -> int:
         if points["questions"]:  # a set with no question the model leads (the seeds' are of few clauses)
             report[name] = {k: points[k] for k in ("questions", "top1", "top1_exact", "rules_top_pick", "reachable",
                                                    "at_operating_points", "always_short")}
-        picks = [i for i in mine if cand[i]["features"]["top_pick"] and not cand[i]["features"]["many_clauses"]]
+        picks = [i for i in _rules_picks(cand) if cand[i]["set"] == name]
         if scorer.trust is not None and picks:  # where the rules lead, their picks weighed at the shipped points
             few = _few_clause_points([cand[i] for i in picks], scorer.trust.probabilities(gapped[picks]),
                                      scorer.trust.short_below, scorer.trust.abstain_below)

@@ -197,6 +197,7 @@ class Assistant:
         ranked = self.retriever.search(query, filters, max(k, self.settings.rerank_depth), context)
         query, ranked = self._of_titled_article(query, ranked, filters, context)
         t1 = time.perf_counter()
+        filtered = filters is not None and filters.active
         if ranked.filtered_out_everything:
             answer = self.composer.abstain(query.text, query, [], [], reason=(
                 f"No indexed article matches the filters ({filters.describe()})."))
@@ -208,7 +209,6 @@ class Assistant:
         else:
             cands = self.composer.candidates(query, ranked.hits, ranked.query_vector, rows=ranked.rows)
             fresh = _not_said_before(cands, conversation)
-            filtered = filters is not None and filters.active
             answer = self.composer.build(query.text, query, ranked.hits[:k], fresh, filtered=filtered)
             if answer.abstained and query.asked.located:  # "Where was Putin …?", said of "the Russian president"
                 answer = self._where_by_title(query, cands, filters, context, k) or answer
@@ -216,7 +216,7 @@ class Assistant:
                 answer = self.composer.build(query.text, query, ranked.hits[:k], cands, filtered=filtered)
                 if not answer.abstained:
                     answer.notes.append("The articles say no more about this than the previous answer.")
-        if answer.abstained and filters is not None and filters.active and not ranked.filtered_out_everything:
+        if answer.abstained and filtered and not ranked.filtered_out_everything:
             self._what_filters_hide(answer, question, conversation, filters, k)
         t2 = time.perf_counter()
         answer.timings = {**{k_: round(v, 3) for k_, v in ranked.timings.items()},

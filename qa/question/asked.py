@@ -84,6 +84,10 @@ _SPEAKER_Q = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?((?:(?:[A-
 _ACCORDING = re.compile(r"^\s*according to (?:the\s+)?((?:[A-Z][\w’'.\-]*\s*){1,5})", re.I)
 _LEADING = re.compile(r"^\s*(?:and|so|but|also|then|well|ok|okay|now|\w+ly(?=\s+(?:how|what|when|where|which|who)\b)|"
                       r"about(?=\s+how\b))\b[,\s]*", re.I)  # "Roughly how many …" asks what "How many …" asks
+# a request that holds the question ("Could you tell me on what day …?"), read past here and not taken as yes/no
+# by `qa.answer.verdict.form.polar`
+ASKS_TO_TELL = (r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|remind)\s+(?:me|us)|"
+                r"do\s+you\s+(?:know|remember))")
 # A clause set before the question word: "Besides Ukraine, which…", "After the summit, who…"
 _WH_WORD = r"\b(?:which|what|who|whom|whose|when|where|how)\b"
 _FRONTED = re.compile(r"^\s*(?:(?:according to|besides|apart from|aside from|other than|except for|in addition to|"
@@ -94,8 +98,7 @@ _FRONTED = re.compile(r"^\s*(?:(?:according to|besides|apart from|aside from|oth
                       r"|(?:when|while|whilst|after|before|once|if|as soon as)\s+(?!(?:" + "|".join(sorted(AUXILIARIES))
                       + r")\b)[^?]{1,200}?,\s*(?=" + _WH_WORD + r"))"
                       # "… could you tell me on what day …?": the question it holds
-                      r"|^[^?]{0,120}?\b(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|remind)\s+"
-                      r"(?:me|us)|do\s+you\s+(?:know|remember))\s+"
+                      r"|^[^?]{0,120}?\b" + ASKS_TO_TELL + r"\s+"
                       r"(?=" + _WH_WORD + r"|(?:on|in|at|by|for|to|from|with)\s+" + _WH_WORD + r")", re.I)
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the|a|an|this|that)\s+(.*)$", re.I)
 _WHO_NAMED = re.compile(r"^\s*[Ww]ho\s+(?:is|was|are|were)\s+[A-Z][\w’'.\-]*\s*"  # "Who is Ursula von der Leyen?"

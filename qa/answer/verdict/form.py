@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from qa.archive.dates import find_dates
 from qa.lexicon.words import AUXILIARIES, WH_WORDS, compact
+from qa.question.asked import ASKS_TO_TELL
 from qa.question.query import find_outlets
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")  # words (with their apostrophes) and marks
@@ -65,8 +66,7 @@ class Form:
     outlets_named: list[str] = field(default_factory=list)
 
 
-_ASKS_TO_TELL = re.compile(r"(?:can|could|would|will)\s+you\s+(?:please\s+)?(?:tell|show|give|remind)\s+(?:me|us)\b|"
-                           r"do\s+you\s+(?:know|remember)\b", re.I)
+_ASKS_TO_TELL = re.compile(ASKS_TO_TELL + r"\b", re.I)
 
 
 def polar(question: str) -> bool:
