@@ -6,7 +6,9 @@ Builds the index's tantivy keyword directory when it has none (`index.embedded.t
 a write does past `keyword_index_above`), asks each question once to record the searches the
 retriever sends, then times each search on both engines (a warm-up round, then a timed one) and
 prints p50 / p95 ms and how much of FTS5's top 60 and top 10 tantivy returns (ties with FTS5's n-th
-included).
+included); then the search the index runs, tantivy's best ranked by FTS5's own bm25
+(`index.embedded.reader.Reader._bm25`, each search's windows tokenized anew), and how often its list is
+FTS5's to the last window and score.
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ def compare(index_dir: Path, searches) -> dict:
     if not reader._keywords.current(reader.version()):
         tantivy_keywords.build(index_dir, tantivy_keywords.window_texts(reader.store), reader.version())
         assert reader._keywords.current(reader.version())
-    times: dict[str, list[float]] = {"fts5": [], "tantivy": []}
-    top60, top10, first = [], [], 0
+    times: dict[str, list[float]] = {"fts5": [], "tantivy": [], "exact": []}
+    top60, top10, first, same, same10 = [], [], 0, 0, 0
     for timed in (False, True):
         for match, k, filters in searches:
             where, params = Store.filter_sql(*filters)
@@ -65,18 +67,25 @@ def compare(index_dir: Path, searches) -> dict:
             t1 = time.perf_counter()
             ours = reader._keywords.search(match, k, *filters)
             t2 = time.perf_counter()
+            reader.store._tokens.clear()  # each search tokenizes its windows, as a new question's does
+            t3 = time.perf_counter()
+            exact = index.search_keyword(match, k, *filters)  # tantivy's best, ranked by FTS5's bm25
+            t4 = time.perf_counter()
             if not timed or not fts5:
                 continue
             times["fts5"].append((t1 - t0) * 1000)
             times["tantivy"].append((t2 - t1) * 1000)
+            times["exact"].append((t4 - t3) * 1000)
             mine = [i for i, _ in ours]
             top60.append(len(_reach(fts5, len(fts5)) & set(mine)) / len(fts5))
             top10.append(len(_reach(fts5, 10) & set(mine[:10])) / min(10, len(fts5)))
             first += bool(mine) and mine[0] in _reach(fts5, 1)
+            same += exact == fts5
+            same10 += exact[:10] == fts5[:10]
     index.close()
     out = {name: {"p50": pct(v, 50), "p95": pct(v, 95)} for name, v in times.items()}
     out.update(searches=len(top60), top60_shared=statistics.mean(top60), top10_shared=statistics.mean(top10),
-               same_first=first)
+               same_first=first, exact_same_list=same, exact_same_top10=same10)
     return out
 
 
@@ -92,7 +101,9 @@ def main() -> None:
     print(json.dumps(res, indent=1))
     print(f"{res['searches']} searches: FTS5 p50 {res['fts5']['p50']:.1f} / p95 {res['fts5']['p95']:.1f} ms, "
           f"tantivy {res['tantivy']['p50']:.1f} / {res['tantivy']['p95']:.1f} ms; of FTS5's top 60 "
-          f"{res['top60_shared']:.3f} shared, top 10 {res['top10_shared']:.3f}, same first {res['same_first']}")
+          f"{res['top60_shared']:.3f} shared, top 10 {res['top10_shared']:.3f}, same first {res['same_first']}; "
+          f"tantivy ranked by FTS5's bm25 {res['exact']['p50']:.1f} / {res['exact']['p95']:.1f} ms, FTS5's very list "
+          f"{res['exact_same_list']} times, its top 10 {res['exact_same_top10']}")
 
 
 if __name__ == "__main__":

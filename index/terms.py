@@ -56,6 +56,20 @@ def tokenize(text: str) -> list[str]:
     return [m.lower() for m in _TOKEN.findall(text)]  # FTS5's rule for ASCII: runs of letters and digits
 
 
+def folded(text: str) -> str | None:
+    """The text as `tokenize` reads ASCII (its separators blanked, in lower case), of the same length, so that a
+    part of it is read as that part of the text; None when FTS5 must tokenize it (`_fts5_tokens`)."""
+    plain = text if text.isascii() else text.translate(_SEPARATORS)
+    return plain.lower() if plain.isascii() else None
+
+
+def tokenized(text: str, folded_text: str | None = None) -> tuple[str, int]:
+    """The text's tokens (`tokenize`) joined by spaces, and how many there are: what `Bm25.score` reads.
+    `folded_text`: the text already `folded`, when it is ASCII."""
+    found = _TOKEN.findall(folded_text) if folded_text is not None else tokenize(text)
+    return " ".join(found), len(found)
+
+
 _local = threading.local()
 
 
@@ -141,6 +155,88 @@ def parse_match(match: str) -> KeywordQuery:
         else:
             words.append(tokens[0])
     return KeywordQuery(tuple(words), tuple(prefixes))  # repeats kept: FTS5's bm25 adds a phrase once each time
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase of an FTS5 query as FTS5 reads it: its tokens, the last one a prefix when starred ("russ"*)."""
+
+    tokens: tuple[str, ...]
+    prefix: bool
+
+
+def phrases(match: str) -> list[Phrase]:
+    """The phrases of an FTS5 query, in its order, repeats kept (FTS5's bm25 adds a phrase once each time)."""
+    out = []
+    for body, star in _PART.findall(match):
+        tokens = tokenize(body.replace('""', '"'))
+        if tokens:
+            out.append(Phrase(tuple(tokens), bool(star)))
+    return out
+
+
+class Bm25:
+    """FTS5's bm25() of one query, as SQLite's fts5_aux.c computes it, to the last bit: each phrase's IDF
+    ln((N - n + 0.5) / (n + 0.5)) (1e-6 where that is not above 0) from N rows and the n rows holding the
+    phrase, and a row's score the sum over the phrases, in the query's order, of IDF * f * (k1 + 1) /
+    (f + k1 * (1 - b + b * D / avgdl)), f the phrase's instances in the row and D its tokens. `rows` and
+    `tokens` are the table's own counts (its averages record), `hits` each phrase's row count."""
+
+    def __init__(self, query: list[Phrase], hits: list[int], rows: int, tokens: int):
+        self.query = query
+        self.idf = [_idf(rows, n) for n in hits]
+        self.avgdl = float(tokens) / float(rows)
+        self._words: dict[str, list[int]] = {}  # a whole-word phrase -> its places in the query
+        self._prefixes: dict[str, list[int]] = {}
+        self._longer = [i for i, p in enumerate(query) if len(p.tokens) > 1]
+        for i, p in enumerate(query):
+            if len(p.tokens) == 1:
+                (self._prefixes if p.prefix else self._words).setdefault(p.tokens[0], []).append(i)
+        starts = sorted(set(self._words) | set(self._prefixes), key=len, reverse=True)
+        # the tokens of a row that may be an instance of a one-token phrase: those starting with one (tokens
+        # are joined by spaces and hold none), found by one regular-expression pass instead of a Python loop
+        self._finder = re.compile(r"(?<![^ ])(?:" + "|".join(map(re.escape, starts)) + r")[^ ]*") if starts else None
+        self._matched: dict[str, list[int]] = {}  # a token -> the one-token phrases it is an instance of
+
+    def _phrases_of(self, token: str) -> list[int]:
+        found = self._matched.get(token)
+        if found is None:
+            found = list(self._words.get(token, ()))
+            for n in range(1, len(token) + 1):
+                found += self._prefixes.get(token[:n], ())
+            self._matched[token] = found
+        return found
+
+    def score(self, tokens: str, count: int) -> float:
+        """The row's bm25 score (FTS5's bm25() less its sign) from its tokens joined by spaces (`tokenized`)."""
+        freq = [0.0] * len(self.query)
+        if self._finder is not None:
+            for token in self._finder.findall(tokens):
+                for i in self._phrases_of(token):
+                    freq[i] += 1.0
+        if self._longer:
+            split = tokens.split(" ")
+            for i in self._longer:
+                freq[i] += _instances(self.query[i], split)
+        norm = K1 * (1 - B + B * float(count) / self.avgdl)
+        score = 0.0
+        for f, idf in zip(freq, self.idf):
+            if f:  # a phrase the row lacks adds 0.0, which leaves the sum as it is
+                score += idf * ((f * (K1 + 1.0)) / (f + norm))
+        return score
+
+
+def _idf(rows: int, hits: int) -> float:
+    idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+    return idf if idf > 0.0 else 1e-6
+
+
+def _instances(phrase: Phrase, tokens: list[str]) -> int:
+    """How often the phrase of several tokens occurs in a row's tokens."""
+    *whole, last = phrase.tokens
+    n = len(phrase.tokens)
+    return sum(1 for i in range(len(tokens) - n + 1) if list(tokens[i:i + n - 1]) == whole and
+               (tokens[i + n - 1].startswith(last) if phrase.prefix else tokens[i + n - 1] == last))
 
 
 def heads(term: str) -> list[str]:

@@ -103,3 +103,14 @@ class Unpacked:
                 if len(self._items) > self.size:
                     self._items.popitem(last=False)
         return value
+
+
+def varint(data: bytes, at: int) -> tuple[int, int]:
+    """SQLite's variable-length integer at `at` (as FTS5 writes its records): the value and where the next begins."""
+    value = 0
+    for i in range(8):
+        byte = data[at + i]
+        value = (value << 7) | (byte & 0x7F)
+        if not byte & 0x80:
+            return value, at + i + 1
+    return (value << 8) | data[at + 8], at + 9

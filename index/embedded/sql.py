@@ -133,6 +133,9 @@ KEYWORD_SEARCH = """SELECT f.rowid, bm25(chunks_fts) AS score FROM chunks_fts f 
     WHERE chunks_fts MATCH ? {where} ORDER BY score LIMIT ?"""
 # the windows of chunks, article by article (index.embedded.tantivy_keywords): every chunk, or those of ids
 WINDOW_SPANS = "SELECT id, article, start, end FROM chunks {where} ORDER BY article, id"
+WINDOWS_AT = "SELECT id, article, start, end FROM chunks WHERE id IN ({marks})"
+# FTS5's "averages" record (rowid 1 of its data table): varints, the table's rows, then its tokens (one column)
+FTS_AVERAGES = "SELECT block FROM chunks_fts_data WHERE id = 1"
 ARTICLE_KEYS = "SELECT text, source_key, day FROM articles WHERE rowid = ?"
 DOC_FREQ = "SELECT sum(doc) FROM chunks_vocab WHERE term >= ? AND term < ?"
 VOCABULARY = "SELECT term, doc FROM chunks_vocab WHERE term >= ? AND term < ? LIMIT ?"

@@ -21,8 +21,10 @@ import numpy as np
 
 from index.embedded.checksums import ENTITIES, SPANS, article_crc, check, chunk_crc, damaged, row_crc, vector_crc
 from index.errors import IndexBusyError, IndexCorruptError, IndexReadOnlyError
-from index.embedded.packing import Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans, unpack_text
+from index.embedded.packing import (Unpacked, pack_entities, pack_spans, pack_text, unpack_entities, unpack_spans,
+                                    unpack_text, varint)
 from index.embedding.quantize import decode, from_blob, to_blob
+from index.terms import folded, tokenized
 from index.rows import ArticleListing, ArticleRow, ChunkRow, OutletCount, SentenceSpan, StoredHash, Window
 from index.embedded.sql import (
     SCHEMA, GET_MANIFEST, GET_MANIFEST_KEY,
@@ -32,7 +34,7 @@ from index.embedded.sql import (
     INSERT_ARTICLE, INSERT_FILE, INSERT_SENTENCES, INSERT_CHUNK, INSERT_FTS,
     CHUNKS_OF, LAST_ID, DELETE_FTS, DELETE_CHUNKS, DELETE_SENTENCES, DELETE_FILE,
     DELETE_ARTICLE, GET_EMBEDDING, PUT_EMBEDDING, ALL_CHUNK_IDS, CHUNK_VECTORS_AFTER,
-    CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS,
+    CHUNK_VECTORS_OF, COUNT, CHUNK_ROWS, SENTENCES_OF, OUTLETS, WINDOWS_AT, FTS_AVERAGES,
     FILTERED_CHUNK_IDS, KEYWORD_SEARCH, DOC_FREQ, VOCABULARY, WINDOWS,
     INSERT_ENTITIES, DELETE_ENTITIES, ENTITIES_OF, filter_clause,
     HAS_TOMBSTONES_TABLE, ALL_TOMBSTONES, ADD_TOMBSTONE, REMOVE_TOMBSTONE, CLEAR_TOMBSTONES, LIVE_TOMBSTONES,
@@ -60,6 +62,9 @@ def translate(exc: sqlite3.Error, path: Path) -> Exception:
 READER_CACHE_KB = 16 * 1024  # SQLite page cache of a read-only connection
 
 
+WINDOW_TOKENS = 20_000  # windows whose tokens are kept for keyword scoring (`Store.window_tokens`): about 8 MB
+
+
 class Store:
     """A small data-access layer over one SQLite file.
 
@@ -71,6 +76,7 @@ class Store:
         self.mode = mode
         self.in_read = False
         self._unpacked = Unpacked()  # (what, article rowid) -> its unpacked text, spans or entities
+        self._tokens: dict[int, tuple[str, int]] = {}  # window id -> its tokens (`window_tokens`)
         self._last: dict[str, int] = {}  # table -> the last id given in this transaction
         try:
             if mode == "rw":
@@ -437,6 +443,36 @@ class Store:
     def filtered_chunk_ids(self, where: str, params: list) -> np.ndarray:
         rows = self._rows(FILTERED_CHUNK_IDS.format(where=where), params)
         return np.array([r[0] for r in rows], dtype=np.int64)
+
+    def window_tokens(self, ids: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Each window's tokens as FTS5 tokenized it, joined by spaces, and their count (`index.terms.tokenized`);
+        kept, up to `WINDOW_TOKENS` windows (then all let go): a window never changes, its id is never reused."""
+        kept = self._tokens
+        out = {}
+        for i in ids:
+            found = kept.get(i)
+            if found is not None:
+                out[i] = found
+        missing = [i for i in ids if i not in out]
+        if missing:
+            if len(kept) + len(missing) > WINDOW_TOKENS:
+                kept.clear()
+            for cid, article, start, end in self._rows(WINDOWS_AT.format(marks=",".join("?" * len(missing))), missing):
+                row = self.article_by_row(article)
+                if row is not None:  # an article is folded once for all its windows, when it is ASCII
+                    whole = self._unpacked.get(("folded", article), lambda: folded(row.text) or "")
+                    out[cid] = kept[cid] = tokenized(row.text[start:end], whole[start:end] if whole else None)
+        return out
+
+    def keyword_totals(self) -> tuple[int, int]:
+        """The rows of the keyword table and the tokens they hold, as FTS5 counts them for bm25() (its
+        averages record); (0, 0) for an empty table."""
+        row = self._one(FTS_AVERAGES)
+        if not row or not row[0]:
+            return 0, 0
+        rows, at = varint(row[0], 0)
+        tokens, _ = varint(row[0], at)
+        return rows, tokens
 
     def keyword_search(self, match: str, k: int, where: str = "", params: Sequence = ()) -> list[tuple[int, float]]:
         join = "JOIN chunks c ON c.id = f.rowid JOIN articles a ON a.rowid = c.article" if where else ""

@@ -12,18 +12,20 @@ in `<index>/keywords/` and searches there.
   only while its generation is the version the reader's snapshot sees: a crash between the two
   commits, a failed update or a missing directory leaves FTS5 answering until the next write
   rebuilds it from SQLite.
-- **The same terms and nearly the same scores as FTS5.** Each window is tokenized as FTS5 tokenizes it
-  (`index.terms.tokenize`): the words in one field, every stem prefix (`russ*`, from 4 letters, as
-  `qa.question.query` asks for them) in another, so that a prefix query is one term with its own window
-  count, as in FTS5. Each term's weight turns tantivy's IDF into FTS5's (`index.terms.fts_weight`).
-  What still differs: tantivy stores a window's length in one byte (lengths over 40 are rounded)
-  and normalises a prefix by the length of the prefix field. Over the searches of 100 MultiHop
-  questions, tantivy returns 93% of FTS5's top 60 and top 10 (89% and 91% at 10,000 articles,
-  ties with the 10th counted) and the same first window 91 times (84).
+- **The same terms.** Each window is tokenized as FTS5 tokenizes it (`index.terms.tokenize`): the words in
+  one field, every stem prefix (`russ*`, from 4 letters, as `qa.question.query` asks for them) in another, so
+  that a prefix query is one term with its own window count, as in FTS5. Each term's weight turns tantivy's
+  IDF into FTS5's (`index.terms.fts_weight`).
+- **FTS5's ranking, to the bit.** tantivy stores a window's length in one byte (lengths over 40 are rounded)
+  and normalises a prefix by the length of the prefix field, so its own order is not FTS5's: of the searches
+  of 100 MultiHop questions, it returns 94% of FTS5's top 60 and 93% of its top 10. So its best
+  `EXACT_DEPTH` windows are scored again with FTS5's bm25 as SQLite computes it (`index.terms.Bm25`, the
+  row counts from `hits`, the table's sizes from FTS5's own record): the same windows and scores as FTS5
+  for 159 of those 163 searches, the same top 10 for all, and MultiHop dev's 569 answers unchanged.
 - **Word counts for `qa`** (`doc_freq`, `vocabulary`) come from tantivy's term dictionary too: FTS5's
   vocabulary table walks every posting list of the words it counts (93 ms for the words starting
-  with "s" at 10,000 articles, 3.8 ms here), and a stem's count is the windows holding any of its
-  words, not the sum of its words' counts.
+  with "s" at 10,000 articles, 3.8 ms here). A prefix's count adds up its words' counts, as FTS5's
+  vocabulary and the Qdrant backend count it: `qa` weighs and drops words alike on every engine.
 - **Filters** (outlet, date range, unstated outlet or date) are fields of each window, matching
   `index.embedded.sql.filter_clause` exactly.
 """
@@ -41,11 +43,12 @@ from pathlib import Path
 from index.faults import fault_point
 from index.embedded.packing import unpack_text
 from index.embedded.sql import ARTICLE_KEYS, WINDOW_SPANS
-from index.terms import PREFIX_MIN, digit_pairs, fts_weight, parse_match, prefix_terms, tokenize
+from index.terms import PREFIX_MIN, Phrase, digit_pairs, fts_weight, parse_match, prefix_terms, tokenize
 
 DIR_NAME = "keywords"
 BUILDING = "keywords.building"
 _GENERATION = "generation"
+PREFIX_WORDS = 1_000_000  # words of one prefix counted for `doc_freq` (the MultiHop index has 2,446 starting with "a")
 _HEAP = 200_000_000  # bytes of tantivy's in-memory segment before it writes one out
 # A write of this many windows waits for the merges its commit starts. Not waiting, a 30,000-article
 # build in batches left 76 segments and 3.8 GB of files for 564 MB of live ones (merges cut short
@@ -242,12 +245,34 @@ class KeywordSearcher:
         return None if held == windows else (f"the tantivy keyword index holds {held} windows for {windows}; "
                                              "the next write rebuilds it")
 
-    def doc_freq(self, term: str, prefix: bool) -> int | None:
-        """Windows holding the word (or, `prefix`, a word starting with it); None for a prefix shorter
-        than the stems kept. Exact for prefixes, where FTS5's vocabulary adds up its words' counts."""
+    def doc_freq(self, term: str, prefix: bool) -> int:
+        """Windows holding the word, or (`prefix`) the windows of each word starting with it added up,
+        as FTS5's vocabulary counts them (`Store.doc_freq`): `qa` weighs and drops words by these counts,
+        and reads them alike from either engine."""
         if prefix:
-            return self._searcher.doc_freq("stems", term + "*") if len(term) >= PREFIX_MIN else None
+            return sum(n for w, n in self._searcher.terms_with_prefix("words", term, limit=PREFIX_WORDS)
+                       if "_" not in w)
         return self._searcher.doc_freq("words", term)
+
+    def hits(self, phrase: Phrase) -> int | None:
+        """The live windows holding an instance of the phrase (FTS5's n in bm25's IDF), or None where this
+        directory has no term for it (a prefix under PREFIX_MIN letters, a phrase of words that are not numbers)."""
+        t = _tantivy()
+        tokens = phrase.tokens
+        if len(tokens) == 1 and phrase.prefix:
+            if len(tokens[0]) < PREFIX_MIN:
+                return None
+            field, term = "stems", tokens[0] + "*"
+        elif len(tokens) == 1:
+            field, term = "words", tokens[0]
+        elif not phrase.prefix and len(tokens) == 2 and digit_pairs(list(tokens)):
+            field, term = "words", "_".join(tokens)
+        else:
+            return None
+        if not self._searcher.doc_freq(field, term):
+            return 0
+        query = t.Query.term_query(self._index.schema, field, term, index_option="basic")
+        return self._searcher.search(query, 1, count=True).count  # deleted windows left out, as FTS5 leaves them
 
     def vocabulary(self, prefix: str, limit: int) -> list[tuple[str, int]]:
         """Indexed words starting with `prefix` and their window counts, the most common first."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from qa.answer.attribution import speaker
 from qa.answer.tidy import display
@@ -135,8 +136,7 @@ class Verdicts:
 
     def _coverage(self, cq: Query, text: str) -> float:
         """The share of the claim's words, weighed by rarity, that its article uses anywhere."""
-        words = set(tokens(text.casefold()))
-        stems = {stem(w) for w in words}
+        words, stems = _vocabulary(text)
         weights = {t: self.composer._idf(t) for t in cq.terms}
         total = sum(weights.values())
         if not total:
@@ -308,6 +308,13 @@ def agree(judged: list[Judged], verdict: str) -> None:
         found = [j for j in judged if j.best is not None]
         if found:
             min(found, key=lambda j: j.score).verdict = "not supported"
+
+
+@lru_cache(maxsize=256)  # the claims of one question, and the questions after it, read the same articles
+def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The words an article uses, and their stems."""
+    words = frozenset(tokens(text.casefold()))
+    return words, frozenset(stem(w) for w in words)
 
 
 FIRST_OUTLETS = 4  # "which outlet first" naming none compares the outlets whose passages state it most closely
