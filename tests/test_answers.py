@@ -137,6 +137,45 @@ def test_a_duration_has_an_amount():
     assert not any(fills("duration", "DATE", t) for t in ("the days", "days", "decades"))
 
 
+@pytest.mark.parametrize("question, grain", [
+    ("In what year did Russia annex Crimea?", "year"),
+    ("In which month was the Biden-Putin video summit held?", "month"),
+    ("On which day of the week did the OSCE Permanent Council meet?", "weekday"),
+    ("On what exact date did Russia annex Crimea?", "day"),
+    ("On what date was Biden due to phone Zelenskiy?", "date"),
+    ("How many hours did the Biden-Putin call last?", "hour"),
+    ("When was the video summit?", None),
+    ("In what year was FTX founded by Sam Bankman-Fried?", "year"),  # MultiHop-RAG's kind of article
+    ("How many weeks did the trial of Sam Bankman-Fried last?", "week"),
+    ("On what specific date did the jury deliver its verdict on Sam Bankman-Fried?", "day"),
+])
+def test_the_question_says_how_fine_a_date_or_in_what_unit_a_span(question, grain):
+    assert analyse_question(question).grain == grain
+
+
+def test_a_date_or_span_of_another_grain_does_not_fill_the_question():
+    """"On what exact date …?" is not answered by "2014", "Which month …?" by "Friday", "On which day of the
+    week …?" by "December 7", "On what date …?" by "last week", "How many hours …?" by "less than two weeks"."""
+    from qa.question.asked import fills
+
+    kept = [("year", "2014"), ("year", "November 2022"), ("month", "December 7"), ("month", "Nov. 2"),
+            ("weekday", "Tuesday, December 7"), ("day", "December 7, 2021"), ("day", "2 November 2023"),
+            ("day", "Wednesday"), ("date", "9 December"), ("date", "Sunday"), ("date", "2023-11-02")]
+    refused = [("year", "December 7"), ("month", "Friday"), ("month", "2014"), ("weekday", "December 7"),
+               ("day", "2014"), ("day", "December 2021"), ("date", "last week"), ("date", "2022")]
+    assert all(fills("date", "DATE", text, grain) for grain, text in kept)
+    assert not any(fills("date", "DATE", text, grain) for grain, text in refused)
+    assert fills("duration", "TIME", "about two hours", "hour") and fills("duration", "DATE", "five weeks", "week")
+    assert not fills("duration", "DATE", "less than two weeks", "hour")
+
+
+def test_an_exact_date_the_articles_give_only_the_year_of_is_not_answered_by_the_year(assistant):
+    year = assistant.ask("In what year did Russia annex Crimea?")
+    assert year.short_answer is not None and year.short_answer.text == "2014"
+    exact = assistant.ask("On what exact date did Russia annex Crimea?")
+    assert exact.abstained and exact.short_answer is None
+
+
 def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     from qa.answer import short_answer as sa
 

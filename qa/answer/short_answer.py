@@ -160,7 +160,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
         if asked.kind == "duration" and label == "DATE" and re.search(r"\bsince\s+$", text[max(start, s - 7):s]):
             s, value, label = s - len(re.search(r"since\s+$", text[max(start, s - 7):s]).group()), "", "DURATION"
             value = text[s:e]  # "How long has the conflict lasted?": "since 2014"
-        elif not fills(asked.kind, label, value) or _in_question(value, question, asked.names):
+        elif not fills(asked.kind, label, value, asked.grain) or _in_question(value, question, asked.names):
             continue
         if label == "PERSON" and _MODIFIED.match(text[e:e + 20]):
             continue  # "a senior Putin official", "the Biden administration": not the person

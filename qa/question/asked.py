@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from qa.lexicon.names import FEMININE, MASCULINE, demonym, polity, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
+from index.ingest.dates import MONTHS, WEEKDAYS
 from qa.lexicon.words import AUXILIARIES, NUMBER_WORDS, WH_WORDS, tokens
 
 LABELS: dict[str, frozenset[str]] = {
@@ -68,6 +69,17 @@ _AMOUNT = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r"|a|an|several|few|
 _RELATIVE = re.compile(r"\b(?:earlier|later|ago|before|after|last|next|this|previous|following|same)\b", re.I)
 _CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|morning|afternoon|evening|night|"
                     r"GMT|UTC|CET|EST)\b", re.I)
+# How fine a date or how long a span the question asks for (`Asked.grain`): "In what year …?" a year, "On which day
+# of the week …?" a weekday, "On what exact date …?" a day of a month, "How many hours …?" hours. Read from the
+# question's focus noun (`_WH_NOUN`), and these words where the focus alone does not say it
+_FINER = re.compile(r"\b(?:exact|precise|specific)\s+date\b|\bday\s+of\s+the\s+week\b", re.I)
+_GRAIN_OF_FOCUS = {"year": "year", "month": "month", "weekday": "weekday", "date": "date", "dates": "date"}
+_MONTH_WORD = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
+_WEEKDAY_WORD = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.I)
+_NUMERIC_DAY = re.compile(r"\b\d{1,2}[./-]\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b")
+_DAY_OF_MONTH = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")
+_YEAR = re.compile(r"\b\d{4}\b")
+_NEAR_DAY = re.compile(r"\b(?:today|yesterday|tomorrow)\b", re.I)
 _LAW_WORD = re.compile(r"\b(?:Act|Bill|Law|Treaty|Accords?|Agreements?|Directive|Regulation|Code|Charter|Convention)\b")
 _PAST = re.compile(r"^\s*(?:[\w\-]+\s+){0,6}?(?:did|was|were|had)\b", re.I)
 _NOT_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|supposed to|about to|were to|was to|"
@@ -142,6 +154,8 @@ class Asked:
     gender: str | None = None  # "f"/"m": the question calls the person it asks for she/her or he/his
     speaker: str | None = None  # whose words are asked for: "How did the US side characterise…", "What did X say…"
     about: str | None = None  # "Who is Yuri Ushakov?": the person whose role or title is asked for
+    grain: str | None = None  # how fine a date, or in what unit a span: year, month, weekday, day (an exact
+    # date), date (any day), or a unit of time (hour, day …); None: any (`_FINER`, `fills`)
 
     @property
     def labels(self) -> frozenset[str]:
@@ -222,6 +236,7 @@ def analyse_question(question: str) -> Asked:
             if (asked.kind is None or asked.kind == "who") and heads and not re.match(r"\s*how\b", q):
                 asked.kind = _NOUN_KIND[_head(head)]
     asked.party = _party(question, modifiers, asked)
+    asked.grain = _grain(asked, q)
     asked.described_speaker = bool(_DESCRIBED_SPEAKER.match(_NAMING.sub("which ", core)))
     if asked.kind == "place":  # "Which Ukrainian city…": a city of that country
         asked.side = next((w for w in modifiers if demonym(w) and not regional(w)), None)
@@ -273,11 +288,44 @@ def _party(question: str, modifiers: list[str], asked: Asked) -> str | None:
     return m.group(2).strip() if m and not regional(m.group(2).split()[0]) else None  # "Western sanctions"
 
 
-def fills(kind: str | None, label: str, text: str) -> bool:
-    """Does an entity (its label and text) answer a question of this kind?"""
+def _grain(asked: Asked, q: str) -> str | None:
+    if asked.kind == "duration" and asked.focus and _DURATION_UNIT.fullmatch(asked.focus):
+        return asked.focus.casefold().removesuffix("s")  # "how many hours": hour
+    if asked.kind != "date":
+        return None
+    finer = _FINER.search(q)
+    if finer:
+        return "weekday" if finer.group(0).endswith("week") else "day"
+    return _GRAIN_OF_FOCUS.get(asked.focus or "")
+
+
+def in_grain(grain: str | None, text: str) -> bool:
+    """Does a date or span say what the question's grain asks for? A year names a year; a month or a weekday
+    names one; an exact date names a day of a month (or a weekday, which the article's date makes one); a date
+    names some day, not a year or a week alone ("2014", "last week"); a span of hours counts hours."""
+    if grain is None:
+        return True
+    month, weekday = bool(_MONTH_WORD.search(text)), bool(_WEEKDAY_WORD.search(text))
+    if grain == "year":
+        return bool(_YEAR.search(text))
+    if grain == "month":
+        return month or bool(_NUMERIC_DAY.search(text))
+    if grain == "weekday":
+        return weekday
+    if grain == "day":
+        return weekday or bool(_NUMERIC_DAY.search(text)) or (month and bool(_DAY_OF_MONTH.search(_YEAR.sub("", text))))
+    if grain == "date":
+        return month or weekday or bool(_NUMERIC_DAY.search(text) or _NEAR_DAY.search(text))
+    return bool(re.search(rf"\b{re.escape(grain)}s?\b", text, re.I))
+
+
+def fills(kind: str | None, label: str, text: str, grain: str | None = None) -> bool:
+    """Does an entity (its label and text) answer a question of this kind, as finely as it asks (`in_grain`)?"""
     if kind is None or kind == "name":
         return False
     if label not in LABELS.get(kind, ()):
+        return False
+    if not in_grain(grain, text):
         return False
     if kind == "duration":  # "two hours", "a week", "several days"; not "in the days to come"
         return bool(_DURATION_UNIT.search(text)) and not _RELATIVE.search(text) and _AMOUNT.search(text) is not None
