@@ -177,6 +177,31 @@ def find_dates(question: str) -> tuple[str | None, str | None] | None:
     return (lo, hi)
 
 
+NEAR_DAYS = ("today", "yesterday", "tomorrow")
+
+
+def date_grains(text: str) -> frozenset[str]:
+    """How finely a date phrase names its time, read as `find_dates` and `names_year` read dates: "year",
+    "month", "day" (of a month: "December 7", "07.12.2021", "today") and "weekday". "Tuesday, December 7" is
+    a weekday, a month and a day; "2014" a year; "last week" none."""
+    found: set[str] = set()
+    if _Q_ISO.search(text) or _DOTTED.search(text) or _SLASHED.search(text):
+        found |= {"year", "month", "day"}
+    for pattern in (_Q_FULL, _Q_ABBR):
+        for m in pattern.finditer(text):
+            if pattern is _Q_FULL or m.group(1) or m.group(3) or m.group(4):
+                found.add("month")
+                found |= {"day"} if m.group(1) or m.group(3) else set()
+    if names_year(text):
+        found.add("year")
+    words = {w.strip(".,;:()").casefold() for w in text.split()}
+    if words & set(WEEKDAYS):
+        found.add("weekday")
+    if words & set(NEAR_DAYS):
+        found.add("day")
+    return frozenset(found)
+
+
 _PART = re.compile(r"\b(early|mid|late)[\s-]+$", re.I)
 _PART_START = {"early": 1, "mid": 11, "late": 21}
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from qa.lexicon.names import FEMININE, MASCULINE, demonym, polity, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
-from index.ingest.dates import MONTHS, WEEKDAYS
+from index.ingest.dates import date_grains
 from qa.lexicon.words import AUXILIARIES, NUMBER_WORDS, WH_WORDS, tokens
 
 LABELS: dict[str, frozenset[str]] = {
@@ -74,12 +74,6 @@ _CLOCK = re.compile(r"\d[:.]\d\d|\b(?:a\.m\.|p\.m\.|am|pm|o'clock|noon|midnight|
 # question's focus noun (`_WH_NOUN`), and these words where the focus alone does not say it
 _FINER = re.compile(r"\b(?:exact|precise|specific)\s+date\b|\bday\s+of\s+the\s+week\b", re.I)
 _GRAIN_OF_FOCUS = {"year": "year", "month": "month", "weekday": "weekday", "date": "date", "dates": "date"}
-_MONTH_WORD = re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?", re.I)
-_WEEKDAY_WORD = re.compile(r"\b(?:" + "|".join(WEEKDAYS) + r")\b", re.I)
-_NUMERIC_DAY = re.compile(r"\b\d{1,2}[./-]\d{1,2}\b|\b\d{4}-\d{2}-\d{2}\b")
-_DAY_OF_MONTH = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\b")
-_YEAR = re.compile(r"\b\d{4}\b")
-_NEAR_DAY = re.compile(r"\b(?:today|yesterday|tomorrow)\b", re.I)
 _LAW_WORD = re.compile(r"\b(?:Act|Bill|Law|Treaty|Accords?|Agreements?|Directive|Regulation|Code|Charter|Convention)\b")
 _PAST = re.compile(r"^\s*(?:[\w\-]+\s+){0,6}?(?:did|was|were|had)\b", re.I)
 _NOT_PAST = re.compile(r"\b(?:due to|set to|going to|scheduled|planned|expected|supposed to|about to|were to|was to|"
@@ -300,23 +294,17 @@ def _grain(asked: Asked, q: str) -> str | None:
 
 
 def in_grain(grain: str | None, text: str) -> bool:
-    """Does a date or span say what the question's grain asks for? A year names a year; a month or a weekday
-    names one; an exact date names a day of a month (or a weekday, which the article's date makes one); a date
-    names some day, not a year or a week alone ("2014", "last week"); a span of hours counts hours."""
+    """Does a date or span say what the question's grain asks for (`index.ingest.dates.date_grains`)? A year,
+    a month or a weekday names one; an exact date names a day of a month (or a weekday, which the article's
+    date makes one); a date names some day, not a year or a week alone ("2014", "last week"); a span of hours
+    counts hours."""
     if grain is None:
         return True
-    month, weekday = bool(_MONTH_WORD.search(text)), bool(_WEEKDAY_WORD.search(text))
-    if grain == "year":
-        return bool(_YEAR.search(text))
-    if grain == "month":
-        return month or bool(_NUMERIC_DAY.search(text))
-    if grain == "weekday":
-        return weekday
-    if grain == "day":
-        return weekday or bool(_NUMERIC_DAY.search(text)) or (month and bool(_DAY_OF_MONTH.search(_YEAR.sub("", text))))
-    if grain == "date":
-        return month or weekday or bool(_NUMERIC_DAY.search(text) or _NEAR_DAY.search(text))
-    return bool(re.search(rf"\b{re.escape(grain)}s?\b", text, re.I))
+    if grain in ("year", "month", "weekday", "day", "date"):
+        named = date_grains(text)
+        wanted = {"day": {"day", "weekday"}, "date": {"month", "day", "weekday"}}.get(grain, {grain})
+        return bool(named & wanted)
+    return grain in {w.removesuffix("s") for w in tokens(text)}  # a unit of time: "two hours" counts hours
 
 
 def fills(kind: str | None, label: str, text: str, grain: str | None = None) -> bool:
