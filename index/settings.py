@@ -32,7 +32,7 @@ class IndexSettings:
     # questions, FTS5's very top 60 for 159, its top 10 for all). Those searches take FTS5 p50 5.0 / p95 19.7 ms
     # at 88,238 windows and 104 / 171 ms at 1,276,288; tantivy 0.7 / 1.0 ms at 88,238, 4.9 / 7.7 with FTS5's
     # ranking (python -m bench.keyword_engines, medians of 4 runs). From 50,000 windows, MultiHop would ask at
-    # p50 32.7 -> 25.9 ms, p95 63.1 -> 48.2 ms, for 13 MB more (21 KB an article): 149 -> 170 KB an article, over
+    # p95 60.5-63.1 -> 48.2-55.2 ms (2 runs each), for 13 MB more (21 KB an article): 149 -> 170 KB an article, over
     # the 150 KB of issue 13. So tantivy from 100,000 windows, where FTS5's time, not the bytes, is what limits.
     keyword_index_above: int = 100_000
     max_file_bytes: int = 20_000_000
