@@ -525,6 +525,14 @@ def test_a_plural_question_opens_with_the_whole_list(assistant, question, listed
     _short_is_cited(assistant, answer)
 
 
+def test_a_singular_question_is_not_answered_by_offices_that_name_no_one(assistant):
+    """"The leaders of Britain, Germany, France and Italy" answers "Which European leaders…" (above); it names
+    no one to answer "Which French leader…", which the sentence naming Macron does."""
+    answer = assistant.ask("Which French leader was among those Biden consulted after the video summit?")
+    assert answer.short_answer is not None and "Macron" in answer.short_answer.text
+    assert "leaders of" not in answer.short_answer.text
+
+
 def test_a_lead_that_opens_a_quotation_runs_on_until_it_closes(assistant):
     answer = assistant.ask("How did Putin reportedly wrap up the call when addressing US concern about his troops "
                            "so far from America?")

@@ -187,14 +187,15 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             if asked.side and _other_side(text[s:core], asked.side):
                 continue  # "Russian Deputy Foreign Minister …" does not head the US delegation
         found.append(Phrase(value, s, e, owner(text, core, e, ents) if asked.party else None, label, core))
-    if asked.kind in PEOPLE and asked.focus:
+    if asked.kind in PEOPLE and asked.focus and plural(asked):  # "Which European leaders…", not "Which French leader…"
         found += _role_of_places(asked.focus, text, start, end, ents, question)
     return found
 
 
 def _role_of_places(focus: str, text: str, start: int, end: int, ents: list, question: str) -> list[Phrase]:
     """People named by their office and country: "the leaders of Britain, Germany, France and Italy"
-    answers "Which European leaders…" as well as their names would."""
+    answers "Which European leaders…" as well as their names would; it names no one to answer "Which
+    French leader…"."""
     out = []
     places = [(s, e) for s, e, label in ents if label == "GPE" and not _in_question(text[s:e], question, [])]
     for m in re.finditer(r"\b(?:the\s+)?" + re.escape(focus[:ROLE_STEM]) + r"\w*\s+of\s+", text[start:end], re.I):
