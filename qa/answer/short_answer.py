@@ -187,7 +187,7 @@ def phrases(asked: Asked, question: str, text: str, start: int, end: int,
             if asked.side and _other_side(text[s:core], asked.side):
                 continue  # "Russian Deputy Foreign Minister …" does not head the US delegation
         found.append(Phrase(value, s, e, owner(text, core, e, ents) if asked.party else None, label, core))
-    if asked.kind in PEOPLE and asked.focus and plural(asked):  # "Which European leaders…", not "Which French leader…"
+    if asked.kind in PEOPLE and asked.focus and plural(asked):  # "Which European leaders", not "Which French leader"
         found += _role_of_places(asked.focus, text, start, end, ents, question)
     return found
 
