@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from index.ingest.dates import date_grains
 from qa.lexicon.names import FEMININE, MASCULINE, demonym, polity, proper_names, regional
 from qa.lexicon.titles import ROLE_WORDS
 from qa.lexicon.verbs import SAID, past_form
-from index.ingest.dates import date_grains
 from qa.lexicon.words import AUXILIARIES, NUMBER_WORDS, WH_WORDS, tokens
 
 LABELS: dict[str, frozenset[str]] = {
