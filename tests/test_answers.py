@@ -525,6 +525,18 @@ def test_a_plural_question_opens_with_the_whole_list(assistant, question, listed
     _short_is_cited(assistant, answer)
 
 
+def test_a_role_asked_in_one_gender_meets_its_other_forms(assistant):
+    """"Spokesperson" asks for the one the articles call "spokesman" or "spokeswoman"; a surname that ends in
+    "man" (MultiHop's Bankman-Fried, Brockman) is left as it is."""
+    from qa.lexicon.words import lemma
+
+    assert lemma("spokesperson") == lemma("spokeswoman") == lemma("spokesman")
+    assert lemma("chairwoman") == lemma("chairman") and lemma("businesswomen") == lemma("businessmen")
+    assert lemma("Bankman") == "bankman" and lemma("woman") == "woman" and lemma("people") == "people"
+    answer = assistant.ask("Who is the Kremlin's spokesperson?")
+    assert answer.short_answer is not None and "Peskov" in answer.short_answer.text
+
+
 def test_a_singular_question_is_not_answered_by_offices_that_name_no_one(assistant):
     """"The leaders of Britain, Germany, France and Italy" answers "Which European leaders…" (above); it names
     no one to answer "Which French leader…", which the sentence naming Macron does."""

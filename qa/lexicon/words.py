@@ -52,11 +52,21 @@ CALENDAR = FULL_MONTHS | frozenset(WEEKDAYS)  # the names of months and weekdays
 _TOKEN = re.compile(r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?!\d)|\w+", re.UNICODE)
 
 
+# A role noun's forms by gender end alike (spokesperson, spokeswoman, spokesman; chairperson, chairwoman,
+# chairman): after at least 4 letters, these endings are read as "man"/"men", so the forms meet
+_GENDERED = (("persons", "men"), ("person", "man"), ("people", "men"), ("women", "men"), ("woman", "man"))
+
+
 @lru_cache(maxsize=1 << 16)
 def lemma(word: str) -> str:
     """The stem of a word's base form, for comparing a question's words with a sentence's: "began"
-    meets "begin", "led" meets "leads". (Keyword search keeps `stem`: FTS5 stores the words as written.)"""
+    meets "begin", "led" meets "leads", "spokesperson" meets "spokesman". (Keyword search keeps `stem`:
+    FTS5 stores the words as written.)"""
     w = word.casefold()
+    for ending, common in _GENDERED:
+        if w.endswith(ending) and len(w) - len(ending) >= 4:
+            w = w[: -len(ending)] + common
+            break
     return stem(IRREGULAR.get(w, w))
 
 
