@@ -237,11 +237,14 @@ GENDER_WINDOW = 120  # characters after a name searched for the pronoun that ref
 def gender(name: str, texts: list[str], others: list[str] = ()) -> str | None:
     """"f", "m" or None: from a title before the name, else the pronoun that follows it before any
     of the `others` is named."""
-    last = re.escape(name.split()[-1])
-    stops = [o.split()[-1] for o in others if o.split()[-1] != name.split()[-1]]
+    surname = name.split()[-1]
+    mention = re.compile(r"\b" + re.escape(surname) + r"\b")
+    stops = [o.split()[-1] for o in others if o.split()[-1] != surname]
     votes = {"f": 0, "m": 0}
     for text in texts:
-        for m in re.finditer(r"\b" + last + r"\b", text):
+        if surname not in text:
+            continue  # most retrieved articles never name the person: no scan of their text
+        for m in mention.finditer(text):
             before = text[max(0, m.start() - 30):m.start()]
             if _FEMALE_TITLE.search(before):
                 votes["f"] += 2
