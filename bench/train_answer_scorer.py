@@ -275,8 +275,7 @@ def _few_clause_points(cand: list[dict], prob, short: float | None = None, absta
     Given both (a shipped model's), the figures at them, for new questions."""
     import numpy as np
 
-    rows = [(float(p), r) for r, p in zip(cand, prob)  # the pick's probability and row, a question each
-            if r["features"]["top_pick"] and not r["features"]["many_clauses"]]
+    rows = [(float(prob[i]), cand[i]) for i in _rules_picks(cand)]  # the pick's probability and row, a question each
 
     def at(short: float, abstain: float) -> dict:
         right = right_short = wrong = misleading = abstained = null_abstained = 0

@@ -48,12 +48,10 @@ _SEPARATORS = str.maketrans({c: " " for c in "\u00a0\u00ab\u00bb\u2013\u2014\u20
 
 
 def tokenize(text: str) -> list[str]:
-    if not text.isascii():
-        plain = text.translate(_SEPARATORS)
-        if not plain.isascii():
-            return _fts5_tokens(text)
-        text = plain
-    return [m.lower() for m in _TOKEN.findall(text)]  # FTS5's rule for ASCII: runs of letters and digits
+    ascii_text = folded(text)
+    if ascii_text is None:
+        return _fts5_tokens(text)
+    return _TOKEN.findall(ascii_text)  # FTS5's rule for ASCII: runs of letters and digits
 
 
 def folded(text: str) -> str | None:
