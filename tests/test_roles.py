@@ -79,15 +79,18 @@ def test_a_title_that_names_the_owner_ties_closer_than_an_article_that_does():
     assert role_tie(role, near, 0, len(near), at, at, at + len("Joe Schmidt")) == 1
 
 
-def test_an_untitled_owner_must_be_named_in_the_article():
+def test_an_untitled_owner_must_be_named_in_the_paragraph():
     sentence = "Head coach Andy Reid was also asked about his star tight end."
     question = "Who is the head coach of the Kansas City Chiefs?"
     assert _holds(question, sentence, "Andy Reid", article="The Kansas City Chiefs lost on Sunday. ")
     assert not _holds(question, sentence, "Andy Reid", article="The Jets lost on Sunday. ")
+    # seeds: "Foreign Minister Sergey Lavrov", in a paragraph on Russia's demands, is not Ukraine's
+    assert not _holds(question, sentence, "Andy Reid", article="The Kansas City Chiefs lost on Sunday.\n\n")
 
 
 @pytest.mark.parametrize("question, role", [
     ("Who is Germany's finance minister?", "Germany's finance minister"),
+    ("Who is Ukraine's foreign minister?", "Ukraine's foreign minister"),  # not Lavrov: his paragraph is on Russia
     ("Who is the US ambassador to Russia?", "the US ambassador to Russia"),  # not Daniel Fried, ambassador to Poland
     ("Who is the head of the Kremlin's football team?", "the head of the Kremlin's football team"),
 ])

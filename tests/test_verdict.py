@@ -164,6 +164,16 @@ def test_claims_are_cut_at_each_outlet_and_the_same_source():
     assert form.claims[0].day == ("2023-12-06", "2023-12-06")
 
 
+def test_outlets_named_in_a_list_share_the_claim_that_follows_them():
+    """"Do ARD and Le Figaro both report that …?" asks each outlet the same thing, negation included."""
+    form = read("Do ARD and Le Figaro both report that the talks did not bring a breakthrough?", OUTLETS)
+    assert [c.outlet for c in form.claims] == ["ARD", "lefigaro"]
+    assert all(c.text.endswith("the talks did not bring a breakthrough?") for c in form.claims)
+    assert all(judge.negated(c.text) for c in form.claims)
+    form = read("Did TechCrunch report on the lawsuit before The Verge covered the ruling?", OUTLETS)
+    assert "ruling" not in form.claims[0].text  # a claim with words of its own keeps them
+
+
 def test_look_up_questions_are_not_yes_no_questions():
     assert read("Which company did Sam Bankman-Fried found?", OUTLETS) is None
     assert read("Considering the TechCrunch article, who is the CEO of OpenAI?", OUTLETS) is None

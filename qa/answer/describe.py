@@ -82,7 +82,8 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
     """How the sentence text[lo:hi] ties the name at [core, end) (its phrase starting at `start`, a
     title included) to the asked `role` (`qa.question.structure.Role`): 2 by a title that names every party
     the role belongs to (or the role has none), 1 by a title that names no owner of its own (a
-    nationality, a team, a company) in an article that names the asked parties, else 0. The title
+    nationality, a team, a company) in a paragraph that names the asked parties, else 0: "Foreign Minister
+    Sergey Lavrov", in a paragraph on Russia's demands, is not Ukraine's, though the article names Ukraine. The title
     (the name's own, or the description set off after it) must hold the role's noun and every word
     that narrows it, and no rank the role lacks. "Canadian Foreign Minister Mélanie Joly" is not
     "Germany's finance minister", "Jets head coach Robert Saleh" not the Chiefs' coach, "Deputy
@@ -104,4 +105,11 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
         own = [w for w in run.split() if lemma(w) not in asked and not ROLE.fullmatch(w) and w.casefold() not in RANKS]
         if own and not any(mentions(run, p) for p in role.parties):
             return 0  # the title names an owner of its own: "Jets head coach", "Canadian Foreign Minister"
-    return 1 if all(mentions(text, p) for p in missing) else 0  # untitled: the article must name the asked owner
+    around = paragraph(text, lo, hi)
+    return 1 if all(mentions(around, p) for p in missing) else 0  # untitled: its paragraph names the asked owner
+
+
+def paragraph(text: str, lo: int, hi: int) -> str:
+    """The paragraph (lines end them) that holds text[lo:hi]."""
+    end = text.find("\n", hi)
+    return text[text.rfind("\n", 0, lo) + 1:end if end >= 0 else len(text)]

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from qa.archive.dates import find_dates
-from qa.lexicon.words import AUXILIARIES, WH_WORDS, compact
+from qa.lexicon.words import AUXILIARIES, STOPWORDS, WH_WORDS, compact, tokens
 from qa.question.asked import ASKS_TO_TELL
 from qa.question.query import find_outlets
 
@@ -156,6 +156,26 @@ def which_first(question: str, outlets: list[str]) -> Form | None:
     return Form("first", claims, order, {}, named)
 
 
+_LIST_WORDS = frozenset("article articles report reports story stories outlet outlets both".split())
+
+
+def _content(text: str, named: list[str]) -> str:
+    """The claim's words less the outlets it names: "" for "Do both ARD and"."""
+    for start, end, _ in sorted(_mentions(text, named), reverse=True):
+        text = text[:start] + " " + text[end:]
+    return " ".join(text.split()) if any(w not in STOPWORDS and w not in _LIST_WORDS for w in tokens(text)) else ""
+
+
+def _share_content(claims: list[Claim], named: list[str]) -> None:
+    """Outlets named in a list ("Do ARD and Le Figaro both report that …?") make claims of one content: a
+    claim that holds no words of its own but its outlet's takes those of the next claim that does."""
+    for i in range(len(claims) - 2, -1, -1):
+        if not _content(claims[i].text, named) and _content(claims[i + 1].text, named):
+            shared = _content(claims[i + 1].text, named)
+            claims[i].text = f"{claims[i].text} {shared}"
+            claims[i].day = claims[i].day or claims[i + 1].day
+
+
 def read(question: str, outlets: list[str]) -> Form | None:
     """The form and claims of a yes/no question or of a "which outlet first" one, or None for a look-up."""
     if not polar(question):
@@ -175,6 +195,7 @@ def read(question: str, outlets: list[str]) -> Form | None:
         claims.append(Claim(text.strip(), outlet, find_dates(text), later))
     if not claims:
         claims = [Claim(question, None, find_dates(question))]
+    _share_content(claims, named)
     order = _order(question, spans) if len(claims) >= 2 else None
     cues = {name: bool(p.search(question)) for name, p in CUES.items()}
     if order or (_TIME_WORDS.search(question) and (len(claims) >= 2 or any(c.day for c in claims))):
