@@ -537,6 +537,18 @@ def test_a_role_asked_in_one_gender_meets_its_other_forms(assistant):
     assert answer.short_answer is not None and "Peskov" in answer.short_answer.text
 
 
+def test_a_verb_whose_ending_doubled_its_consonant_meets_its_base_form(assistant):
+    """"Confer" meets "conferred" (and "plan" "planned"), as the words a question and a sentence share; words
+    that end doubled already keep it ("called", "passed", "stuffed")."""
+    from qa.lexicon.words import lemma
+
+    assert lemma("conferred") == lemma("confer") and lemma("planning") == lemma("planned") == lemma("plans")
+    assert lemma("stopped") == "stop" and lemma("fitted") == "fit"
+    assert (lemma("called"), lemma("passed"), lemma("stuffed")) == ("call", "pass", "stuff")
+    answer = assistant.ask("which european leaders did biden confer with after the call")
+    assert answer.short_answer is not None and "Angela Merkel" in answer.short_answer.text
+
+
 def test_a_singular_question_is_not_answered_by_offices_that_name_no_one(assistant):
     """"The leaders of Britain, Germany, France and Italy" answers "Which European leaders…" (above); it names
     no one to answer "Which French leader…", which the sentence naming Macron does."""

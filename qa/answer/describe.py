@@ -17,6 +17,7 @@ _BOUNDARY = frozenset("""a an while and but that which who whom by with as said 
     before since if than then also""".split())  # "of", "for", "at", "to", "the" may sit inside a title
 _INSIDE = frozenset("of for at to the".split())
 _CAPITALISED = re.compile(r"[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*")
+_RANK_LEMMAS = frozenset(lemma(w) for w in RANKS)  # as a title's words are compared: "deputy", "acting" read as lemmas
 TITLE_WORDS = 9  # a title before a name is this short ("Director for Russia at the National Security Council")
 APPOSITIVE_WORDS = 10  # ", the Kremlin spokesman," after it
 
@@ -95,7 +96,7 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
     words = {lemma(w) for w in tokens(said)}
     if role.head not in words or not all(_spelt(w, words) for w in role.narrowing):
         return 0
-    if (words & RANKS) - set(role.narrowing):  # a deputy foreign minister is not the foreign minister
+    if (words & _RANK_LEMMAS) - set(role.narrowing):  # a deputy foreign minister is not the foreign minister
         return 0
     missing = [p for p in role.parties if not mentions(said, p)]
     if not missing:

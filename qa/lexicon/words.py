@@ -60,14 +60,21 @@ _GENDERED = (("persons", "men"), ("person", "man"), ("people", "men"), ("women",
 @lru_cache(maxsize=1 << 16)
 def lemma(word: str) -> str:
     """The stem of a word's base form, for comparing a question's words with a sentence's: "began"
-    meets "begin", "led" meets "leads", "spokesperson" meets "spokesman". (Keyword search keeps `stem`:
+    meets "begin", "led" meets "leads", "conferred" meets "confer", "spokesperson" meets "spokesman". (Keyword search keeps `stem`:
     FTS5 stores the words as written.)"""
     w = word.casefold()
     for ending, common in _GENDERED:
         if w.endswith(ending) and len(w) - len(ending) >= 4:
             w = w[: -len(ending)] + common
             break
-    return stem(IRREGULAR.get(w, w))
+    w = IRREGULAR.get(w, w)
+    s = stem(w)
+    if len(s) < len(w) and len(s) >= 4 and s[-1] == s[-2] and s[-1] not in _DOUBLED:
+        return s[:-1]  # an ending doubled the consonant: "conferred" meets "confer", "planning" meets "plans"
+    return s
+
+
+_DOUBLED = frozenset("aeioulsfz")  # letters that end words doubled already (call, pass, stuff, buzz) or are vowels
 
 
 def word_key(word: str) -> str:
