@@ -17,6 +17,8 @@ from qa.question.structure import asked_role
     ("Who was the US ambassador to Russia?", "ambassador", set(), {"US", "Russia"}),
     ("Who is the CEO of OpenAI?", "ceo", set(), {"OpenAI"}),  # MultiHop-RAG
     ("Who is the Chiefs' head coach?", "coach", {"head"}, {"Chiefs"}),  # MultiHop-RAG
+    ("Who serves as Russia's foreign minister?", "minister", {"foreign"}, {"Russia"}),  # "serve as" names a role
+    ("Who is currently serving as the US ambassador in Moscow?", "ambassador", set(), {"US", "Moscow"}),
 ])
 def test_a_role_question_is_read_into_its_noun_narrowing_words_and_parties(question, head, narrowing, parties):
     role = asked_role(question)
@@ -28,6 +30,7 @@ def test_a_role_question_is_read_into_its_noun_narrowing_words_and_parties(quest
     "Who is the individual who founded FTX and was charged with fraud?",  # MultiHop-RAG: a verb of its own
     "Who are the leaders of Britain and France?",  # a list
     "Who did Blinken brief on Friday?",
+    "Who served as a witness?",  # "serve as" something that is not a role
 ])
 def test_other_who_questions_ask_no_role(question):
     assert asked_role(question) is None
@@ -91,6 +94,7 @@ def test_an_untitled_owner_must_be_named_in_the_paragraph():
 @pytest.mark.parametrize("question, role", [
     ("Who is Germany's finance minister?", "Germany's finance minister"),
     ("Who is Ukraine's foreign minister?", "Ukraine's foreign minister"),  # not Lavrov: his paragraph is on Russia
+    ("Who is currently serving as the US ambassador in Moscow?", "the US ambassador in Moscow"),  # not Fried
     ("Who is the US ambassador to Russia?", "the US ambassador to Russia"),  # not Daniel Fried, ambassador to Poland
     ("Who is the head of the Kremlin's football team?", "the head of the Kremlin's football team"),
 ])

@@ -19,11 +19,12 @@ from qa.lexicon.words import lemma
 from qa.question.parse import structure
 
 BE_FORMS = frozenset({"is", "was", "are", "were"})
+SERVE_FORMS = frozenset({"serves", "served"})  # "Who serves as …?" asks for a role as "Who is …?" does
 # a role question is short: of the 237 "Who is/was …" questions of MultiHop-RAG, the seeds and our probes, the
 # 24 that ask for a role have at most 10 words, and the 211 of more than 15 ask about someone described by a
 # clause ("Who is the individual associated with …"); those are not parsed (13 ms a question)
 ROLE_WORDS = 15
-_ROLE_PREPS = frozenset({"of", "to", "for", "at"})  # "the head of …", "the ambassador to Russia"
+_ROLE_PREPS = frozenset({"of", "to", "for", "at", "in"})  # "the head of …", "the ambassador to Russia", "in Moscow"
 
 
 @dataclass(frozen=True)
@@ -73,16 +74,22 @@ def asked_role(question: str) -> Role | None:
     """The role a question of one clause asks who holds ("Who is the Kremlin's spokesman?",
     "Who was the US ambassador to Russia?"), or None: a question about a named person ("Who is
     Yuri Ushakov?"), one with a verb of its own, or one that asks something else. Only a question
-    that starts "Who is/was/are/were", of at most ROLE_WORDS words, is parsed here."""
+    that starts "Who is/was/are/were" or "Who serves/served/is serving as", of at most ROLE_WORDS words, is
+    parsed here."""
     words = question.split()
-    if not 3 <= len(words) <= ROLE_WORDS or words[0].casefold() != "who" or words[1].casefold() not in BE_FORMS:
+    if not 3 <= len(words) <= ROLE_WORDS or words[0].casefold() != "who" or \
+            words[1].casefold() not in BE_FORMS | SERVE_FORMS:
         return None
     doc = structure(question)
-    if any(t.pos_ == "VERB" for t in doc):  # "Who is the official who briefed …": not a role alone
-        return None
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    head = next((c for c in root.children if c.dep_ in ("nsubj", "attr") and c.pos_ in ("NOUN", "PROPN")
-                 and ROLE.fullmatch(c.text)), None) if root is not None else None
+    if root is not None and root.lemma_ == "serve":  # "Who is currently serving as the US ambassador in Moscow?"
+        held = [o for p in root.children if p.dep_ == "prep" and p.lower_ == "as" for o in p.children
+                if o.dep_ == "pobj"]
+    elif any(t.pos_ == "VERB" for t in doc):  # "Who is the official who briefed …": not a role alone
+        return None
+    else:
+        held = [c for c in root.children if c.dep_ in ("nsubj", "attr")] if root is not None else []
+    head = next((c for c in held if c.pos_ in ("NOUN", "PROPN") and ROLE.fullmatch(c.text)), None)
     if head is None or head.tag_ in ("NNS", "NNPS"):  # "Who is Yuri Ushakov?": no title; a list: its own rules
         return None
     narrowing: list[str] = []
