@@ -60,8 +60,8 @@ _GENDERED = (("persons", "men"), ("person", "man"), ("people", "men"), ("women",
 @lru_cache(maxsize=1 << 16)
 def lemma(word: str) -> str:
     """The stem of a word's base form, for comparing a question's words with a sentence's: "began"
-    meets "begin", "led" meets "leads", "conferred" meets "confer", "spokesperson" meets "spokesman". (Keyword search keeps `stem`:
-    FTS5 stores the words as written.)"""
+    meets "begin", "led" meets "leads", "conferred" meets "confer", "spokesperson" meets "spokesman".
+    (Keyword search keeps `stem`: FTS5 stores the words as written.)"""
     w = word.casefold()
     for ending, common in _GENDERED:
         if w.endswith(ending) and len(w) - len(ending) >= 4:

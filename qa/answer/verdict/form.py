@@ -170,8 +170,8 @@ def _share_content(claims: list[Claim], named: list[str]) -> None:
     """Outlets named in a list ("Do ARD and Le Figaro both report that …?") make claims of one content: a
     claim that holds no words of its own but its outlet's takes those of the next claim that does."""
     for i in range(len(claims) - 2, -1, -1):
-        if not _content(claims[i].text, named) and _content(claims[i + 1].text, named):
-            shared = _content(claims[i + 1].text, named)
+        shared = _content(claims[i + 1].text, named)
+        if shared and not _content(claims[i].text, named):
             claims[i].text = f"{claims[i].text} {shared}"
             claims[i].day = claims[i].day or claims[i + 1].day
 
