@@ -14,7 +14,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from qa.lexicon.places import demonyms, party_groups
 from qa.lexicon.words import STOPWORDS
@@ -24,8 +24,7 @@ FOLDED_TEXTS = 256  # folded texts kept: the articles a few questions retrieve
 _MAYBE_MARK = re.compile(r"[^\x00-\u02ff\u2000-\u206f]")
 _NOT_A_NAME = re.compile(r"^(?:[A-Z]\d[\w:]*|[A-Z]{1,2})$")  # "T21" (from a timestamp), "PM"
 FUZZY_MIN = 6  # names at least this long also match another spelling…
-FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100; a name one letter shorter: a word's ratio)
-_WORD = re.compile(r"\w+")
+FUZZY_SCORE = 88  # …this similar (rapidfuzz partial ratio, 0-100)
 STEM_SHARE = 0.6  # demonym match: a shared prefix of at least 4 letters and this share of the shorter
 # lower-case words inside a name: "Ursula von der Leyen", "Charles de Gaulle", "Mohammed bin Salman"
 _PARTICLES = r"(?:von|van|de|der|da|al|bin|la|le|du|del)"
@@ -144,9 +143,6 @@ def mentions(text: str, name: str) -> bool:
         return True  # …and back
     if len(key) >= FUZZY_MIN and fuzz.partial_ratio(key, low, score_cutoff=FUZZY_SCORE):
         return True  # another spelling: Zelenskyy / Zelensky, Blinkin / Blinken
-    if len(key) == FUZZY_MIN - 1 and key.isalpha() and process.extractOne(
-            key, _WORD.findall(low), scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE) is not None:
-        return True  # a shorter name, word for word: "Poutin" for Putin, but not "Intel" in "intelligence"
     if stem and (_at_word_start(stem, low) if _WORD_START.match(stem) else re.search(r"\b" + re.escape(stem), low)):
         return True  # a demonym: "Ukrain" for Ukrainian
     return bool(last) and last in low and re.search(r"\b" + re.escape(last) + r"\b", low) is not None
