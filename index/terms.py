@@ -142,13 +142,11 @@ class KeywordQuery:
 def parse_match(match: str) -> KeywordQuery:
     words: list[str] = []
     prefixes: list[str] = []
-    for body, star in _PART.findall(match):
-        tokens = tokenize(body.replace('""', '"'))
-        if not tokens:
-            continue
+    for phrase in phrases(match):
+        tokens = list(phrase.tokens)
         if len(tokens) > 1:
             words += digit_pairs(tokens) or tokens
-        elif star:
+        elif phrase.prefix:
             prefixes.append(tokens[0])
         else:
             words.append(tokens[0])
@@ -233,7 +231,7 @@ def _instances(phrase: Phrase, tokens: list[str]) -> int:
     """How often the phrase of several tokens occurs in a row's tokens."""
     *whole, last = phrase.tokens
     n = len(phrase.tokens)
-    return sum(1 for i in range(len(tokens) - n + 1) if list(tokens[i:i + n - 1]) == whole and
+    return sum(1 for i in range(len(tokens) - n + 1) if tokens[i:i + n - 1] == whole and
                (tokens[i + n - 1].startswith(last) if phrase.prefix else tokens[i + n - 1] == last))
 
 

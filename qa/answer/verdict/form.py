@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 
 from qa.archive.dates import find_dates
-from qa.lexicon.words import AUXILIARIES, STOPWORDS, WH_WORDS, compact, tokens
+from qa.lexicon.words import AUXILIARIES, WH_WORDS, compact
 from qa.question.asked import ASKS_TO_TELL
-from qa.question.query import find_outlets
+from qa.question.query import content_terms, find_outlets
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)?|[^\w\s]")  # words (with their apostrophes) and marks
 _SAME = re.compile(r"\b(?:the\s+)?same\s+(?:source|outlet|publication|news\s+source|publisher)\b", re.I)
@@ -163,7 +163,7 @@ def _content(text: str, named: list[str]) -> str:
     """The claim's words less the outlets it names: "" for "Do both ARD and"."""
     for start, end, _ in sorted(_mentions(text, named), reverse=True):
         text = text[:start] + " " + text[end:]
-    return " ".join(text.split()) if any(w not in STOPWORDS and w not in _LIST_WORDS for w in tokens(text)) else ""
+    return " ".join(text.split()) if set(content_terms(text)) - _LIST_WORDS else ""
 
 
 def _share_content(claims: list[Claim], named: list[str]) -> None:
