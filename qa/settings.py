@@ -70,6 +70,9 @@ class QASettings:
     # a scorer file fitted by bench/train_answer_scorer.py on an archive of your own; None: the shipped one; "": none,
     # the rules lead alone (how `collect` gathers a training pool whatever model is shipped, stale ones included)
     answer_scorer: str | None = None
+    # the fitted sentence ranker (qa/answer/sentence_ranker.json, eval/train_ranker.py) orders the sentences of a
+    # question that asks for no kind of thing; a file of your own, None: the shipped one, "": the hand-set order
+    sentence_ranker: str | None = None
     max_sentences: int = 3
     keep_ratio: float = 0.95  # a further sentence must score at least this share of the best (seeds: citation
     # precision 0.70 at 0.9, 0.75 at 0.95, recall 0.73 and 0.71)

@@ -558,8 +558,7 @@ def test_a_singular_question_is_not_answered_by_offices_that_name_no_one(assista
 
 
 def test_a_lead_that_opens_a_quotation_runs_on_until_it_closes(assistant):
-    answer = assistant.ask("How did Putin reportedly wrap up the call when addressing US concern about his troops "
-                           "so far from America?")
+    answer = assistant.ask("What did Putin tell Biden about American worries over Russian battalions?")
     first = answer.sentences[0].text
     assert "You Americans are worried" in first and "very concerned about our own safety" in first
 

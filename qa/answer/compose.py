@@ -16,6 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from qa.answer import candidates as pool_of
+from qa.answer import ranker
 from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
 from qa.answer.attribution import asked_speaker, asked_topic, quotes, speaker, unnamed_speaker
@@ -63,6 +64,9 @@ class Candidate:
     wrong_party: bool = False  # it holds a figure of the asked kind, but about another party
     role_ties: dict = field(default_factory=dict)  # a role question's phrases: how each is tied to it (qa.answer.describe)
     titles: dict = field(default_factory=dict)  # "which <role>": how many of its words a phrase's title holds
+    speaks: bool = False  # it reports the words of the speaker the question asks about
+    acts: int = 0  # the question's actor does its act here (+1), or undergoes it (-1)
+    fragment: bool = False  # a headline, or a piece starting mid-sentence
 
 
 def _leading(lead: Candidate, cands: list[Candidate]) -> list[Candidate]:
@@ -111,7 +115,9 @@ class Composer:
         self._chunks: int | None = None
         self.phrasing = Phrasing(index, settings, self._idf)
         self.scorer = None if settings.answer_scorer == "" else fitted.load(settings.answer_scorer)
+        self.ranker = None if settings.sentence_ranker == "" else ranker.load(settings.sentence_ranker)
         self.last_pool: list[pool_of.Option] = []  # the look-up candidates of the last answer (training, tests)
+        self.last_candidates: list[Candidate] = []  # the sentences the last answer was built from (training)
 
     # ------------------------------------------------------------ scoring
     def _idf(self, term: str) -> float:
@@ -185,11 +191,14 @@ class Composer:
                 self.phrasing.answer_phrase(c, query, names, by_position.get((c.article_rowid, c.idx - 1)), window_cos,
                                             texts)
             if asked.speaker and speaks(asked.speaker, c.text):
+                c.speaks = True
                 c.score *= s.speaker_boost
             if asked.act:  # "What did Russia accuse Ukraine of?"
                 done = does(asked.actor, asked.act, c.text)  # "Russia … accuses Ukraine": True; "accusing Russia": False
+                c.acts = 1 if done else -1 if done is False else 0
                 c.score *= s.speaker_boost if done else s.role_penalty if done is False else 1.0
             if len(c.stems) < 4 or fragment(c.text):  # headlines and fragments say little on their own
+                c.fragment = True
                 c.score *= s.fragment_penalty
         if typed:
             self.phrasing.titled_first(out)
@@ -198,6 +207,8 @@ class Composer:
                 if c.phrase is None:
                     _said_next(c, query, by_position.get((c.article_rowid, c.idx + 1)))
         out.sort(key=lambda c: c.score, reverse=True)
+        if not typed and self.ranker is not None:  # a question that asks for no kind of thing: the fitted order
+            self.ranker.rank(out)
         # one name is pooled, not a list; the speaker of one statement is not the name most articles give
         if asked.kind in VOTING_KINDS and not sa.plural(asked) and not asked.who_said:
             self.phrasing.vote(out)
@@ -283,7 +294,7 @@ class Composer:
         "Wendy Sherman" is trusted 0.48 from all articles and 0.15 from Le Figaro's alone), so there a pick it
         doubts is only not shown in bold, never the reason to abstain."""
         s = self.settings
-        self.last_pool = []
+        self.last_pool, self.last_candidates = [], cands
         role = asked_role(query.text)
         if role is not None and query.asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
             return self.abstain(question, query, hits, cands, reason=(
