@@ -18,7 +18,8 @@ def test_the_shipped_ranker_matches_the_features_it_reads():
     assert tuple(data["features"]) == ranker.FEATURES
     model = ranker.load()
     assert model.coef.shape == model.mean.shape == model.scale.shape == (len(ranker.FEATURES),)
-    cv = data["cv"]  # fitted on the tuning halves; its first sentence holds evidence at least as often as the hand order's
+    # fitted on the tuning halves: its first sentence holds evidence at least as often as the hand order's
+    cv = data["cv"]
     assert cv["cv_top1"] >= cv["hand_top1"] and cv["questions"] >= 100
 
 
@@ -58,9 +59,9 @@ def test_training_labels_the_evidence_and_fits_a_model_the_app_loads(seed_index_
     from eval.train_ranker import ROOT, collect, fit
 
     records = collect(ROOT / "seed_questions.jsonl", seed_index_dir)
-    assert len(records) >= 10
+    assert len(records) == 16  # the seeds' tuning half: its answerable questions that ask for no kind of thing
     assert all(len(r["x"]) == len(r["y"]) and len(r["x"][0]) == len(ranker.FEATURES) for r in records)
-    assert sum(any(r["y"]) for r in records) >= 0.8 * len(records)  # the evidence is among the sentences asked
+    assert sum(any(r["y"]) for r in records) >= 15  # the evidence is among the sentences of all but one
     model = fit(records)
     path = tmp_path / "ranker.json"
     path.write_text(json.dumps(model), encoding="utf-8")
