@@ -103,6 +103,28 @@ def test_a_claim_no_article_states_gets_no_verdict(assistant):
     assert answer.reason
 
 
+@pytest.mark.parametrize("question, name", [
+    ("Did Chinese President Xi Jinping speak with Putin about the outcome of the video summit?",
+     "Chinese President Xi Jinping"),  # the hand order's closest passage, on the summit, read as "No"
+    ("Did Ukraine's defence minister meet US Defense Secretary Lloyd Austin in December?",
+     "Defense Secretary Lloyd Austin"),  # …and Resnikov's CNN interview as "Yes"
+])
+def test_a_claim_about_someone_no_article_mentions_gets_no_verdict(assistant, question, name):
+    answer = assistant.ask(question)
+    assert answer.verdict == "don't say" and answer.text.startswith("The articles don't say.")
+    assert [c.verdict for c in answer.claims] == ["not found"]
+    assert answer.reason == f"The indexed articles never mention {name}."
+
+
+def test_a_name_written_otherwise_or_an_outlet_is_not_an_unknown_name(assistant):
+    """"OSCE" is written out in full in Le Figaro's article, and "Le Figaro" is an outlet, not a word of its text:
+    neither makes the claim unfound."""
+    answer = assistant.ask("In Le Figaro's schedule for the week, does the NATO-Russia Council meeting come before "
+                           "the OSCE Permanent Council meeting?")
+    assert answer.verdict == "yes"
+    assert not any((c.note or "").startswith("The indexed articles never mention") for c in answer.claims)
+
+
 def test_an_outlet_whose_articles_do_not_say_it_makes_the_answer_no(assistant):
     """"Do both …?" asks what outlets report: Le Figaro's indexed article never mentions the pipeline, so
     the answer is No, its row "not reported" beside ARD's cited sentence (not "the articles don't say")."""

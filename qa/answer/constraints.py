@@ -129,6 +129,16 @@ def key_names(query) -> list[str]:
             and not any(compact(n) in o or o in compact(n) for o in outlets)]
 
 
+def names_found(names: list[str], articles: dict, doc_freq=None) -> tuple[dict, list[str], list[str]]:
+    """Which of `names` each article (rowid -> row) mentions (by any form: "OSCE" for the Organization for
+    Security and Co-operation in Europe); the names none of them mentions; and of those, the ones no indexed
+    window holds a word of, unknown to the whole archive (`doc_freq(term, prefix)`)."""
+    named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}
+    missing = [n for n in names if not any(n in found for found in named.values())]
+    unknown = [n for n in missing if doc_freq is not None and _unknown(n, doc_freq)]
+    return named, missing, unknown
+
+
 def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None]:
     """(the candidates that meet the question's constraints, best first; else why none does).
     `doc_freq(term, prefix)` counts the index's windows holding a word: a name none of them holds is
@@ -137,9 +147,7 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
     names = key_names(query)
     if names:
         articles = {c.article_rowid: c.article for c in cands}
-        named = {rowid: {n for n in names if _article_mentions(a, n)} for rowid, a in articles.items()}
-        missing = [n for n in names if not any(n in found for found in named.values())]
-        unknown = [n for n in missing if doc_freq is not None and _unknown(n, doc_freq)]
+        named, missing, unknown = names_found(names, articles, doc_freq)
         if unknown:
             return [], f"The indexed articles never mention {unknown[0]}."
         if missing and (len(names) <= FEW_NAMES or 2 * len(missing) >= len(names)):  # known, but not here:
