@@ -18,7 +18,8 @@ QUESTION_FILES = [Path(__file__).resolve().parents[1] / "eval" / name
                                "new_user_questions_9.jsonl", "new_user_questions_10.jsonl",
                                "new_user_questions_11.jsonl", "new_user_questions_12.jsonl",
                                "new_user_questions_13.jsonl", "new_user_questions_14.jsonl",
-                               "new_user_questions_15.jsonl", "new_user_questions_16.jsonl")]
+                               "new_user_questions_15.jsonl", "new_user_questions_16.jsonl",
+                               "new_user_questions_17.jsonl", "new_user_questions_18.jsonl")]
 SEEDS = sorted(path.stem for path in CORPUS.glob("*.txt"))
 
 # Every piece of page furniture in the seeds, by article.

@@ -30,7 +30,9 @@ def test_bundled_seed_set_loads():
                                                ("new_user_questions_13.jsonl", 15),
                                                ("new_user_questions_14.jsonl", 15),
                                                ("new_user_questions_15.jsonl", 15),
-                                               ("new_user_questions_16.jsonl", 15)])
+                                               ("new_user_questions_16.jsonl", 15),
+                                               ("new_user_questions_17.jsonl", 15),
+                                               ("new_user_questions_18.jsonl", 15)])
 def test_new_users_question_sets_load(name, near_misses):
     """The new users' questions load as `byline eval --questions` reads them: every answerable one
     with its evidence, the follow-ups with the turns they follow."""
