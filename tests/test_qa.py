@@ -161,6 +161,14 @@ def test_the_speaker_asked_about_is_the_name_however_titled(assistant):
     assert asked_speaker("What did the president of France say?") is None
 
 
+def test_words_given_to_he_or_she_right_after_the_person_is_named_are_theirs(assistant):
+    """"… Ursula von der Leyen threatened Moscow with further sanctions. The European Union will rule on further
+    aggression from Moscow, she said.": her words, though the sentence does not name her."""
+    answer = assistant.ask("What did Ursula von der Leyen say the EU might do about sanctions?")
+    assert not answer.abstained
+    assert "she said" in answer.sentences[0].text and "sanction regimes could be expanded" in answer.sentences[0].text
+
+
 def test_asking_what_someone_said_about_a_topic_they_never_spoke_on_abstains(assistant):
     """Scholz is quoted on diplomacy, never on the pipeline: his words are no answer. Psaki's words on
     "sanctions against NS2" answer a question about Nord Stream 2, the initials being its name."""

@@ -81,6 +81,14 @@ def asked_topic(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+_PRONOUN_SAID = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+{SAID}\b|\b{SAID}\s+(?:he|she)\b")
+
+
+def pronoun_said(sentence: str) -> bool:
+    """The sentence reports the words of someone it calls "he" or "she" ("…, she said.")."""
+    return bool(_PRONOUN_SAID.search(sentence))
+
+
 def quotes(name: str, sentence: str) -> bool:
     """Does the sentence report something `name` said (as speaker, not merely mentioned)?"""
     who = speaker(sentence)

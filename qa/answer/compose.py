@@ -19,7 +19,7 @@ from qa.answer import candidates as pool_of
 from qa.answer import ranker
 from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
-from qa.answer.attribution import asked_speaker, asked_topic, quotes, speaker, unnamed_speaker
+from qa.answer.attribution import asked_speaker, asked_topic, pronoun_said, quotes, speaker, unnamed_speaker
 from qa.answer.constraints import announced_only, key_names, looks_ahead, unmet
 from qa.answer.describe import description
 from qa.answer.phrasing import Phrasing
@@ -306,7 +306,7 @@ class Composer:
         if who and any(compact(who) in compact(o) for o in query.outlets):
             who = None  # "What did Le Figaro say about …": an outlet's articles, not a speaker's words
         if who:  # "What did X say?": answer from what X is reported to have said, or say there is none
-            quoting = [c for c in cands if quotes(who, c.text)]
+            quoting = [c for c in cands if quotes(who, c.text) or self._said_after_named(who, c)]
             if not quoting:
                 return self.abstain(question, query, hits, cands, reason=f"No passage reports what {who} said.")
             topic = asked_topic(query.text)  # "What did X say about T?": X's words on T, read once
@@ -415,6 +415,16 @@ class Composer:
         own = next((c for c in cands[: self.settings.typed_depth] if c.phrase and query.names_outlet_of(c.article)),
                    None)
         return cands if own is None else _leading(own, cands)
+
+    def _said_after_named(self, who: str, c: Candidate) -> bool:
+        """"…, she said." right after a sentence that names `who`, in a sentence naming no one else: the pronoun's
+        words are theirs ("EU Commission President Ursula von der Leyen threatened Moscow with further sanctions.
+        The European Union will rule on further aggression from Moscow, she said."). In "According to his
+        account, Putin downplayed the threats …; he said …" the "he" is Putin."""
+        if not pronoun_said(c.text) or c.idx == 0 or any(label == "PERSON" for _, _, label in c.entities):
+            return False
+        before = self.index.sentences(c.article_rowid, c.idx - 1, c.idx - 1)
+        return bool(before) and mentions(c.article.text[before[0][1]:before[0][2]], who)
 
     def _on_topic(self, topic: str, said: Candidate, cands: list[Candidate]) -> bool:
         """Does the passage of someone's words, or a sentence beside it (a quote runs on), hold at least
