@@ -23,11 +23,11 @@ unchanged (its look-ups ask for a kind of thing, its yes/no questions are judged
 
 Refitted with the tuning halves of sets 17 and 18 as well (141 questions; 104 against 100 cross-validated), it led
 two tuning questions of the earlier sets wrong that this fit leads right, and changed nothing on the test halves;
-the fit stays on sets 1-16. Tried on the same folds and left out: gradient-boosted trees (LightGBM, lambdarank or binary, 3-4 leaves) 94-95;
-the share of the question's names a sentence mentions and its place in the article, 95-97; each candidate
-sentence's own cosine with the question (the window similarity is shared by a window's sentences): one or two
-questions more than the same model without it, for embedding some 20 sentences a question at ask time. The data,
-125 questions, is what limits it.
+the fit stays on sets 1-16. Tried on the same folds and left out: gradient-boosted trees (LightGBM, lambdarank or
+binary, 3-4 leaves) 94-95; the share of the question's names a sentence mentions and its place in the article,
+95-97; each candidate sentence's own cosine with the question (the window similarity is shared by a window's
+sentences): one or two questions more than the same model without it, for embedding some 20 sentences a question
+at ask time. The data, 125 questions, is what limits it.
 """
 
 from __future__ import annotations
