@@ -372,7 +372,9 @@ async def test_a_yes_no_answer_shows_its_claims_as_a_table_under_the_verdict(mak
     async with app.run_test(size=SIZE) as pilot:
         answer = await ask(pilot, "Did Biden offer Putin any concessions?")
         assert answer.verdict == "no"
-        await wait_for(pilot, lambda: "No. [1]" in screen_text(app))  # drawn on the next refresh, on a busy machine
+        # the verdict and its table are drawn on a later refresh, on a busy machine: wait for both
+        await wait_for(pilot, lambda: "No. [1]" in screen_text(app) and any(
+            "verdict" in line and "outlet" in line and "passage" in line for line in screen_text(app).splitlines()))
         shown = screen_text(app)
         lines = shown.splitlines()
         verdict = next(i for i, line in enumerate(lines) if "No. [1]" in line)  # the verdict, cited, then the table
