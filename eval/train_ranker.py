@@ -75,7 +75,7 @@ def collect(questions_path: str | Path, index_dir: str | Path, half: str = "tune
             asked = analyse(answer.resolved_question or q.question, assistant.outlets(),
                             assistant.settings.max_question_chars).asked
             cands = assistant.composer.last_candidates
-            if answer.verdict is not None or asked.labels or asked.kind == "name" or not cands:
+            if answer.verdict is not None or asked.typed or not cands:
                 continue
             gold = _evidence_spans(assistant, q)
             labels = [any(c.start < e and s < c.end for s, e in gold.get(c.article_id, ())) for c in cands]

@@ -179,7 +179,7 @@ class Composer:
                 out.append(Candidate(entry["id"], rowid, idx, start, end, text, dense=best, lexical=lex,
                                      prior=entry["prior"][idx], stems=stems, article=article))
         asked = query.asked
-        typed = bool(asked.labels) or asked.kind == "name"
+        typed = asked.typed
         if entities or typed:
             self._entities(out)
         by_position = {(c.article_rowid, c.idx): c for c in out}
@@ -267,7 +267,7 @@ class Composer:
         first was picked by the fitted scorer and leads as it is."""
         s = self.settings
         chosen: list[Candidate] = []
-        if typed and (query.asked.labels or query.asked.kind == "name"):  # lead with the sentence that names it
+        if typed and query.asked.typed:  # lead with the sentence that names it
             cands = [c for c in cands if c.phrase] or cands
             if query.asked.kind == "who" and not scored:  # "who" asks for a person first, an organisation only else
                 cands = sorted(cands, key=lambda c: c.phrase is None or c.phrase.label != "PERSON")

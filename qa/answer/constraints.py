@@ -122,9 +122,10 @@ def _thing_unknown(query, doc_freq) -> str | None:
     return None if indexed(word, doc_freq) else word  # "hotels" too: a stem prefix
 
 
-def key_names(query) -> list[str]:
-    """The names a question's answer must meet: not dates, not the outlets it names (metadata)."""
-    outlets = [compact(o) for o in query.outlets]  # "Le Figaro" is the outlet lefigaro
+def key_names(query, outlets: list[str] | None = None) -> list[str]:
+    """The names a question's answer must meet: not dates, not the outlets it names (metadata); `outlets`:
+    leave out any of these outlets instead ("Le Figaro's 9 January report" in a claim cut from the question)."""
+    outlets = [compact(o) for o in (query.outlets if outlets is None else outlets)]  # "Le Figaro" is lefigaro
     return [n for n in query.asked.names if _is_name(n) and n != query.asked.side and not regional(n)
             and not any(compact(n) in o or o in compact(n) for o in outlets)]
 

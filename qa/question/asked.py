@@ -155,6 +155,11 @@ class Asked:
     def labels(self) -> frozenset[str]:
         return LABELS.get(self.kind or "", frozenset())
 
+    @property
+    def typed(self) -> bool:
+        """It asks for a kind of thing (a person, a place, a date, a figure …) or for a name."""
+        return bool(self.labels) or self.kind == "name"
+
 
 # The answer kind a question's opening asks for, first match wins ("how much" is money only with a money word).
 _OPENINGS = tuple((re.compile(r"\s*(?:" + pattern + r")\b"), kind) for pattern, kind in (
