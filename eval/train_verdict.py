@@ -126,7 +126,7 @@ def collect(questions_path: str, index_dir: str, half: str = "tune") -> list[dic
             for j in judged:
                 rows = [(f, any(c.start < e and s < c.end for s, e in gold.get(c.article_id, ())),
                          (c.article.published_at or "")) for c, f in j.candidates]
-                claims.append({"rows": rows, "negated": judge.negated(j.claim.text), "note": j.note,
+                claims.append({"rows": rows, "negated": judge.negated(j.claim.own), "note": j.note,
                                "coverage": j.coverage, "day_missing": j.day_missing})
         records.append({"id": q.id, "type": q.type, "yes": polarity == "yes", "form": form, "claims": claims})
     assistant.close()

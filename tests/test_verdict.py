@@ -196,6 +196,55 @@ def test_outlets_named_in_a_list_share_the_claim_that_follows_them():
     assert "ruling" not in form.claims[0].text  # a claim with words of its own keeps them
 
 
+def test_articles_described_without_their_outlet_are_claims_of_their_own():
+    """"the analysis piece", "the article quoting …" name an article as an outlet would; an outlet's article,
+    "the other article" and a bare "the article" do not, and a description with no words of its own after it
+    is part of the claim before it."""
+    form = read("Do both ARD and the analysis piece mention that Blinken phoned Zelensky?", OUTLETS)
+    assert [(c.outlet, c.described) for c in form.claims] == [("ARD", None), (None, "the analysis piece")]
+    assert all(c.own.endswith("mention that Blinken phoned Zelensky?") for c in form.claims)
+    form = read("Does the article quoting “no accusing fingers” say the call lasted two hours?", OUTLETS)
+    (claim,) = form.claims
+    assert claim.described == "the article quoting “no accusing fingers”"
+    assert not judge.negated(claim.own)  # the quote's "no" is not the claim's
+    for question in ("Does the ARD report on the summit say the talks failed while the Le Figaro article says so?",
+                     "Does the article from The Verge say the deal closed, while the other article says it failed?",
+                     "Does the article say the talks failed?"):
+        assert not any(c.described for c in read(question, OUTLETS).claims), question
+    form = read("Does the analysis piece describe the call as longer than the two hours given in the article quoting "
+                "“no accusing fingers”?", OUTLETS)
+    assert [c.described for c in form.claims] == ["the analysis piece"]
+
+
+def test_a_described_article_is_found_by_its_quote_or_its_title(assistant):
+    find = assistant.verdicts.described_article
+    assert find("the article quoting “no accusing fingers”").id.startswith("000_")
+    assert find("the article that mentions “room for jokes”").id.startswith("000_")
+    assert find("the article on deep US–Russia differences").id.startswith("003_")
+    assert find("the wire report") is None  # no article's words say which one is
+
+
+def test_a_claim_about_a_described_article_is_read_from_that_article(assistant):
+    answer = assistant.ask("Does the article quoting “no accusing fingers” say the video call lasted two hours?")
+    assert answer.verdict == "yes"
+    (claim,) = answer.claims
+    assert claim.outlet == "the article quoting “no accusing fingers”"
+    source = answer.source(claim.citations[0])
+    assert source.article_id.startswith("000_") and "lasted two hours" in source.quote
+
+
+def test_a_described_article_found_by_no_words_is_one_no_other_claim_names(assistant):
+    """"the wire report" fits no article's words: its claim is read from the articles of no outlet the question
+    names, so Le Figaro's silence on the figure makes the answer No."""
+    answer = assistant.ask("Do both the wire report and Le Figaro give a figure of about 100,000 for the Russian "
+                           "troops massed near Ukraine?")
+    assert answer.verdict == "no" and answer.sentences[0].text == "No."
+    rows = {c.outlet: c for c in answer.claims}
+    assert rows["Le Figaro"].verdict == "not reported"
+    wire = answer.source(rows["the wire report"].citations[0])
+    assert wire.outlet != "Le Figaro" and "100,000" in wire.quote
+
+
 def test_look_up_questions_are_not_yes_no_questions():
     assert read("Which company did Sam Bankman-Fried found?", OUTLETS) is None
     assert read("Considering the TechCrunch article, who is the CEO of OpenAI?", OUTLETS) is None

@@ -8,6 +8,7 @@ dense search, so a two-claim question costs about two plain ones (README, "Yes, 
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from qa.answer.verdict.form import Claim, Form
 from qa.archive.dates import parse_user_date
 from qa.archive.naming import cite
 from qa.lexicon.names import demonym
-from qa.lexicon.words import manner_differs, opposite_word, stem, tokens
+from qa.lexicon.words import manner_differs, opposite_word, stem, tokens, word_key
 from qa.question.query import Query, analyse, fts_query
 from qa.types import Answer, ClaimVerdict, Filters, Sentence, Source
 
@@ -67,16 +68,17 @@ class Verdicts:
         vector = self.retriever.embed_soon(query.text)
         out: list[Judged] = []
         try:
-            for claim in form.claims:
-                out.append(self._judge(claim, query, form, filters, vector, out, fitted))
+            described = {i: self.described_article(c.described) for i, c in enumerate(form.claims) if c.described}
+            for i, claim in enumerate(form.claims):
+                out.append(self._judge(claim, query, form, filters, vector, out, fitted, described, i))
         finally:
             made = vector.result()  # never left running past the question
         return out, made
 
     def _claim_query(self, claim: Claim, query: Query) -> tuple[Query, list[str]]:
         """The claim's own words searched, under the question's asked kind, and the names the claim itself uses
-        (`constraints.key_names`: not dates, not any outlet, not a nationality)."""
-        cq = analyse(claim.text, self.outlets(), self.settings.max_question_chars)
+        (`constraints.key_names`: not dates, not any outlet, not a nationality, not the article it describes)."""
+        cq = analyse(claim.own, self.outlets(), self.settings.max_question_chars)
         names = [n for n in key_names(cq, self.outlets()) if not demonym(n)]  # "the Polish analysis": no name
         if len(cq.terms) < self.vs.min_claim_terms:
             cq.terms = list(dict.fromkeys(cq.terms + query.terms))
@@ -84,21 +86,52 @@ class Verdicts:
         cq.asked = query.asked
         return cq, names
 
+    def described_article(self, described: str):
+        """The one article a description names (`form.Claim.described`), or None when it fits several or none.
+        "the article quoting “no accusing fingers”", "the article that mentions Sochi": the one article among
+        the searched ones that holds those words; "the analysis piece", "the article on deep US–Russia
+        differences": the one whose title or first lines hold the most of the description's words. ("the wire
+        report" or "the German report" fit no article's words: such a claim is then read from the articles that
+        no other claim of the question names.)"""
+        held = _HELD.search(described)
+        words = [w for w in tokens(held.group(1) if held else described) if w.casefold() not in _DESCRIPTION_WORDS]
+        if not words:
+            return None
+        cq = analyse(" ".join(words), self.outlets(), self.settings.max_question_chars)
+        ranked = self.retriever.search(cq, None, self.vs.depth)
+        articles = {h.article_id: self.retriever.index.article(h.article_id) for h in ranked.hits}
+        articles = {k: a for k, a in articles.items() if a is not None}
+        if held:
+            needle = " ".join(words).casefold()
+            holding = [a for a in articles.values() if needle in " ".join(tokens(a.text)).casefold()]
+            return holding[0] if len(holding) == 1 else None
+        keys = {word_key(w) for w in words}
+        scored = sorted(((_head_match(keys, a), a.id) for a in articles.values()), reverse=True)
+        if scored and scored[0][0] > 0 and (len(scored) == 1 or scored[0][0] > scored[1][0]):
+            return articles[scored[0][1]]
+        return None
+
     def _judge(self, claim: Claim, query: Query, form: Form, filters: Filters | None, vector, earlier: list[Judged],
-               fitted: dict | None) -> Judged:
+               fitted: dict | None, described: dict | None = None, at: int = 0) -> Judged:
         done = Judged(claim)
         user = filters if filters is not None and filters.active else None
         asked = {s.casefold() for s in user.outlets} if user else set()
         if claim.outlet and asked and claim.outlet.casefold() not in asked:
             done.note = f"{claim.outlet} is outside the outlets asked for."
             return done
+        described = described or {}
+        article = described.get(at)
         outlets = (claim.outlet,) if claim.outlet else (user.outlets if user else ())
+        no_outlet = False
+        if article is not None:  # the described article's outlet, or the articles that state none
+            outlets, no_outlet = ((article.source,), False) if article.source else ((), True)
         since, until = (user.since, user.until) if user else (None, None)
         tries = []
         if claim.day:
             lo, hi = claim.day
-            tries.append(Filters(outlets, parse_user_date(lo) if lo else since, parse_user_date(hi) if hi else until))
-        tries.append(Filters(outlets, since, until))
+            tries.append(Filters(outlets, parse_user_date(lo) if lo else since, parse_user_date(hi) if hi else until,
+                                 no_outlet))
+        tries.append(Filters(outlets, since, until, no_outlet))
         cq, names = self._claim_query(claim, query)
         ranked = None
         for i, f in enumerate(tries):
@@ -115,11 +148,17 @@ class Verdicts:
         # the judge reads a passage's scores and words, never its named entities
         cands = self.composer.candidates(cq, ranked.hits[: self.vs.depth], ranked.query_vector, entities=False,
                                          rows=ranked.rows)
+        if article is not None:
+            cands = [c for c in cands if c.article_id == article.id]
+        elif claim.described:  # not one article's words: any article that no other claim of the question names
+            others = {c.outlet for c in form.claims if c.outlet} | {a.source for a in described.values() if a}
+            ids = {a.id for a in described.values() if a}
+            cands = [c for c in cands if c.article.source not in others and c.article_id not in ids] or cands
         taken = {j.best.article_id for j in earlier if j.best is not None and j.claim.outlet == claim.outlet}
         if claim.later or claim.outlet in {j.claim.outlet for j in earlier}:  # "the later report by the same source"
             other = [c for c in cands if c.article_id not in taken]
             cands = other or cands
-        neg = judge.negated(claim.text)
+        neg = judge.negated(claim.own)
         scored = [(judge.support(c, neg, fitted), c) for c in cands]
         done.candidates = [(c, judge.judge_features(c, neg)) for c in cands]
         if not scored:
@@ -136,8 +175,8 @@ class Verdicts:
         elif done.score < floor or done.coverage < fit["coverage_min"]:
             done.verdict = "not found"
             done.note = done.note or "Its closest passage does not state it."
-        elif (judge.negated(done.best.text) != neg or manner_differs(claim.text, done.best.text)
-              or opposite_word(claim.text, done.best.text)) and not form.order:
+        elif (judge.negated(done.best.text) != neg or manner_differs(claim.own, done.best.text)
+              or opposite_word(claim.own, done.best.text)) and not form.order:
             done.verdict = "contradicted"  # (a question of order asks when, not whether)
         else:
             done.verdict = "supported"
@@ -218,7 +257,7 @@ class Verdicts:
                     sources.append(same)
                     sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
                 numbers, day = (same.number,), a.published_at
-            outlet = j.claim.outlet or (j.best.article.source if j.best else None)
+            outlet = j.claim.outlet or (j.best.article.source if j.best else None) or j.claim.described
             claims.append(ClaimVerdict(display(j.claim.text), j.verdict, outlet, day, numbers, round(j.score, 4),
                                        j.note))
         lead = Sentence(LEADS[verdict], tuple(s.number for s in sources))
@@ -254,7 +293,7 @@ class Verdicts:
                 else:
                     found.append((j.claim.outlet, j.score, j.best))
                 continue
-            neg = judge.negated(j.claim.text)
+            neg = judge.negated(j.claim.own)
             cq, _ = self._claim_query(j.claim, query)
             best: dict[str, tuple[float, object]] = {}
             for c, _ in j.candidates:
@@ -310,7 +349,7 @@ def unreported(form: Form, judged: list[Judged]) -> bool:
     article here, stays "the articles don't say"."""
     missing = [j for j in judged if j.verdict == "not found"]
     if form.kind != "comparison" or any(form.cues.get(c) for c in ("negated", "inconsistent", "change")) or \
-            not all(j.claim.outlet and j.best is not None for j in missing):
+            not all((j.claim.outlet or j.claim.described) and j.best is not None for j in missing):
         return False  # over time, a contrast or a change: a claim not found leaves nothing to compare
     for j in missing:
         j.verdict = "not reported"
@@ -338,6 +377,21 @@ def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
     """The words an article uses, and their stems."""
     words = frozenset(tokens(text.casefold()))
     return words, frozenset(stem(w) for w in words)
+
+
+# a description's words that say what kind of text it is, not which: "the article quoting …", "the wire report"
+_DESCRIPTION_WORDS = frozenset("the article report piece story site commentary quoting citing that mentions on about "
+                               "of".split())
+_HELD = re.compile(r"\b(?:quoting|citing|that\s+mentions)\s+(.+)$", re.I)
+HEAD_CHARS = 300  # an article's first lines, where "Analyses" or a kicker says what kind of piece it is
+
+
+def _head_match(keys: set[str], article) -> int:
+    """How many of a description's words (`word_key`) an article's title or first lines hold (as a word, or a
+    word starting alike for 5 letters or more: "analysis" meets "Analyses")."""
+    head = {word_key(w) for w in tokens(f"{article.title or ''} {article.text[:HEAD_CHARS]}")}
+    return sum(1 for k in keys if any(k == h or (min(len(k), len(h)) >= 5 and (k.startswith(h) or h.startswith(k)))
+                                      for h in head))
 
 
 FIRST_OUTLETS = 4  # "which outlet first" naming none compares the outlets whose passages state it most closely

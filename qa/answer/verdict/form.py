@@ -2,9 +2,10 @@
 
 A question is polar when it opens with an auxiliary ("Did", "Does", "Was", "Has" …), or when a clause
 after a comma does ("Between the report … and the later one, was there a change …?") and no wh-word
-comes first. Its claims are cut at each outlet it names (matched against the index's outlets) and
-at "the same source"; each keeps its outlet, the date it names, and its own words. A question naming
-no outlet is one claim. Its form is `temporal` when it orders or compares reports in time, `comparison`
+comes first. Its claims are cut at each outlet it names (matched against the index's outlets), at
+"the same source", and at each article it describes instead ("the analysis piece", "the article quoting
+…"); each keeps its outlet or description, the date it names, and its own words. A question naming
+no source is one claim. Its form is `temporal` when it orders or compares reports in time, `comparison`
 when it sets two claims side by side, `polar` otherwise. The cue words are features of the verdict
 model (`judge`), never rules of their own. "Which outlet reported X first?" (`which_first`) is a
 `first` form: X under each outlet named, answered by the dates of the articles that state it.
@@ -55,6 +56,14 @@ class Claim:
     outlet: str | None = None  # the outlet it names, or inherits from "the same source"
     day: tuple[str | None, str | None] | None = None  # the date (range) it names, ISO days
     later: bool = False  # "the later report", "the subsequent article"
+    described: str | None = None  # an article named by what it is or holds, not by outlet: "the analysis piece"
+
+    @property
+    def own(self) -> str:
+        """Its words less the article it describes: a quote there ("the article quoting “no accusing fingers”")
+        is not what the claim says."""
+        rest = self.text.replace(self.described, " ") if self.described else self.text
+        return rest if re.search(r"\w", rest) else self.text
 
 
 @dataclass
@@ -89,28 +98,57 @@ def polar(question: str) -> bool:
     return False
 
 
-def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str | None]]:
-    """(start, end, outlet) of every outlet named and every "the same source" (outlet None)."""
+def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str | None, str | None]]:
+    """(start, end, outlet, None) of every outlet named, (start, end, None, None) of every "the same source",
+    and (start, end, None, description) of every article described without its outlet (`_described`)."""
     found = []
     for name in outlets:
         bare = compact(name[4:] if name.casefold().startswith("the ") else name)
         pattern = r"[\W_]*".join(re.escape(ch) for ch in bare)  # however it is spaced: "Le Figaro", "lefigaro"
         for m in re.finditer(rf"(?<!\w){pattern}(?!\w)", question, re.I):
-            found.append((m.start(), m.end(), name))
+            found.append((m.start(), m.end(), name, None))
     for m in _SAME.finditer(question):
-        found.append((m.start(), m.end(), None))
+        found.append((m.start(), m.end(), None, None))
     found.sort()
-    kept: list[tuple[int, int, str | None]] = []
+    kept: list[tuple[int, int, str | None, str | None]] = []
     for span in found:  # the longest of overlapping names ("The Independent - Life and Style" over "The Independent")
         if kept and span[0] < kept[-1][1]:
             if span[1] - span[0] > kept[-1][1] - kept[-1][0]:
                 kept[-1] = span
             continue
         kept.append(span)
-    return kept
+    return sorted(kept + _described(question, kept))
 
 
-def _order(question: str, spans: list[tuple[int, int, str | None]]) -> str | None:
+# an article named by what it is or what it holds rather than by its outlet: "the analysis piece", "the wire
+# report", "the article quoting “no accusing fingers”", "the report on the Geneva preparations"
+_DESCRIBED = re.compile(r"(?<!\w)the\s+((?:[\w’'-]+\s+){0,2}?)(?:article|report|piece|analysis|story|commentary)"
+                        r"(?:\s+(?:piece|site|article|report))?(?!\w)(\s+(?:quoting|citing|that\s+mentions|on|about)"
+                        r"\s+(?:“[^”]+”|\"[^\"]+\"|[^,?]+?)(?=\s+(?:and|both|agree|say|says|put|give|gives|report|"
+                        r"reports|mention|mentions|name|names|describe|describes)\b|[,?]))?", re.I)
+_REFERRING = frozenset("other same later earlier first second former latter previous subsequent following latest "
+                       "separate one this that".split())  # "the other article": an outlet's, named elsewhere
+_BARE = (["article"], ["report"], ["piece"], ["story"])  # "the article": the one the question is about
+_OUTLET_NEXT = re.compile(r"\s*(?:from|by|in|at|of)\s+(?:the\s+)?['‘\"“]?$", re.I)
+
+
+def _described(question: str, named: list[tuple[int, int, str | None, str | None]]):
+    """The articles the question describes without naming their outlet: not "the ARD report", not "the article
+    from The Verge", not "the other article" (an outlet's named elsewhere), not a bare "the article"."""
+    out = []
+    for m in _DESCRIBED.finditer(question):
+        words = set(m.group(1).casefold().split())
+        if (words and words <= _REFERRING) or (m.group(0).casefold().split()[1:] in _BARE and not m.group(2)):
+            continue
+        if any(s < m.end() and m.start() < e for s, e, _, _ in named):
+            continue  # an outlet's article: "the Le Figaro report on the talks"
+        if any(s >= m.end() and _OUTLET_NEXT.match(question[m.end():s]) for s, _, o, _ in named if o):
+            continue  # "the article from The Verge"
+        out.append((m.start(), m.end(), None, m.group(0)))
+    return out
+
+
+def _order(question: str, spans: list[tuple[int, int, str | None, str | None]]) -> str | None:
     """"before"/"after" when the question orders its first claim against the second: the word stands just
     before the second claim's outlet ("… report on X before The Verge covered Y"), not before a date
     ("published before November 5") or an event ("after a head injury")."""
@@ -146,7 +184,9 @@ def which_first(question: str, outlets: list[str]) -> Form | None:
     if lead.group(0).casefold().lstrip().startswith(("which of", "what of")) and len(named) < 2:
         return None  # "Which of the reforms came first?" asks about something else
     topic = question[lead.end():]
-    for start, end, _ in sorted(_mentions(topic, named), reverse=True):
+    for start, end, _, described in sorted(_mentions(topic, named), reverse=True):
+        if described:
+            continue
         before = re.sub(r"\bthe\s+$", "", topic[:start], flags=re.I)  # "The Verge" is matched as "Verge"
         topic = before + " " + topic[end:]
     topic = re.sub(r"\s+", " ", _FIRST_WORDS.sub(" ", topic)).strip(" ,?")
@@ -161,7 +201,7 @@ _LIST_WORDS = frozenset("article articles report reports story stories outlet ou
 
 def _content(text: str, named: list[str]) -> str:
     """The claim's words less the outlets it names: "" for "Do both ARD and"."""
-    for start, end, _ in sorted(_mentions(text, named), reverse=True):
+    for start, end, _, _ in sorted(_mentions(text, named), reverse=True):
         text = text[:start] + " " + text[end:]
     return " ".join(text.split()) if set(content_terms(text)) - _LIST_WORDS else ""
 
@@ -183,19 +223,24 @@ def read(question: str, outlets: list[str]) -> Form | None:
     named = find_outlets(re.sub(r"['’]s\b", "", question), outlets)  # "Le Figaro's article"
     spans = _mentions(question, named)
     claims: list[Claim] = []
-    for i, (start, _, outlet) in enumerate(spans):
+    for i, (start, _, outlet, described) in enumerate(spans):
         lo = 0 if i == 0 else start
         hi = spans[i + 1][0] if i + 1 < len(spans) else len(question)
         text = question[lo:hi]
-        if outlet is None:
+        if outlet is None and described is None:  # "the same source"
             outlet = claims[-1].outlet if claims else None
         # "and the subsequent TechCrunch article": the words just before a mention belong to it, not to the claim before
         own = text if i + 1 == len(spans) else text[:-LEAD_CHARS]
         later = bool(_LATER.search(question[max(0, start - LEAD_CHARS):start] if i else "") or _LATER.search(own))
-        claims.append(Claim(text.strip(), outlet, find_dates(text), later))
+        claims.append(Claim(text.strip(), outlet, find_dates(text), later, described))
     if not claims:
         claims = [Claim(question, None, find_dates(question))]
     _share_content(claims, named)
+    for i in range(len(claims) - 1, 0, -1):  # "… than the two hours given in the article quoting X?": a reference
+        if claims[i].described and not _content(claims[i].text.replace(claims[i].described, " "), named):
+            merged = claims.pop(i)
+            claims[i - 1].text = f"{claims[i - 1].text} {merged.text}"
+            spans = spans[:i] + spans[i + 1:]
     order = _order(question, spans) if len(claims) >= 2 else None
     cues = {name: bool(p.search(question)) for name, p in CUES.items()}
     if order or (_TIME_WORDS.search(question) and (len(claims) >= 2 or any(c.day for c in claims))):
