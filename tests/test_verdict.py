@@ -134,6 +134,21 @@ def test_an_outlet_whose_articles_do_not_say_it_makes_the_answer_no(assistant):
     assert rows == {"ARD": "supported", "Le Figaro": "not reported"}
     ard = next(c for c in answer.claims if c.outlet == "ARD")
     assert "Nord Stream 2" in answer.source(ard.citations[0]).quote
+    assert answer.notes[0] == "The sources disagree: ARD states it; Le Figaro does not report it."
+
+
+def test_a_note_says_when_sources_disagree_and_only_then():
+    from qa.answer.verdict.answer import _disagreement
+    from qa.types import ClaimVerdict
+
+    def row(verdict, outlet):
+        return ClaimVerdict("claim", verdict, outlet, None, (), 0.5, None)
+
+    assert _disagreement([row("supported", "ARD"), row("contradicted", "Le Figaro")]) == \
+        "The sources disagree: ARD states it; Le Figaro contradicts it."
+    assert _disagreement([row("supported", "ARD"), row("supported", "Le Figaro")]) is None
+    assert _disagreement([row("not supported", "ARD"), row("contradicted", "Le Figaro")]) is None
+    assert _disagreement([row("supported", "ARD"), row("not supported", "ARD")]) is None  # one source's two reports
 
 
 def test_ask_json_carries_the_verdict_and_the_claims(seed_index_dir):

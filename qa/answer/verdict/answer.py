@@ -265,6 +265,9 @@ class Verdicts:
         timeline = _timeline(form, claims)
         if timeline:
             notes.insert(0, timeline)
+        split = _disagreement(claims)
+        if split:
+            notes.insert(0, split)
         lines = [f"{LEADS[verdict]}"] + [
             f"{c.verdict}: {c.outlet or 'any outlet'}{', ' + (c.published_at or '')[:10] if c.published_at else ''}"
             + (f" — {sources[c.citations[0] - 1].quote} [{c.citations[0]}]" if c.citations else "") for c in claims]
@@ -410,6 +413,20 @@ def _day(iso: str | None) -> str:
 def _days(day: tuple[str | None, str | None]) -> str:
     lo, hi = day
     return lo if lo == hi else f"{lo or '…'} to {hi or '…'}"
+
+
+DENIED = {"contradicted": "contradicts it", "not reported": "does not report it", "not supported": "does not state it"}
+
+
+def _disagreement(claims: list[ClaimVerdict]) -> str | None:
+    """"The sources disagree: ARD states it; Le Figaro does not report it.": one source's passage states what
+    the question asks and another's denies it or leaves it out (the rows say which)."""
+    stating = list(dict.fromkeys(c.outlet or "one article" for c in claims if c.verdict == "supported"))
+    denying = [(c.outlet or "another article", DENIED[c.verdict]) for c in claims if c.verdict in DENIED]
+    if not stating or not denying or {o for o, _ in denying} <= set(stating):
+        return None
+    denied = "; ".join(f"{o} {what}" for o, what in dict.fromkeys(denying) if o not in stating)
+    return f"The sources disagree: {' and '.join(stating)} {'states' if len(stating) == 1 else 'state'} it; {denied}."
 
 
 def _timeline(form: Form, claims: list[ClaimVerdict]) -> str | None:
