@@ -13,7 +13,7 @@ from cli.main import app
 from eval.metrics import gold_polarity, lead_correct, wrong_lead
 from eval.questions import load_questions
 from qa.answer.verdict import judge
-from qa.answer.verdict.form import read
+from qa.answer.verdict.form import read, shown
 from qa.lexicon.words import manner_differs
 
 runner = CliRunner()
@@ -135,6 +135,7 @@ def test_an_outlet_whose_articles_do_not_say_it_makes_the_answer_no(assistant):
     ard = next(c for c in answer.claims if c.outlet == "ARD")
     assert "Nord Stream 2" in answer.source(ard.citations[0]).quote
     assert answer.notes[0] == "The sources disagree: ARD states it; Le Figaro does not report it."
+    assert [c.text for c in answer.claims] == ["discuss the Nord Stream 2 pipeline?"] * 2  # the outlet has its column
 
 
 def test_a_note_says_when_sources_disagree_and_only_then():
@@ -209,6 +210,7 @@ def test_outlets_named_in_a_list_share_the_claim_that_follows_them():
     assert all(judge.negated(c.text) for c in form.claims)
     form = read("Did TechCrunch report on the lawsuit before The Verge covered the ruling?", OUTLETS)
     assert "ruling" not in form.claims[0].text  # a claim with words of its own keeps them
+    assert [shown(c, form.outlets_named) for c in form.claims] == ["report on the lawsuit", "covered the ruling?"]
 
 
 def test_articles_described_without_their_outlet_are_claims_of_their_own():

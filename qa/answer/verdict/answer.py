@@ -18,7 +18,7 @@ from qa.answer.attribution import speaker
 from qa.answer.constraints import key_names, names_found
 from qa.answer.tidy import display
 from qa.answer.verdict import judge
-from qa.answer.verdict.form import Claim, Form
+from qa.answer.verdict.form import Claim, Form, shown
 from qa.archive.dates import parse_user_date
 from qa.archive.naming import cite
 from qa.lexicon.names import demonym
@@ -258,8 +258,8 @@ class Verdicts:
                     sentences.append(Sentence(display(c.text), (same.number,), speaker(c.text)))
                 numbers, day = (same.number,), a.published_at
             outlet = j.claim.outlet or (j.best.article.source if j.best else None) or j.claim.described
-            claims.append(ClaimVerdict(display(j.claim.text), j.verdict, outlet, day, numbers, round(j.score, 4),
-                                       j.note))
+            claims.append(ClaimVerdict(display(shown(j.claim, form.outlets_named)), j.verdict, outlet, day, numbers,
+                                       round(j.score, 4), j.note))
         lead = Sentence(LEADS[verdict], tuple(s.number for s in sources))
         notes = list(query.notes) + [f"{c.outlet or 'Claim'}: {c.note}" for c in claims if c.note]
         timeline = _timeline(form, claims)

@@ -206,6 +206,28 @@ def _content(text: str, named: list[str]) -> str:
     return " ".join(text.split()) if set(content_terms(text)) - _LIST_WORDS else ""
 
 
+# words at the edges of a claim cut from its question, which join it to the others rather than say anything
+_JOINING = AUXILIARIES | frozenset("article articles story stories outlet outlets both and or while whereas whilst but "
+                                   "also the a an that than before after between compared to in contrast with from by "
+                                   "of on other same one later subsequent earlier 's ’s".split())
+
+
+def shown(claim: Claim, named: list[str]) -> str:
+    """The claim as its row shows it, its source being in a column of its own: its words less the outlets and
+    articles it names and the joining words at its edges ("Do ARD and both discuss the Nord Stream 2
+    pipeline?" is "discuss the Nord Stream 2 pipeline?")."""
+    text = claim.text
+    for start, end, _, _ in sorted(_mentions(text, named), reverse=True):
+        text = text[:start] + " " + text[end:]
+    words = text.split()
+    edge = lambda w: w.strip(",;:").casefold() in _JOINING or not w.strip(",;:'‘’\"“”")  # noqa: E731
+    while words and edge(words[0]):
+        words.pop(0)
+    while words and edge(words[-1]):
+        words.pop()
+    return " ".join(words).rstrip(",;:") or claim.text
+
+
 def _share_content(claims: list[Claim], named: list[str]) -> None:
     """Outlets named in a list ("Do ARD and Le Figaro both report that …?") make claims of one content: a
     claim that holds no words of its own but its outlet's takes those of the next claim that does."""
