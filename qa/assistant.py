@@ -21,6 +21,7 @@ from qa.archive.naming import article_name
 from qa.archive.overview import ArticleEntry, Overview, OverviewSettings, example_questions
 from qa.conversation.turns import Conversation
 from qa.lexicon.titles import role_aliases
+from qa.question.casing import recase, typed_in_lower_case
 from qa.question.followup import carried_terms, resolve, unsure_ground, who_said_so
 from qa.question.query import analyse, content_terms, fts_query
 from qa.question.spelling import correct
@@ -66,6 +67,7 @@ def _not_said_before(cands: list, conversation: Conversation | None) -> list:
     return fresh or cands
 
 
+RECASE_WINDOWS = 30  # keyword hits whose articles show how a question typed in lower case writes its names
 MAX_TITLES_TRIED = 2  # titles of the person a whereabouts question is asked again with (each a search)
 
 
@@ -145,6 +147,11 @@ class Assistant:
                 notes.append(unsure)
             query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
             query.notes = notes
+        if typed_in_lower_case(query.text):  # "who leads the russian side in geneva": written as the articles write it
+            recased = recase(query.text, self.retriever.keyword_articles(query, RECASE_WINDOWS))
+            if recased != query.text:
+                notes, query = query.notes, analyse(recased, self.outlets(), self.settings.max_question_chars)
+                query.notes = notes
         carried = carried_terms(query.text, conversation)
         if carried:  # "When do they start?" after "Where are the talks in January held?": talks, January
             query.terms = query.terms + [t for t in content_terms(carried) if t not in query.terms]

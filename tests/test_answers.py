@@ -431,7 +431,29 @@ def test_a_misspelt_word_is_read_as_the_indexed_one_and_said_so(assistant):
     assert "Mélanie Joly" in answer.short_answer.text
 
 
+def test_a_question_typed_in_lower_case_is_read_with_the_names_the_articles_write(assistant):
+    """"where was putin …" finds Putin in Sochi, as the capitalised question would, not Ukraine (the first place
+    near the question's words); "what did psaki say" quotes Psaki, not Sullivan."""
+    where = assistant.ask("where was putin during the video call")
+    assert where.short_answer.text == "Sochi"
+    said = assistant.ask("what did psaki say about nord stream 2")
+    assert said.sentences[0].text.startswith("In turn, Psaki announced")
+    assert where.resolved_question is None  # written otherwise, not read otherwise: no "read as" note
+
+
+def test_only_words_the_articles_always_capitalise_inside_sentences_are_recased():
+    from qa.question.casing import recase, typed_in_lower_case
+
+    texts = ["The talks in Geneva were tense. Talks resumed on Monday, and the Cold War was over, a war of "
+             "nerves. Chancellor Olaf Scholz spoke; the chancellor said the NSC had met. Geneva was calm."]
+    assert recase("were the talks in geneva tense after the cold war", texts) == \
+        "were the talks in Geneva tense after the Cold War"  # "talks" and "war" are also written lower
+    assert recase("what did the chancellor tell the nsc", texts) == "what did the chancellor tell the NSC"
+    assert typed_in_lower_case("who leads the russian side") and not typed_in_lower_case("Who leads the Russian side")
+
+
 @pytest.mark.parametrize("question, fixed", [
+    ("Did Biden speak with Zelenksy?", "Did Biden speak with Zelensky?"),  # two letters swapped@pytest.mark.parametrize("question, fixed", [
     ("Did Biden speak with Zelenksy?", "Did Biden speak with Zelensky?"),  # two letters swapped
     ("Which sanctons did Biden threaten?", "Which sanctions did Biden threaten?"),
     ("How does the commentary rate the summit for Moscow?", None),  # a real word the articles do not use
