@@ -449,6 +449,10 @@ def test_only_words_the_articles_always_capitalise_inside_sentences_are_recased(
     assert recase("were the talks in geneva tense after the cold war", texts) == \
         "were the talks in Geneva tense after the Cold War"  # "talks" and "war" are also written lower
     assert recase("what did the chancellor tell the nsc", texts) == "what did the chancellor tell the NSC"
+    # an English word capitalised only inside a longer name is not a name alone; a word English lacks is
+    texts = ["Simon Kowalczyk of Duke University spoke. NATO chief Jens Stoltenberg agreed."]
+    assert recase("which university is kowalczyk at", texts) == "which university is Kowalczyk at"
+    assert recase("what did stoltenberg say", texts) == "what did Stoltenberg say"
     assert typed_in_lower_case("who leads the russian side") and not typed_in_lower_case("Who leads the Russian side")
 
 

@@ -5,7 +5,8 @@ analysis (`qa.question.asked`) finds names, speakers and titles by their capital
 need them (keyword search and the embedding model both ignore case), so the passages it finds show how
 each word is written: a word the retrieved articles write with a capital (or in capitals) wherever it
 stands inside a sentence is a name there ("Russia", "NSC", "Stoltenberg"); one they also write in lower
-case ("talks") stays as typed, and so does a title ("chancellor", "director": `qa.lexicon.titles`), which
+case ("talks") stays as typed, and so does an English word they capitalise only beside another capitalised
+word ("university" of "Duke University", "sea" of "Black Sea": the name is the pair), and a title ("chancellor", "director": `qa.lexicon.titles`), which
 they capitalise before a name but which names no one. Nothing new is listed: the articles decide.
 """
 
@@ -15,11 +16,14 @@ import re
 from collections import Counter
 
 from qa.lexicon.titles import title_word
+from qa.question.spelling import english
 from qa.lexicon.words import STOPWORDS
 
 CASED_SHARE = 0.9  # of a word's occurrences inside sentences, written with a capital: then it is a name
 MIN_SEEN = 1  # occurrences inside sentences needed to judge (a name an archive gives once is still a name)
 _WORD = re.compile(r"[^\W\d_][\w-]*")
+_NAME_BEFORE = re.compile(r"[A-Z][\w-]*\s+$")  # "Duke University", "Black Sea": a capital from the name beside it
+_NAME_AFTER = re.compile(r"\s+[A-Z]")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*|[“\"‘(]\s*)$")
 
 
@@ -50,15 +54,21 @@ def _forms(words: set[str], texts: list[str]) -> dict[str, str]:
     pattern = re.compile(r"(?<![\w-])(" + "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in words),
                                                          key=len, reverse=True)) + r")(?![\w-])", re.I)
     seen: dict[str, Counter] = {w: Counter() for w in words}
+    alone: set[str] = set()  # words written with a capital somewhere with no capitalised word beside them
     for text in texts:
         for m in pattern.finditer(text):
             if _SENTENCE_START.search(text, max(0, m.start() - 3), m.start()):
                 continue  # a sentence's first word is capitalised whatever it is
-            seen[" ".join(m.group().casefold().split())][" ".join(m.group().split())] += 1
+            word = " ".join(m.group().casefold().split())
+            seen[word][" ".join(m.group().split())] += 1
+            if not m.group().islower() and not _NAME_BEFORE.search(text, max(0, m.start() - 30), m.start()) \
+                    and not _NAME_AFTER.match(text, m.end()):
+                alone.add(word)
     out = {}
     for word, counts in seen.items():
         total = sum(counts.values())
         cased = [(n, form) for form, n in counts.items() if not form.islower()]
-        if total >= MIN_SEEN and cased and max(cased)[0] >= CASED_SHARE * total:
+        if total >= MIN_SEEN and cased and max(cased)[0] >= CASED_SHARE * total and \
+                (word in alone or " " in word or word not in english()):
             out[word] = max(cased)[1]
     return out
