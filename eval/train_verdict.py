@@ -18,6 +18,16 @@ claim judge AUC 0.836 (8,902 candidate sentences, 302 evidence); verdict accurac
 time questions 0.661 / 0.644 (62), comparisons 0.684 / 0.495 (95: no feature separates their No answers,
 so the model says Yes, the tuning half's majority), polar 0.600 (5). Questions of order alone are answered
 by dates (4 of 4). Floors: judge score 0.024, word coverage 0.196.
+
+Refits tried in session 16 and left out (the shipped model.json stays the fit above):
+- with the tuning halves of all 18 new-user sets too (209 questions): polar 8 -> 34 rows, cross-validated
+  0.882; comparisons still 0.664 / 0.522. Seed-style leads: tuning +1, test halves unchanged (a No gained,
+  a Yes lost).
+- a model of its own for comparisons whose claims say one thing of several sources ("Do both ARD and Le
+  Figaro report X?", 20 rows): cross-validated comparisons 0.701 / 0.599 and seed-style tuning +3 -1, but
+  on the test halves one Yes lost and no No gained, and MultiHop dev's test-half comparisons fell from
+  0.587 to 0.529 (the refit comparison model); cross-validation on 85-99 tuning rows does not foretell the
+  test half.
 """
 
 from __future__ import annotations
