@@ -457,7 +457,6 @@ def test_only_words_the_articles_always_capitalise_inside_sentences_are_recased(
 
 
 @pytest.mark.parametrize("question, fixed", [
-    ("Did Biden speak with Zelenksy?", "Did Biden speak with Zelensky?"),  # two letters swapped@pytest.mark.parametrize("question, fixed", [
     ("Did Biden speak with Zelenksy?", "Did Biden speak with Zelensky?"),  # two letters swapped
     ("Which sanctons did Biden threaten?", "Which sanctions did Biden threaten?"),
     ("How does the commentary rate the summit for Moscow?", None),  # a real word the articles do not use

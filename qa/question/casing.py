@@ -4,10 +4,11 @@
 analysis (`qa.question.asked`) finds names, speakers and titles by their capitals. Retrieval does not
 need them (keyword search and the embedding model both ignore case), so the passages it finds show how
 each word is written: a word the retrieved articles write with a capital (or in capitals) wherever it
-stands inside a sentence is a name there ("Russia", "NSC", "Stoltenberg"); one they also write in lower
-case ("talks") stays as typed, and so does an English word they capitalise only beside another capitalised
-word ("university" of "Duke University", "sea" of "Black Sea": the name is the pair), and a title ("chancellor", "director": `qa.lexicon.titles`), which
-they capitalise before a name but which names no one. Nothing new is listed: the articles decide.
+stands inside a sentence is a name there ("Russia", "NSC", "Stoltenberg"). One they also write in lower
+case ("talks") stays as typed; so does an English word they capitalise only beside another capitalised
+word ("university" of "Duke University", "sea" of "Black Sea": the name is the pair), and a title
+("chancellor", "director": `qa.lexicon.titles`), which they capitalise before a name but which names no
+one. Nothing new is listed: the articles decide.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import re
 from collections import Counter
 
 from qa.lexicon.titles import title_word
-from qa.question.spelling import english
 from qa.lexicon.words import STOPWORDS
+from qa.question.spelling import english
 
 CASED_SHARE = 0.9  # of a word's occurrences inside sentences, written with a capital: then it is a name
 MIN_SEEN = 1  # occurrences inside sentences needed to judge (a name an archive gives once is still a name)

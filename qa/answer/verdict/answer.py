@@ -89,10 +89,10 @@ class Verdicts:
     def described_article(self, described: str):
         """The one article a description names (`form.Claim.described`), or None when it fits several or none.
         "the article quoting “no accusing fingers”", "the article that mentions Sochi": the one article among
-        the searched ones that holds those words; "the analysis piece", "the article on deep US–Russia
-        differences": the one whose title or first lines hold the most of the description's words. ("the wire
-        report" or "the German report" fit no article's words: such a claim is then read from the articles that
-        no other claim of the question names.)"""
+        the searched ones that holds those words; "the article on deep US–Russia differences": the one whose
+        title or first lines hold the most of the description's words. ("the wire report", "the German report"
+        or "the analysis piece", whose "Analyses" kicker cleaning drops, fit no article's words: such a claim is
+        then read from the articles that no other claim of the question names.)"""
         held = _HELD.search(described)
         words = [w for w in tokens(held.group(1) if held else described) if w.casefold() not in _DESCRIPTION_WORDS]
         if not words:
@@ -386,7 +386,7 @@ def _vocabulary(text: str) -> tuple[frozenset[str], frozenset[str]]:
 _DESCRIPTION_WORDS = frozenset("the article report piece story site commentary quoting citing that mentions on about "
                                "of".split())
 _HELD = re.compile(r"\b(?:quoting|citing|that\s+mentions)\s+(.+)$", re.I)
-HEAD_CHARS = 300  # an article's first lines, where "Analyses" or a kicker says what kind of piece it is
+HEAD_CHARS = 300  # an article's first lines, where its headline and standfirst say what it is about
 
 
 def _head_match(keys: set[str], article) -> int:

@@ -124,8 +124,8 @@ def _mentions(question: str, outlets: list[str]) -> list[tuple[int, int, str | N
 # report", "the article quoting “no accusing fingers”", "the report on the Geneva preparations"
 _DESCRIBED = re.compile(r"(?<!\w)the\s+((?:[\w’'-]+\s+){0,2}?)(?:article|report|piece|analysis|story|commentary)"
                         r"(?:\s+(?:piece|site|article|report))?(?!\w)(\s+(?:quoting|citing|that\s+mentions|on|about)"
-                        r"\s+(?:“[^”]+”|\"[^\"]+\"|[^,?]+?)(?=\s+(?:and|both|agree|say|says|put|give|gives|report|"
-                        r"reports|mention|mentions|name|names|describe|describes)\b|[,?]))?", re.I)
+                        r"\s+(?:“[^”]+”|\"[^\"]+\"|[^,?]+?)(?=\s+(?:and|both|agree|say|says|put|give|gives|"
+                        r"report|reports|mention|mentions|name|names|describe|describes)\b|[,?]))?", re.I)
 _REFERRING = frozenset("other same later earlier first second former latter previous subsequent following latest "
                        "separate one this that".split())  # "the other article": an outlet's, named elsewhere
 _BARE = (["article"], ["report"], ["piece"], ["story"])  # "the article": the one the question is about
@@ -220,12 +220,15 @@ def shown(claim: Claim, named: list[str]) -> str:
     for start, end, _, _ in sorted(_mentions(text, named), reverse=True):
         text = text[:start] + " " + text[end:]
     words = text.split()
-    edge = lambda w: w.strip(",;:").casefold() in _JOINING or not w.strip(",;:'‘’\"“”")  # noqa: E731
-    while words and edge(words[0]):
+    while words and _joining(words[0]):
         words.pop(0)
-    while words and edge(words[-1]):
+    while words and _joining(words[-1]):
         words.pop()
     return " ".join(words).rstrip(",;:") or claim.text
+
+
+def _joining(word: str) -> bool:
+    return word.strip(",;:").casefold() in _JOINING or not word.strip(",;:'‘’\"“”")
 
 
 def _share_content(claims: list[Claim], named: list[str]) -> None:
