@@ -148,7 +148,7 @@ class Assistant:
             query = analyse(resolved, self.outlets(), self.settings.max_question_chars)
             query.notes = notes
         if typed_in_lower_case(query.text):  # "who leads the russian side in geneva": written as the articles write it
-            recased = recase(query.text, self.retriever.keyword_articles(query, RECASE_WINDOWS))
+            recased = recase(query.text, [a.text for a in self.retriever.keyword_articles(query, RECASE_WINDOWS)])
             if recased != query.text:
                 notes, query = query.notes, analyse(recased, self.outlets(), self.settings.max_question_chars)
                 query.notes = notes

@@ -64,13 +64,14 @@ class Retriever:
         key = (tuple(outlets), since, until, no_outlet, no_date)
         return _kept(self._allowed, key, ALLOWED_KEPT, lambda: self.index.filter_ids(*key))
 
-    def keyword_articles(self, query: Query, windows: int) -> list[str]:
-        """The texts of the articles holding the best `windows` keyword hits of `query` (no embedding: how the
-        articles write the question's words, `qa.question.casing`)."""
+    def keyword_articles(self, query: Query, windows: int) -> list:
+        """The articles holding the best `windows` keyword hits of `query`, no embedding made: where the articles'
+        own words are what is asked (how they write a question's names, `qa.question.casing`; which article a
+        description's quote or title words name, `qa.answer.verdict.answer`)."""
         match = self.match(query) if query.match else ""
         ids = [cid for cid, _ in self.index.search_keyword(match, windows)] if match else []
         rowids = dict.fromkeys(row.article_rowid for row in self.index.chunks(ids).values())
-        return [a.text for a in (self.index.article_by_row(r) for r in rowids) if a is not None]
+        return [a for a in (self.index.article_by_row(r) for r in rowids) if a is not None]
 
     def vocabulary(self, prefix: str) -> list[tuple[str, int]]:
         """The indexed words starting with `prefix` and their counts (`Index.vocabulary`), the last

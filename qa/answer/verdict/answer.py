@@ -68,9 +68,10 @@ class Verdicts:
         vector = self.retriever.embed_soon(query.text)
         out: list[Judged] = []
         try:
-            described = {i: self.described_article(c.described) for i, c in enumerate(form.claims) if c.described}
-            for i, claim in enumerate(form.claims):
-                out.append(self._judge(claim, query, form, filters, vector, out, fitted, described, i))
+            described = [self.described_article(c.described) if c.described else None for c in form.claims]
+            found = [a for a in described if a is not None]
+            for claim, article in zip(form.claims, described):
+                out.append(self._judge(claim, query, form, filters, vector, out, fitted, article, found))
         finally:
             made = vector.result()  # never left running past the question
         return out, made
@@ -98,9 +99,7 @@ class Verdicts:
         if not words:
             return None
         cq = analyse(" ".join(words), self.outlets(), self.settings.max_question_chars)
-        ranked = self.retriever.search(cq, None, self.vs.depth)
-        articles = {h.article_id: self.retriever.index.article(h.article_id) for h in ranked.hits}
-        articles = {k: a for k, a in articles.items() if a is not None}
+        articles = {a.id: a for a in self.retriever.keyword_articles(cq, self.vs.depth)}
         if held:
             needle = " ".join(words).casefold()
             holding = [a for a in articles.values() if needle in " ".join(tokens(a.text)).casefold()]
@@ -112,15 +111,15 @@ class Verdicts:
         return None
 
     def _judge(self, claim: Claim, query: Query, form: Form, filters: Filters | None, vector, earlier: list[Judged],
-               fitted: dict | None, described: dict | None = None, at: int = 0) -> Judged:
+               fitted: dict | None, article=None, described: list | None = None) -> Judged:
+        """`article`: the one this claim's description names (`described_article`); `described`: every article
+        the question's descriptions name."""
         done = Judged(claim)
         user = filters if filters is not None and filters.active else None
         asked = {s.casefold() for s in user.outlets} if user else set()
         if claim.outlet and asked and claim.outlet.casefold() not in asked:
             done.note = f"{claim.outlet} is outside the outlets asked for."
             return done
-        described = described or {}
-        article = described.get(at)
         outlets = (claim.outlet,) if claim.outlet else (user.outlets if user else ())
         no_outlet = False
         if article is not None:  # the described article's outlet, or the articles that state none
@@ -151,8 +150,8 @@ class Verdicts:
         if article is not None:
             cands = [c for c in cands if c.article_id == article.id]
         elif claim.described:  # not one article's words: any article that no other claim of the question names
-            others = {c.outlet for c in form.claims if c.outlet} | {a.source for a in described.values() if a}
-            ids = {a.id for a in described.values() if a}
+            others = {c.outlet for c in form.claims if c.outlet} | {a.source for a in described or ()}
+            ids = {a.id for a in described or ()}
             cands = [c for c in cands if c.article.source not in others and c.article_id not in ids] or cands
         taken = {j.best.article_id for j in earlier if j.best is not None and j.claim.outlet == claim.outlet}
         if claim.later or claim.outlet in {j.claim.outlet for j in earlier}:  # "the later report by the same source"

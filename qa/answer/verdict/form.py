@@ -199,10 +199,16 @@ def which_first(question: str, outlets: list[str]) -> Form | None:
 _LIST_WORDS = frozenset("article articles report reports story stories outlet outlets both".split())
 
 
-def _content(text: str, named: list[str]) -> str:
-    """The claim's words less the outlets it names: "" for "Do both ARD and"."""
+def _without_mentions(text: str, named: list[str]) -> str:
+    """The text less the outlets, "the same source" and the described articles it names (`_mentions`)."""
     for start, end, _, _ in sorted(_mentions(text, named), reverse=True):
         text = text[:start] + " " + text[end:]
+    return text
+
+
+def _content(text: str, named: list[str]) -> str:
+    """The claim's words less the outlets it names: "" for "Do both ARD and"."""
+    text = _without_mentions(text, named)
     return " ".join(text.split()) if set(content_terms(text)) - _LIST_WORDS else ""
 
 
@@ -216,10 +222,7 @@ def shown(claim: Claim, named: list[str]) -> str:
     """The claim as its row shows it, its source being in a column of its own: its words less the outlets and
     articles it names and the joining words at its edges ("Do ARD and both discuss the Nord Stream 2
     pipeline?" is "discuss the Nord Stream 2 pipeline?")."""
-    text = claim.text
-    for start, end, _, _ in sorted(_mentions(text, named), reverse=True):
-        text = text[:start] + " " + text[end:]
-    words = text.split()
+    words = _without_mentions(claim.text, named).split()
     while words and _joining(words[0]):
         words.pop(0)
     while words and _joining(words[-1]):
@@ -262,7 +265,7 @@ def read(question: str, outlets: list[str]) -> Form | None:
         claims = [Claim(question, None, find_dates(question))]
     _share_content(claims, named)
     for i in range(len(claims) - 1, 0, -1):  # "… than the two hours given in the article quoting X?": a reference
-        if claims[i].described and not _content(claims[i].text.replace(claims[i].described, " "), named):
+        if claims[i].described and not _content(claims[i].own, named):
             merged = claims.pop(i)
             claims[i - 1].text = f"{claims[i - 1].text} {merged.text}"
             spans = spans[:i] + spans[i + 1:]
