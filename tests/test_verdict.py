@@ -37,9 +37,11 @@ def test_a_passage_that_says_the_opposite_by_a_prefix_answers_no(assistant):
     from qa.lexicon.words import opposite_word
 
     assert opposite_word("judged it likely", "it is unlikely") and opposite_word("legal", "an illegal act")
+    assert opposite_word("were the practices illegal?", "Alameda acted legally")  # words compared by their stems
     assert not opposite_word("he will impress them", "the press said") and not opposite_word("likely", "likely")
     answer = assistant.ask("Do the articles judge a large-scale Russian invasion of Ukraine to be likely?")
     assert answer.verdict == "no" and "unlikely" in answer.source(answer.claims[0].citations[0]).quote
+    assert answer.claims[0].note == "Its passage says the opposite."
 
 
 @pytest.mark.parametrize("question, denial", [
@@ -53,6 +55,56 @@ def test_a_passage_that_refuses_or_rejects_what_is_asked_answers_no(assistant, q
     assert answer.verdict == "no" and answer.sentences[0].text == "No."
     (claim,) = answer.claims
     assert claim.verdict == "contradicted" and denial in answer.source(claim.citations[0]).quote
+
+
+@pytest.mark.parametrize("question, head, words", [
+    ("Does the Wired article suggest that Sony headphones do not offer the best value in their class?", "offer",
+     {"best", "value", "class"}),
+    ("Does the Sporting News article suggest he is not the top scorer for Manchester United?", "scorer",
+     {"top", "manchester"}),
+    ("Did Biden fail to threaten Putin with economic sanctions?", "threaten", {"putin", "economic", "sanctions"}),
+    ("Does The Verge discuss the trial without mentioning any layoffs?", "mentioning", {"layoffs"}),
+    ("Did the article suggest there was no valid alternative to Google?", "alternative", {"valid", "google"}),
+])
+def test_a_claims_denial_is_read_from_the_question_parse(question, head, words):
+    """The negated predicate, its head and its scope's words; not its subject ("Sony headphones", "Biden")."""
+    from qa.answer.verdict.denial import denials
+
+    (denial,) = denials(question, question)
+    assert denial.head == head and words <= set(denial.words)
+    assert not {"sony", "headphones", "biden", "wired"} & set(denial.words)
+
+
+@pytest.mark.parametrize("question, aside", [
+    ("Was the coverage of the game without Jim Harbaugh consistent?", None),  # "without" a noun describes
+    ("Does the article quoting “no accusing fingers” call the talks useful?", "the article quoting “no accusing "
+                                                                               "fingers”"),
+    ("Did Biden threaten Putin with economic sanctions?", None),
+])
+def test_descriptions_and_plain_claims_deny_nothing(question, aside):
+    from qa.answer.verdict.denial import denials
+
+    assert denials(question, question, aside) == ()
+
+
+def test_a_passage_states_a_denial_only_with_its_head_and_no_negation_of_its_own():
+    from qa.answer.verdict.denial import denials, stated
+
+    (denial,) = denials(*["Do Sony headphones not offer the best value in their class?"] * 2)
+    assert stated(denial, "With this sale, they offer some of the best value in their class.")
+    assert not stated(denial, "With this sale, they do not offer the best value in their class.")
+    assert not stated(denial, "They are some of the best value in their class.")  # "offer" is not said
+
+
+def test_a_claim_whose_passage_states_what_it_denies_makes_the_answer_no(assistant):
+    """"Biden did not threaten Putin with economic sanctions" against ARD's "Biden threatened economic
+    sanctions": that claim is false, whatever the other claim's passage says, so the answer is No."""
+    answer = assistant.ask("Does ARD report that Biden did not threaten Putin with economic sanctions, while Le "
+                           "Figaro reports that the Geneva talks are to be led by senior State Department officials?")
+    assert answer.verdict == "no" and answer.sentences[0].text == "No."
+    ard = next(c for c in answer.claims if c.outlet == "ARD")
+    assert ard.verdict == "contradicted" and ard.note == "Its passage states what the question says it does not."
+    assert "Biden threatened economic sanctions" in answer.source(ard.citations[0]).quote
 
 
 def test_a_meeting_held_by_video_answers_no_to_one_held_face_to_face(assistant):

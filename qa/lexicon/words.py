@@ -126,8 +126,8 @@ _OPPOSING_PREFIXES = (("un", 4), ("il", 5), ("ir", 5), ("im", 6))  # a prefix th
 
 def opposite_word(claim: str, passage: str) -> bool:
     """One of the two says with a negating prefix what the other says without it: "likely" and "unlikely", "legal"
-    and "illegal", "responsible" and "irresponsible"."""
-    a, b = set(tokens(claim)), set(tokens(passage))
+    and "illegal" (or "legally": words are compared by `stem`), "responsible" and "irresponsible"."""
+    a, b = {stem(w) for w in tokens(claim)}, {stem(w) for w in tokens(passage)}
 
     def opposes(words: set[str], others: set[str]) -> bool:
         return any(w.startswith(p) and len(w) - len(p) >= n and w[len(p):] in others

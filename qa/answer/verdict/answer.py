@@ -1,6 +1,8 @@
 """A yes/no question answered claim by claim: each claim's passages are retrieved under its outlet and
 date, the best one judged (`judge`), and the verdict given first with a line per claim. "Which outlet
-reported X first?" is answered the same way, the outlets then ordered by their articles' dates.
+reported X first?" is answered the same way, the outlets then ordered by their articles' dates. A claim whose
+passage states what it denies (`denial`) or says its opposite by a prefix is false: the answer is No, the
+verdict model unasked (on MultiHop-RAG dev, 7 comparison questions the model answered Yes).
 
 One embedding serves every claim (the question's); each claim adds a keyword search and a filtered
 dense search, so a two-claim question costs about two plain ones (README, "Yes, no and when").
@@ -17,7 +19,7 @@ from functools import lru_cache
 from qa.answer.attribution import speaker
 from qa.answer.constraints import key_names, names_found
 from qa.answer.tidy import display
-from qa.answer.verdict import judge
+from qa.answer.verdict import denial, judge
 from qa.answer.verdict.form import Claim, Form, shown
 from qa.archive.dates import parse_user_date
 from qa.archive.naming import cite
@@ -50,6 +52,7 @@ class Judged:
     candidates: list = field(default_factory=list)  # (candidate, judge features), for training
     coverage: float = 0.0  # share of the claim's words (by rarity) its best article uses anywhere
     day_missing: bool = False  # it names a date on which its outlet published nothing
+    denied: bool = False  # its passage states what the claim denies ("do not offer …" against "they offer …")
 
 
 class Verdicts:
@@ -174,8 +177,14 @@ class Verdicts:
         elif done.score < floor or done.coverage < fit["coverage_min"]:
             done.verdict = "not found"
             done.note = done.note or "Its closest passage does not state it."
-        elif (judge.negated(done.best.text) != neg or manner_differs(claim.own, done.best.text)
-              or opposite_word(claim.own, done.best.text)) and not form.order:
+        elif not form.order and any(denial.stated(d, done.best.text)
+                                    for d in denial.denials(query.text, claim.text, claim.described)):
+            done.verdict, done.denied = "contradicted", True
+            done.note = "Its passage states what the question says it does not."
+        elif not form.order and opposite_word(claim.own, done.best.text):
+            done.verdict, done.denied = "contradicted", True
+            done.note = "Its passage says the opposite."
+        elif (judge.negated(done.best.text) != neg or manner_differs(claim.own, done.best.text)) and not form.order:
             done.verdict = "contradicted"  # (a question of order asks when, not whether)
         else:
             done.verdict = "supported"
@@ -233,6 +242,8 @@ class Verdicts:
             verdict, p_yes = (NO, None) if unreported(form, judged) else (UNSAID, None)
         elif judge.by_dates(form):  # before/after: what the two articles' dates say, or nothing when they tie
             verdict, p_yes = (YES if order > 0 else NO if order < 0 else UNSAID), None
+        elif any(j.denied for j in judged):  # a claim its passage states the opposite of: the question's "No"
+            verdict, p_yes = NO, None
         else:
             p_yes = judge.yes_probability(self.features(form, judged), form.kind)
             verdict = YES if p_yes >= 0.5 else NO
