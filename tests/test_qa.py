@@ -284,6 +284,10 @@ def test_questions_asked_at_once_from_several_threads_get_the_answers_asked_one_
     ("What did the New York Times article say about the Biden-Putin video call?", ["New York Times"]),
     ("Considering an article from The Wall Street Journal and a Reuters report, who led the US delegation?",
      ["Wall Street Journal", "Reuters"]),
+    # a known outlet (index/ingest/outlet_names.json) cited without "article" or "report": not "never mentioned"
+    ("What guarantees did Putin demand to rule out NATO's eastward extension, according to Le Monde's account?",
+     ["Le Monde"]),
+    ("Which sanctions did the new york times say Biden threatened?", ["The New York Times"]),
 ])
 def test_a_question_citing_a_publication_the_index_lacks_is_not_answered_for_it(assistant, question, cited):
     answer = assistant.ask(question)

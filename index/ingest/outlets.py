@@ -60,3 +60,24 @@ def display_name(outlet: str | None, url: str | None = None) -> str | None:
             return domains[host]
         host = host.split(".", 1)[1]
     return None
+
+
+MIN_NAMED = 4  # the shortest name or alias looked for in free text ("Wired"; not "ap", "ft", "dw")
+
+
+@cache
+def _named_forms() -> tuple[tuple[re.Pattern, str], ...]:
+    forms = []
+    for outlet in json.loads(NAMES_FILE.read_text(encoding="utf-8"))["outlets"]:
+        for form in dict.fromkeys([outlet["name"], *outlet.get("aliases", ())]):
+            if len(form) >= MIN_NAMED:  # a name of one word only as written: "Fortune", not "a fortune"
+                flags = re.I if " " in form else 0
+                forms.append((re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)", flags), outlet["name"]))
+    return tuple(forms)
+
+
+def named_in(text: str) -> list[str]:
+    """The known outlets `text` names, by name or alias ("according to Le Monde", "the new york times
+    reported"), as display names."""
+    return list(dict.fromkeys(name for pattern, name in _named_forms() if pattern.search(text)))
+
