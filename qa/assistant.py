@@ -236,19 +236,25 @@ class Assistant:
         answer, with a note naming the title read as the person; None when no title answers either."""
         who = query.asked.located
         texts = tuple({c.article_rowid: c.article.text for c in cands}.values())
+        ids = {c.article_id for c in cands}
         for alias in sorted(role_aliases(who, texts))[:MAX_TITLES_TRIED]:
             title = " ".join(w.capitalize() for w in alias.split())
             retitled = query.text.replace(who, f"the {title}", 1)  # "Where was the Russian President …?"
             again = analyse(retitled, self.outlets(), self.settings.max_question_chars)
             if again.asked.located is None:
                 continue
-            ranked = self.retriever.search(again, filters, max(k, self.settings.rerank_depth), context)
-            found = self.composer.candidates(again, ranked.hits, ranked.query_vector, rows=ranked.rows)
-            answer = self.composer.build(query.text, again, ranked.hits[:k], found,
-                                         filtered=filters is not None and filters.active)
-            if not answer.abstained:
-                answer.notes.append(f"Read “the {alias}” as {who}: the articles give {who} that title.")
-                return answer
+            # the question's other words can outweigh the title's sentence ("… during the video call with Biden"):
+            # then the title alone, asked of the articles already found, which are about what the question is
+            alone = analyse(f"Where was the {title}?", self.outlets(), self.settings.max_question_chars)
+            for asked in (again, alone):
+                ranked = self.retriever.search(asked, filters, max(k, self.settings.rerank_depth), context)
+                hits = ranked.hits if asked is again else [h for h in ranked.hits if h.article_id in ids]
+                found = self.composer.candidates(asked, hits, ranked.query_vector, rows=ranked.rows)
+                answer = self.composer.build(query.text, asked, hits[:k], found,
+                                             filtered=filters is not None and filters.active)
+                if not answer.abstained:
+                    answer.notes.append(f"Read “the {alias}” as {who}: the articles give {who} that title.")
+                    return answer
         return None
 
     def _what_filters_hide(self, answer: Answer, question: str, conversation: Conversation | None,

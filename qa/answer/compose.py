@@ -381,6 +381,8 @@ class Composer:
         if lead.phrase is not None and short_ok:
             others = {c.article_rowid: c.article.text for c in cands[:self.settings.vote_depth]}
             full = self.phrasing.full_name(lead, tuple(others.items()))
+            if asked.kind == "place":
+                full += self.phrasing.setting(lead)
             day = weekday_date(full, lead.article.published_at, looks_ahead(lead.text)) \
                 if asked.kind == "date" else None
             if day is not None:  # "this Thursday" in an article of 7 December 2021

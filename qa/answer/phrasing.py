@@ -23,6 +23,8 @@ from qa.question.structure import asked_role
 from qa.settings import QASettings
 
 FULL_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+_SETTING = re.compile(r",?\s+(?:on|in|near)\s+|,\s+")  # "Sochi| on |the Black Sea", "Geneva|, |Switzerland"
 
 
 class Phrasing:
@@ -50,6 +52,22 @@ class Phrasing:
         if not counts or len(counts) > 1 and counts[0][0] == counts[1][0]:
             return p.text  # none, or two people it could be ("Sam": Sam Altman and Sam Bankman-Fried)
         return p.text[: max(0, p.core - p.start)] + counts[0][1]  # the fuller form the articles use most
+
+    @staticmethod
+    def setting(lead) -> str:
+        """What the sentence places a place answer in, right after it: "Sochi" in "was in Sochi on the Black
+        Sea" is "Sochi, on the Black Sea"; "Geneva, Switzerland". The next words must be a place the index
+        tagged (an entity of PLACE_LABELS) after "on", "in", "near" or a comma alone; else nothing."""
+        p, text = lead.phrase, lead.article.text
+        joint = _SETTING.match(text, p.end, lead.end)
+        if p.label not in PLACE_LABELS or joint is None:
+            return ""
+        place = next(((s, e) for s, e, lab in lead.entities if lab in PLACE_LABELS and s >= joint.end()
+                      and text[joint.end():s] in ("", "the ")), None)  # the tagger may take "the" in or not
+        if place is None:
+            return ""
+        words = re.sub(r"^,?\s*", "", text[p.end:place[1]])
+        return f", {words}"
 
     def _fuller(self, rowid: int, text: str, label: str, name: str, low: str) -> list[str]:
         """Every fuller form of the name that an article's entities of its label give."""
