@@ -206,6 +206,8 @@ def test_the_day_a_fact_was_reported_is_not_the_day_it_happened():
     "Which hotel hosted the Geneva talks?",  # no article mentions a hotel: not the talks' announcement
     "Which country did Blinken visit?",  # not "the US's unwavering support", nor "aggression against Ukraine"
     "Who led the Geneva talks in 2023?",  # undated articles beside ones of 2021 and 2022 name no later year
+    "What is the annual gas capacity of the Nord Stream 2 pipeline?",  # a measure: no article gives one
+    "How large is the US defence budget in the National Defense Authorization Act?",
 ])
 def test_near_misses_get_the_articles_dont_say(assistant, question):
     answer = assistant.ask(question)
@@ -220,6 +222,19 @@ def test_a_question_that_has_a_video_summit_held_face_to_face_is_not_answered(as
     assert answer.reason.startswith("The closest passages naming Biden and Putin report their meeting as held "
                                     "remotely")
     assert in_person(answer.reason.split(":", 1)[1]) is False  # the passage that says so ("virtual summit")
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What is the annual gas capacity of the Nord Stream 2 pipeline?", "count"),
+    ("How big is the Russian army?", "count"),
+    ("What's the total size of the US defense budget?", "money"),  # a money word anywhere in the question
+    ("What is the total dollar value of the sanctions package?", "money"),
+    ("How much did the pipeline cost?", "money"),
+    ("How much of Ukraine does Russia control?", "count"),
+    ("What is the name of the spokesman?", None),
+])
+def test_a_question_of_how_much_asks_for_a_figure(question, kind):
+    assert analyse_question(question).kind == kind
 
 
 @pytest.mark.parametrize("question, past", [

@@ -161,15 +161,20 @@ class Asked:
         return bool(self.labels) or self.kind == "name"
 
 
+# How much of something a question asks: "how much", "how large", "what is the (annual gas) capacity / (total) value
+# / size of …"; money when a money word follows, else a count or quantity
+_MEASURE = (r"(?:how much|how (?:large|big|high|great)|what(?:'s|’s| is| was| are| were) the (?:[\w-]+ ){0,3}?"
+            r"(?:size|value|capacity|cost|price|budget|amount|sum)\b)")
+_MONEY = (r"(?=.*\b(?:money|cost|costs|dollars?|euros?|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|funding|"
+          r"value)\b)")
 # The answer kind a question's opening asks for, first match wins ("how much" is money only with a money word).
 _OPENINGS = tuple((re.compile(r"\s*(?:" + pattern + r")\b"), kind) for pattern, kind in (
     (r"(?:at )?what time", "time"),
     (r"how long", "duration"),
     (r"how many (?:seconds|minutes|hours|days|weeks|months|years|decades)|how much (?:time|longer)", "duration"),
     (r"how many", "count"),
-    (r"how much(?=.*\b(?:money|cost|costs|dollars|euros|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|"
-     r"funding)\b)", "money"),
-    (r"how much", "count"),
+    (_MONEY + _MEASURE, "money"),
+    (_MEASURE, "count"),
     (r"(?:what|which) (?:percentage|percent|share|proportion)", "percent"),
     (r"when|on what date|what date|on which date|which date|on what day|on which day|what day|which day|"
      r"in what year|in which year|what year|which year|in what month|in which month", "date"),
