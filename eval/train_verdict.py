@@ -19,6 +19,10 @@ time questions 0.661 / 0.644 (62), comparisons 0.684 / 0.495 (95: no feature sep
 so the model says Yes, the tuning half's majority), polar 0.600 (5). Questions of order alone are answered
 by dates (4 of 4). Floors: judge score 0.024, word coverage 0.196.
 
+Since session 17 a question with a claim whose passage states what the claim denies, or its opposite by a prefix,
+is answered No before the verdict model is asked (`qa.answer.verdict.denial`; 7 MultiHop dev comparisons); the
+model was not refitted for it.
+
 Refits tried in session 16 and left out (the shipped model.json stays the fit above):
 - with the tuning halves of all 18 new-user sets too (209 questions): polar 8 -> 34 rows, cross-validated
   0.882; comparisons still 0.664 / 0.522. Seed-style leads: tuning +1, test halves unchanged (a No gained,

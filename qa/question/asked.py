@@ -162,7 +162,7 @@ class Asked:
 
 
 # How much of something a question asks: "how much", "how large", "what is the (annual gas) capacity / (total) value
-# / size of …"; money when a money word follows, else a count or quantity
+# / size of …"; money when a money word stands anywhere in the question ("the total dollar value"), else a count
 _MEASURE = (r"(?:how much|how (?:large|big|high|great)|what(?:'s|’s| is| was| are| were) the (?:[\w-]+ ){0,3}?"
             r"(?:size|value|capacity|cost|price|budget|amount|sum)\b)")
 _MONEY = (r"(?=.*\b(?:money|cost|costs|dollars?|euros?|pounds|spend|spent|pay|paid|worth|aid|price|budget|fund|funding|"
