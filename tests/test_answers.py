@@ -910,3 +910,27 @@ def test_a_body_is_an_organisation_not_a_topic_no_article_names(assistant):
     """No article says "body": "Which EU body …" asks for an organisation, not about bodies."""
     answer = assistant.ask("Which EU body does Ursula von der Leyen lead?")
     assert answer.short_answer.text == "EU Commission"  # "EU Commission President Ursula von der Leyen …"
+
+
+@pytest.mark.parametrize("text, place, setting", [
+    ("The Russian president, who was in Sochi on the Black Sea, seemed calm.", "Sochi", ", on the Black Sea"),
+    ("The talks open in Geneva, Switzerland, on Monday.", "Geneva", ", Switzerland"),
+    ("Talks follow in Geneva, Brussels and Vienna.", "Geneva", ""),  # a list of places, not where Geneva is
+    ("The talks open in Geneva on Monday.", "Geneva", ""),  # no place after it
+])
+def test_a_place_answer_carries_the_place_its_sentence_sets_it_in(text, place, setting):
+    """The entities are found by the index's own NER (`index.ingest.annotate`), as at index time."""
+    from index.ingest.annotate import import_model
+    from index.rows import ArticleRow
+    from qa.answer.compose import Candidate
+    from qa.answer.phrasing import Phrasing
+    from qa.answer.short_answer import Phrase
+
+    doc = import_model().load()(text)
+    entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    start = text.index(place)
+    label = next(lab for s, _, lab in entities if s == start)
+    article = ArticleRow(1, "a", None, None, None, None, None, text, "h")
+    lead = Candidate("a", 1, 0, 0, len(text), text, article=article, entities=entities,
+                     phrase=Phrase(place, start, start + len(place), label=label))
+    assert Phrasing.setting(lead) == setting

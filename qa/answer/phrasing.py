@@ -25,6 +25,14 @@ from qa.settings import QASettings
 FULL_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 _SETTING = re.compile(r",?\s+(?:on|in|near)\s+|,\s+")  # "Sochi| on |the Black Sea", "Geneva|, |Switzerland"
+_LIST_GOES_ON = re.compile(r",?\s+(?:and|or)\s+|,\s+")
+
+
+def _place_at(lead, at: int) -> tuple[int, int] | None:
+    """The place the index tagged in the sentence starting at `at` (the tagger may take a "the" in or not)."""
+    text = lead.article.text
+    return next(((s, e) for s, e, lab in lead.entities if lab in PLACE_LABELS and s >= at
+                 and text[at:s] in ("", "the ")), None)
 
 
 class Phrasing:
@@ -62,9 +70,11 @@ class Phrasing:
         joint = _SETTING.match(text, p.end, lead.end)
         if p.label not in PLACE_LABELS or joint is None:
             return ""
-        place = next(((s, e) for s, e, lab in lead.entities if lab in PLACE_LABELS and s >= joint.end()
-                      and text[joint.end():s] in ("", "the ")), None)  # the tagger may take "the" in or not
+        place = _place_at(lead, joint.end())
         if place is None:
+            return ""
+        more = _LIST_GOES_ON.match(text, place[1], lead.end)
+        if more is not None and _place_at(lead, more.end()) is not None:  # "Geneva, Brussels and Vienna": a list
             return ""
         words = re.sub(r"^,?\s*", "", text[p.end:place[1]])
         return f", {words}"
