@@ -243,19 +243,25 @@ class Assistant:
             again = analyse(retitled, self.outlets(), self.settings.max_question_chars)
             if again.asked.located is None:
                 continue
-            # the question's other words can outweigh the title's sentence ("… during the video call with Biden"):
-            # then the title alone, asked of the articles already found, which are about what the question is
-            alone = analyse(f"Where was the {title}?", self.outlets(), self.settings.max_question_chars)
-            for asked in (again, alone):
-                ranked = self.retriever.search(asked, filters, max(k, self.settings.rerank_depth), context)
-                hits = ranked.hits if asked is again else [h for h in ranked.hits if h.article_id in ids]
-                found = self.composer.candidates(asked, hits, ranked.query_vector, rows=ranked.rows)
-                answer = self.composer.build(query.text, asked, hits[:k], found,
-                                             filtered=filters is not None and filters.active)
-                if not answer.abstained:
-                    answer.notes.append(f"Read “the {alias}” as {who}: the articles give {who} that title.")
-                    return answer
+            answer = self._asked_again(query, again, filters, context, k)
+            if answer is None:  # the question's other words can outweigh the title's sentence ("… during the
+                # video call with Biden"): the title alone, asked of the articles already found for the question
+                alone = analyse(f"Where was the {title}?", self.outlets(), self.settings.max_question_chars)
+                answer = self._asked_again(query, alone, filters, context, k, within=ids)
+            if answer is not None:
+                answer.notes.append(f"Read “the {alias}” as {who}: the articles give {who} that title.")
+                return answer
         return None
+
+    def _asked_again(self, query, again, filters: Filters | None, context: str | None, k: int,
+                     within: set[str] | None = None) -> Answer | None:
+        """`query` answered as `again` reads it, from `within` these articles if given; None when it abstains."""
+        ranked = self.retriever.search(again, filters, max(k, self.settings.rerank_depth), context)
+        hits = ranked.hits if within is None else [h for h in ranked.hits if h.article_id in within]
+        found = self.composer.candidates(again, hits, ranked.query_vector, rows=ranked.rows)
+        answer = self.composer.build(query.text, again, hits[:k], found,
+                                     filtered=filters is not None and filters.active)
+        return None if answer.abstained else answer
 
     def _what_filters_hide(self, answer: Answer, question: str, conversation: Conversation | None,
                            filters: Filters, k: int) -> None:

@@ -33,11 +33,17 @@ def _host(url: str) -> str | None:
 
 
 @cache
+def _known() -> tuple[dict, ...]:
+    """The outlets of the data file, read once."""
+    return tuple(json.loads(NAMES_FILE.read_text(encoding="utf-8"))["outlets"])
+
+
+@cache
 def _table() -> tuple[dict[str, str], dict[str, str]]:
     """(key -> display name, domain -> display name) from the data file."""
     keys: dict[str, str] = {}
     domains: dict[str, str] = {}
-    for outlet in json.loads(NAMES_FILE.read_text(encoding="utf-8"))["outlets"]:
+    for outlet in _known():
         name = outlet["name"]
         for domain in outlet["domains"]:
             domains[domain] = name
@@ -68,7 +74,7 @@ MIN_NAMED = 4  # the shortest name or alias looked for in free text ("Wired"; no
 @cache
 def _named_forms() -> tuple[tuple[re.Pattern, str], ...]:
     forms = []
-    for outlet in json.loads(NAMES_FILE.read_text(encoding="utf-8"))["outlets"]:
+    for outlet in _known():
         for form in dict.fromkeys([outlet["name"], *outlet.get("aliases", ())]):
             if len(form) >= MIN_NAMED:  # a name of one word only as written: "Fortune", not "a fortune"
                 flags = re.I if " " in form else 0

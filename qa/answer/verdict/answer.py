@@ -177,15 +177,16 @@ class Verdicts:
         elif done.score < floor or done.coverage < fit["coverage_min"]:
             done.verdict = "not found"
             done.note = done.note or "Its closest passage does not state it."
-        elif not form.order and any(denial.stated(d, done.best.text)
-                                    for d in denial.denials(query.text, claim.text, claim.described)):
+        elif form.order:  # a question of order asks when, not whether
+            done.verdict = "supported"
+        elif any(denial.stated(d, done.best.text) for d in denial.denials(query.text, claim.text, claim.described)):
             done.verdict, done.denied = "contradicted", True
             done.note = "Its passage states what the question says it does not."
-        elif not form.order and opposite_word(claim.own, done.best.text):
+        elif opposite_word(claim.own, done.best.text):
             done.verdict, done.denied = "contradicted", True
             done.note = "Its passage says the opposite."
-        elif (judge.negated(done.best.text) != neg or manner_differs(claim.own, done.best.text)) and not form.order:
-            done.verdict = "contradicted"  # (a question of order asks when, not whether)
+        elif judge.negated(done.best.text) != neg or manner_differs(claim.own, done.best.text):
+            done.verdict = "contradicted"
         else:
             done.verdict = "supported"
         return done
