@@ -207,3 +207,59 @@ def test_a_person_named_by_surname_answers_the_title_another_article_gives_them(
     answer = assistant.ask("Which White House spokeswoman said more sanctions against NS2 would not deter the Kremlin?")
     assert answer.short_answer is not None and answer.short_answer.text == "Jen Psaki"
     assert "Psaki announced" in answer.sentences[0].text
+
+
+@pytest.mark.parametrize("question, phrase, head", [
+    ("Which head of NATO was briefed by the US Secretary of State on the call?", "head of NATO", "head"),
+    ("Who is the Ukrainian head of state that Biden was due to phone on Sunday?", "the Ukrainian head of state", "head"),
+    ("Who, a former US envoy to Warsaw, predicted that the coming fortnight would be tough?",
+     "a former US envoy to Warsaw", "envoy"),
+    ("Who is Germany's chancellor-designate?", "Germany's chancellor-designate", "chancellor"),
+    ("Which US cabinet member admitted he did not expect a breakthrough?", "US cabinet member", "member"),
+])
+def test_the_description_of_the_person_asked_for_is_read_from_the_parse(question, phrase, head):
+    from qa.question.structure import described_person
+
+    described = described_person(question)
+    assert (described.phrase, described.head) == (phrase, head)
+
+
+@pytest.mark.parametrize("question", [
+    "Who is Yuri Ushakov?",  # a name, not a description
+    "Who led the US delegation at the Geneva talks?",  # described by what they did
+    "who speaks for the Kremlin",
+])
+def test_a_person_named_or_described_by_an_act_has_no_description(question):
+    from qa.question.structure import described_person
+
+    assert described_person(question) is None
+
+
+@pytest.mark.parametrize("question, name", [
+    # the title means the description, in other words: no title list ties "head of state" to "President"
+    ("Who is the Ukrainian head of state that Biden was due to phone on Sunday?", "Volodymyr Zelensky"),
+    ("Which US cabinet member admitted he did not expect a breakthrough during the week of talks with Russia?",
+     "Antony Blinken"),
+    ("Who, a former US envoy to Warsaw, predicted that the coming fortnight would be tough?", "Daniel Fried"),
+])
+def test_a_person_described_in_other_words_than_their_title_leads_the_answer(assistant, question, name):
+    answer = assistant.ask(question)
+    assert not answer.abstained and name in answer.sentences[0].text
+    assert answer.short_answer is None  # the title does not say the description's noun: no name in bold
+
+
+def test_a_description_whose_noun_the_title_holds_gives_the_name_in_bold(assistant):
+    answer = assistant.ask("who is germany's chancellor designate?")
+    assert answer.short_answer.text == "Chancellor-designate Olaf Scholz"
+
+
+def test_a_description_no_title_fits_far_better_than_the_others_picks_no_one(assistant):
+    from qa.answer.role_match import RoleMatch
+
+    match = RoleMatch(assistant.index.encoder)
+    titles = [("stoltenberg", "NATO Secretary General"), ("maio", "Italian Foreign Minister"),
+              ("joly", "Canadian Foreign Minister")]
+    assert match.pick("head of NATO", titles) == 0
+    assert match.pick("Italian foreign minister", titles) == 1
+    assert match.pick("foreign minister", titles) is None  # two ministers fit it alike
+    assert match.pick("Duke University historian", titles) is None  # none fits it

@@ -21,18 +21,19 @@ from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
 from qa.answer.attribution import asked_speaker, asked_topic, pronoun_said, quotes, speaker, unnamed_speaker
 from qa.answer.constraints import announced_only, key_names, looks_ahead, unmet
-from qa.answer.describe import description
+from qa.answer.describe import description, title_of
 from qa.answer.phrasing import Phrasing
+from qa.answer import role_match
 from qa.answer.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.answer.tidy import display
 from qa.archive.dates import weekday_date
 from qa.archive.naming import cite
 from qa.lexicon.names import AFFILIATIONS, demonym, mentions, polity
 from qa.lexicon.verbs import SAID
-from qa.lexicon.words import STOPWORDS, compact, stem, tokens, word_key
+from qa.lexicon.words import STOPWORDS, compact, lemma, stem, tokens, word_key
 from qa.question.asked import FIGURES, PEOPLE
 from qa.question.query import Query
-from qa.question.structure import asked_role
+from qa.question.structure import asked_role, described_person
 from qa.settings import QASettings
 from qa.types import Answer, Hit, Sentence, ShortAnswer, Source
 
@@ -118,6 +119,7 @@ class Composer:
         self.ranker = None if settings.sentence_ranker == "" else ranker.load(settings.sentence_ranker)
         self.last_pool: list[pool_of.Option] = []  # the look-up candidates of the last answer (training, tests)
         self.last_candidates: list[Candidate] = []  # the sentences the last answer was built from (training)
+        self._role_match: role_match.RoleMatch | None = None  # made at the first question that describes a person
 
     # ------------------------------------------------------------ scoring
     def _idf(self, term: str) -> float:
@@ -296,6 +298,10 @@ class Composer:
         s = self.settings
         self.last_pool, self.last_candidates = [], cands
         role = asked_role(query.text)
+        titled, bold = self._titled_as_described(query, cands) \
+            if role is None or not any(c.phrase for c in cands[: s.typed_depth]) else (None, False)
+        if titled is not None:  # "Which head of NATO …?": the person whose title means what the question says
+            cands = _leading(titled, cands)
         if role is not None and query.asked.labels and not any(c.phrase for c in cands[: s.typed_depth]):
             return self.abstain(question, query, hits, cands, reason=(
                 f"No passage names anyone as {role.phrase}: the closest passages give other people or other titles."))
@@ -337,15 +343,16 @@ class Composer:
             whose = f" for {asked.party}" if asked.party and any(c.wrong_party for c in cands[: s.typed_depth]) else ""
             return self.abstain(question, query, hits, cands, reason=(
                 f"The closest passages do not name the {_KIND_WORDS.get(what, what)} the question asks for{whose}."))
-        short_ok, verdict, said_first, trust = True, "rules", False, {}
-        if asked.labels and s.short_answer_gate:  # a look-up question: the fitted scorer weighs its lead
+        short_ok, verdict, said_first, trust = titled is None or bold is not False, "rules", False, {}
+        weighed = titled is None or bold is None and not pool_of.many_clauses(query.text, query.terms)
+        if asked.labels and s.short_answer_gate and weighed:  # a look-up: the fitted scorer weighs its lead
             cands, verdict, trust = self._lookup(query, cands)
             if verdict == "abstain":
                 return self.abstain(question, query, hits, cands, reason=(
                     f"No passage names a {_KIND_WORDS.get(asked.kind, asked.kind)} that fits the question "
                     f"closely enough."))
             short_ok = verdict != "no_short"
-        if verdict == "rules" and asked.labels:  # "According to ARD, how long …?": ARD's own answer leads
+        if verdict == "rules" and asked.labels and titled is None:  # "According to ARD, how long …?": ARD's leads
             cands = self._named_outlet_first(query, cands)
             if asked.kind in PEOPLE:  # who-questions: for places and dates, see _says_what_was_asked
                 cands, said_first = self._says_what_was_asked(cands)
@@ -372,7 +379,7 @@ class Composer:
         lead = chosen[0]
         short = None
         trusted = trust.get((id(lead), lead.phrase.start)) if trust and lead.phrase is not None else None
-        if trusted is not None and trusted < self.scorer.trust.abstain_below and not filtered:  # too unlikely to answer
+        if trusted is not None and trusted < self.scorer.trust.abstain_below and not filtered and titled is None:
             return self.abstain(question, query, hits, [lead, *(c for c in cands if c is not lead)], reason=(
                 f"The closest passage names {display(lead.phrase.text)}, but the question fits it too loosely "
                 f"to give it as the answer."))
@@ -406,6 +413,43 @@ class Composer:
         text = " ".join(f"{st.text} " + "".join(f"[{n}]" for n in st.citations) for st in sentences)
         return Answer(question=question, text=text, sentences=sentences, sources=sources, hits=hits, notes=notes,
                       short_answer=short)
+
+    def _titled_as_described(self, query: Query, cands: list[Candidate]) -> tuple[Candidate | None, bool | None]:
+        """The sentence, among the best `role_match.DEPTH`, that names the person a question describes by role
+        ("Which head of NATO was briefed …?"), with its phrase set to that person, when their title fits the
+        description far better than anyone else's (`qa.answer.role_match`); else None. (A role question, "Who
+        is Canada's foreign minister?", is read by `role_tie`, which holds the role to its owner; this is asked
+        only where no title says the role's words: "Who is the Ukrainian head of state …?") Such a sentence
+        leads, and the answer does not abstain. Whether the name is shown in bold: where the rules lead with
+        that person already, their sentence and the trust model decide (None); else True when the title also
+        holds the description's head noun, so that the name may be shown in bold: "EU Commission
+        President" fits "EU foreign policy chief" closely, but does not say chief, and its sentence leads
+        without a bold name."""
+        asked = query.asked
+        described = described_person(query.text) if asked.kind in PEOPLE and not sa.plural(asked) else None
+        if described is None:
+            return None, False
+        options, at = [], []
+        for c in cands[: role_match.DEPTH]:
+            for p in c.found:
+                title = title_of(c.article.text, c.start, c.end, p.start, p.core, p.end) if p.label == "PERSON" else ""
+                if title:
+                    options.append((sa.key(p), title))
+                    at.append((c, p))
+        if not options:
+            return None, False
+        if self._role_match is None:
+            self._role_match = role_match.RoleMatch(self.index.encoder)
+        i = self._role_match.pick(described.phrase, options)
+        if i is None:
+            return None, False
+        c, p = at[i]
+        rules = next((k for k in cands if k.phrase), None)
+        if rules is not None and sa.key(rules.phrase) == sa.key(p):
+            return rules, None  # the rules' own pick, which the title confirms: it leads, bold as they trust it
+        c.phrase = p
+        c.phrases = [p, *(q for q in c.phrases if q is not p)]
+        return c, described.head in {lemma(w) for w in tokens(options[i][1])}
 
     def _named_outlet_first(self, query: Query, cands: list[Candidate]) -> list[Candidate]:
         """A look-up that names an outlet, of one or two clauses, is answered by that outlet's best sentence

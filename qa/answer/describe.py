@@ -79,6 +79,15 @@ def _spelt(word: str, words: set[str]) -> bool:
     return word in words or any(fuzz.ratio(word, w, score_cutoff=SPELLING) for w in words)
 
 
+def title_of(text: str, lo: int, hi: int, start: int, core: int, end: int) -> str:
+    """What the sentence text[lo:hi] titles the name at [core, end) (its phrase starting at `start`): the
+    phrase's own title, the title written before it, the description set off after it and the one a clause
+    gives it ("Sweeney is Epic’s CEO"), joined; "" when it gives none."""
+    spans = [(start, core)] if core > start else []
+    spans += [s for s in (title_before(text, lo, start), appositive(text, end, hi), _predicate(text, end, hi)) if s]
+    return " ".join(" ".join(text[s:e].split()) for s, e in spans)
+
+
 def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int) -> int:
     """How the sentence text[lo:hi] ties the name at [core, end) (its phrase starting at `start`, a
     title included) to the asked `role` (`qa.question.structure.Role`): 2 by a title that names every party
@@ -90,9 +99,7 @@ def role_tie(role, text: str, lo: int, hi: int, start: int, core: int, end: int)
     "Germany's finance minister", "Jets head coach Robert Saleh" not the Chiefs' coach, "Deputy
     Foreign Minister" not the foreign minister, and "Kremlin spokesman Dmitry Peskov" is not the head
     of a Kremlin team."""
-    spans = [(start, core)] if core > start else []
-    spans += [s for s in (title_before(text, lo, start), appositive(text, end, hi), _predicate(text, end, hi)) if s]
-    said = " ".join(text[s:e] for s, e in spans)
+    said = title_of(text, lo, hi, start, core, end)
     words = {lemma(w) for w in tokens(said)}
     if role.head not in words or not all(_spelt(w, words) for w in role.narrowing):
         return 0

@@ -8,7 +8,8 @@ stands inside a sentence is a name there ("Russia", "NSC", "Stoltenberg"). One t
 case ("talks") stays as typed; so does an English word they capitalise only beside another capitalised
 word ("university" of "Duke University", "sea" of "Black Sea": the name is the pair), and a title
 ("chancellor", "director": `qa.lexicon.titles`), which they capitalise before a name but which names no
-one. Nothing new is listed: the articles decide.
+one. A word they never write but spell out in capitals ("nsc": the National Security Council) is that
+acronym. Nothing new is listed: the articles decide.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from qa.lexicon.names import expansion_in
 from qa.lexicon.titles import title_word
 from qa.lexicon.words import STOPWORDS
 from qa.question.spelling import english
@@ -72,4 +74,7 @@ def _forms(words: set[str], texts: list[str]) -> dict[str, str]:
         if total >= MIN_SEEN and cased and max(cased)[0] >= CASED_SHARE * total and \
                 (word in alone or " " in word or word not in english()):
             out[word] = max(cased)[1]
+        elif not total and " " not in word and word not in english() and \
+                any(expansion_in(word.upper(), text) for text in texts):
+            out[word] = word.upper()  # "nsc": the texts write out the National Security Council, never "NSC"
     return out

@@ -97,3 +97,52 @@ def asked_role(question: str) -> Role | None:
     _narrowing(head, narrowing, parties)
     span = doc[head.left_edge.i:head.right_edge.i + 1]
     return Role(lemma(head.text), tuple(dict.fromkeys(narrowing)), tuple(dict.fromkeys(parties)), span.text)
+
+
+@dataclass(frozen=True)
+class Described:
+    """How a question describes the person it asks for: the noun phrase as written, and its head noun's lemma."""
+    phrase: str
+    head: str
+
+
+@lru_cache(maxsize=256)
+def described_person(question: str) -> Described | None:
+    """The noun phrase a question describes the person it asks for with, as written, less the question word
+    and the clauses that say what the person did: "head of NATO" in "Which head of NATO was briefed …?",
+    "the Ukrainian head of state" in "Who is the Ukrainian head of state that Biden was due to phone?", "a
+    former US envoy to Warsaw" in "Who, a former US envoy to Warsaw, predicted …?". None where the question
+    describes the person only by what they did ("Who led the delegation?")."""
+    doc = structure(question)
+    for t in doc:
+        if t.lower_ in ("which", "what") and t.dep_ == "det" and _nominal(t.head):
+            return Described(_noun_phrase(t.head, t), _head_lemma(t.head))
+        if t.lower_ == "who":
+            held = [c for c in t.children if c.dep_ == "appos"] or \
+                [c for c in t.head.children if c.dep_ in ("attr", "nsubj") and c.i != t.i and
+                 (t.head.lemma_ == "be" or c.left_edge.i == t.i + 2 and t.nbor().text == ",")]  # "Who, a former envoy,"
+            head = next((c for c in held if _nominal(c)), None)
+            if head is None or not any(x.pos_ == "NOUN" for x in head.subtree):
+                return None  # "Who is Yuri Ushakov?": a name, not a description
+            return Described(_noun_phrase(head), _head_lemma(head))
+    return None
+
+
+def _head_lemma(token) -> str:
+    """The lemma of a description's head noun: "head" of "head of NATO", "chancellor" of "chancellor-designate"."""
+    noun = token if token.pos_ != "ADJ" else next(c for c in token.children if c.dep_ == "compound")
+    return lemma(noun.text)
+
+
+def _nominal(token) -> bool:
+    """A noun, or an adjective heading a hyphenated title ("chancellor-designate")."""
+    return token.pos_ in ("NOUN", "PROPN") or token.pos_ == "ADJ" and any(
+        c.dep_ == "compound" and c.pos_ == "NOUN" for c in token.children)
+
+
+def _noun_phrase(head, skip=None) -> str:
+    """The words under `head` in the parse, less `skip` and its relative clauses."""
+    drop = {y.i for c in head.children if c.dep_ in ("relcl", "acl") for y in c.subtree}
+    words = "".join(x.text_with_ws for x in head.subtree if x.i not in drop and (skip is None or x.i != skip.i))
+    return words.strip(" ,")
+
