@@ -224,6 +224,14 @@ def test_a_question_that_has_a_video_summit_held_face_to_face_is_not_answered(as
     assert in_person(answer.reason.split(":", 1)[1]) is False  # the passage that says so ("virtual summit")
 
 
+def test_a_meeting_at_a_place_that_the_articles_report_as_a_phone_call_is_not_dated(assistant):
+    """Meeting in a city is meeting in person; the articles have Biden and Zelensky speak by phone on Sunday."""
+    answer = assistant.ask("On what date did Biden and Zelensky meet in Kyiv?")
+    assert answer.abstained and answer.short_answer is None
+    assert "remotely" in answer.reason
+    assert in_person("Did Putin travel to Geneva for the talks?") and in_person("the meeting in geneva") is None
+
+
 @pytest.mark.parametrize("question, kind", [
     ("What is the annual gas capacity of the Nord Stream 2 pipeline?", "count"),
     ("How big is the Russian army?", "count"),
@@ -943,3 +951,25 @@ def test_a_place_answer_carries_the_place_its_sentence_sets_it_in(text, place, s
     lead = Candidate("a", 1, 0, 0, len(text), text, article=article, entities=entities,
                      phrase=Phrase(place, start, start + len(place), label=label))
     assert Phrasing.setting(lead) == setting
+
+
+@pytest.mark.parametrize("question, parties", [
+    ("What did Olaf Scholz tell Biden when the president phoned him after the summit?", (("Biden",), ("Scholz",))),
+    ("What did Lavrov say to Biden?", (("Biden",), ("Lavrov",))),
+    ("How many troops did the minister tell CNN were massed on the border?", (("CNN",), ())),
+    ("What did Lavrov warn Russia would do without a response?", ((), ())),  # Russia would act: not the one warned
+    ("What did Lavrov say about the talks?", ((), ())),
+])
+def test_who_tells_something_to_someone_named_is_read_from_the_parse(question, parties):
+    from qa.question.structure import told
+
+    assert told(question) == parties
+
+
+def test_what_one_told_another_is_not_answered_by_a_sentence_that_names_only_one_of_them(assistant):
+    """Lavrov's words in the articles were told to a news agency; none of his sentences names Biden. Putin's were
+    said "to his counterpart": someone the sentence does not name, who may be Biden."""
+    answer = assistant.ask("What did Sergey Lavrov say to Biden during the December 7 video summit?")
+    assert answer.abstained and answer.reason == "No passage reports Lavrov telling Biden this."
+    answer = assistant.ask("What did Lavrov warn Russia would do if the West gave no constructive response?")
+    assert not answer.abstained and "necessary measures" in answer.sentences[0].text

@@ -22,15 +22,18 @@ from __future__ import annotations
 import re
 
 from index.ingest.outlets import named_in, outlet_key
+from qa.answer.candidates import many_clauses
 from qa.archive.dates import latest_year, names_year, period_start
 from qa.lexicon.names import demonym, mentions, regional
 from qa.lexicon.verbs import SAID, past_form, verb_forms
 from qa.lexicon.words import AUXILIARIES, CALENDAR, compact, in_person, indexed
 from qa.question.asked import KIND_NOUNS
+from qa.question.structure import told
 
 _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
                      r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held|is taking place|are taking place|will take place)\b", re.I)
 _REPORTED = re.compile(rf"\b(?:{SAID}|according to|hoped|hopes|expects|expected that)\b", re.I)
+_TOLD_UNNAMED = re.compile(rf"\b{SAID}\s+(?:to\s+)?(?:him|her|them|(?:his|her|their)\s+\w+)\b")  # "said to his counterpart"
 _WH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:what|which|who|whom|when|where|how)\b", re.I)  # not a yes/no question
 # "after the video summit": the event a question times itself by ("during" is left out: "during the
 # conversation" is the meeting the article calls an interview)
@@ -159,6 +162,12 @@ def unmet(query, cands: list, settings, doc_freq=None) -> tuple[list, str | None
             if len(named[c.article_rowid]) < len(names):
                 c.score *= settings.name_penalty
         cands = sorted(cands, key=lambda c: c.score, reverse=True)
+    hearers, tellers = told(query.text) if not many_clauses(query.text, query.terms) else ((), ())  # (a clue of many)
+    if hearers:  # "What did Scholz tell Biden …?": a sentence of his that tells no one, or someone else, does not say
+        cands = [c for c in cands if all(mentions(c.text, n) for n in tellers) and  # ("said to his counterpart": who)
+                 (all(mentions(c.text, n) for n in hearers) or _TOLD_UNNAMED.search(c.text))]
+        if not cands:
+            return [], f"No passage reports {' and '.join(tellers) or 'anyone'} telling {' and '.join(hearers)} this."
     head = anchor_event(query.text)
     if head:  # an article that never names the event is about another time (the call before the Geneva talks)
         articles = {c.article_rowid: c.article for c in cands}

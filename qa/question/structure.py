@@ -146,3 +146,25 @@ def _noun_phrase(head, skip=None) -> str:
     words = "".join(x.text_with_ws for x in head.subtree if x.i not in drop and (skip is None or x.i != skip.i))
     return words.strip(" ,")
 
+
+_TOLD = frozenset({"tell", "say", "inform", "assure", "warn", "brief"})  # verbs of telling someone something
+_HEARER = frozenset({"tell", "inform", "assure", "brief"})  # whose object is the one told ("warn Russia would …": not)
+
+
+@lru_cache(maxsize=256)
+def told(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the names a question has told something, the names that tell it), read from its parse: (("Biden",),
+    ("Scholz",)) of "What did Olaf Scholz tell Biden when …?", (("CNN",), ()) of "How many troops did the
+    minister tell CNN were massed …?", (("Biden",), ("Lavrov",)) of "What did Lavrov say to Biden?"; ((), ())
+    where no one named is told anything."""
+    hearers, tellers = [], []
+    for t in structure(question):
+        if t.lemma_ not in _TOLD:
+            continue
+        told_to = [c.text for c in t.children if c.dep_ in ("dobj", "dative") and c.pos_ == "PROPN" and t.lemma_ in _HEARER]
+        told_to += [g.text for c in t.children if c.dep_ == "prep" and c.lower_ == "to"
+                    for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"]
+        if told_to:
+            hearers += told_to
+            tellers += [c.text for c in t.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
+    return tuple(dict.fromkeys(hearers)), tuple(dict.fromkeys(tellers))
