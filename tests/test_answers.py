@@ -491,7 +491,8 @@ def test_only_words_the_articles_always_capitalise_inside_sentences_are_recased(
     assert recase("what did stoltenberg say", texts) == "what did Stoltenberg say"
     assert typed_in_lower_case("who leads the russian side") and not typed_in_lower_case("Who leads the Russian side")
     # an acronym the texts never write but spell out in capitals; not one whose initials they only write in lower case
-    texts = ["Director for Russia at the National Security Council Eric Green attended. The nuclear security council met."]
+    texts = ["Director for Russia at the National Security Council Eric Green attended. "
+             "The nuclear security council met."]
     assert recase("who is the director for russia at the nsc", texts) == "who is the director for Russia at the NSC"
     assert recase("what did the nsc and the osc say", texts) == "what did the NSC and the osc say"
 

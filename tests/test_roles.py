@@ -211,7 +211,8 @@ def test_a_person_named_by_surname_answers_the_title_another_article_gives_them(
 
 @pytest.mark.parametrize("question, phrase, head", [
     ("Which head of NATO was briefed by the US Secretary of State on the call?", "head of NATO", "head"),
-    ("Who is the Ukrainian head of state that Biden was due to phone on Sunday?", "the Ukrainian head of state", "head"),
+    ("Who is the Ukrainian head of state that Biden was due to phone on Sunday?", "the Ukrainian head of state",
+     "head"),
     ("Who, a former US envoy to Warsaw, predicted that the coming fortnight would be tough?",
      "a former US envoy to Warsaw", "envoy"),
     ("Who is Germany's chancellor-designate?", "Germany's chancellor-designate", "chancellor"),

@@ -16,14 +16,13 @@ from functools import lru_cache
 import numpy as np
 
 from qa.answer import candidates as pool_of
-from qa.answer import ranker
+from qa.answer import ranker, role_match
 from qa.answer import scorer as fitted
 from qa.answer import short_answer as sa
 from qa.answer.attribution import asked_speaker, asked_topic, pronoun_said, quotes, speaker, unnamed_speaker
 from qa.answer.constraints import announced_only, key_names, looks_ahead, unmet
 from qa.answer.describe import description, title_of
 from qa.answer.phrasing import Phrasing
-from qa.answer import role_match
 from qa.answer.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.answer.tidy import display
 from qa.archive.dates import weekday_date
@@ -421,10 +420,9 @@ class Composer:
         is Canada's foreign minister?", is read by `role_tie`, which holds the role to its owner; this is asked
         only where no title says the role's words: "Who is the Ukrainian head of state …?") Such a sentence
         leads, and the answer does not abstain. Whether the name is shown in bold: where the rules lead with
-        that person already, their sentence and the trust model decide (None); else True when the title also
-        holds the description's head noun, so that the name may be shown in bold: "EU Commission
-        President" fits "EU foreign policy chief" closely, but does not say chief, and its sentence leads
-        without a bold name."""
+        that person already, their sentence and the trust model decide (None); else only when the title also
+        holds the description's head noun (True): "EU Commission President" fits "EU foreign policy chief"
+        closely but does not say chief, and its sentence leads without a bold name."""
         asked = query.asked
         described = described_person(query.text) if asked.kind in PEOPLE and not sa.plural(asked) else None
         if described is None:
@@ -432,7 +430,9 @@ class Composer:
         options, at = [], []
         for c in cands[: role_match.DEPTH]:
             for p in c.found:
-                title = title_of(c.article.text, c.start, c.end, p.start, p.core, p.end) if p.label == "PERSON" else ""
+                if p.label != "PERSON":
+                    continue
+                title = title_of(c.article.text, c.start, c.end, p.start, p.core, p.end)
                 if title:
                     options.append((sa.key(p), title))
                     at.append((c, p))

@@ -33,7 +33,8 @@ from qa.question.structure import told
 _FUTURE = re.compile(r"\b(?:will|shall|is to be|are to be|is scheduled|are scheduled|scheduled for|is due to|"
                      r"are due to|is set to|are set to|is expected to|are expected to|upcoming|is being held|are being held|is taking place|are taking place|will take place)\b", re.I)
 _REPORTED = re.compile(rf"\b(?:{SAID}|according to|hoped|hopes|expects|expected that)\b", re.I)
-_TOLD_UNNAMED = re.compile(rf"\b{SAID}\s+(?:to\s+)?(?:him|her|them|(?:his|her|their)\s+\w+)\b")  # "said to his counterpart"
+# a verb of saying to someone the sentence does not name: "said to his counterpart", "told him"
+_TOLD_UNNAMED = re.compile(rf"\b{SAID}\s+(?:to\s+)?(?:him|her|them|(?:his|her|their)\s+\w+)\b")
 _WH = re.compile(r"^\s*(?:\w+\s+){0,2}?(?:what|which|who|whom|when|where|how)\b", re.I)  # not a yes/no question
 # "after the video summit": the event a question times itself by ("during" is left out: "during the
 # conversation" is the meeting the article calls an interview)

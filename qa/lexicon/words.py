@@ -44,7 +44,8 @@ NEGATION = re.compile(r"\b(?:not|no|never|neither|nor|none|nobody|nothing|cannot
                       r"refus(?:e|es|ed|ing)|reject(?:s|ed|ing)?|den(?:y|ies|ied|ying)|absurd)\b|n['’]t\b", re.I)
 # How a meeting was held, two ways that exclude each other: a claim that two met "face to face" is contradicted
 # by a passage that has them talk "via a protected videolink", as by a negation, and the other way round
-IN_PERSON = re.compile(r"\b(?:(?i:in[ -]person|face[ -]to[ -]face|in the same room)|"  # or met at a place: "meet in Kyiv"
+# (or met at a named place: "meet in Kyiv")
+IN_PERSON = re.compile(r"\b(?:(?i:in[ -]person|face[ -]to[ -]face|in the same room)|"
                        r"(?i:meet|met|meets|meeting|visit\w*|travel\w*|tour\w*)\s+(?i:in|to)\s+(?=[A-Z]))")
 REMOTE = re.compile(r"\b(?:video\w*|virtual(?:ly)?|by (?:tele)?phone|(?:tele)?phone (?:call|conversation)s?|"
                     r"online|remotely)\b", re.I)

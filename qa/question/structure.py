@@ -120,7 +120,7 @@ def described_person(question: str) -> Described | None:
         if t.lower_ == "who":
             held = [c for c in t.children if c.dep_ == "appos"] or \
                 [c for c in t.head.children if c.dep_ in ("attr", "nsubj") and c.i != t.i and
-                 (t.head.lemma_ == "be" or c.left_edge.i == t.i + 2 and t.nbor().text == ",")]  # "Who, a former envoy,"
+                 (t.head.lemma_ == "be" or c.left_edge.i == t.i + 2 and t.nbor().text == ",")]  # "Who, an envoy,"
             head = next((c for c in held if _nominal(c)), None)
             if head is None or not any(x.pos_ == "NOUN" for x in head.subtree):
                 return None  # "Who is Yuri Ushakov?": a name, not a description
@@ -148,7 +148,7 @@ def _noun_phrase(head, skip=None) -> str:
 
 
 _TOLD = frozenset({"tell", "say", "inform", "assure", "warn", "brief"})  # verbs of telling someone something
-_HEARER = frozenset({"tell", "inform", "assure", "brief"})  # whose object is the one told ("warn Russia would …": not)
+_HEARER = frozenset({"tell", "inform", "assure", "brief"})  # whose object is the one told (not "warn Russia would")
 
 
 @lru_cache(maxsize=256)
@@ -161,7 +161,8 @@ def told(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     for t in structure(question):
         if t.lemma_ not in _TOLD:
             continue
-        told_to = [c.text for c in t.children if c.dep_ in ("dobj", "dative") and c.pos_ == "PROPN" and t.lemma_ in _HEARER]
+        told_to = [c.text for c in t.children
+                   if c.dep_ in ("dobj", "dative") and c.pos_ == "PROPN" and t.lemma_ in _HEARER]
         told_to += [g.text for c in t.children if c.dep_ == "prep" and c.lower_ == "to"
                     for g in c.children if g.dep_ == "pobj" and g.pos_ == "PROPN"]
         if told_to:
