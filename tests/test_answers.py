@@ -155,18 +155,29 @@ def test_the_question_says_how_fine_a_date_or_in_what_unit_a_span(question, grai
 
 def test_a_date_or_span_of_another_grain_does_not_fill_the_question():
     """"On what exact date …?" is not answered by "2014", "Which month …?" by "Friday", "On which day of the
-    week …?" by "December 7", "On what date …?" by "last week", "How many hours …?" by "less than two weeks"."""
+    week …?" by "December 2021", "On what date …?" by "last week", "How many hours …?" by "less than two weeks".
+    "December 7" answers "On which day of the week …?": the answer adds the weekday the calendar gives it."""
     from qa.question.asked import fills
 
     kept = [("year", "2014"), ("year", "November 2022"), ("month", "December 7"), ("month", "Nov. 2"),
-            ("weekday", "Tuesday, December 7"), ("day", "December 7, 2021"), ("day", "2 November 2023"),
+            ("weekday", "Tuesday, December 7"), ("weekday", "December 7"), ("day", "December 7, 2021"), ("day", "2 November 2023"),
             ("day", "Wednesday"), ("date", "9 December"), ("date", "Sunday"), ("date", "2023-11-02")]
-    refused = [("year", "December 7"), ("month", "Friday"), ("month", "2014"), ("weekday", "December 7"),
+    refused = [("year", "December 7"), ("month", "Friday"), ("month", "2014"), ("weekday", "December 2021"),
                ("day", "2014"), ("day", "December 2021"), ("date", "last week"), ("date", "2022")]
     assert all(fills("date", "DATE", text, grain) for grain, text in kept)
     assert not any(fills("date", "DATE", text, grain) for grain, text in refused)
     assert fills("duration", "TIME", "about two hours", "hour") and fills("duration", "DATE", "five weeks", "week")
     assert not fills("duration", "DATE", "less than two weeks", "hour")
+
+
+@pytest.mark.parametrize("question", [
+    "On what day of the week was the video summit held?",
+    "What day did Biden and Putin hold their virtual summit?",
+])
+def test_a_question_of_what_day_gets_the_date_with_its_weekday(assistant, question):
+    """The articles give the summit's date ("On December 7, a virtual US-Russian summit …", in an undated
+    article): its weekday and year come from the calendar and the retrieved articles' dates."""
+    assert assistant.ask(question).short_answer.text == "December 7 (Tuesday, 7 December 2021)"
 
 
 def test_an_exact_date_the_articles_give_only_the_year_of_is_not_answered_by_the_year(assistant):

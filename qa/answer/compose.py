@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from index.ingest.dates import date_grains
 from qa.answer import candidates as pool_of
 from qa.answer import ranker, role_match
 from qa.answer import scorer as fitted
@@ -25,7 +26,7 @@ from qa.answer.describe import description, title_of
 from qa.answer.phrasing import Phrasing
 from qa.answer.reading import does, fragment, heading, majority_labels, open_quote, speaks
 from qa.answer.tidy import display
-from qa.archive.dates import weekday_date
+from qa.archive.dates import period_start, weekday_date
 from qa.archive.naming import cite
 from qa.lexicon.names import AFFILIATIONS, demonym, mentions, polity
 from qa.lexicon.verbs import SAID
@@ -393,6 +394,12 @@ class Composer:
                 if asked.kind == "date" else None
             if day is not None:  # "this Thursday" in an article of 7 December 2021
                 full = f"{full} ({day.day} {day:%B %Y})"
+            elif asked.kind == "date" and asked.focus == "day" and "weekday" not in date_grains(full):
+                # "What day …?": "December 7" is a Tuesday, in the year nearest the article's date (an undated
+                # article's: the best dated one's among those retrieved)
+                near = next((c.article.published_at for c in [lead, *cands] if c.article.published_at), None)
+                day = period_start(full, near)
+                full += f" ({day:%A}, {day.day} {day:%B %Y})" if day is not None else ""
             short = ShortAnswer(display(full), 1, lead.phrase.start, lead.phrase.end, asked.kind)
         elif described is not None and described[0] is lead:
             d0, d1 = described[1]

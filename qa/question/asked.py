@@ -312,6 +312,8 @@ def in_grain(grain: str | None, text: str) -> bool:
         return True
     if grain in ("year", "month", "weekday", "day", "date"):
         named = date_grains(text)
+        if grain == "weekday" and {"day", "month"} <= named:
+            return True  # "December 7": the calendar says which weekday (`Composer.build` adds it)
         wanted = {"day": {"day", "weekday"}, "date": {"month", "day", "weekday"}}.get(grain, {grain})
         return bool(named & wanted)
     return grain in {w.removesuffix("s") for w in tokens(text)}  # a unit of time: "two hours" counts hours
