@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from qa.lexicon.titles import ROLE
-from qa.lexicon.words import lemma
+from qa.lexicon.words import lemma, tokens
 from qa.question.parse import structure
 
 BE_FORMS = frozenset({"is", "was", "are", "were"})
@@ -149,6 +149,9 @@ def _noun_phrase(head, skip=None) -> str:
 
 _TOLD = frozenset({"tell", "say", "inform", "assure", "warn", "brief"})  # verbs of telling someone something
 _HEARER = frozenset({"tell", "inform", "assure", "brief"})  # whose object is the one told (not "warn Russia would")
+# their forms as `lemma` reads them ("told": tell, "assured": assur), so that a question without one is not parsed
+_TOLD_FORMS = frozenset(lemma(v + end) for v in _TOLD for end in ("", "s", "d", "ed", "ing")) | \
+    frozenset(lemma(v[:-1] + "ing") for v in _TOLD)
 
 
 @lru_cache(maxsize=256)
@@ -158,6 +161,8 @@ def told(question: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     minister tell CNN were massed …?", (("Biden",), ("Lavrov",)) of "What did Lavrov say to Biden?"; ((), ())
     where no one named is told anything."""
     hearers, tellers = [], []
+    if not _TOLD_FORMS.intersection(map(lemma, tokens(question))):
+        return (), ()
     for t in structure(question):
         if t.lemma_ not in _TOLD:
             continue
