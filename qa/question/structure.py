@@ -150,8 +150,7 @@ def _noun_phrase(head, skip=None) -> str:
 _TOLD = frozenset({"tell", "say", "inform", "assure", "warn", "brief"})  # verbs of telling someone something
 _HEARER = frozenset({"tell", "inform", "assure", "brief"})  # whose object is the one told (not "warn Russia would")
 # their forms as `lemma` reads them ("told": tell, "assured": assur), so that a question without one is not parsed
-_TOLD_FORMS = frozenset(lemma(v + end) for v in _TOLD for end in ("", "s", "d", "ed", "ing")) | \
-    frozenset(lemma(v[:-1] + "ing") for v in _TOLD)
+_TOLD_FORMS = frozenset(lemma(v + end) for v in _TOLD for end in ("", "s", "d", "ed", "ing"))
 
 
 @lru_cache(maxsize=256)
